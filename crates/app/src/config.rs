@@ -1,0 +1,282 @@
+//! Configuration: one typed struct, read from an optional TOML file and `LZ_*` environment
+//! variables (environment wins), validated at start-up with messages that name the setting.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Every setting: (name, default, what it is). Used for validation, `--help` and the README.
+pub const SETTINGS: &[(&str, &str, &str)] = &[
+    ("database_url", "sqlite://<data_dir>/learning-zone.db", "sqlite://PATH or postgres://USER@HOST:PORT/DB"),
+    ("data_dir", "./data", "where the SQLite database and uploaded files live"),
+    ("addr", "127.0.0.1:8080", "address and port the web server listens on"),
+    ("base_url", "http://<addr>", "public URL of the site, used in emails; https turns on Secure cookies"),
+    ("smtp_url", "(none: mail is kept in the outbox and logged)", "smtp://HOST:PORT (plain), smtp://USER:PASS@HOST:587?tls=required (STARTTLS) or smtps://USER:PASS@HOST:465"),
+    ("mail_from", "Learning Zone <no-reply@localhost>", "sender of the site's emails"),
+    ("site_name", "Learning Zone", "the platform's name in pages and emails"),
+    ("host_name", "Active Lancashire", "the host organisation's name"),
+    ("brand_colour", "#1d4f91", "the host's colour, as #rrggbb (dark enough for white text)"),
+    ("logo_url", "(none)", "URL of the host's logo image"),
+    ("argon2_memory_kib", "19456", "argon2id memory cost in KiB (OWASP: 19456 with 2 iterations)"),
+    ("argon2_iterations", "2", "argon2id time cost"),
+    ("session_idle_minutes", "720", "a session ends after this long without a request"),
+    ("max_body_bytes", "1048576", "largest request body accepted by forms and the API"),
+    ("db_max_connections", "10", "size of the database connection pool"),
+    ("trust_proxy", "false", "true behind a reverse proxy: take the client address from X-Forwarded-For"),
+    ("log_format", "text", "text or json"),
+];
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub addr: SocketAddr,
+    pub base_url: url::Url,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub site_name: String,
+    pub host_name: String,
+    pub brand_colour: String,
+    pub logo_url: Option<String>,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub session_idle_minutes: i64,
+    pub max_body_bytes: usize,
+    pub db_max_connections: u32,
+    pub trust_proxy: bool,
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(pub String);
+
+fn bad(key: &str, from_env: bool, msg: impl std::fmt::Display) -> ConfigError {
+    let name = if from_env {
+        format!("LZ_{}", key.to_uppercase())
+    } else {
+        format!("{key} (config file)")
+    };
+    ConfigError(format!("{name}: {msg}"))
+}
+
+impl Config {
+    /// Reads `file` (if any) and the given environment (normally `std::env::vars()`).
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut values: BTreeMap<String, (String, bool)> = BTreeMap::new();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+            let table: toml::Table = text
+                .parse()
+                .map_err(|e| ConfigError(format!("{}: {e}", path.display())))?;
+            for (k, v) in table {
+                if !SETTINGS.iter().any(|(name, _, _)| *name == k) {
+                    return Err(ConfigError(format!(
+                        "{}: unknown setting {k:?}",
+                        path.display()
+                    )));
+                }
+                let s = match v {
+                    toml::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                values.insert(k, (s, false));
+            }
+        }
+        for (k, v) in env {
+            if let Some(key) = k.strip_prefix("LZ_") {
+                let key = key.to_lowercase();
+                if SETTINGS.iter().any(|(name, _, _)| *name == key) {
+                    values.insert(key, (v, true));
+                }
+            }
+        }
+        Self::from_values(&values)
+    }
+
+    fn from_values(values: &BTreeMap<String, (String, bool)>) -> Result<Self, ConfigError> {
+        let get = |k: &str| values.get(k).map(|(v, e)| (v.trim().to_string(), *e));
+        fn parse_num<T: std::str::FromStr>(
+            v: Option<(String, bool)>,
+            key: &str,
+            default: T,
+            min: T,
+            max: T,
+        ) -> Result<T, ConfigError>
+        where
+            T: PartialOrd + std::fmt::Display + Copy,
+        {
+            match v {
+                None => Ok(default),
+                Some((s, env)) => {
+                    let n: T = s
+                        .parse()
+                        .map_err(|_| bad(key, env, format!("{s:?} is not a whole number")))?;
+                    if n < min || n > max {
+                        return Err(bad(key, env, format!("{n} is outside {min}..={max}")));
+                    }
+                    Ok(n)
+                }
+            }
+        }
+
+        let data_dir = PathBuf::from(get("data_dir").map(|v| v.0).unwrap_or_else(|| "./data".into()));
+        let addr = match get("addr") {
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+            Some((s, env)) => s
+                .parse()
+                .map_err(|_| bad("addr", env, format!("{s:?} is not an address like 127.0.0.1:8080")))?,
+        };
+        let database_url = match get("database_url") {
+            None => format!("sqlite://{}", data_dir.join("learning-zone.db").display()),
+            Some((s, env)) => {
+                if !(s.starts_with("sqlite:") || s.starts_with("postgres://") || s.starts_with("postgresql://")) {
+                    return Err(bad("database_url", env, "must start with sqlite:// or postgres://"));
+                }
+                s
+            }
+        };
+        let base_url = match get("base_url") {
+            None => url::Url::parse(&format!("http://{addr}")).map_err(|e| ConfigError(e.to_string()))?,
+            Some((s, env)) => {
+                let u = url::Url::parse(&s).map_err(|e| bad("base_url", env, format!("{s:?}: {e}")))?;
+                if !matches!(u.scheme(), "http" | "https") {
+                    return Err(bad("base_url", env, "must be an http:// or https:// URL"));
+                }
+                u
+            }
+        };
+        let smtp_url = match get("smtp_url") {
+            None => None,
+            Some((s, _)) if s.is_empty() => None,
+            Some((s, env)) => {
+                let u = url::Url::parse(&s).map_err(|e| bad("smtp_url", env, format!("{e}")))?;
+                if !matches!(u.scheme(), "smtp" | "smtps") || u.host_str().is_none() {
+                    return Err(bad("smtp_url", env, "must look like smtp://host:port or smtps://user:pass@host"));
+                }
+                Some(s)
+            }
+        };
+        let mail_from = get("mail_from").map(|v| v.0).unwrap_or_else(|| "Learning Zone <no-reply@localhost>".into());
+        if let Some((s, env)) = get("mail_from") {
+            s.parse::<lettre::message::Mailbox>()
+                .map_err(|e| bad("mail_from", env, format!("{s:?} is not a mailbox: {e}")))?;
+        }
+        let brand_colour = match get("brand_colour") {
+            None => "#1d4f91".to_string(),
+            Some((s, env)) => {
+                let ok = s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
+                if !ok {
+                    return Err(bad("brand_colour", env, format!("{s:?} is not a colour like #1d4f91")));
+                }
+                s.to_lowercase()
+            }
+        };
+        let logo_url = match get("logo_url") {
+            None => None,
+            Some((s, _)) if s.is_empty() => None,
+            Some((s, env)) => {
+                let u = url::Url::parse(&s).map_err(|e| bad("logo_url", env, e))?;
+                if !matches!(u.scheme(), "http" | "https") {
+                    return Err(bad("logo_url", env, "must be an http(s) URL"));
+                }
+                Some(s)
+            }
+        };
+        let trust_proxy = match get("trust_proxy") {
+            None => false,
+            Some((s, env)) => match s.to_lowercase().as_str() {
+                "true" | "1" | "yes" => true,
+                "false" | "0" | "no" => false,
+                _ => return Err(bad("trust_proxy", env, format!("{s:?} is not true or false"))),
+            },
+        };
+        let log_format = match get("log_format") {
+            None => LogFormat::Text,
+            Some((s, env)) => match s.as_str() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                _ => return Err(bad("log_format", env, format!("{s:?} is not text or json"))),
+            },
+        };
+        Ok(Config {
+            database_url,
+            data_dir,
+            addr,
+            base_url,
+            smtp_url,
+            mail_from,
+            site_name: get("site_name").map(|v| v.0).unwrap_or_else(|| "Learning Zone".into()),
+            host_name: get("host_name").map(|v| v.0).unwrap_or_else(|| "Active Lancashire".into()),
+            brand_colour,
+            logo_url,
+            argon2_memory_kib: parse_num(get("argon2_memory_kib"), "argon2_memory_kib", 19456, 8, 4 * 1024 * 1024)?,
+            argon2_iterations: parse_num(get("argon2_iterations"), "argon2_iterations", 2, 1, 100)?,
+            session_idle_minutes: parse_num(get("session_idle_minutes"), "session_idle_minutes", 720, 1, 60 * 24 * 90)?,
+            max_body_bytes: parse_num(get("max_body_bytes"), "max_body_bytes", 1 << 20, 1024, 1 << 30)?,
+            db_max_connections: parse_num(get("db_max_connections"), "db_max_connections", 10, 1, 1000)?,
+            trust_proxy,
+            log_format,
+        })
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    /// An absolute link to `path` on this site, for emails.
+    pub fn link(&self, path: &str) -> String {
+        let base = self.base_url.as_str().trim_end_matches('/');
+        format!("{base}{path}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_are_sqlite_under_data() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert_eq!(c.database_url, "sqlite://./data/learning-zone.db");
+        assert_eq!(c.addr.to_string(), "127.0.0.1:8080");
+        assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let e = Config::load(None, env(&[("LZ_ADDR", "nowhere")])).unwrap_err();
+        assert!(e.to_string().contains("LZ_ADDR"), "{e}");
+        let e = Config::load(None, env(&[("LZ_DATABASE_URL", "mysql://x")])).unwrap_err();
+        assert!(e.to_string().contains("LZ_DATABASE_URL"), "{e}");
+        let e = Config::load(None, env(&[("LZ_ARGON2_ITERATIONS", "-3")])).unwrap_err();
+        assert!(e.to_string().contains("LZ_ARGON2_ITERATIONS"), "{e}");
+    }
+
+    #[test]
+    fn environment_wins_over_the_file() {
+        let dir = std::env::temp_dir().join(format!("lz-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("lz.toml");
+        std::fs::write(&file, "addr = \"127.0.0.1:9000\"\nsite_name = \"From file\"\n").unwrap();
+        let c = Config::load(Some(&file), env(&[("LZ_ADDR", "127.0.0.1:9100")])).unwrap();
+        assert_eq!(c.addr.port(), 9100);
+        assert_eq!(c.site_name, "From file");
+        std::fs::write(&file, "adr = \"x\"\n").unwrap();
+        assert!(Config::load(Some(&file), env(&[])).is_err());
+    }
+}

@@ -1,0 +1,59 @@
+//! Demo data: the North West place cluster, its partners and people, loaded into an empty
+//! database so that a new installation can be tried at once.
+
+pub mod data;
+
+use lz_domain::Role;
+use lz_store::network::{self as store, NewOrganisation, NewPlace};
+use lz_store::ops::is_empty;
+
+use crate::{new_id, App, AppError, AppResult};
+
+/// The password every demo account shares; printed by `serve --demo`.
+pub const DEMO_PASSWORD: &str = "demo: moorland heather trail";
+
+pub struct DemoAccount {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub organisation: String,
+}
+
+impl App {
+    /// Loads the demo network. Refuses a database that already holds people or places.
+    pub async fn load_demo(&self) -> AppResult<Vec<DemoAccount>> {
+        {
+            let mut c = self.db.acquire().await?;
+            if !is_empty(&mut c).await? {
+                return Err(AppError::Conflict(
+                    "the database already holds data: demo data only goes into an empty database (use a new LZ_DATA_DIR or database)".into(),
+                ));
+            }
+        }
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let mut place_ids = std::collections::HashMap::new();
+        for p in data::PLACES {
+            let id = new_id();
+            store::insert_place(&mut tx, &NewPlace { id: &id, slug: p.slug, name: p.name, kind: p.kind, gss_code: p.gss_code, summary: p.summary, now }).await?;
+            place_ids.insert(p.slug, id);
+        }
+        for o in data::ORGANISATIONS {
+            let id = new_id();
+            let place_id = o.place_slug.and_then(|s| place_ids.get(s)).map(String::as_str);
+            store::insert_organisation(&mut tx, &NewOrganisation { id: &id, slug: o.slug, name: o.name, sector: o.sector, place_id, now }).await?;
+            let domains: Vec<String> = o.domains.iter().map(|d| d.to_string()).collect();
+            store::set_domains(&mut tx, &id, &domains, now).await?;
+        }
+        tx.commit().await.map_err(lz_store::StoreError::from)?;
+
+        let mut accounts = Vec::new();
+        for person in data::PEOPLE {
+            let role: Role = person.role.parse().map_err(|e| AppError::Internal(format!("demo data: {e}")))?;
+            // Accounts join their organisation through its verified email domain.
+            self.create_user_direct(person.email, person.name, DEMO_PASSWORD, role).await?;
+            accounts.push(DemoAccount { email: person.email.to_string(), name: person.name.to_string(), role, organisation: person.organisation_slug.to_string() });
+        }
+        Ok(accounts)
+    }
+}

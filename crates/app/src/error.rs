@@ -1,0 +1,81 @@
+//! The use-case layer's one error type. The web layer maps it once to an HTML page or form
+//! errors, and to RFC 9457 problem details.
+
+use lz_store::StoreError;
+
+/// A message about one input field, shown next to it and in the error summary.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("there is a problem with the input")]
+    Invalid(Vec<FieldError>),
+    #[error("not found")]
+    NotFound,
+    #[error("sign in to continue")]
+    Unauthenticated,
+    #[error("you do not have permission to do that")]
+    Forbidden,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many attempts: try again in {retry_after_secs} seconds")]
+    TooManyAttempts { retry_after_secs: i64 },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn field(field: &'static str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError {
+            field,
+            message: message.into(),
+        }])
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(what) => AppError::Conflict(format!("a record with the same {what} already exists")),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Collects field errors so that a form reports every problem at once.
+#[derive(Default)]
+pub struct Problems(pub Vec<FieldError>);
+
+impl Problems {
+    pub fn add(&mut self, field: &'static str, message: impl ToString) {
+        self.0.push(FieldError {
+            field,
+            message: message.to_string(),
+        });
+    }
+
+    /// Keeps the parsed value, or records the problem under `field`.
+    pub fn check<T, E: ToString>(&mut self, field: &'static str, r: Result<T, E>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field, e);
+                None
+            }
+        }
+    }
+
+    pub fn into_result(self) -> AppResult<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(self.0))
+        }
+    }
+}

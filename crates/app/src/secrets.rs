@@ -1,0 +1,64 @@
+//! Secrets: random tokens for sessions, links and API access (stored only as SHA-256 hashes,
+//! since they are long and random), and argon2id for passwords (slow on purpose).
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::{AppError, AppResult};
+
+/// 32 random bytes, URL-safe, with a readable prefix (e.g. `lzt_` for API tokens).
+pub fn random_token(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[derive(Clone)]
+pub struct PasswordHasherConfig {
+    pub memory_kib: u32,
+    pub iterations: u32,
+}
+
+impl PasswordHasherConfig {
+    fn argon2(&self) -> AppResult<Argon2<'static>> {
+        let params = Params::new(self.memory_kib, self.iterations, 1, None)
+            .map_err(|e| AppError::Internal(format!("argon2 parameters: {e}")))?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+
+    /// Hashes on the blocking pool: argon2 takes tens of milliseconds of CPU by design.
+    pub async fn hash(&self, password: String) -> AppResult<String> {
+        let argon = self.argon2()?;
+        tokio::task::spawn_blocking(move || {
+            let salt = SaltString::generate(&mut rand::rngs::OsRng);
+            argon
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| AppError::Internal(format!("hashing password: {e}")))
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("hashing task: {e}")))?
+    }
+
+    /// Verifies with the parameters stored in `hash`, so older hashes keep working.
+    pub async fn verify(&self, password: String, hash: String) -> AppResult<bool> {
+        let argon = self.argon2()?;
+        tokio::task::spawn_blocking(move || {
+            let parsed = PasswordHash::new(&hash)
+                .map_err(|e| AppError::Internal(format!("stored hash: {e}")))?;
+            Ok(argon.verify_password(password.as_bytes(), &parsed).is_ok())
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("verify task: {e}")))?
+    }
+}

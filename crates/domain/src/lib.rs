@@ -1,0 +1,16 @@
+//! Learning Zone's domain: the types and rules of the product, with no I/O.
+//! Values are parsed once at the edge (web, CLI) and passed inward already valid.
+
+pub mod email;
+pub mod ids;
+pub mod network;
+pub mod password;
+pub mod role;
+pub mod text;
+
+pub use email::EmailAddress;
+pub use ids::Id;
+pub use network::{MembershipStatus, PlaceKind, Sector, Slug};
+pub use password::{check_password, PasswordProblem, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+pub use role::Role;
+pub use text::{clean_line, TextProblem};
