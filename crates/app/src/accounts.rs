@@ -81,9 +81,34 @@ impl App {
             ));
         }
         inserted?;
-        security::insert_email_token(&mut tx, &hash_token(&token), &id, "verify", now, now + VERIFY_TTL_MS).await?;
-        enqueue(&mut tx, now, &self.verification_email(&email, &name, &token)).await?;
-        audit(&mut tx, &new_id(), now, &NewAudit { actor_id: Some(&id), action: "account.sign_up", subject_type: "user", subject_id: &id, detail: "" }).await?;
+        security::insert_email_token(
+            &mut tx,
+            &hash_token(&token),
+            &id,
+            "verify",
+            now,
+            now + VERIFY_TTL_MS,
+        )
+        .await?;
+        enqueue(
+            &mut tx,
+            now,
+            &self.verification_email(&email, &name, &token),
+        )
+        .await?;
+        audit(
+            &mut tx,
+            &new_id(),
+            now,
+            &NewAudit {
+                actor_id: Some(&id),
+                action: "account.sign_up",
+                subject_type: "user",
+                subject_id: &id,
+                detail: "",
+            },
+        )
+        .await?;
         tx.commit().await.map_err(lz_store::StoreError::from)?;
         self.wake_mailer();
         Ok(id)
@@ -107,7 +132,10 @@ impl App {
     /// either way, so that it cannot be used to find out who has an account.
     pub async fn resend_verification(&self, email: &str) -> AppResult<()> {
         let Ok(email) = EmailAddress::parse(email) else {
-            return Err(AppError::field("email", "Enter an email address in the correct format, like name@example.org"));
+            return Err(AppError::field(
+                "email",
+                "Enter an email address in the correct format, like name@example.org",
+            ));
         };
         let now = self.now();
         let mut tx = self.db.begin().await?;
@@ -115,8 +143,21 @@ impl App {
             if u.email_verified_at.is_none() {
                 let token = random_token("");
                 security::void_email_tokens(&mut tx, &u.id, "verify", now).await?;
-                security::insert_email_token(&mut tx, &hash_token(&token), &u.id, "verify", now, now + VERIFY_TTL_MS).await?;
-                enqueue(&mut tx, now, &self.verification_email(&email, &u.name, &token)).await?;
+                security::insert_email_token(
+                    &mut tx,
+                    &hash_token(&token),
+                    &u.id,
+                    "verify",
+                    now,
+                    now + VERIFY_TTL_MS,
+                )
+                .await?;
+                enqueue(
+                    &mut tx,
+                    now,
+                    &self.verification_email(&email, &u.name, &token),
+                )
+                .await?;
             }
         }
         tx.commit().await.map_err(lz_store::StoreError::from)?;
@@ -133,14 +174,34 @@ impl App {
         let row = security::email_token(&mut tx, &hash, "verify").await?;
         let row = check_link(row, now, "verification")?;
         if !security::use_email_token(&mut tx, &hash, now).await? {
-            return Err(AppError::field("token", "This verification link has already been used. Sign in, or ask for a new link"));
+            return Err(AppError::field(
+                "token",
+                "This verification link has already been used. Sign in, or ask for a new link",
+            ));
         }
         users::mark_verified(&mut tx, &row.user_id, now).await?;
-        let user = users::by_id(&mut tx, &row.user_id).await?.ok_or(AppError::NotFound)?;
+        let user = users::by_id(&mut tx, &row.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let joined = join_by_domain(&mut tx, &user, now).await?;
-        audit(&mut tx, &new_id(), now, &NewAudit { actor_id: Some(&user.id), action: "account.verify_email", subject_type: "user", subject_id: &user.id, detail: joined.as_deref().unwrap_or("") }).await?;
+        audit(
+            &mut tx,
+            &new_id(),
+            now,
+            &NewAudit {
+                actor_id: Some(&user.id),
+                action: "account.verify_email",
+                subject_type: "user",
+                subject_id: &user.id,
+                detail: joined.as_deref().unwrap_or(""),
+            },
+        )
+        .await?;
         tx.commit().await.map_err(lz_store::StoreError::from)?;
-        Ok(Verified { user_id: user.id, joined })
+        Ok(Verified {
+            user_id: user.id,
+            joined,
+        })
     }
 
     /// Checks email and password, with throttling per account and per client address.
@@ -160,7 +221,9 @@ impl App {
         };
         let ok = match &found {
             Some(u) if u.disabled_at.is_none() => {
-                self.hasher.verify(password.to_string(), u.password_hash.clone()).await?
+                self.hasher
+                    .verify(password.to_string(), u.password_hash.clone())
+                    .await?
             }
             _ => {
                 // Same work as a real check, so response time does not reveal who has an account.
@@ -173,7 +236,10 @@ impl App {
         if !ok {
             record_failure(&mut c, &account_key, now, ACCOUNT_FAILURES).await?;
             record_failure(&mut c, &address_key, now, ADDRESS_FAILURES).await?;
-            return Err(AppError::field("email", "Enter the email address and password of your account (they did not match)"));
+            return Err(AppError::field(
+                "email",
+                "Enter the email address and password of your account (they did not match)",
+            ));
         }
         let user = found.ok_or(AppError::Unauthenticated)?;
         if user.email_verified_at.is_none() {
@@ -196,7 +262,15 @@ impl App {
         let token = random_token("");
         let csrf_token = random_token("");
         let mut c = self.db.acquire().await?;
-        security::insert_session(&mut c, &hash_token(&token), user_id, &csrf_token, now, now + self.session_ttl_ms()).await?;
+        security::insert_session(
+            &mut c,
+            &hash_token(&token),
+            user_id,
+            &csrf_token,
+            now,
+            now + self.session_ttl_ms(),
+        )
+        .await?;
         Ok(NewSession { token, csrf_token })
     }
 
@@ -215,7 +289,9 @@ impl App {
         if now - s.last_seen_at > 60_000 {
             security::touch_session(&mut c, &hash, now, now + self.session_ttl_ms()).await?;
         }
-        Ok(load_actor(&mut c, &s.user_id).await?.map(|a| (a, s.csrf_token)))
+        Ok(load_actor(&mut c, &s.user_id)
+            .await?
+            .map(|a| (a, s.csrf_token)))
     }
 
     pub async fn sign_out(&self, token: &str) -> AppResult<()> {
@@ -228,7 +304,10 @@ impl App {
     pub async fn request_password_reset(&self, email: &str, client: &str) -> AppResult<()> {
         let now = self.now();
         let Ok(email) = EmailAddress::parse(email) else {
-            return Err(AppError::field("email", "Enter an email address in the correct format, like name@example.org"));
+            return Err(AppError::field(
+                "email",
+                "Enter an email address in the correct format, like name@example.org",
+            ));
         };
         let mut tx = self.db.begin().await?;
         let address_key = format!("reset:address:{client}");
@@ -242,7 +321,15 @@ impl App {
             if u.disabled_at.is_none() {
                 let token = random_token("");
                 security::void_email_tokens(&mut tx, &u.id, "reset", now).await?;
-                security::insert_email_token(&mut tx, &hash_token(&token), &u.id, "reset", now, now + RESET_TTL_MS).await?;
+                security::insert_email_token(
+                    &mut tx,
+                    &hash_token(&token),
+                    &u.id,
+                    "reset",
+                    now,
+                    now + RESET_TTL_MS,
+                )
+                .await?;
                 let site = &self.config.site_name;
                 enqueue(&mut tx, now, &Email {
                     to: email.to_string(),
@@ -271,35 +358,67 @@ impl App {
             let mut c = self.db.acquire().await?;
             let row = security::email_token(&mut c, &hash, "reset").await?;
             let row = check_link(row, now, "password reset")?;
-            users::by_id(&mut c, &row.user_id).await?.ok_or(AppError::NotFound)?
+            users::by_id(&mut c, &row.user_id)
+                .await?
+                .ok_or(AppError::NotFound)?
         };
         let mut context: Vec<&str> = user.email.split(['@', '.']).collect();
         context.extend(user.name.split_whitespace());
-        check_password(password, &context).map_err(|e| AppError::field("password", e.to_string()))?;
+        check_password(password, &context)
+            .map_err(|e| AppError::field("password", e.to_string()))?;
         let new_hash = self.hasher.hash(password.to_string()).await?;
         let mut tx = self.db.begin().await?;
         if !security::use_email_token(&mut tx, &hash, now).await? {
-            return Err(AppError::field("token", "This reset link has already been used. Ask for a new one"));
+            return Err(AppError::field(
+                "token",
+                "This reset link has already been used. Ask for a new one",
+            ));
         }
         users::set_password(&mut tx, &user.id, &new_hash, now).await?;
         // The link proves control of the mailbox, so it also confirms the address.
         users::mark_verified(&mut tx, &user.id, now).await?;
         security::delete_sessions_of_user(&mut tx, &user.id).await?;
         security::clear_throttle(&mut tx, &format!("signin:account:{}", user.email)).await?;
-        audit(&mut tx, &new_id(), now, &NewAudit { actor_id: Some(&user.id), action: "account.reset_password", subject_type: "user", subject_id: &user.id, detail: "" }).await?;
+        audit(
+            &mut tx,
+            &new_id(),
+            now,
+            &NewAudit {
+                actor_id: Some(&user.id),
+                action: "account.reset_password",
+                subject_type: "user",
+                subject_id: &user.id,
+                detail: "",
+            },
+        )
+        .await?;
         tx.commit().await.map_err(lz_store::StoreError::from)?;
         Ok(())
     }
 
     /// Creates a personal API token; the secret is returned once and only its hash is kept.
     pub async fn create_api_token(&self, actor: &Actor, name: &str) -> AppResult<(String, String)> {
-        let name = clean_line(name, "a name", 80).map_err(|e| AppError::field("name", e.to_string()))?;
+        let name =
+            clean_line(name, "a name", 80).map_err(|e| AppError::field("name", e.to_string()))?;
         let now = self.now();
         let id = new_id();
         let token = random_token("lzt_");
         let mut tx = self.db.begin().await?;
-        security::insert_api_token(&mut tx, &id, actor.id(), &name, &hash_token(&token), now).await?;
-        audit(&mut tx, &new_id(), now, &NewAudit { actor_id: Some(actor.id()), action: "token.create", subject_type: "api_token", subject_id: &id, detail: &name }).await?;
+        security::insert_api_token(&mut tx, &id, actor.id(), &name, &hash_token(&token), now)
+            .await?;
+        audit(
+            &mut tx,
+            &new_id(),
+            now,
+            &NewAudit {
+                actor_id: Some(actor.id()),
+                action: "token.create",
+                subject_type: "api_token",
+                subject_id: &id,
+                detail: &name,
+            },
+        )
+        .await?;
         tx.commit().await.map_err(lz_store::StoreError::from)?;
         Ok((id, token))
     }
@@ -315,7 +434,19 @@ impl App {
         if !security::revoke_api_token(&mut tx, id, actor.id(), now).await? {
             return Err(AppError::NotFound);
         }
-        audit(&mut tx, &new_id(), now, &NewAudit { actor_id: Some(actor.id()), action: "token.revoke", subject_type: "api_token", subject_id: id, detail: "" }).await?;
+        audit(
+            &mut tx,
+            &new_id(),
+            now,
+            &NewAudit {
+                actor_id: Some(actor.id()),
+                action: "token.revoke",
+                subject_type: "api_token",
+                subject_id: id,
+                detail: "",
+            },
+        )
+        .await?;
         tx.commit().await.map_err(lz_store::StoreError::from)?;
         Ok(())
     }
@@ -334,7 +465,13 @@ impl App {
     }
 
     /// Creates a verified account from the command line (administrators, demo accounts).
-    pub async fn create_user_direct(&self, email: &str, name: &str, password: &str, role: Role) -> AppResult<String> {
+    pub async fn create_user_direct(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+        role: Role,
+    ) -> AppResult<String> {
         let mut p = Problems::default();
         let email = p.check("email", EmailAddress::parse(email));
         let name = p.check("name", clean_line(name, "your full name", 120));
@@ -347,15 +484,42 @@ impl App {
         let now = self.now();
         let id = new_id();
         let mut tx = self.db.begin().await?;
-        users::insert(&mut tx, &NewUser { id: &id, email: email.as_str(), name: &name, password_hash: &hash, role: role.code(), verified_at: Some(now), now })
-            .await
-            .map_err(|e| match e {
-                lz_store::StoreError::Conflict(_) => AppError::field("email", "An account with this email address already exists"),
-                other => other.into(),
-            })?;
-        let user = users::by_id(&mut tx, &id).await?.ok_or(AppError::NotFound)?;
+        users::insert(
+            &mut tx,
+            &NewUser {
+                id: &id,
+                email: email.as_str(),
+                name: &name,
+                password_hash: &hash,
+                role: role.code(),
+                verified_at: Some(now),
+                now,
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            lz_store::StoreError::Conflict(_) => {
+                AppError::field("email", "An account with this email address already exists")
+            }
+            other => other.into(),
+        })?;
+        let user = users::by_id(&mut tx, &id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         join_by_domain(&mut tx, &user, now).await?;
-        audit(&mut tx, &new_id(), now, &NewAudit { actor_id: None, action: "account.create", subject_type: "user", subject_id: &id, detail: role.code() }).await?;
+        audit(
+            &mut tx,
+            &new_id(),
+            now,
+            &NewAudit {
+                actor_id: None,
+                action: "account.create",
+                subject_type: "user",
+                subject_id: &id,
+                detail: role.code(),
+            },
+        )
+        .await?;
         tx.commit().await.map_err(lz_store::StoreError::from)?;
         Ok(id)
     }
@@ -364,7 +528,9 @@ impl App {
         let actor = {
             let mut c = self.db.acquire().await?;
             let email = email.trim().to_lowercase();
-            let u = users::by_email(&mut c, &email).await?.ok_or(AppError::NotFound)?;
+            let u = users::by_email(&mut c, &email)
+                .await?
+                .ok_or(AppError::NotFound)?;
             load_actor(&mut c, &u.id).await?.ok_or(AppError::NotFound)?
         };
         Ok(self.create_api_token(&actor, name).await?.1)
@@ -380,17 +546,25 @@ fn check_link(
         return Err(AppError::field("token", format!("This {what} link is not valid. Check you copied the whole link, or ask for a new one")));
     };
     if row.used_at.is_some() {
-        return Err(AppError::field("token", format!("This {what} link has already been used. Ask for a new one if you need to")));
+        return Err(AppError::field(
+            "token",
+            format!("This {what} link has already been used. Ask for a new one if you need to"),
+        ));
     }
     if row.expires_at <= now {
-        return Err(AppError::field("token", format!("This {what} link has expired. Ask for a new one")));
+        return Err(AppError::field(
+            "token",
+            format!("This {what} link has expired. Ask for a new one"),
+        ));
     }
     Ok(row)
 }
 
 /// Joins the organisation whose verified domain matches the user's email, if not a member yet.
 async fn join_by_domain(c: &mut Conn, user: &UserRow, now: i64) -> AppResult<Option<String>> {
-    let Ok(email) = EmailAddress::parse(&user.email) else { return Ok(None) };
+    let Ok(email) = EmailAddress::parse(&user.email) else {
+        return Ok(None);
+    };
     let Some(org) = network::organisation_by_domain(c, email.domain()).await? else {
         return Ok(None);
     };
@@ -398,25 +572,45 @@ async fn join_by_domain(c: &mut Conn, user: &UserRow, now: i64) -> AppResult<Opt
     if existing.iter().any(|m| m.organisation_id == org.id) {
         return Ok(Some(org.name));
     }
-    users::insert_membership(c, &NewMembership { id: &new_id(), user_id: &user.id, organisation_id: &org.id, status: "active", via: "domain", message: "", now }).await?;
+    users::insert_membership(
+        c,
+        &NewMembership {
+            id: &new_id(),
+            user_id: &user.id,
+            organisation_id: &org.id,
+            status: "active",
+            via: "domain",
+            message: "",
+            now,
+        },
+    )
+    .await?;
     Ok(Some(org.name))
 }
 
 pub(crate) async fn load_actor(c: &mut Conn, user_id: &str) -> AppResult<Option<Actor>> {
-    let Some(user) = users::by_id(c, user_id).await? else { return Ok(None) };
+    let Some(user) = users::by_id(c, user_id).await? else {
+        return Ok(None);
+    };
     if user.disabled_at.is_some() {
         return Ok(None);
     }
     let role = user.role.parse::<Role>().unwrap_or(Role::Member);
     let memberships = users::memberships_of_user(c, user_id).await?;
-    Ok(Some(Actor { user, role, memberships }))
+    Ok(Some(Actor {
+        user,
+        role,
+        memberships,
+    }))
 }
 
 async fn check_throttle(c: &mut Conn, key: &str, now: i64) -> AppResult<()> {
     if let Some(t) = security::throttle(c, key).await? {
         if let Some(until) = t.locked_until {
             if until > now {
-                return Err(AppError::TooManyAttempts { retry_after_secs: (until - now + 999) / 1000 });
+                return Err(AppError::TooManyAttempts {
+                    retry_after_secs: (until - now + 999) / 1000,
+                });
             }
         }
     }
@@ -427,7 +621,11 @@ async fn record_failure(c: &mut Conn, key: &str, now: i64, limit: i64) -> AppRes
     let current = security::throttle(c, key).await?;
     let mut row = match current {
         Some(t) if now - t.window_start < THROTTLE_WINDOW_MS => t,
-        _ => ThrottleRow { window_start: now, failures: 0, locked_until: None },
+        _ => ThrottleRow {
+            window_start: now,
+            failures: 0,
+            locked_until: None,
+        },
     };
     row.failures += 1;
     if row.failures >= limit {
@@ -435,4 +633,12 @@ async fn record_failure(c: &mut Conn, key: &str, now: i64, limit: i64) -> AppRes
     }
     security::put_throttle(c, key, &row).await?;
     Ok(())
+}
+
+impl App {
+    /// The person with `user_id`, as an actor (role and memberships loaded).
+    pub async fn actor(&self, user_id: &str) -> AppResult<Actor> {
+        let mut c = self.db.acquire().await?;
+        load_actor(&mut c, user_id).await?.ok_or(AppError::NotFound)
+    }
 }

@@ -130,26 +130,43 @@ impl Config {
             }
         }
 
-        let data_dir = PathBuf::from(get("data_dir").map(|v| v.0).unwrap_or_else(|| "./data".into()));
+        let data_dir = PathBuf::from(
+            get("data_dir")
+                .map(|v| v.0)
+                .unwrap_or_else(|| "./data".into()),
+        );
         let addr = match get("addr") {
             None => SocketAddr::from(([127, 0, 0, 1], 8080)),
-            Some((s, env)) => s
-                .parse()
-                .map_err(|_| bad("addr", env, format!("{s:?} is not an address like 127.0.0.1:8080")))?,
+            Some((s, env)) => s.parse().map_err(|_| {
+                bad(
+                    "addr",
+                    env,
+                    format!("{s:?} is not an address like 127.0.0.1:8080"),
+                )
+            })?,
         };
         let database_url = match get("database_url") {
             None => format!("sqlite://{}", data_dir.join("learning-zone.db").display()),
             Some((s, env)) => {
-                if !(s.starts_with("sqlite:") || s.starts_with("postgres://") || s.starts_with("postgresql://")) {
-                    return Err(bad("database_url", env, "must start with sqlite:// or postgres://"));
+                if !(s.starts_with("sqlite:")
+                    || s.starts_with("postgres://")
+                    || s.starts_with("postgresql://"))
+                {
+                    return Err(bad(
+                        "database_url",
+                        env,
+                        "must start with sqlite:// or postgres://",
+                    ));
                 }
                 s
             }
         };
         let base_url = match get("base_url") {
-            None => url::Url::parse(&format!("http://{addr}")).map_err(|e| ConfigError(e.to_string()))?,
+            None => url::Url::parse(&format!("http://{addr}"))
+                .map_err(|e| ConfigError(e.to_string()))?,
             Some((s, env)) => {
-                let u = url::Url::parse(&s).map_err(|e| bad("base_url", env, format!("{s:?}: {e}")))?;
+                let u =
+                    url::Url::parse(&s).map_err(|e| bad("base_url", env, format!("{s:?}: {e}")))?;
                 if !matches!(u.scheme(), "http" | "https") {
                     return Err(bad("base_url", env, "must be an http:// or https:// URL"));
                 }
@@ -162,12 +179,18 @@ impl Config {
             Some((s, env)) => {
                 let u = url::Url::parse(&s).map_err(|e| bad("smtp_url", env, format!("{e}")))?;
                 if !matches!(u.scheme(), "smtp" | "smtps") || u.host_str().is_none() {
-                    return Err(bad("smtp_url", env, "must look like smtp://host:port or smtps://user:pass@host"));
+                    return Err(bad(
+                        "smtp_url",
+                        env,
+                        "must look like smtp://host:port or smtps://user:pass@host",
+                    ));
                 }
                 Some(s)
             }
         };
-        let mail_from = get("mail_from").map(|v| v.0).unwrap_or_else(|| "Learning Zone <no-reply@localhost>".into());
+        let mail_from = get("mail_from")
+            .map(|v| v.0)
+            .unwrap_or_else(|| "Learning Zone <no-reply@localhost>".into());
         if let Some((s, env)) = get("mail_from") {
             s.parse::<lettre::message::Mailbox>()
                 .map_err(|e| bad("mail_from", env, format!("{s:?} is not a mailbox: {e}")))?;
@@ -175,9 +198,15 @@ impl Config {
         let brand_colour = match get("brand_colour") {
             None => "#1d4f91".to_string(),
             Some((s, env)) => {
-                let ok = s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
+                let ok = s.len() == 7
+                    && s.starts_with('#')
+                    && s[1..].chars().all(|c| c.is_ascii_hexdigit());
                 if !ok {
-                    return Err(bad("brand_colour", env, format!("{s:?} is not a colour like #1d4f91")));
+                    return Err(bad(
+                        "brand_colour",
+                        env,
+                        format!("{s:?} is not a colour like #1d4f91"),
+                    ));
                 }
                 s.to_lowercase()
             }
@@ -198,7 +227,13 @@ impl Config {
             Some((s, env)) => match s.to_lowercase().as_str() {
                 "true" | "1" | "yes" => true,
                 "false" | "0" | "no" => false,
-                _ => return Err(bad("trust_proxy", env, format!("{s:?} is not true or false"))),
+                _ => {
+                    return Err(bad(
+                        "trust_proxy",
+                        env,
+                        format!("{s:?} is not true or false"),
+                    ))
+                }
             },
         };
         let log_format = match get("log_format") {
@@ -216,15 +251,43 @@ impl Config {
             base_url,
             smtp_url,
             mail_from,
-            site_name: get("site_name").map(|v| v.0).unwrap_or_else(|| "Learning Zone".into()),
-            host_name: get("host_name").map(|v| v.0).unwrap_or_else(|| "Active Lancashire".into()),
+            site_name: get("site_name")
+                .map(|v| v.0)
+                .unwrap_or_else(|| "Learning Zone".into()),
+            host_name: get("host_name")
+                .map(|v| v.0)
+                .unwrap_or_else(|| "Active Lancashire".into()),
             brand_colour,
             logo_url,
-            argon2_memory_kib: parse_num(get("argon2_memory_kib"), "argon2_memory_kib", 19456, 8, 4 * 1024 * 1024)?,
+            argon2_memory_kib: parse_num(
+                get("argon2_memory_kib"),
+                "argon2_memory_kib",
+                19456,
+                8,
+                4 * 1024 * 1024,
+            )?,
             argon2_iterations: parse_num(get("argon2_iterations"), "argon2_iterations", 2, 1, 100)?,
-            session_idle_minutes: parse_num(get("session_idle_minutes"), "session_idle_minutes", 720, 1, 60 * 24 * 90)?,
-            max_body_bytes: parse_num(get("max_body_bytes"), "max_body_bytes", 1 << 20, 1024, 1 << 30)?,
-            db_max_connections: parse_num(get("db_max_connections"), "db_max_connections", 10, 1, 1000)?,
+            session_idle_minutes: parse_num(
+                get("session_idle_minutes"),
+                "session_idle_minutes",
+                720,
+                1,
+                60 * 24 * 90,
+            )?,
+            max_body_bytes: parse_num(
+                get("max_body_bytes"),
+                "max_body_bytes",
+                1 << 20,
+                1024,
+                1 << 30,
+            )?,
+            db_max_connections: parse_num(
+                get("db_max_connections"),
+                "db_max_connections",
+                10,
+                1,
+                1000,
+            )?,
             trust_proxy,
             log_format,
         })
@@ -246,7 +309,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -272,7 +338,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("lz-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("lz.toml");
-        std::fs::write(&file, "addr = \"127.0.0.1:9000\"\nsite_name = \"From file\"\n").unwrap();
+        std::fs::write(
+            &file,
+            "addr = \"127.0.0.1:9000\"\nsite_name = \"From file\"\n",
+        )
+        .unwrap();
         let c = Config::load(Some(&file), env(&[("LZ_ADDR", "127.0.0.1:9100")])).unwrap();
         assert_eq!(c.addr.port(), 9100);
         assert_eq!(c.site_name, "From file");

@@ -40,7 +40,9 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(what) => AppError::Conflict(format!("a record with the same {what} already exists")),
+            StoreError::Conflict(what) => {
+                AppError::Conflict(format!("a record with the same {what} already exists"))
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -35,7 +35,10 @@ impl App {
     pub async fn open(config: Config) -> AppResult<Self> {
         if config.database_url.starts_with("sqlite:") {
             std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-                AppError::Internal(format!("creating data dir {}: {e}", config.data_dir.display()))
+                AppError::Internal(format!(
+                    "creating data dir {}: {e}",
+                    config.data_dir.display()
+                ))
             })?;
         }
         let db = Db::connect(&config.database_url, config.db_max_connections)

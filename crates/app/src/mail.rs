@@ -69,7 +69,9 @@ impl App {
     }
 
     async fn log_outbox(&self) {
-        let Ok(mut c) = self.db.acquire().await else { return };
+        let Ok(mut c) = self.db.acquire().await else {
+            return;
+        };
         if let Ok(rows) = outbox::recent(&mut c, 5).await {
             let cutoff = self.now() - 10_000;
             for r in rows.iter().filter(|r| r.created_at >= cutoff) {
@@ -127,5 +129,24 @@ impl App {
             .message_id(Some(format!("<{}@learning-zone>", msg.id)))
             .body(msg.body_text.clone())
             .map_err(|e| AppError::Internal(format!("building message: {e}")))
+    }
+}
+
+impl App {
+    /// Periodic clean-up: expired sessions. Runs until `shutdown` changes.
+    pub async fn run_housekeeping(self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+        loop {
+            if let Ok(mut c) = self.db.acquire().await {
+                if let Err(e) =
+                    lz_store::security::delete_expired_sessions(&mut c, self.now()).await
+                {
+                    tracing::warn!(error = %e, "session clean-up failed");
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(3600)) => {},
+                _ = shutdown.changed() => return,
+            }
+        }
     }
 }

@@ -45,19 +45,34 @@ struct ValidPlace {
 fn validate_place(input: &PlaceInput) -> AppResult<ValidPlace> {
     let mut p = Problems::default();
     let name = p.check("name", clean_line(&input.name, "a name", 120));
-    let slug_src = if input.slug.trim().is_empty() { name.clone().unwrap_or_default() } else { input.slug.clone() };
-    let slug = if input.slug.trim().is_empty() { Slug::from_name(&slug_src) } else { Slug::parse(&slug_src) };
+    let slug_src = if input.slug.trim().is_empty() {
+        name.clone().unwrap_or_default()
+    } else {
+        input.slug.clone()
+    };
+    let slug = if input.slug.trim().is_empty() {
+        Slug::from_name(&slug_src)
+    } else {
+        Slug::parse(&slug_src)
+    };
     if slug.is_none() && name.is_some() {
-        p.add("slug", "Web address name must use only lower-case letters, numbers and single hyphens");
+        p.add(
+            "slug",
+            "Web address name must use only lower-case letters, numbers and single hyphens",
+        );
     }
     let kind = PlaceKind::parse(&input.kind);
     if kind.is_none() {
         p.add("kind", "Select the kind of place");
     }
     let gss = input.gss_code.trim();
-    let gss_ok = gss.is_empty() || (gss.len() == 9 && gss.starts_with('E') && gss[1..].chars().all(|c| c.is_ascii_digit()));
+    let gss_ok = gss.is_empty()
+        || (gss.len() == 9 && gss.starts_with('E') && gss[1..].chars().all(|c| c.is_ascii_digit()));
     if !gss_ok {
-        p.add("gss_code", "GSS code must look like E06000008 (or be left empty)");
+        p.add(
+            "gss_code",
+            "GSS code must look like E06000008 (or be left empty)",
+        );
     }
     if input.summary.chars().count() > 2000 {
         p.add("summary", "Summary must be 2000 characters or fewer");
@@ -85,15 +100,31 @@ struct ValidOrganisation {
 
 pub fn parse_domains(raw: &str) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = Vec::new();
-    for d in raw.split([',', ' ', '\n', '\r', '\t', ';']).map(|d| d.trim().trim_start_matches('@').to_lowercase()) {
+    for d in raw
+        .split([',', ' ', '\n', '\r', '\t', ';'])
+        .map(|d| d.trim().trim_start_matches('@').to_lowercase())
+    {
         if d.is_empty() {
             continue;
         }
         if !is_domain(&d) {
             return Err(format!("{d:?} is not an email domain like council.gov.uk"));
         }
-        if matches!(d.as_str(), "gmail.com" | "outlook.com" | "hotmail.com" | "yahoo.com" | "yahoo.co.uk" | "icloud.com" | "nhs.net" | "gov.uk" | "nhs.uk") {
-            return Err(format!("{d} is shared by many organisations, so it cannot join people to one"));
+        if matches!(
+            d.as_str(),
+            "gmail.com"
+                | "outlook.com"
+                | "hotmail.com"
+                | "yahoo.com"
+                | "yahoo.co.uk"
+                | "icloud.com"
+                | "nhs.net"
+                | "gov.uk"
+                | "nhs.uk"
+        ) {
+            return Err(format!(
+                "{d} is shared by many organisations, so it cannot join people to one"
+            ));
         }
         if !out.contains(&d) {
             out.push(d);
@@ -113,7 +144,9 @@ impl App {
 
     pub async fn place(&self, id: &str) -> AppResult<PlaceRow> {
         let mut c = self.db.acquire().await?;
-        store::place_by_id(&mut c, id).await?.ok_or(AppError::NotFound)
+        store::place_by_id(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     pub async fn organisations(&self) -> AppResult<Vec<OrganisationRow>> {
@@ -123,17 +156,32 @@ impl App {
 
     pub async fn organisation(&self, id: &str) -> AppResult<OrganisationRow> {
         let mut c = self.db.acquire().await?;
-        store::organisation_by_id(&mut c, id).await?.ok_or(AppError::NotFound)
+        store::organisation_by_id(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     /// `id` is `None` to create a place, or the place to change.
-    pub async fn save_place(&self, actor: &Actor, id: Option<&str>, input: &PlaceInput) -> AppResult<String> {
+    pub async fn save_place(
+        &self,
+        actor: &Actor,
+        id: Option<&str>,
+        input: &PlaceInput,
+    ) -> AppResult<String> {
         actor.require_network_admin()?;
         let v = validate_place(input)?;
         let now = self.now();
         let new_id_value = new_id();
         let place_id = id.unwrap_or(&new_id_value);
-        let row = NewPlace { id: place_id, slug: &v.slug, name: &v.name, kind: v.kind.code(), gss_code: v.gss_code.as_deref(), summary: &v.summary, now };
+        let row = NewPlace {
+            id: place_id,
+            slug: &v.slug,
+            name: &v.name,
+            kind: v.kind.code(),
+            gss_code: v.gss_code.as_deref(),
+            summary: &v.summary,
+            now,
+        };
         let mut tx = self.db.begin().await?;
         let result = match id {
             None => store::insert_place(&mut tx, &row).await.map(|_| true),
@@ -142,46 +190,110 @@ impl App {
         match result {
             Ok(true) => {}
             Ok(false) => return Err(AppError::NotFound),
-            Err(lz_store::StoreError::Conflict(_)) => return Err(AppError::field("slug", "Another place already uses this web address name")),
+            Err(lz_store::StoreError::Conflict(_)) => {
+                return Err(AppError::field(
+                    "slug",
+                    "Another place already uses this web address name",
+                ))
+            }
             Err(e) => return Err(e.into()),
         }
-        let action = if id.is_none() { "place.create" } else { "place.update" };
-        audit(&mut tx, &new_id(), now, &NewAudit { actor_id: Some(actor.id()), action, subject_type: "place", subject_id: place_id, detail: &v.name }).await?;
+        let action = if id.is_none() {
+            "place.create"
+        } else {
+            "place.update"
+        };
+        audit(
+            &mut tx,
+            &new_id(),
+            now,
+            &NewAudit {
+                actor_id: Some(actor.id()),
+                action,
+                subject_type: "place",
+                subject_id: place_id,
+                detail: &v.name,
+            },
+        )
+        .await?;
         tx.commit().await.map_err(lz_store::StoreError::from)?;
         Ok(place_id.to_string())
     }
 
-    pub async fn save_organisation(&self, actor: &Actor, id: Option<&str>, input: &OrganisationInput) -> AppResult<String> {
+    pub async fn save_organisation(
+        &self,
+        actor: &Actor,
+        id: Option<&str>,
+        input: &OrganisationInput,
+    ) -> AppResult<String> {
         actor.require_network_admin()?;
         let v = self.validate_organisation(input).await?;
         let now = self.now();
         let new_id_value = new_id();
         let org_id = id.unwrap_or(&new_id_value);
-        let row = NewOrganisation { id: org_id, slug: &v.slug, name: &v.name, sector: v.sector.code(), place_id: v.place_id.as_deref(), now };
+        let row = NewOrganisation {
+            id: org_id,
+            slug: &v.slug,
+            name: &v.name,
+            sector: v.sector.code(),
+            place_id: v.place_id.as_deref(),
+            now,
+        };
         let mut tx = self.db.begin().await?;
         let result = match id {
-            None => store::insert_organisation(&mut tx, &row).await.map(|_| true),
+            None => store::insert_organisation(&mut tx, &row)
+                .await
+                .map(|_| true),
             Some(_) => store::update_organisation(&mut tx, &row).await,
         };
         match result {
             Ok(true) => {}
             Ok(false) => return Err(AppError::NotFound),
-            Err(lz_store::StoreError::Conflict(_)) => return Err(AppError::field("slug", "Another organisation already uses this web address name")),
+            Err(lz_store::StoreError::Conflict(_)) => {
+                return Err(AppError::field(
+                    "slug",
+                    "Another organisation already uses this web address name",
+                ))
+            }
             Err(e) => return Err(e.into()),
         }
         match store::set_domains(&mut tx, org_id, &v.domains, now).await {
             Ok(()) => {}
-            Err(lz_store::StoreError::Conflict(_)) => return Err(AppError::field("domains", "One of these email domains already belongs to another organisation")),
+            Err(lz_store::StoreError::Conflict(_)) => {
+                return Err(AppError::field(
+                    "domains",
+                    "One of these email domains already belongs to another organisation",
+                ))
+            }
             Err(e) => return Err(e.into()),
         }
-        let action = if id.is_none() { "organisation.create" } else { "organisation.update" };
+        let action = if id.is_none() {
+            "organisation.create"
+        } else {
+            "organisation.update"
+        };
         let detail = format!("{} [{}]", v.name, v.domains.join(", "));
-        audit(&mut tx, &new_id(), now, &NewAudit { actor_id: Some(actor.id()), action, subject_type: "organisation", subject_id: org_id, detail: &detail }).await?;
+        audit(
+            &mut tx,
+            &new_id(),
+            now,
+            &NewAudit {
+                actor_id: Some(actor.id()),
+                action,
+                subject_type: "organisation",
+                subject_id: org_id,
+                detail: &detail,
+            },
+        )
+        .await?;
         tx.commit().await.map_err(lz_store::StoreError::from)?;
         Ok(org_id.to_string())
     }
 
-    async fn validate_organisation(&self, input: &OrganisationInput) -> AppResult<ValidOrganisation> {
+    async fn validate_organisation(
+        &self,
+        input: &OrganisationInput,
+    ) -> AppResult<ValidOrganisation> {
         let mut p = Problems::default();
         let name = p.check("name", clean_line(&input.name, "a name", 160));
         let slug = if input.slug.trim().is_empty() {
@@ -190,7 +302,10 @@ impl App {
             Slug::parse(&input.slug)
         };
         if slug.is_none() && name.is_some() {
-            p.add("slug", "Web address name must use only lower-case letters, numbers and single hyphens");
+            p.add(
+                "slug",
+                "Web address name must use only lower-case letters, numbers and single hyphens",
+            );
         }
         let sector = Sector::parse(&input.sector);
         if sector.is_none() {
@@ -212,34 +327,88 @@ impl App {
         let domains = p.check("domains", parse_domains(&input.domains));
         p.into_result()?;
         match (name, slug, sector, domains) {
-            (Some(name), Some(slug), Some(sector), Some(domains)) => Ok(ValidOrganisation { name, slug: slug.to_string(), sector, place_id, domains }),
-            _ => Err(AppError::Internal("validated organisation missing fields".into())),
+            (Some(name), Some(slug), Some(sector), Some(domains)) => Ok(ValidOrganisation {
+                name,
+                slug: slug.to_string(),
+                sector,
+                place_id,
+                domains,
+            }),
+            _ => Err(AppError::Internal(
+                "validated organisation missing fields".into(),
+            )),
         }
     }
 
     /// Asks to join an organisation; its admins (or network admins) decide.
-    pub async fn request_to_join(&self, actor: &Actor, organisation_id: &str, message: &str) -> AppResult<String> {
+    pub async fn request_to_join(
+        &self,
+        actor: &Actor,
+        organisation_id: &str,
+        message: &str,
+    ) -> AppResult<String> {
         if message.chars().count() > 1000 {
-            return Err(AppError::field("message", "Message must be 1000 characters or fewer"));
+            return Err(AppError::field(
+                "message",
+                "Message must be 1000 characters or fewer",
+            ));
         }
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let org = store::organisation_by_id(&mut tx, organisation_id).await?.ok_or_else(|| AppError::field("organisation_id", "Select an organisation from the list"))?;
+        let org = store::organisation_by_id(&mut tx, organisation_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::field("organisation_id", "Select an organisation from the list")
+            })?;
         let existing = users::memberships_of_user(&mut tx, actor.id()).await?;
         let id = match existing.iter().find(|m| m.organisation_id == org.id) {
-            Some(m) if m.status == "active" => return Err(AppError::Conflict(format!("You are already a member of {}", org.name))),
-            Some(m) if m.status == "pending" => return Err(AppError::Conflict(format!("You have already asked to join {}: an administrator will decide soon", org.name))),
+            Some(m) if m.status == "active" => {
+                return Err(AppError::Conflict(format!(
+                    "You are already a member of {}",
+                    org.name
+                )))
+            }
+            Some(m) if m.status == "pending" => {
+                return Err(AppError::Conflict(format!(
+                    "You have already asked to join {}: an administrator will decide soon",
+                    org.name
+                )))
+            }
             Some(m) => {
                 users::reopen_membership(&mut tx, &m.id, message.trim(), now).await?;
                 m.id.clone()
             }
             None => {
                 let id = new_id();
-                users::insert_membership(&mut tx, &NewMembership { id: &id, user_id: actor.id(), organisation_id: &org.id, status: "pending", via: "request", message: message.trim(), now }).await?;
+                users::insert_membership(
+                    &mut tx,
+                    &NewMembership {
+                        id: &id,
+                        user_id: actor.id(),
+                        organisation_id: &org.id,
+                        status: "pending",
+                        via: "request",
+                        message: message.trim(),
+                        now,
+                    },
+                )
+                .await?;
                 id
             }
         };
-        audit(&mut tx, &new_id(), now, &NewAudit { actor_id: Some(actor.id()), action: "membership.request", subject_type: "membership", subject_id: &id, detail: &org.name }).await?;
+        audit(
+            &mut tx,
+            &new_id(),
+            now,
+            &NewAudit {
+                actor_id: Some(actor.id()),
+                action: "membership.request",
+                subject_type: "membership",
+                subject_id: &id,
+                detail: &org.name,
+            },
+        )
+        .await?;
         tx.commit().await.map_err(lz_store::StoreError::from)?;
         Ok(id)
     }
@@ -255,28 +424,79 @@ impl App {
     }
 
     /// Approves or declines a request, and emails the person either way.
-    pub async fn decide_join_request(&self, actor: &Actor, membership_id: &str, approve: bool) -> AppResult<MembershipRow> {
+    pub async fn decide_join_request(
+        &self,
+        actor: &Actor,
+        membership_id: &str,
+        approve: bool,
+    ) -> AppResult<MembershipRow> {
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let m = users::membership_by_id(&mut tx, membership_id).await?.ok_or(AppError::NotFound)?;
+        let m = users::membership_by_id(&mut tx, membership_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if !actor.may_decide_for(&m.organisation_id) {
             // Someone else's organisation looks the same as a missing request: ids reveal nothing.
-            return Err(if actor.role.can_decide_join_requests() { AppError::NotFound } else { AppError::Forbidden });
+            return Err(if actor.role.can_decide_join_requests() {
+                AppError::NotFound
+            } else {
+                AppError::Forbidden
+            });
         }
         let status = if approve { "active" } else { "declined" };
         if !users::decide_membership(&mut tx, membership_id, status, actor.id(), now).await? {
-            return Err(AppError::Conflict("This request has already been decided".into()));
+            return Err(AppError::Conflict(
+                "This request has already been decided".into(),
+            ));
         }
         let site = &self.config.site_name;
         let (subject, text) = if approve {
-            (format!("You have joined {} on {site}", m.organisation_name), format!("{} approved your request: you are now a member of {}.\n\nSign in: {}", actor.user.name, m.organisation_name, self.config.link("/sign-in")))
+            (
+                format!("You have joined {} on {site}", m.organisation_name),
+                format!(
+                    "{} approved your request: you are now a member of {}.\n\nSign in: {}",
+                    actor.user.name,
+                    m.organisation_name,
+                    self.config.link("/sign-in")
+                ),
+            )
         } else {
             (format!("Your request to join {} on {site}", m.organisation_name), format!("{} declined your request to join {}. If you think this is a mistake, contact the organisation, or ask to join another organisation from your account page: {}", actor.user.name, m.organisation_name, self.config.link("/account")))
         };
-        enqueue(&mut tx, now, &Email { to: m.user_email.clone(), subject, body: format!("Hello {},\n\n{text}\n\n{}\n", m.user_name, self.config.host_name) }).await?;
-        let action = if approve { "membership.approve" } else { "membership.decline" };
-        audit(&mut tx, &new_id(), now, &NewAudit { actor_id: Some(actor.id()), action, subject_type: "membership", subject_id: membership_id, detail: &m.organisation_name }).await?;
-        let updated = users::membership_by_id(&mut tx, membership_id).await?.ok_or(AppError::NotFound)?;
+        enqueue(
+            &mut tx,
+            now,
+            &Email {
+                to: m.user_email.clone(),
+                subject,
+                body: format!(
+                    "Hello {},\n\n{text}\n\n{}\n",
+                    m.user_name, self.config.host_name
+                ),
+            },
+        )
+        .await?;
+        let action = if approve {
+            "membership.approve"
+        } else {
+            "membership.decline"
+        };
+        audit(
+            &mut tx,
+            &new_id(),
+            now,
+            &NewAudit {
+                actor_id: Some(actor.id()),
+                action,
+                subject_type: "membership",
+                subject_id: membership_id,
+                detail: &m.organisation_name,
+            },
+        )
+        .await?;
+        let updated = users::membership_by_id(&mut tx, membership_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         tx.commit().await.map_err(lz_store::StoreError::from)?;
         self.wake_mailer();
         Ok(updated)
@@ -300,16 +520,38 @@ impl App {
     /// always administer the network.
     pub async fn set_role(&self, actor: &Actor, user_id: &str, role: &str) -> AppResult<()> {
         actor.require_network_admin()?;
-        let role: Role = role.parse().map_err(|_| AppError::field("role", "Select a role from the list"))?;
+        let role: Role = role
+            .parse()
+            .map_err(|_| AppError::field("role", "Select a role from the list"))?;
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let target = users::by_id(&mut tx, user_id).await?.ok_or(AppError::NotFound)?;
-        if target.role == Role::NetworkAdmin.code() && role != Role::NetworkAdmin && users::count_with_role(&mut tx, Role::NetworkAdmin.code()).await? <= 1 {
-            return Err(AppError::field("role", "This is the only network admin: make someone else a network admin first"));
+        let target = users::by_id(&mut tx, user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if target.role == Role::NetworkAdmin.code()
+            && role != Role::NetworkAdmin
+            && users::count_with_role(&mut tx, Role::NetworkAdmin.code()).await? <= 1
+        {
+            return Err(AppError::field(
+                "role",
+                "This is the only network admin: make someone else a network admin first",
+            ));
         }
         users::set_role(&mut tx, user_id, role.code(), now).await?;
         let detail = format!("{} -> {}", target.role, role.code());
-        audit(&mut tx, &new_id(), now, &NewAudit { actor_id: Some(actor.id()), action: "user.set_role", subject_type: "user", subject_id: user_id, detail: &detail }).await?;
+        audit(
+            &mut tx,
+            &new_id(),
+            now,
+            &NewAudit {
+                actor_id: Some(actor.id()),
+                action: "user.set_role",
+                subject_type: "user",
+                subject_id: user_id,
+                detail: &detail,
+            },
+        )
+        .await?;
         tx.commit().await.map_err(lz_store::StoreError::from)?;
         Ok(())
     }

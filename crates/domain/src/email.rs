@@ -101,7 +101,10 @@ mod tests {
             "a..b@x.org",
             "a@x.123",
         ] {
-            assert!(EmailAddress::parse(bad).is_err(), "{bad} should be rejected");
+            assert!(
+                EmailAddress::parse(bad).is_err(),
+                "{bad} should be rejected"
+            );
         }
         assert_eq!(
             EmailAddress::parse(&format!("{}@x.org", "a".repeat(300))),

@@ -71,7 +71,8 @@ impl Slug {
         let s = raw.trim();
         let ok = !s.is_empty()
             && s.len() <= 80
-            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !s.starts_with('-')
             && !s.ends_with('-')
             && !s.contains("--");
@@ -114,7 +115,9 @@ mod tests {
             "blackburn-with-darwen"
         );
         assert_eq!(
-            Slug::from_name("Pennine Lancashire (TaAF)").unwrap().as_str(),
+            Slug::from_name("Pennine Lancashire (TaAF)")
+                .unwrap()
+                .as_str(),
             "pennine-lancashire-taaf"
         );
         assert!(Slug::parse("../etc").is_none());

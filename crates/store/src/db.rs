@@ -95,12 +95,15 @@ impl Db {
 
     /// True when the database answers and every known migration has been applied.
     pub async fn is_ready(&self) -> bool {
-        let expected = self.migrator().iter().filter(|m| m.migration_type.is_up_migration()).count() as i64;
-        let applied: Result<i64, _> = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE",
-        )
-        .fetch_one(&self.pool)
-        .await;
+        let expected = self
+            .migrator()
+            .iter()
+            .filter(|m| m.migration_type.is_up_migration())
+            .count() as i64;
+        let applied: Result<i64, _> =
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await;
         matches!(applied, Ok(n) if n >= expected)
     }
 

@@ -173,7 +173,10 @@ pub async fn update_organisation(c: &mut Conn, o: &NewOrganisation<'_>) -> Store
 }
 
 pub async fn organisations(c: &mut Conn) -> StoreResult<Vec<OrganisationRow>> {
-    let sql = format!("{} WHERE o.deleted_at IS NULL ORDER BY o.name", org_select(c));
+    let sql = format!(
+        "{} WHERE o.deleted_at IS NULL ORDER BY o.name",
+        org_select(c)
+    );
     Ok(sqlx::query_as(&sql).fetch_all(c).await?)
 }
 
@@ -195,7 +198,12 @@ pub async fn organisation_by_domain(
 }
 
 /// Replaces an organisation's domains. A domain held by another organisation is a conflict.
-pub async fn set_domains(c: &mut Conn, org_id: &str, domains: &[String], now: i64) -> StoreResult<()> {
+pub async fn set_domains(
+    c: &mut Conn,
+    org_id: &str,
+    domains: &[String],
+    now: i64,
+) -> StoreResult<()> {
     sqlx::query("DELETE FROM organisation_domains WHERE organisation_id = $1")
         .bind(org_id)
         .execute(&mut *c)

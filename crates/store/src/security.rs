@@ -47,7 +47,12 @@ pub async fn session(c: &mut Conn, id_hash: &str, now: i64) -> StoreResult<Optio
 }
 
 /// Slides the expiry forward (idle timeout); done at most once a minute per session.
-pub async fn touch_session(c: &mut Conn, id_hash: &str, now: i64, expires_at: i64) -> StoreResult<()> {
+pub async fn touch_session(
+    c: &mut Conn,
+    id_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> StoreResult<()> {
     sqlx::query("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id_hash = $1")
         .bind(id_hash)
         .bind(now)
@@ -126,16 +131,23 @@ pub async fn email_token(
 
 /// Marks a token used; false when it was already used (a replay, or a race with another tab).
 pub async fn use_email_token(c: &mut Conn, token_hash: &str, now: i64) -> StoreResult<bool> {
-    let r = sqlx::query("UPDATE email_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL")
-        .bind(token_hash)
-        .bind(now)
-        .execute(c)
-        .await?;
+    let r = sqlx::query(
+        "UPDATE email_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .execute(c)
+    .await?;
     Ok(r.rows_affected() == 1)
 }
 
 /// Invalidates a person's other outstanding tokens of one purpose (a new reset link voids old ones).
-pub async fn void_email_tokens(c: &mut Conn, user_id: &str, purpose: &str, now: i64) -> StoreResult<()> {
+pub async fn void_email_tokens(
+    c: &mut Conn,
+    user_id: &str,
+    purpose: &str,
+    now: i64,
+) -> StoreResult<()> {
     sqlx::query(
         "UPDATE email_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL",
     )
@@ -208,7 +220,12 @@ pub async fn touch_api_token(c: &mut Conn, id: &str, now: i64) -> StoreResult<()
 }
 
 /// Revokes a token of `user_id` only: another member's token id changes nothing.
-pub async fn revoke_api_token(c: &mut Conn, id: &str, user_id: &str, now: i64) -> StoreResult<bool> {
+pub async fn revoke_api_token(
+    c: &mut Conn,
+    id: &str,
+    user_id: &str,
+    now: i64,
+) -> StoreResult<bool> {
     let r = sqlx::query(
         "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
     )

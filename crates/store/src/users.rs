@@ -48,12 +48,12 @@ pub async fn insert(c: &mut Conn, u: &NewUser<'_>) -> StoreResult<()> {
 }
 
 pub async fn by_email(c: &mut Conn, email: &str) -> StoreResult<Option<UserRow>> {
-    Ok(
-        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
-            .bind(email)
-            .fetch_optional(c)
-            .await?,
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+    ))
+    .bind(email)
+    .fetch_optional(c)
+    .await?)
 }
 
 pub async fn by_id(c: &mut Conn, id: &str) -> StoreResult<Option<UserRow>> {
@@ -66,7 +66,9 @@ pub async fn by_id(c: &mut Conn, id: &str) -> StoreResult<Option<UserRow>> {
 }
 
 pub async fn count(c: &mut Conn) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(c).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(c)
+        .await?)
 }
 
 /// Newest first, optionally filtered by a fragment of name or email.
@@ -140,7 +142,8 @@ pub struct MembershipRow {
     pub user_email: String,
 }
 
-const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.user_id, m.organisation_id, o.name AS organisation_name,
+const MEMBERSHIP_SELECT: &str =
+    "SELECT m.id, m.user_id, m.organisation_id, o.name AS organisation_name,
         o.slug AS organisation_slug, o.place_id, p.name AS place_name, p.slug AS place_slug,
         m.status, m.via, m.message, m.created_at, m.decided_at,
         u.name AS user_name, u.email AS user_email
@@ -187,10 +190,12 @@ pub async fn memberships_of_user(c: &mut Conn, user_id: &str) -> StoreResult<Vec
 }
 
 pub async fn membership_by_id(c: &mut Conn, id: &str) -> StoreResult<Option<MembershipRow>> {
-    Ok(sqlx::query_as(&format!("{MEMBERSHIP_SELECT} WHERE m.id = $1"))
-        .bind(id)
-        .fetch_optional(c)
-        .await?)
+    Ok(
+        sqlx::query_as(&format!("{MEMBERSHIP_SELECT} WHERE m.id = $1"))
+            .bind(id)
+            .fetch_optional(c)
+            .await?,
+    )
 }
 
 /// Pending requests, for all organisations (`None`) or the given ones.
@@ -234,7 +239,12 @@ pub async fn decide_membership(
 }
 
 /// Lets a declined person ask again: the old row becomes a new pending request.
-pub async fn reopen_membership(c: &mut Conn, id: &str, message: &str, now: i64) -> StoreResult<bool> {
+pub async fn reopen_membership(
+    c: &mut Conn,
+    id: &str,
+    message: &str,
+    now: i64,
+) -> StoreResult<bool> {
     let r = sqlx::query(
         "UPDATE memberships SET status = 'pending', message = $2, created_at = $3,
             decided_by = NULL, decided_at = NULL

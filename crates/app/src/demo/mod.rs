@@ -35,13 +35,39 @@ impl App {
         let mut place_ids = std::collections::HashMap::new();
         for p in data::PLACES {
             let id = new_id();
-            store::insert_place(&mut tx, &NewPlace { id: &id, slug: p.slug, name: p.name, kind: p.kind, gss_code: p.gss_code, summary: p.summary, now }).await?;
+            store::insert_place(
+                &mut tx,
+                &NewPlace {
+                    id: &id,
+                    slug: p.slug,
+                    name: p.name,
+                    kind: p.kind,
+                    gss_code: p.gss_code,
+                    summary: p.summary,
+                    now,
+                },
+            )
+            .await?;
             place_ids.insert(p.slug, id);
         }
         for o in data::ORGANISATIONS {
             let id = new_id();
-            let place_id = o.place_slug.and_then(|s| place_ids.get(s)).map(String::as_str);
-            store::insert_organisation(&mut tx, &NewOrganisation { id: &id, slug: o.slug, name: o.name, sector: o.sector, place_id, now }).await?;
+            let place_id = o
+                .place_slug
+                .and_then(|s| place_ids.get(s))
+                .map(String::as_str);
+            store::insert_organisation(
+                &mut tx,
+                &NewOrganisation {
+                    id: &id,
+                    slug: o.slug,
+                    name: o.name,
+                    sector: o.sector,
+                    place_id,
+                    now,
+                },
+            )
+            .await?;
             let domains: Vec<String> = o.domains.iter().map(|d| d.to_string()).collect();
             store::set_domains(&mut tx, &id, &domains, now).await?;
         }
@@ -49,10 +75,19 @@ impl App {
 
         let mut accounts = Vec::new();
         for person in data::PEOPLE {
-            let role: Role = person.role.parse().map_err(|e| AppError::Internal(format!("demo data: {e}")))?;
+            let role: Role = person
+                .role
+                .parse()
+                .map_err(|e| AppError::Internal(format!("demo data: {e}")))?;
             // Accounts join their organisation through its verified email domain.
-            self.create_user_direct(person.email, person.name, DEMO_PASSWORD, role).await?;
-            accounts.push(DemoAccount { email: person.email.to_string(), name: person.name.to_string(), role, organisation: person.organisation_slug.to_string() });
+            self.create_user_direct(person.email, person.name, DEMO_PASSWORD, role)
+                .await?;
+            accounts.push(DemoAccount {
+                email: person.email.to_string(),
+                name: person.name.to_string(),
+                role,
+                organisation: person.organisation_slug.to_string(),
+            });
         }
         Ok(accounts)
     }

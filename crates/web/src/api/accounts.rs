@@ -1,0 +1,217 @@
+//! Accounts over the API: sign up, confirm, sign in (a token), sign out, who am I, reset.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use lz_app::accounts::SignUp;
+use lz_app::AppError;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{created, ApiJson};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::session::{ApiCaller, Visitor};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/accounts", post(sign_up))
+        .route("/accounts/verify", post(verify))
+        .route("/tokens", post(create_token))
+        .route("/tokens/current", delete(revoke_current_token))
+        .route("/me", get(me))
+        .route("/password-reset", post(request_reset))
+        .route("/password-reset/complete", post(complete_reset))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignUpRequest {
+    email: String,
+    name: String,
+    password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SignUpResponse {
+    id: String,
+    /// Always `verification_sent`: follow the emailed link (or POST its token to /accounts/verify).
+    status: &'static str,
+}
+
+/// Create an account; a verification link is emailed.
+#[utoipa::path(post, path = "/api/v1/accounts", request_body = SignUpRequest,
+    responses((status = 201, body = SignUpResponse), (status = 422, body = Problem)))]
+pub async fn sign_up(
+    State(s): State<AppState>,
+    ApiJson(r): ApiJson<SignUpRequest>,
+) -> ApiResult<Response> {
+    let id = s
+        .app
+        .sign_up(SignUp {
+            email: r.email,
+            name: r.name,
+            password: r.password,
+        })
+        .await?;
+    Ok(created(SignUpResponse {
+        id,
+        status: "verification_sent",
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    token: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VerifyResponse {
+    user_id: String,
+    /// The organisation joined by verified email domain, if any.
+    joined: Option<String>,
+}
+
+/// Confirm an email address with the token from the emailed link.
+#[utoipa::path(post, path = "/api/v1/accounts/verify", request_body = VerifyRequest,
+    responses((status = 200, body = VerifyResponse), (status = 422, body = Problem)))]
+pub async fn verify(
+    State(s): State<AppState>,
+    ApiJson(r): ApiJson<VerifyRequest>,
+) -> ApiResult<Json<VerifyResponse>> {
+    let v = s.app.verify_email(&r.token).await?;
+    Ok(Json(VerifyResponse {
+        user_id: v.user_id,
+        joined: v.joined,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    email: String,
+    password: String,
+    /// What the token is for.
+    name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    id: String,
+    /// The secret: shown once, send it as `Authorization: Bearer <token>`.
+    token: String,
+}
+
+/// Sign in: exchange email and password for a personal API token.
+#[utoipa::path(post, path = "/api/v1/tokens", request_body = TokenRequest,
+    responses((status = 201, body = TokenResponse), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn create_token(
+    State(s): State<AppState>,
+    v: Visitor,
+    ApiJson(r): ApiJson<TokenRequest>,
+) -> ApiResult<Response> {
+    let user = s.app.sign_in(&r.email, &r.password, &v.client).await?;
+    let actor = s.app.actor(&user.id).await?;
+    let (id, token) = s.app.create_api_token(&actor, &r.name).await?;
+    Ok(created(TokenResponse { id, token }))
+}
+
+/// Sign out: revoke the token this request is made with.
+#[utoipa::path(delete, path = "/api/v1/tokens/current", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = Problem)))]
+pub async fn revoke_current_token(
+    State(s): State<AppState>,
+    ApiCaller(actor, v): ApiCaller,
+) -> ApiResult<Response> {
+    let id = v.api_token_id.ok_or(ApiError(AppError::field(
+        "authorization",
+        "Sign out applies to API tokens: send one as a Bearer token",
+    )))?;
+    s.app.revoke_api_token(&actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Membership {
+    organisation_id: String,
+    organisation: String,
+    place_id: Option<String>,
+    place: Option<String>,
+    /// `pending`, `active` or `declined`.
+    status: String,
+    /// `domain` (verified email domain), `request` or `admin`.
+    via: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    id: String,
+    email: String,
+    name: String,
+    /// One of member, contributor, place_lead, org_admin, moderator, network_admin.
+    role: String,
+    memberships: Vec<Membership>,
+}
+
+/// The caller's account, memberships and role.
+#[utoipa::path(get, path = "/api/v1/me", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = Problem)))]
+pub async fn me(ApiCaller(actor, _): ApiCaller) -> Json<Me> {
+    Json(Me {
+        id: actor.user.id.clone(),
+        email: actor.user.email.clone(),
+        name: actor.user.name.clone(),
+        role: actor.role.code().to_string(),
+        memberships: actor
+            .memberships
+            .iter()
+            .map(|m| Membership {
+                organisation_id: m.organisation_id.clone(),
+                organisation: m.organisation_name.clone(),
+                place_id: m.place_id.clone(),
+                place: m.place_name.clone(),
+                status: m.status.clone(),
+                via: m.via.clone(),
+            })
+            .collect(),
+    })
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    email: String,
+}
+
+/// Ask for a password reset link (the answer is the same whether or not the account exists).
+#[utoipa::path(post, path = "/api/v1/password-reset", request_body = ResetRequest,
+    responses((status = 202), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn request_reset(
+    State(s): State<AppState>,
+    v: Visitor,
+    ApiJson(r): ApiJson<ResetRequest>,
+) -> ApiResult<Response> {
+    s.app.request_password_reset(&r.email, &v.client).await?;
+    Ok(StatusCode::ACCEPTED.into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteResetRequest {
+    token: String,
+    password: String,
+}
+
+/// Set a new password with the token from the emailed link; ends every session.
+#[utoipa::path(post, path = "/api/v1/password-reset/complete", request_body = CompleteResetRequest,
+    responses((status = 204), (status = 422, body = Problem)))]
+pub async fn complete_reset(
+    State(s): State<AppState>,
+    ApiJson(r): ApiJson<CompleteResetRequest>,
+) -> ApiResult<Response> {
+    s.app.reset_password(&r.token, &r.password).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

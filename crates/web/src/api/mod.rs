@@ -1,0 +1,95 @@
+//! The JSON API under `/api/v1`: the same use cases as the pages, authenticated by personal
+//! API tokens (`Authorization: Bearer`), errors as RFC 9457 problem details, described by
+//! the OpenAPI document at `/api/v1/openapi.json`.
+
+mod accounts;
+mod network;
+
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::problem;
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Learning Zone API", version = "1", description = "Share and find learning across a network of places and partners."),
+    paths(
+        accounts::sign_up, accounts::verify, accounts::create_token, accounts::revoke_current_token,
+        accounts::me, accounts::request_reset, accounts::complete_reset,
+        network::places, network::create_place, network::update_place,
+        network::organisations, network::create_organisation, network::update_organisation,
+        network::request_to_join, network::join_requests, network::decide, network::users, network::set_role,
+    ),
+    components(schemas(crate::error::Problem, crate::error::ProblemField)),
+    modifiers(&BearerAuth),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .merge(accounts::routes())
+        .merge(network::routes())
+        .fallback(|| async {
+            problem(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                "No such API route.",
+                vec![],
+            )
+        })
+}
+
+/// A JSON body whose rejections (malformed JSON, wrong types, unknown fields, wrong content
+/// type, too large) become problem details.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+    async fn from_request(req: Request, s: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, s).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) => {
+                let status = e.status();
+                let (slug, title) = match status {
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                        "unsupported-media-type",
+                        "Send JSON with Content-Type: application/json",
+                    ),
+                    StatusCode::PAYLOAD_TOO_LARGE => ("too-large", "Request body too large"),
+                    StatusCode::UNPROCESSABLE_ENTITY => (
+                        "invalid-body",
+                        "The JSON does not match the expected fields and types",
+                    ),
+                    _ => ("malformed-json", "The body is not valid JSON"),
+                };
+                Err(problem(status, slug, title, e.body_text(), vec![]))
+            }
+        }
+    }
+}
+
+pub fn created<T: serde::Serialize>(body: T) -> Response {
+    (StatusCode::CREATED, Json(body)).into_response()
+}

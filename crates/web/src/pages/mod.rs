@@ -1,0 +1,111 @@
+//! HTML pages, one module per area: accounts (sign-up to sign-out), the network directory,
+//! and administration.
+
+mod accounts;
+mod admin;
+mod directory;
+
+use std::collections::BTreeMap;
+
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use lz_app::FieldError;
+use minijinja::Value;
+use serde::de::DeserializeOwned;
+
+use crate::error::error_page;
+use crate::session::Visitor;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/assets/app.css", get(app_css))
+        .route("/assets/theme.css", get(theme_css))
+        .merge(accounts::routes())
+        .merge(directory::routes())
+        .merge(admin::routes())
+}
+
+pub async fn not_found(_: Visitor) -> Response {
+    error_page(StatusCode::NOT_FOUND, "Page not found", "If you typed the web address, check it is correct. If you followed a link, it may be out of date.")
+}
+
+async fn app_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../assets/app.css"),
+    )
+        .into_response()
+}
+
+async fn theme_css(State(state): State<AppState>) -> Response {
+    let css = format!(
+        ":root {{ --lz-brand: {}; }}\n",
+        state.app.config.brand_colour
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        css,
+    )
+        .into_response()
+}
+
+/// A URL-encoded form whose rejections (wrong types, malformed bodies) become an error page.
+pub struct HtmlForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for HtmlForm<T> {
+    type Rejection = Response;
+    async fn from_request(req: Request, s: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, s).await {
+            Ok(axum::Form(v)) => Ok(HtmlForm(v)),
+            Err(e) => Err(error_page(
+                StatusCode::BAD_REQUEST,
+                "This form could not be read",
+                format!("Check what you entered and try again ({}).", e.body_text()),
+            )),
+        }
+    }
+}
+
+/// Field errors for a template: a list for the error summary, a map for each field.
+pub fn errors_ctx(errors: &[FieldError]) -> (Value, Value) {
+    let map: BTreeMap<&str, &str> = errors
+        .iter()
+        .map(|e| (e.field, e.message.as_str()))
+        .collect();
+    (Value::from_serialize(errors), Value::from_serialize(map))
+}
+
+/// Fixed confirmation messages, chosen by a code in the query string (never free text).
+pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "signed-out" => "You have signed out.",
+        "password-reset" => "Your password has been changed. Sign in with your new password.",
+        "join-requested" => {
+            "Your request has been sent. You will get an email when it has been decided."
+        }
+        "token-revoked" => "The API token has been revoked.",
+        "saved" => "Your changes have been saved.",
+        "approved" => "The request has been approved and the person has been emailed.",
+        "declined" => "The request has been declined and the person has been emailed.",
+        "role-changed" => "The role has been changed.",
+        "verification-sent" => {
+            "If that account exists and is not confirmed yet, we have sent a new link."
+        }
+        _ => return None,
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct NoticeQuery {
+    pub notice: Option<String>,
+}

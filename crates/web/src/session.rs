@@ -1,0 +1,336 @@
+//! Who is asking: the session cookie (HTML) or a personal API token (API), resolved once per
+//! request; CSRF checks on every state-changing form; error pages rendered with the
+//! visitor's context.
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use lz_app::{Actor, AppError};
+use minijinja::{context, Value};
+use subtle::ConstantTimeEq;
+
+use crate::error::{error_page, problem, ApiError, ErrorPage, PageError};
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "lz_session";
+pub const CSRF_COOKIE: &str = "lz_csrf";
+
+/// The person behind a request (if signed in) and their CSRF token.
+#[derive(Clone, Debug)]
+pub struct Visitor {
+    pub actor: Option<Actor>,
+    pub csrf_token: String,
+    /// The raw session cookie, to end the session on sign-out.
+    pub session_token: Option<String>,
+    /// The API token id when the request came with `Authorization: Bearer`.
+    pub api_token_id: Option<String>,
+    /// Client address, for rate limiting.
+    pub client: String,
+    pub path: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Visitor>()
+            .cloned()
+            .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    }
+}
+
+/// A signed-in person on an HTML page; anyone else is sent to sign in.
+pub struct SignedIn(pub Actor, pub Visitor);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let v = Visitor::from_request_parts(parts, s).await?;
+        match v.actor.clone() {
+            Some(a) => Ok(SignedIn(a, v)),
+            None => Err(PageError(AppError::Unauthenticated).into_response()),
+        }
+    }
+}
+
+/// A signed-in caller of the API.
+pub struct ApiCaller(pub Actor, pub Visitor);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let v = Visitor::from_request_parts(parts, s).await?;
+        match v.actor.clone() {
+            Some(a) => Ok(ApiCaller(a, v)),
+            None => Err(ApiError(AppError::Unauthenticated).into_response()),
+        }
+    }
+}
+
+fn client_address(state: &AppState, req: &Request) -> String {
+    if state.app.config.trust_proxy {
+        if let Some(first) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+        {
+            return first.trim().to_string();
+        }
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+pub fn cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    max_age_secs: Option<i64>,
+) -> HeaderValue {
+    let mut c = Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.app.config.secure_cookies());
+    if let Some(secs) = max_age_secs {
+        c = c.max_age(time::Duration::seconds(secs));
+    }
+    HeaderValue::from_str(&c.build().to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn is_unsafe(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+pub async fn load_visitor(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let client = client_address(&state, &req);
+    let path = req.uri().path().to_string();
+    let is_api = path.starts_with("/api/");
+    let jar = CookieJar::from_headers(req.headers());
+    let mut new_csrf_cookie = None;
+
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string());
+
+    let mut visitor = Visitor {
+        actor: None,
+        csrf_token: String::new(),
+        session_token: None,
+        api_token_id: None,
+        client,
+        path: path.clone(),
+    };
+    if let Some(token) = bearer.filter(|_| is_api) {
+        match state.app.token_actor(&token).await {
+            Ok(Some((actor, id))) => {
+                visitor.actor = Some(actor);
+                visitor.api_token_id = Some(id);
+            }
+            Ok(None) => {
+                return problem(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid-token",
+                    "Invalid token",
+                    "The API token is unknown or revoked.",
+                    vec![],
+                )
+            }
+            Err(e) => return ApiError(e).into_response(),
+        }
+    } else if let Some(session) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {
+        match state.app.session_actor(&session).await {
+            Ok(Some((actor, csrf))) => {
+                visitor.actor = Some(actor);
+                visitor.csrf_token = csrf;
+                visitor.session_token = Some(session);
+            }
+            Ok(None) => {}
+            Err(e) => return PageError(e).into_response(),
+        }
+    }
+    if visitor.actor.is_some() || visitor.api_token_id.is_some() {
+        if let Some(a) = &visitor.actor {
+            tracing::Span::current().record("user_id", a.id());
+        }
+    }
+    if visitor.csrf_token.is_empty() && visitor.api_token_id.is_none() {
+        visitor.csrf_token = match jar
+            .get(CSRF_COOKIE)
+            .map(|c| c.value().to_string())
+            .filter(|v| v.len() >= 32)
+        {
+            Some(v) => v,
+            None => {
+                let v = lz_app::secrets::random_token("");
+                new_csrf_cookie = Some(v.clone());
+                v
+            }
+        };
+    }
+
+    let mut req = req;
+    if is_unsafe(req.method()) {
+        if is_api {
+            // Cookie-authenticated API writes need the CSRF token in a header; token callers
+            // and anonymous calls (sign-up, sign-in) carry no ambient credentials.
+            if visitor.session_token.is_some() && visitor.api_token_id.is_none() {
+                let sent = req
+                    .headers()
+                    .get("x-csrf-token")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                if !tokens_match(sent, &visitor.csrf_token) {
+                    return problem(
+                        StatusCode::FORBIDDEN,
+                        "csrf",
+                        "Missing CSRF token",
+                        "Send the X-CSRF-Token header, or use a personal API token.",
+                        vec![],
+                    );
+                }
+            }
+        } else {
+            match check_form_csrf(&state, req, &visitor.csrf_token).await {
+                Ok(r) => req = r,
+                Err(resp) => return render_error_page(&state, &visitor, resp),
+            }
+        }
+    }
+
+    req.extensions_mut().insert(visitor.clone());
+    let resp = next.run(req).await;
+    let mut resp = render_error_page(&state, &visitor, resp);
+    if let Some(v) = new_csrf_cookie {
+        resp.headers_mut()
+            .append(header::SET_COOKIE, cookie(&state, CSRF_COOKIE, v, None));
+    }
+    resp
+}
+
+fn tokens_match(a: &str, b: &str) -> bool {
+    !b.is_empty() && a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// Reads a form body (bounded), checks its `csrf_token`, and puts the body back.
+async fn check_form_csrf(
+    state: &AppState,
+    req: Request,
+    expected: &str,
+) -> Result<Request, Response> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        return Err(error_page(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "This form could not be sent",
+            "Send the form from the page in your browser.",
+        ));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, state.app.config.max_body_bytes).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Err(error_page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "What you sent is too large",
+                format!(
+                    "A form can send at most {} KB. Shorten the text and try again.",
+                    state.app.config.max_body_bytes / 1024
+                ),
+            ))
+        }
+    };
+    let sent = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "csrf_token")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    if !tokens_match(&sent, expected) {
+        return Err(error_page(StatusCode::FORBIDDEN, "This form has expired", "For your security, forms only work from the page that showed them. Go back, reload the page and try again."));
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+fn render_error_page(state: &AppState, visitor: &Visitor, mut resp: Response) -> Response {
+    let Some(page) = resp.extensions_mut().remove::<ErrorPage>() else {
+        return resp;
+    };
+    let html = render(
+        state,
+        visitor,
+        "error.html",
+        context! { title => page.title, message => page.message, status => page.status.as_u16() },
+    )
+    .unwrap_or_else(|fallback| fallback);
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(html))
+}
+
+/// Renders a page with the context every page shares.
+pub fn render(
+    state: &AppState,
+    visitor: &Visitor,
+    name: &str,
+    ctx: Value,
+) -> Result<String, String> {
+    let user = visitor.actor.as_ref().map(|a| {
+        context! {
+            id => a.id(),
+            name => a.user.name.clone(),
+            role => a.role.label(),
+            is_admin => a.role.can_administer_network(),
+            can_decide => a.role.can_decide_join_requests(),
+        }
+    });
+    let full = context! {
+        site => state.templates.site.clone(),
+        user => user,
+        csrf_token => visitor.csrf_token.clone(),
+        path => visitor.path.clone(),
+        ..ctx
+    };
+    state.templates.render(name, full).map_err(|e| {
+        tracing::error!(error = %e, template = name, "template failed");
+        "<!doctype html><title>Error</title><p>Sorry, there is a problem with the service.</p>"
+            .to_string()
+    })
+}
+
+pub fn page(state: &AppState, visitor: &Visitor, name: &str, ctx: Value) -> Response {
+    page_with_status(state, visitor, StatusCode::OK, name, ctx)
+}
+
+pub fn page_with_status(
+    state: &AppState,
+    visitor: &Visitor,
+    status: StatusCode,
+    name: &str,
+    ctx: Value,
+) -> Response {
+    match render(state, visitor, name, ctx) {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(fallback) => (StatusCode::INTERNAL_SERVER_ERROR, Html(fallback)).into_response(),
+    }
+}
