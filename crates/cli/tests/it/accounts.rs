@@ -1,0 +1,563 @@
+//! Accounts: the sign-up → verify → join → sign-in → sign-out journey over HTML and the API,
+//! password reset, and what bad input does.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::common::{Backend, Client, TestApp, PASSWORD};
+use crate::on_both_databases;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_journey_with_real_smtp_sqlite() {
+    let app = TestApp::spawn_with_smtp(
+        Backend::Sqlite,
+        "accounts::html_journey_with_real_smtp_sqlite",
+    )
+    .await
+    .expect("sqlite");
+    html_journey(app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_journey_with_real_smtp_postgres() {
+    if let Some(app) = TestApp::spawn_with_smtp(
+        Backend::Postgres,
+        "accounts::html_journey_with_real_smtp_postgres",
+    )
+    .await
+    {
+        html_journey(app).await;
+    }
+}
+
+on_both_databases!(
+    api_journey,
+    bad_sign_up_input_changes_nothing,
+    verification_links_expire_and_work_once,
+    password_reset_works_once_and_ends_sessions,
+    sign_in_is_throttled_then_locks_the_account,
+    session_id_changes_on_sign_in_and_ends_on_sign_out,
+    personal_api_tokens,
+);
+
+async fn html_journey(app: TestApp) {
+    app.load_demo().await;
+    let browser = app.client();
+
+    // Sign up with a work address at a partner's verified domain.
+    let (status, html) = browser.get_text("/sign-up").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Create an account"));
+    let email = "new.officer@blackpool.gov.uk";
+    let r = browser
+        .post_form(
+            "/sign-up",
+            "/sign-up",
+            &[
+                ("name", "Nia Officer"),
+                ("email", email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/sign-up/check-email");
+
+    // Not yet verified: signing in is refused with a clear message.
+    let r = browser
+        .post_form(
+            "/sign-in",
+            "/sign-in",
+            &[("email", email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Confirm your email address first"));
+
+    // The verification email arrives at the SMTP server.
+    let raw = app.smtp.as_ref().unwrap().wait_for(email).await;
+    assert!(raw.contains("Subject: Confirm your email address"), "{raw}");
+    let link = crate::common::find_link(&raw, "/verify?token=").expect("verify link");
+    assert!(link.starts_with(&app.base));
+    let path = link.trim_start_matches(&app.base).to_string();
+    // Opening the link shows a button; it does not use the token up (mail scanners open links).
+    let (status, html) = browser.get_text(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Confirm my email address"));
+    let token = path.split("token=").nth(1).unwrap().to_string();
+    let r = browser
+        .post_form("/verify", &path, &[("token", &token)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Email address confirmed"));
+    assert!(html.contains("Blackpool Council"), "joined by domain");
+
+    // Sign in and see the place and organisation.
+    browser.sign_in(email, PASSWORD).await;
+    let (status, html) = browser.get_text("/account").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Nia Officer"));
+    assert!(html.contains("Blackpool Council"));
+    assert!(
+        html.contains("<td>Blackpool</td>"),
+        "the organisation's place is shown"
+    );
+
+    // Sign out: the session no longer works.
+    let r = browser.post_form("/sign-out", "/account", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = browser.get("/account").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/sign-in");
+}
+
+async fn api_journey(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client();
+    let email = "api.person@chorley.gov.uk";
+    let (s, v) = api
+        .api_post(
+            "/accounts",
+            json!({"email": email, "name": "Api Person", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["status"], "verification_sent");
+
+    // Unverified accounts cannot get a token.
+    let (s, v) = api
+        .api_post(
+            "/tokens",
+            json!({"email": email, "password": PASSWORD, "name": "cli"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+
+    let token = app.token_from_email(email, "/verify").await;
+    let (s, v) = api
+        .api_post("/accounts/verify", json!({"token": token}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["joined"], "Chorley Council");
+
+    let me = api.api_sign_in(email, PASSWORD).await;
+    let (s, v) = me.api_get("/me").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["email"], email);
+    assert_eq!(v["role"], "member");
+    assert_eq!(v["memberships"][0]["organisation"], "Chorley Council");
+    assert_eq!(v["memberships"][0]["place"], "Chorley");
+    assert_eq!(v["memberships"][0]["status"], "active");
+    assert_eq!(v["memberships"][0]["via"], "domain");
+
+    // Sign out: the token stops working.
+    let (s, _) = me
+        .api_send(reqwest::Method::DELETE, "/tokens/current", json!({}))
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, v) = me.api_get("/me").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(v["status"], 401);
+}
+
+async fn bad_sign_up_input_changes_nothing(app: TestApp) {
+    let c = app.client();
+    c.post_form(
+        "/sign-up",
+        "/sign-up",
+        &[
+            ("name", "First"),
+            ("email", "taken@example.org"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    let users_before = app.count("users").await;
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("Dup", "TAKEN@example.org", PASSWORD, "already exists"),
+        ("Bad", "not-an-email", PASSWORD, "correct format"),
+        (
+            "Bad",
+            "x@y.org'; DROP TABLE users;--",
+            PASSWORD,
+            "correct format",
+        ),
+        (
+            "Weak",
+            "weak@example.org",
+            "password123",
+            "too easy to guess",
+        ),
+        (
+            "Short",
+            "short@example.org",
+            "abc",
+            "at least 10 characters",
+        ),
+        ("", "noname@example.org", PASSWORD, "Enter your full name"),
+        (
+            "Ctl\u{7}",
+            "ctl@example.org",
+            PASSWORD,
+            "control characters",
+        ),
+    ];
+    for (name, email, password, expect) in cases {
+        let r = c
+            .post_form(
+                "/sign-up",
+                "/sign-up",
+                &[("name", name), ("email", email), ("password", password)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{email}");
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("There is a problem"),
+            "error summary for {email}"
+        );
+        assert!(html.contains(expect), "{email}: expected {expect:?}");
+        assert!(html.contains("<title>Error:"), "title says error");
+        assert!(html.contains("href=\"#"), "summary links to the field");
+    }
+    // HTML in a name is stored as text and escaped on output.
+    let r = c
+        .post_form(
+            "/sign-up",
+            "/sign-up",
+            &[
+                ("name", "<script>alert(1)</script>"),
+                ("email", "xss@example.org"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("<script>alert(1)</script>"));
+    assert!(html.contains("&lt;script&gt;"));
+    assert_eq!(app.count("users").await, users_before);
+
+    // The same over the API: problem details listing each field.
+    let (s, v) = c
+        .api_post(
+            "/accounts",
+            json!({"email": "nope", "name": "", "password": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["email", "name", "password"]);
+    assert_eq!(app.count("users").await, users_before);
+}
+
+async fn verification_links_expire_and_work_once(app: TestApp) {
+    let c = app.client();
+    c.api_post(
+        "/accounts",
+        json!({"email": "late@example.org", "name": "Late", "password": PASSWORD}),
+    )
+    .await;
+    let token = app.token_from_email("late@example.org", "/verify").await;
+    app.app.clock.advance(25 * 3600 * 1000);
+    let (s, v) = c
+        .api_post("/accounts/verify", json!({"token": token}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(v["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("expired"));
+
+    // A fresh link works once; the second use says so.
+    let r = c
+        .post_form(
+            "/verify/resend",
+            "/verify",
+            &[("email", "late@example.org")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let token2 = app.token_from_email("late@example.org", "/verify").await;
+    assert_ne!(token, token2);
+    let r = c
+        .post_form("/verify", "/verify", &[("token", &token2)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = c
+        .post_form("/verify", "/verify", &[("token", &token2)])
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("already been used"));
+    let r = c
+        .post_form("/verify", "/verify", &[("token", "made-up")])
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("not valid"));
+}
+
+async fn password_reset_works_once_and_ends_sessions(app: TestApp) {
+    let email = "forgetful@example.org";
+    let browser = app.signed_in_member(email).await;
+    let other = app.client();
+    let r = other
+        .post_form("/password/forgot", "/password/forgot", &[("email", email)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("If an account uses that address"));
+    // Unknown addresses get the same answer and no email.
+    let r = other
+        .post_form(
+            "/password/forgot",
+            "/password/forgot",
+            &[("email", "nobody@example.org")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(app.outbox_to("nobody@example.org").await.is_none());
+
+    let token = app.token_from_email(email, "/password/reset").await;
+    let page = format!("/password/reset?token={token}");
+    let r = other
+        .post_form(
+            "/password/reset",
+            &page,
+            &[("token", &token), ("password", "password1")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "weak password refused"
+    );
+    let new_password = "granite estuary lantern puffin";
+    let r = other
+        .post_form(
+            "/password/reset",
+            &page,
+            &[("token", &token), ("password", new_password)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Reused link.
+    let r = other
+        .post_form(
+            "/password/reset",
+            &page,
+            &[
+                ("token", &token),
+                ("password", "another long passphrase here"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("already been used"));
+    // The old session has ended; the new password works, the old does not.
+    assert_eq!(
+        browser.get("/account").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = other
+        .post_form(
+            "/sign-in",
+            "/sign-in",
+            &[("email", email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    other.sign_in(email, new_password).await;
+
+    // An expired link.
+    other
+        .post_form("/password/forgot", "/password/forgot", &[("email", email)])
+        .await;
+    let token = app.token_from_email(email, "/password/reset").await;
+    app.app.clock.advance(2 * 3600 * 1000);
+    let (s, v) = Client::new(&app.base)
+        .api_post(
+            "/password-reset/complete",
+            json!({"token": token, "password": "yet another long passphrase"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(v["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("expired"));
+}
+
+async fn sign_in_is_throttled_then_locks_the_account(app: TestApp) {
+    let email = "target@example.org";
+    let _ = app.signed_in_member(email).await;
+    let attacker = app.client();
+    for _ in 0..10 {
+        let r = attacker
+            .post_form(
+                "/sign-in",
+                "/sign-in",
+                &[("email", email), ("password", "wrong password guess")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // Locked: even the right password is refused for now, with Retry-After.
+    let r = attacker
+        .post_form(
+            "/sign-in",
+            "/sign-in",
+            &[("email", email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    let (s, v) = attacker
+        .api_post(
+            "/tokens",
+            json!({"email": email, "password": PASSWORD, "name": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(v["status"], 429);
+    // After the window the right password works again.
+    app.app.clock.advance(16 * 60 * 1000);
+    attacker.sign_in(email, PASSWORD).await;
+}
+
+async fn session_id_changes_on_sign_in_and_ends_on_sign_out(app: TestApp) {
+    let email = "rotate@example.org";
+    let c = app.signed_in_member(email).await;
+    let cookie_of = |r: &reqwest::Response| -> String {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("lz_session="))
+            .unwrap_or_default()
+            .to_string()
+    };
+    // Signing in again while signed in issues a new session id and ends the old one.
+    let token = c.csrf("/account").await;
+    let r = c
+        .http
+        .post(c.url("/sign-in"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let first = cookie_of(&r);
+    assert!(
+        first.contains("HttpOnly") && first.contains("SameSite=Lax"),
+        "{first}"
+    );
+    assert!(!first.contains("Secure"), "plain http test server");
+    let token = c.csrf("/account").await;
+    let r = c
+        .http
+        .post(c.url("/sign-in"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let second = cookie_of(&r);
+    assert_ne!(first, second);
+    let old_value = first.split(';').next().unwrap().to_string();
+    let stale = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = stale
+        .get(c.url("/account"))
+        .header("cookie", old_value)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "old session id no longer works"
+    );
+    assert_eq!(c.get("/account").await.status(), StatusCode::OK);
+    // Sessions live in the database (shared by several instances).
+    assert!(app.count("sessions").await >= 1);
+}
+
+async fn personal_api_tokens(app: TestApp) {
+    let email = "tokens@example.org";
+    let c = app.signed_in_member(email).await;
+    let r = c
+        .post_form(
+            "/account/tokens",
+            "/account",
+            &[("name", "Reporting script")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let at = html.find("id=\"new-token\">").expect("token shown once") + "id=\"new-token\">".len();
+    let token = html[at..].split('<').next().unwrap().to_string();
+    assert!(token.starts_with("lzt_"));
+    // Stored only as a hash.
+    let mut conn = app.app.db.acquire().await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1")
+        .bind(&token)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
+    drop(conn);
+    let api = Client::new(&app.base).with_token(&token);
+    let (s, v) = api.api_get("/me").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["email"], email);
+    // The page does not show it again.
+    let (_, html) = c.get_text("/account").await;
+    assert!(!html.contains(&token));
+    // Revoke from the account page; another member cannot revoke it.
+    let id = html
+        .split("/account/tokens/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let intruder = app.signed_in_member("intruder@example.org").await;
+    let r = intruder
+        .post_form(&format!("/account/tokens/{id}/revoke"), "/account", &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(api.api_get("/me").await.0, StatusCode::OK);
+    let r = c
+        .post_form(&format!("/account/tokens/{id}/revoke"), "/account", &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(api.api_get("/me").await.0, StatusCode::UNAUTHORIZED);
+    // Garbage bearer tokens are refused the same way.
+    let (s, v) = Client::new(&app.base)
+        .with_token("lzt_' OR 1=1 --")
+        .api_get("/me")
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(v["type"], "/api/v1/problems/invalid-token");
+}

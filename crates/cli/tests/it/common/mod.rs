@@ -1,0 +1,597 @@
+//! The test harness: `TestApp::spawn` starts the app on a random port with a fresh database,
+//! `Client` is one person's browser (own cookies) or API caller.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use lz_app::{App, Config};
+use reqwest::StatusCode;
+
+pub const PASSWORD: &str = "heather moorland trail kestrel";
+pub const DEMO_PASSWORD: &str = lz_app::demo::DEMO_PASSWORD;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named scenario `async fn name(app: TestApp)` once per backend.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await.expect("sqlite always runs");
+                    super::$name(app).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = $crate::common::TestApp::spawn_or_skip($crate::common::Backend::Postgres, concat!(module_path!(), "::postgres")).await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )+
+    };
+}
+
+pub struct TestApp {
+    pub app: App,
+    pub addr: SocketAddr,
+    pub base: String,
+    pub dir: PathBuf,
+    pub backend: Backend,
+    pub smtp: Option<Smtp>,
+    stop: Option<tokio::sync::watch::Sender<bool>>,
+}
+
+/// Says loudly, past the test harness's output capture, that a test did not run.
+pub fn skip(test: &str, why: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "\n*** SKIPPED {test}: {why} ***");
+}
+
+pub fn postgres_url() -> Option<String> {
+    std::env::var("LZ_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+fn unique() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
+
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("lz-test-{tag}-{}", unique()));
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+/// A fresh PostgreSQL database on the test server; old ones from earlier runs are dropped.
+pub async fn fresh_postgres_database(admin_url: &str) -> String {
+    use sqlx::{Connection, Executor};
+    let mut c = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("connect to LZ_TEST_POSTGRES_URL");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let old: Vec<(String,)> =
+        sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'lzt\\_%'")
+            .fetch_all(&mut c)
+            .await
+            .unwrap_or_default();
+    for (name,) in old {
+        let ts: u64 = name
+            .split('_')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(u64::MAX);
+        if ts + 3 * 3600 < now {
+            let _ = c
+                .execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str())
+                .await;
+        }
+    }
+    let name = format!("lzt_{now}_{}", &unique()[20..]);
+    c.execute(format!("CREATE DATABASE \"{name}\"").as_str())
+        .await
+        .expect("create test database");
+    let mut url = url::Url::parse(admin_url).expect("LZ_TEST_POSTGRES_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    pub async fn spawn_or_skip(backend: Backend, test: &str) -> Option<TestApp> {
+        if backend == Backend::Postgres && postgres_url().is_none() {
+            skip(
+                test,
+                "LZ_TEST_POSTGRES_URL is not set, so this PostgreSQL run did not happen",
+            );
+            return None;
+        }
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// Starts the app with extra `LZ_*` settings.
+    pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
+        let dir = temp_dir("app");
+        let database_url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", dir.join("lz.db").display()),
+            Backend::Postgres => fresh_postgres_database(&postgres_url()?).await,
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let base = format!("http://{addr}");
+        let mut env: Vec<(String, String)> = vec![
+            ("LZ_DATABASE_URL".into(), database_url),
+            ("LZ_DATA_DIR".into(), dir.join("data").display().to_string()),
+            ("LZ_BASE_URL".into(), base.clone()),
+            // Cheap hashing keeps the suite fast; the benchmark measures the real cost.
+            ("LZ_ARGON2_MEMORY_KIB".into(), "256".into()),
+            ("LZ_ARGON2_ITERATIONS".into(), "1".into()),
+            ("LZ_DB_MAX_CONNECTIONS".into(), "5".into()),
+        ];
+        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let config = Config::load(None, env).expect("test config");
+        let app = App::open(config).await.expect("open app");
+        let (stop, rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(app.clone().run_mailer(rx.clone()));
+        let serve_app = app.clone();
+        let mut rx2 = rx.clone();
+        tokio::spawn(async move {
+            let _ = lz_web::serve(serve_app, listener, async move {
+                let _ = rx2.changed().await;
+            })
+            .await;
+        });
+        Some(TestApp {
+            app,
+            addr,
+            base,
+            dir,
+            backend,
+            smtp: None,
+            stop: Some(stop),
+        })
+    }
+
+    /// Starts the app with a real SMTP server (aiosmtpd) on loopback.
+    pub async fn spawn_with_smtp(backend: Backend, test: &str) -> Option<TestApp> {
+        if backend == Backend::Postgres && postgres_url().is_none() {
+            skip(
+                test,
+                "LZ_TEST_POSTGRES_URL is not set, so this PostgreSQL run did not happen",
+            );
+            return None;
+        }
+        let smtp = Smtp::start().await;
+        let url = format!("smtp://127.0.0.1:{}", smtp.port);
+        let mut app = Self::spawn_with(backend, &[("LZ_SMTP_URL", &url)]).await?;
+        app.smtp = Some(smtp);
+        Some(app)
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// Loads the demo network (places, organisations, one account per role).
+    pub async fn load_demo(&self) {
+        self.app.load_demo().await.expect("demo data");
+    }
+
+    /// The newest outbox message to `to`, from the database the app writes it to.
+    pub async fn outbox_to(&self, to: &str) -> Option<lz_store::outbox::OutboxRow> {
+        let mut c = self.app.db.acquire().await.expect("db");
+        lz_store::outbox::recent(&mut c, 500)
+            .await
+            .expect("outbox")
+            .into_iter()
+            .find(|m| m.to_addr == to)
+    }
+
+    /// The link with `path` from the newest email to `to` (SMTP server if running, else outbox).
+    pub async fn link_from_email(&self, to: &str, path: &str) -> String {
+        let body = match &self.smtp {
+            Some(s) => s.wait_for(to).await,
+            None => {
+                self.outbox_to(to)
+                    .await
+                    .expect("an email was queued")
+                    .body_text
+            }
+        };
+        find_link(&body, path).unwrap_or_else(|| panic!("no {path} link in email to {to}: {body}"))
+    }
+
+    /// The token query parameter from the newest email's link.
+    pub async fn token_from_email(&self, to: &str, path: &str) -> String {
+        let link = self.link_from_email(to, path).await;
+        link.split("token=")
+            .nth(1)
+            .expect("token in link")
+            .to_string()
+    }
+
+    /// Signs up, verifies and signs in a new person; returns their browser.
+    pub async fn signed_in_member(&self, email: &str) -> Client {
+        let c = self.client();
+        let r = c
+            .post_form(
+                "/sign-up",
+                "/sign-up",
+                &[
+                    ("name", "Test Person"),
+                    ("email", email),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-up of {email}");
+        let token = self.token_from_email(email, "/verify").await;
+        let r = c
+            .post_form(
+                "/verify",
+                &format!("/verify?token={token}"),
+                &[("token", &token)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        c.sign_in(email, PASSWORD).await;
+        c
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let mut c = self.app.db.acquire().await.expect("db");
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&mut *c)
+            .await
+            .expect("count")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(true);
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub fn find_link(body: &str, path: &str) -> Option<String> {
+    // Quoted-printable soft breaks would split links; emails here are plain 7-bit text.
+    let joined = body
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
+    joined
+        .split_whitespace()
+        .find(|w| w.starts_with("http") && w.contains(path))
+        .map(|w| w.trim_end_matches(['.', ',', ')']).to_string())
+}
+
+/// One person's browser: its own cookie jar, redirects not followed (tests look at them).
+#[derive(Clone)]
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: Option<String>,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .cookie_provider(Arc::new(reqwest::cookie::Jar::default()))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            http,
+            base: base.to_string(),
+            token: None,
+        }
+    }
+
+    pub fn with_token(&self, token: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            http,
+            base: self.base.clone(),
+            token: Some(token.to_string()),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
+        let r = self.get(path).await;
+        let s = r.status();
+        (s, r.text().await.expect("body"))
+    }
+
+    /// The CSRF token in the form on `page`.
+    pub async fn csrf(&self, page: &str) -> String {
+        let (_, html) = self.get_text(page).await;
+        csrf_in(&html).unwrap_or_else(|| panic!("no csrf_token on {page}"))
+    }
+
+    /// Submits a form to `action` the way a browser would after showing `page`.
+    pub async fn post_form(
+        &self,
+        action: &str,
+        page: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = self.csrf(page).await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+        all.extend_from_slice(fields);
+        self.http
+            .post(self.url(action))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Posts raw fields with no CSRF token added.
+    pub async fn post_raw(&self, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(self.url(action))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        let r = self
+            .post_form(
+                "/sign-in",
+                "/sign-in",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "sign in as {email}: {}",
+            r.text().await.unwrap_or_default()
+        );
+    }
+
+    fn api(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let mut b = self
+            .http
+            .request(method, self.url(&format!("/api/v1{path}")));
+        if let Some(t) = &self.token {
+            b = b.bearer_auth(t);
+        }
+        b
+    }
+
+    pub async fn api_get(&self, path: &str) -> (StatusCode, serde_json::Value) {
+        let r = self
+            .api(reqwest::Method::GET, path)
+            .send()
+            .await
+            .expect("API GET");
+        json_of(r).await
+    }
+
+    pub async fn api_send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        let r = self
+            .api(method, path)
+            .json(&body)
+            .send()
+            .await
+            .expect("API call");
+        json_of(r).await
+    }
+
+    pub async fn api_post(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        self.api_send(reqwest::Method::POST, path, body).await
+    }
+
+    pub async fn api_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, serde_json::Value, String) {
+        let r = self
+            .api(method, path)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("API call");
+        let ct = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let (s, v) = json_of(r).await;
+        (s, v, ct)
+    }
+
+    /// Signs in over the API and returns a client using the new token.
+    pub async fn api_sign_in(&self, email: &str, password: &str) -> Client {
+        // A program, not this browser: no cookies travel with the request.
+        let (s, v) = Client::new(&self.base)
+            .api_post(
+                "/tokens",
+                serde_json::json!({"email": email, "password": password, "name": "test"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "API sign-in as {email}: {v}");
+        self.with_token(v["token"].as_str().expect("token"))
+    }
+}
+
+pub async fn json_of(r: reqwest::Response) -> (StatusCode, serde_json::Value) {
+    let s = r.status();
+    let text = r.text().await.unwrap_or_default();
+    (
+        s,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}
+
+pub fn csrf_in(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    Some(html[at..].split('"').next()?.to_string())
+}
+
+/// A real SMTP server (aiosmtpd, from PyPI) writing to a Maildir, on a free loopback port.
+pub struct Smtp {
+    pub port: u16,
+    pub maildir: PathBuf,
+    child: std::process::Child,
+}
+
+impl Smtp {
+    pub async fn start() -> Smtp {
+        let python = python_with_aiosmtpd();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let maildir = temp_dir("mail").join("box");
+        let child = std::process::Command::new(&python)
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(&maildir)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start aiosmtpd");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Smtp {
+                    port,
+                    maildir,
+                    child,
+                };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("aiosmtpd did not start on port {port}");
+    }
+
+    /// Raw messages received so far.
+    pub fn messages(&self) -> Vec<String> {
+        let mut out = vec![];
+        for sub in ["new", "cur"] {
+            if let Ok(rd) = std::fs::read_dir(self.maildir.join(sub)) {
+                let mut files: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+                files.sort();
+                out.extend(files.iter().filter_map(|p| std::fs::read_to_string(p).ok()));
+            }
+        }
+        out
+    }
+
+    /// Waits (up to 15 s) for a message to `to`; returns the newest one's text.
+    pub async fn wait_for(&self, to: &str) -> String {
+        for _ in 0..150 {
+            let found: Vec<String> = self
+                .messages()
+                .into_iter()
+                .filter(|m| {
+                    m.lines()
+                        .any(|l| l.to_ascii_lowercase().starts_with("to:") && l.contains(to))
+                })
+                .collect();
+            if let Some(m) = found.last() {
+                return m.clone();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no email to {to} reached the SMTP server");
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// python3 that can import aiosmtpd: the system one, or a venv made under target/ with it.
+pub fn python_with_aiosmtpd() -> PathBuf {
+    let ok = |p: &std::path::Path| {
+        std::process::Command::new(p)
+            .args(["-c", "import aiosmtpd"])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    };
+    let system = PathBuf::from("python3");
+    if ok(&system) {
+        return system;
+    }
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/test-tools/venv");
+    let py = venv.join("bin/python");
+    if !ok(&py) {
+        let _ = std::process::Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status();
+        let status = std::process::Command::new(&py)
+            .args(["-m", "pip", "install", "-q", "aiosmtpd"])
+            .status();
+        assert!(
+            status.map(|s| s.success()).unwrap_or(false),
+            "could not install aiosmtpd from PyPI into {}",
+            venv.display()
+        );
+    }
+    py
+}

@@ -1,0 +1,10 @@
+//! Integration tests: each starts the real application on a real database (SQLite, and
+//! PostgreSQL when `LZ_TEST_POSTGRES_URL` is set) and drives it over HTTP.
+
+mod common;
+
+mod accounts;
+mod membership;
+mod ops;
+mod permissions;
+mod security;

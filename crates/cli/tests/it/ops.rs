@@ -1,0 +1,344 @@
+//! Operations: health and readiness, metrics, the OpenAPI document, configuration errors,
+//! and the binary's own commands: demo, user and token creation, backup while writing,
+//! restore, and recovery after `kill -9`.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::common::{temp_dir, Client, TestApp, PASSWORD};
+use crate::on_both_databases;
+
+on_both_databases!(health_metrics_and_openapi);
+
+async fn health_metrics_and_openapi(app: TestApp) {
+    let c = app.client();
+    assert_eq!(
+        c.get_text("/healthz").await,
+        (StatusCode::OK, "ok".to_string())
+    );
+    assert_eq!(
+        c.get_text("/readyz").await,
+        (StatusCode::OK, "ready".to_string())
+    );
+    c.get("/sign-in").await;
+    let (s, text) = c.get_text("/metrics").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        text.contains("lz_http_requests_total{method=\"GET\",route=\"/sign-in\",status=\"200\"}"),
+        "{text}"
+    );
+    assert!(text.contains("lz_http_request_duration_seconds_bucket"));
+    let (s, doc) = c.api_get("/openapi.json").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/me",
+        "/api/v1/accounts",
+        "/api/v1/tokens",
+        "/api/v1/join-requests/{id}/decision",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+}
+
+fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_learning-zone")
+}
+
+fn command(data: &Path) -> Command {
+    let mut c = Command::new(binary());
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LZ_DATA_DIR", data)
+        .env("LZ_ARGON2_MEMORY_KIB", "256")
+        .env("LZ_ARGON2_ITERATIONS", "1")
+        .env("LZ_LOG", "warn");
+    c
+}
+
+/// A server process on a free port; returns it and its base URL.
+fn start_server(data: &Path) -> (Child, String) {
+    let mut child = command(data)
+        .args(["serve"])
+        .env("LZ_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start server");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        if let Some(rest) = line.strip_prefix("Learning Zone is running at ") {
+            let url = rest
+                .split(' ')
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .to_string();
+            std::thread::spawn(move || for _ in lines {});
+            return (child, url);
+        }
+    }
+    panic!("server did not start");
+}
+
+async fn sqlite_emails(db: &Path) -> Vec<String> {
+    use sqlx::Connection;
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .expect("open db");
+    sqlx::query_scalar("SELECT email FROM users")
+        .fetch_all(&mut c)
+        .await
+        .expect("emails")
+}
+
+/// Signs up accounts as fast as it can until told to stop; records every acknowledged one.
+fn spawn_writer(
+    base: String,
+    acknowledged: Arc<Mutex<Vec<String>>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let c = Client::new(&base);
+        let mut n = 0;
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            n += 1;
+            let email = format!("writer{n}@example.org");
+            let r = c
+                .http
+                .post(c.url("/api/v1/accounts"))
+                .json(&json!({"email": email, "name": "Writer", "password": PASSWORD}))
+                .send()
+                .await;
+            match r {
+                Ok(r) if r.status() == StatusCode::CREATED => {
+                    acknowledged.lock().unwrap().push(email)
+                }
+                Ok(_) => {}
+                Err(_) => break, // server gone
+            }
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_while_writing_then_restore() {
+    let data = temp_dir("backup-src");
+    let (mut server, base) = start_server(&data);
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = spawn_writer(base.clone(), acked.clone(), stop.clone());
+    while acked.lock().unwrap().len() < 20 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let before_backup: Vec<String> = acked.lock().unwrap().clone();
+    let dest = temp_dir("backup-dest").join("backup");
+    let out = command(&data)
+        .arg("backup")
+        .arg(&dest)
+        .output()
+        .expect("backup");
+    assert!(
+        out.status.success(),
+        "backup: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.await.unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+
+    // A backup goes only into a new directory.
+    let again = command(&data).arg("backup").arg(&dest).output().unwrap();
+    assert!(!again.status.success());
+
+    let restored = temp_dir("restored");
+    let out = command(&restored)
+        .arg("restore")
+        .arg(&dest)
+        .output()
+        .expect("restore");
+    assert!(
+        out.status.success(),
+        "restore: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let emails = sqlite_emails(&restored.join("learning-zone.db")).await;
+    for e in &before_backup {
+        assert!(
+            emails.contains(e),
+            "{e} was acknowledged before the backup and is missing"
+        );
+    }
+    // Restore refuses a data dir that already has a database.
+    let out = command(&restored)
+        .arg("restore")
+        .arg(&dest)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty data directory"));
+    // The restored copy serves.
+    let (mut server, base) = start_server(&restored);
+    let (s, _) = Client::new(&base).get_text("/readyz").await;
+    assert_eq!(s, StatusCode::OK);
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_writes_loses_nothing_acknowledged() {
+    let data = temp_dir("kill9");
+    let (mut server, base) = start_server(&data);
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..4)
+        .map(|_| spawn_writer(base.clone(), acked.clone(), stop.clone()))
+        .collect();
+    while acked.lock().unwrap().len() < 40 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    server.kill().expect("SIGKILL"); // Child::kill sends SIGKILL on Unix.
+    let _ = server.wait();
+    for w in writers {
+        let _ = w.await;
+    }
+    let acknowledged = acked.lock().unwrap().clone();
+    let (mut server, base) = start_server(&data);
+    assert_eq!(
+        Client::new(&base).get_text("/readyz").await.0,
+        StatusCode::OK
+    );
+    let emails = sqlite_emails(&data.join("learning-zone.db")).await;
+    for e in &acknowledged {
+        assert!(emails.contains(e), "{e} was acknowledged, then lost");
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+#[tokio::test]
+async fn cli_demo_users_tokens_and_config_errors() {
+    let data = temp_dir("cli");
+    // A bad setting stops start-up and names the variable.
+    let out = command(&data)
+        .env("LZ_ADDR", "not-an-address")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("LZ_ADDR"));
+    let out = command(&data)
+        .env("LZ_BRAND_COLOUR", "red")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("LZ_BRAND_COLOUR"));
+    // --help documents every setting.
+    let out = command(&data).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for (name, _, _) in lz_app::config::SETTINGS {
+        assert!(
+            help.contains(&format!("LZ_{}", name.to_uppercase())),
+            "{name} in --help"
+        );
+    }
+
+    let out = command(&data).arg("demo").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("beth.kay@activelancashire.org.uk"));
+    let out = command(&data).arg("demo").output().unwrap();
+    assert!(!out.status.success(), "demo refuses a non-empty database");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty database"));
+
+    // user create: password from stdin, or generated and printed once.
+    let mut child = command(&data)
+        .args([
+            "user",
+            "create",
+            "--email",
+            "ops@example.org",
+            "--name",
+            "Ops Person",
+            "--role",
+            "network-admin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(PASSWORD.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = command(&data)
+        .args([
+            "user",
+            "create",
+            "--email",
+            "ops@example.org",
+            "--name",
+            "Again",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "duplicate email refused");
+    let out = command(&data)
+        .args([
+            "user",
+            "create",
+            "--email",
+            "x@example.org",
+            "--name",
+            "X",
+            "--role",
+            "emperor",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let out = command(&data)
+        .args(["token", "create", "--email", "ops@example.org"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(token.starts_with("lzt_"));
+
+    let (mut server, base) = start_server(&data);
+    let api = Client::new(&base).with_token(&token);
+    let (s, v) = api.api_get("/me").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["role"], "network_admin");
+    let (s, v) = api.api_get("/users").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v.as_array().unwrap().len() >= 10);
+    // SIGTERM: the server shuts down cleanly.
+    let pid = server.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let status = server.wait().unwrap();
+    assert!(status.success(), "graceful exit on SIGTERM: {status:?}");
+}
