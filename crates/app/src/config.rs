@@ -106,7 +106,7 @@ impl Config {
 
     fn from_values(values: &BTreeMap<String, (String, bool)>) -> Result<Self, ConfigError> {
         let get = |k: &str| values.get(k).map(|(v, e)| (v.trim().to_string(), *e));
-        fn parse_num<T: std::str::FromStr>(
+        fn parse_num<T>(
             v: Option<(String, bool)>,
             key: &str,
             default: T,
@@ -114,7 +114,7 @@ impl Config {
             max: T,
         ) -> Result<T, ConfigError>
         where
-            T: PartialOrd + std::fmt::Display + Copy,
+            T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
         {
             match v {
                 None => Ok(default),

@@ -127,7 +127,7 @@ impl App {
             .to(to)
             .subject(&msg.subject)
             .message_id(Some(format!("<{}@learning-zone>", msg.id)))
-            .body(msg.body_text.clone())
+            .singlepart(lettre::message::SinglePart::plain(msg.body_text.clone()))
             .map_err(|e| AppError::Internal(format!("building message: {e}")))
     }
 }

@@ -86,6 +86,8 @@ fn start_server(data: &Path) -> (Child, String) {
             return (child, url);
         }
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("server did not start");
 }
 

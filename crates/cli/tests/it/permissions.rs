@@ -71,8 +71,10 @@ async fn ids(app: &TestApp) -> Ids {
     }
 }
 
-/// (method, path, form fields or JSON body, who may use it: "network_admin" or "deciders")
-fn html_routes(i: &Ids) -> Vec<(Method, String, Vec<(&'static str, String)>, &'static str)> {
+/// (method, path, form fields, who may use it: "network_admin" or "deciders")
+type HtmlRoute = (Method, String, Vec<(&'static str, String)>, &'static str);
+
+fn html_routes(i: &Ids) -> Vec<HtmlRoute> {
     let place_form = || {
         vec![
             ("name", "Test Place".to_string()),
@@ -199,11 +201,10 @@ fn api_routes(i: &Ids) -> Vec<(Method, String, serde_json::Value, &'static str)>
 }
 
 fn allowed(role: Option<&str>, who: &str) -> bool {
-    match (role, who) {
-        (Some("network_admin"), _) => true,
-        (Some("org_admin"), "deciders") => true,
-        _ => false,
-    }
+    matches!(
+        (role, who),
+        (Some("network_admin"), _) | (Some("org_admin"), "deciders")
+    )
 }
 
 async fn admin_routes_by_role(app: TestApp) {

@@ -494,7 +494,7 @@ impl Smtp {
             .expect("free port")
             .port();
         let maildir = temp_dir("mail").join("box");
-        let child = std::process::Command::new(&python)
+        let mut child = std::process::Command::new(&python)
             .args([
                 "-m",
                 "aiosmtpd",
@@ -521,6 +521,8 @@ impl Smtp {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("aiosmtpd did not start on port {port}");
     }
 
