@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod config;
 pub mod demo;
 mod error;
+pub mod jobs;
 pub mod mail;
 pub mod network;
 pub mod secrets;

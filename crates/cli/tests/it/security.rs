@@ -8,6 +8,7 @@ use crate::common::{TestApp, DEMO_PASSWORD};
 use crate::on_both_databases;
 
 on_both_databases!(
+    every_other_text_field_keeps_markup_as_text,
     csrf_is_required_on_every_form,
     oversized_and_malformed_requests,
     injection_is_stored_as_text,
@@ -84,26 +85,30 @@ async fn oversized_and_malformed_requests(app: TestApp) {
     let c = app.client();
     let big = "x".repeat(10 * 1024 * 1024);
     let token = c.csrf("/sign-up").await;
-    let r = c
-        .http
-        .post(c.url("/sign-up"))
-        .form(&[("csrf_token", token.as_str()), ("name", big.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(r.text().await.unwrap().contains("too large"));
-    let (s, v, ct) = c
-        .api_raw(
-            Method::POST,
-            "/accounts",
+    let form = format!("csrf_token={token}&name={big}");
+    let (status, text) = c
+        .raw_post(
+            "/sign-up",
+            "application/x-www-form-urlencoded",
+            form.into_bytes(),
+        )
+        .await;
+    assert_eq!(status, 413, "{}", &text[..text.len().min(500)]);
+    assert!(text.contains("too large"));
+    let (status, text) = c
+        .raw_post(
+            "/api/v1/accounts",
             "application/json",
             format!("{{\"name\":\"{big}\"}}").into_bytes(),
         )
         .await;
-    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(ct, "application/problem+json");
-    assert_eq!(v["status"], 413);
+    assert_eq!(status, 413);
+    assert!(
+        text.contains("application/problem+json") && text.contains("\"status\":413"),
+        "{}",
+        &text[..text.len().min(500)]
+    );
+    assert_eq!(app.count("users").await, 0);
 
     let cases: &[(&str, &[u8], StatusCode)] = &[
         ("application/json", b"{not json", StatusCode::BAD_REQUEST),
@@ -301,4 +306,88 @@ async fn organisation_domains_are_validated(app: TestApp) {
         .api_post("/accounts/verify", json!({"token": token}))
         .await;
     assert_eq!(v["joined"], "Fylde Coast Charity");
+}
+
+const XSS: &str = "<script>alert('lz')</script>";
+const SQLI: &str = "x'); DELETE FROM users; --";
+
+async fn every_other_text_field_keeps_markup_as_text(app: TestApp) {
+    app.load_demo().await;
+    let users = app.count("users").await;
+    let person = app.signed_in_member("hostile@example-charity.org.uk").await;
+    let org = app
+        .app
+        .organisations()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.name == "Chorley Council")
+        .unwrap()
+        .id;
+    // Join-request message and token name.
+    let message = format!("{XSS} {SQLI}");
+    let r = person
+        .post_form(
+            "/account/join",
+            "/account",
+            &[("organisation_id", &org), ("message", &message)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = person
+        .post_form("/account/tokens", "/account", &[("name", XSS)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, html) = person.get_text("/account").await;
+    assert!(!html.contains(XSS) && html.contains("&lt;script&gt;"));
+    // An over-long message and a token name with control characters are refused.
+    let r = person
+        .post_form("/account/tokens", "/account", &[("name", "bad\u{0}name")])
+        .await;
+    assert!(r.text().await.unwrap().contains("There is a problem"));
+    // The admin sees the message as text.
+    let admin = app.client();
+    admin
+        .sign_in("beth.kay@activelancashire.org.uk", DEMO_PASSWORD)
+        .await;
+    let (_, html) = admin.get_text("/admin/requests").await;
+    assert!(!html.contains(XSS), "request message escaped");
+    assert!(html.contains("DELETE FROM users"));
+    // Organisation name and slug.
+    let r = admin
+        .post_form(
+            "/admin/organisations",
+            "/admin/organisations",
+            &[
+                ("name", XSS),
+                ("sector", "vcfse"),
+                ("slug", "../../etc/passwd"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Web address name must use only"));
+    let r = admin
+        .post_form(
+            "/admin/organisations",
+            "/admin/organisations",
+            &[("name", XSS), ("sector", "vcfse"), ("domains", SQLI)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin
+        .post_form(
+            "/admin/organisations",
+            "/admin/organisations",
+            &[("name", XSS), ("sector", "vcfse")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = admin.get_text("/organisations").await;
+    assert!(!html.contains(XSS) && html.contains("&lt;script&gt;alert"));
+    assert_eq!(app.count("users").await, users + 1);
 }

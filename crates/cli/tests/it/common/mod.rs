@@ -293,12 +293,14 @@ pub struct Client {
     pub http: reqwest::Client,
     pub base: String,
     pub token: Option<String>,
+    jar: Arc<reqwest::cookie::Jar>,
 }
 
 impl Client {
     pub fn new(base: &str) -> Self {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
         let http = reqwest::Client::builder()
-            .cookie_provider(Arc::new(reqwest::cookie::Jar::default()))
+            .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
@@ -306,6 +308,7 @@ impl Client {
             http,
             base: base.to_string(),
             token: None,
+            jar,
         }
     }
 
@@ -318,7 +321,52 @@ impl Client {
             http,
             base: self.base.clone(),
             token: Some(token.to_string()),
+            jar: Arc::new(reqwest::cookie::Jar::default()),
         }
+    }
+
+    /// Sends a request over a plain socket, writing the body while reading the answer: a
+    /// server may (rightly) answer 413 and close before a large body is fully sent, which
+    /// an ordinary client reports as a broken pipe instead of the response.
+    pub async fn raw_post(&self, path: &str, content_type: &str, body: Vec<u8>) -> (u16, String) {
+        use reqwest::cookie::CookieStore;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let url = url::Url::parse(&self.url(path)).expect("url");
+        let cookies = self
+            .jar
+            .cookies(&url)
+            .and_then(|v| v.to_str().ok().map(str::to_string))
+            .unwrap_or_default();
+        let stream = tokio::net::TcpStream::connect((
+            url.host_str().expect("host"),
+            url.port().expect("port"),
+        ))
+        .await
+        .expect("connect");
+        let (mut read, mut write) = stream.into_split();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCookie: {cookies}\r\nConnection: close\r\n\r\n",
+            url.authority(),
+            body.len()
+        );
+        let writer = tokio::spawn(async move {
+            let _ = write.write_all(head.as_bytes()).await;
+            let _ = write.write_all(&body).await;
+        });
+        let mut response = Vec::new();
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            read.read_to_end(&mut response),
+        )
+        .await;
+        writer.abort();
+        let text = String::from_utf8_lossy(&response).to_string();
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, text)
     }
 
     pub fn url(&self, path: &str) -> String {
