@@ -344,3 +344,58 @@ async fn cli_demo_users_tokens_and_config_errors() {
     let status = server.wait().unwrap();
     assert!(status.success(), "graceful exit on SIGTERM: {status:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_requests_in_flight_finish() {
+    let data = temp_dir("sigterm");
+    // A deliberately slow password hash keeps a sign-in in flight when the signal arrives.
+    let mut child = command(&data)
+        .args(["serve"])
+        .env("LZ_ADDR", "127.0.0.1:0")
+        .env("LZ_ARGON2_MEMORY_KIB", "65536")
+        .env("LZ_ARGON2_ITERATIONS", "12")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start server");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines.next().expect("server output").expect("line");
+        if let Some(rest) = line.strip_prefix("Learning Zone is running at ") {
+            break rest
+                .split(' ')
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let c = Client::new(&base);
+    let started = std::time::Instant::now();
+    let in_flight = tokio::spawn(async move {
+        c.api_post(
+            "/tokens",
+            json!({"email": "nobody@example.org", "password": "whatever it is", "name": "x"}),
+        )
+        .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let (status, body) = in_flight.await.expect("request task");
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the request in flight got its answer: {body}"
+    );
+    let exit = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(exit.success(), "clean exit after SIGTERM: {exit:?}");
+    assert!(started.elapsed() > std::time::Duration::from_millis(150));
+}
