@@ -2,14 +2,13 @@
 //! sign-in with throttling and lockout, sessions, password reset and personal API tokens.
 
 use lz_domain::{check_password, clean_line, EmailAddress, Role};
-use lz_store::ops::{audit, NewAudit};
 use lz_store::security::{self, ThrottleRow};
 use lz_store::users::{self, NewMembership, NewUser, UserRow};
 use lz_store::{network, Conn};
 
 use crate::mail::{enqueue, Email};
 use crate::secrets::{hash_token, random_token};
-use crate::{new_id, Actor, App, AppError, AppResult, Problems};
+use crate::{commit, new_id, record, Actor, App, AppError, AppResult, Problems};
 
 const VERIFY_TTL_MS: i64 = 24 * 3600 * 1000;
 const RESET_TTL_MS: i64 = 3600 * 1000;
@@ -96,20 +95,16 @@ impl App {
             &self.verification_email(&email, &name, &token),
         )
         .await?;
-        audit(
+        record(
             &mut tx,
-            &new_id(),
             now,
-            &NewAudit {
-                actor_id: Some(&id),
-                action: "account.sign_up",
-                subject_type: "user",
-                subject_id: &id,
-                detail: "",
-            },
+            Some(&id),
+            "account.sign_up",
+            ("user", &id),
+            "",
         )
         .await?;
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        commit(tx).await?;
         self.wake_mailer();
         Ok(id)
     }
@@ -160,7 +155,7 @@ impl App {
                 .await?;
             }
         }
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        commit(tx).await?;
         self.wake_mailer();
         Ok(())
     }
@@ -184,20 +179,16 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let joined = join_by_domain(&mut tx, &user, now).await?;
-        audit(
+        record(
             &mut tx,
-            &new_id(),
             now,
-            &NewAudit {
-                actor_id: Some(&user.id),
-                action: "account.verify_email",
-                subject_type: "user",
-                subject_id: &user.id,
-                detail: joined.as_deref().unwrap_or(""),
-            },
+            Some(&user.id),
+            "account.verify_email",
+            ("user", &user.id),
+            joined.as_deref().unwrap_or(""),
         )
         .await?;
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        commit(tx).await?;
         Ok(Verified {
             user_id: user.id,
             joined,
@@ -345,7 +336,7 @@ impl App {
                 .await?;
             }
         }
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        commit(tx).await?;
         self.wake_mailer();
         Ok(())
     }
@@ -379,20 +370,16 @@ impl App {
         users::mark_verified(&mut tx, &user.id, now).await?;
         security::delete_sessions_of_user(&mut tx, &user.id).await?;
         security::clear_throttle(&mut tx, &format!("signin:account:{}", user.email)).await?;
-        audit(
+        record(
             &mut tx,
-            &new_id(),
             now,
-            &NewAudit {
-                actor_id: Some(&user.id),
-                action: "account.reset_password",
-                subject_type: "user",
-                subject_id: &user.id,
-                detail: "",
-            },
+            Some(&user.id),
+            "account.reset_password",
+            ("user", &user.id),
+            "",
         )
         .await?;
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        commit(tx).await?;
         Ok(())
     }
 
@@ -406,20 +393,16 @@ impl App {
         let mut tx = self.db.begin().await?;
         security::insert_api_token(&mut tx, &id, actor.id(), &name, &hash_token(&token), now)
             .await?;
-        audit(
+        record(
             &mut tx,
-            &new_id(),
             now,
-            &NewAudit {
-                actor_id: Some(actor.id()),
-                action: "token.create",
-                subject_type: "api_token",
-                subject_id: &id,
-                detail: &name,
-            },
+            Some(actor.id()),
+            "token.create",
+            ("api_token", &id),
+            &name,
         )
         .await?;
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        commit(tx).await?;
         Ok((id, token))
     }
 
@@ -434,20 +417,16 @@ impl App {
         if !security::revoke_api_token(&mut tx, id, actor.id(), now).await? {
             return Err(AppError::NotFound);
         }
-        audit(
+        record(
             &mut tx,
-            &new_id(),
             now,
-            &NewAudit {
-                actor_id: Some(actor.id()),
-                action: "token.revoke",
-                subject_type: "api_token",
-                subject_id: id,
-                detail: "",
-            },
+            Some(actor.id()),
+            "token.revoke",
+            ("api_token", id),
+            "",
         )
         .await?;
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        commit(tx).await?;
         Ok(())
     }
 
@@ -507,20 +486,16 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         join_by_domain(&mut tx, &user, now).await?;
-        audit(
+        record(
             &mut tx,
-            &new_id(),
             now,
-            &NewAudit {
-                actor_id: None,
-                action: "account.create",
-                subject_type: "user",
-                subject_id: &id,
-                detail: role.code(),
-            },
+            None,
+            "account.create",
+            ("user", &id),
+            role.code(),
         )
         .await?;
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        commit(tx).await?;
         Ok(id)
     }
 

@@ -134,3 +134,29 @@ impl Actor {
 pub(crate) fn new_id() -> String {
     lz_domain::Id::new().to_string()
 }
+
+/// Records who did what to which record, in the caller's transaction.
+pub(crate) async fn record(
+    c: &mut lz_store::Conn,
+    now: i64,
+    actor_id: Option<&str>,
+    action: &str,
+    subject: (&str, &str),
+    detail: &str,
+) -> AppResult<()> {
+    let entry = lz_store::ops::NewAudit {
+        actor_id,
+        action,
+        subject_type: subject.0,
+        subject_id: subject.1,
+        detail,
+    };
+    lz_store::ops::audit(c, &new_id(), now, &entry).await?;
+    Ok(())
+}
+
+/// Commits a transaction, mapping the error into the app's.
+pub(crate) async fn commit(tx: lz_store::Tx<'_>) -> AppResult<()> {
+    tx.commit().await.map_err(lz_store::StoreError::from)?;
+    Ok(())
+}

@@ -3,11 +3,11 @@
 
 use lz_domain::{clean_line, email::is_domain, PlaceKind, Role, Sector, Slug};
 use lz_store::network::{self as store, NewOrganisation, NewPlace, OrganisationRow, PlaceRow};
-use lz_store::ops::{audit, recent_audit, AuditRow, NewAudit};
+use lz_store::ops::{recent_audit, AuditRow};
 use lz_store::users::{self, MembershipRow, NewMembership, UserRow};
 
 use crate::mail::{enqueue, Email};
-use crate::{new_id, Actor, App, AppError, AppResult, Problems};
+use crate::{commit, new_id, record, Actor, App, AppError, AppResult, Problems};
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct PlaceInput {
@@ -203,20 +203,16 @@ impl App {
         } else {
             "place.update"
         };
-        audit(
+        record(
             &mut tx,
-            &new_id(),
             now,
-            &NewAudit {
-                actor_id: Some(actor.id()),
-                action,
-                subject_type: "place",
-                subject_id: place_id,
-                detail: &v.name,
-            },
+            Some(actor.id()),
+            action,
+            ("place", place_id),
+            &v.name,
         )
         .await?;
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        commit(tx).await?;
         Ok(place_id.to_string())
     }
 
@@ -273,20 +269,16 @@ impl App {
             "organisation.update"
         };
         let detail = format!("{} [{}]", v.name, v.domains.join(", "));
-        audit(
+        record(
             &mut tx,
-            &new_id(),
             now,
-            &NewAudit {
-                actor_id: Some(actor.id()),
-                action,
-                subject_type: "organisation",
-                subject_id: org_id,
-                detail: &detail,
-            },
+            Some(actor.id()),
+            action,
+            ("organisation", org_id),
+            &detail,
         )
         .await?;
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        commit(tx).await?;
         Ok(org_id.to_string())
     }
 
@@ -396,20 +388,16 @@ impl App {
                 id
             }
         };
-        audit(
+        record(
             &mut tx,
-            &new_id(),
             now,
-            &NewAudit {
-                actor_id: Some(actor.id()),
-                action: "membership.request",
-                subject_type: "membership",
-                subject_id: &id,
-                detail: &org.name,
-            },
+            Some(actor.id()),
+            "membership.request",
+            ("membership", &id),
+            &org.name,
         )
         .await?;
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        commit(tx).await?;
         Ok(id)
     }
 
@@ -481,23 +469,19 @@ impl App {
         } else {
             "membership.decline"
         };
-        audit(
+        record(
             &mut tx,
-            &new_id(),
             now,
-            &NewAudit {
-                actor_id: Some(actor.id()),
-                action,
-                subject_type: "membership",
-                subject_id: membership_id,
-                detail: &m.organisation_name,
-            },
+            Some(actor.id()),
+            action,
+            ("membership", membership_id),
+            &m.organisation_name,
         )
         .await?;
         let updated = users::membership_by_id(&mut tx, membership_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        commit(tx).await?;
         self.wake_mailer();
         Ok(updated)
     }
@@ -539,20 +523,16 @@ impl App {
         }
         users::set_role(&mut tx, user_id, role.code(), now).await?;
         let detail = format!("{} -> {}", target.role, role.code());
-        audit(
+        record(
             &mut tx,
-            &new_id(),
             now,
-            &NewAudit {
-                actor_id: Some(actor.id()),
-                action: "user.set_role",
-                subject_type: "user",
-                subject_id: user_id,
-                detail: &detail,
-            },
+            Some(actor.id()),
+            "user.set_role",
+            ("user", user_id),
+            &detail,
         )
         .await?;
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        commit(tx).await?;
         Ok(())
     }
 

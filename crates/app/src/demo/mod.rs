@@ -71,7 +71,7 @@ impl App {
             let domains: Vec<String> = o.domains.iter().map(|d| d.to_string()).collect();
             store::set_domains(&mut tx, &id, &domains, now).await?;
         }
-        tx.commit().await.map_err(lz_store::StoreError::from)?;
+        crate::commit(tx).await?;
 
         let mut accounts = Vec::new();
         for person in data::PEOPLE {

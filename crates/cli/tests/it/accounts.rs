@@ -296,12 +296,12 @@ async fn verification_links_expire_and_work_once(app: TestApp) {
     let r = c
         .post_form("/verify", "/verify", &[("token", &token2)])
         .await;
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("already been used"));
     let r = c
         .post_form("/verify", "/verify", &[("token", "made-up")])
         .await;
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("not valid"));
 }
 

@@ -10,9 +10,9 @@ use lz_app::accounts::SignUp;
 use lz_app::AppError;
 use minijinja::context;
 
-use super::{errors_ctx, notice_text, HtmlForm, NoticeQuery};
+use super::{errors_ctx, form_again, notice_text, HtmlForm, NoticeQuery};
 use crate::error::PageResult;
-use crate::session::{cookie, page, page_with_status, SignedIn, Visitor, SESSION_COOKIE};
+use crate::session::{cookie, page, SignedIn, Visitor, SESSION_COOKIE};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -76,16 +76,13 @@ async fn sign_up(
         .await
     {
         Ok(_) => Ok(Redirect::to("/sign-up/check-email").into_response()),
-        Err(AppError::Invalid(errs)) => {
-            let (errors, error_for) = errors_ctx(&errs);
-            Ok(page_with_status(
-                &s,
-                &v,
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "sign_up.html",
-                context! { errors, error_for, values => context! { email, name => f.name } },
-            ))
-        }
+        Err(AppError::Invalid(errs)) => Ok(form_again(
+            &s,
+            &v,
+            "sign_up.html",
+            &errs,
+            context! { values => context! { email, name => f.name } },
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -121,16 +118,13 @@ async fn verify(
             "verify.html",
             context! { verified => true, joined => done.joined },
         )),
-        Err(AppError::Invalid(errs)) => {
-            let (errors, error_for) = errors_ctx(&errs);
-            Ok(page_with_status(
-                &s,
-                &v,
-                axum::http::StatusCode::BAD_REQUEST,
-                "verify.html",
-                context! { errors, error_for, failed => true },
-            ))
-        }
+        Err(AppError::Invalid(errs)) => Ok(form_again(
+            &s,
+            &v,
+            "verify.html",
+            &errs,
+            context! { failed => true },
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -148,16 +142,13 @@ async fn resend(
 ) -> PageResult {
     match s.app.resend_verification(&f.email).await {
         Ok(()) => Ok(Redirect::to("/sign-in?notice=verification-sent").into_response()),
-        Err(AppError::Invalid(errs)) => {
-            let (errors, error_for) = errors_ctx(&errs);
-            Ok(page_with_status(
-                &s,
-                &v,
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "verify.html",
-                context! { errors, error_for, failed => true },
-            ))
-        }
+        Err(AppError::Invalid(errs)) => Ok(form_again(
+            &s,
+            &v,
+            "verify.html",
+            &errs,
+            context! { failed => true },
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -216,16 +207,13 @@ async fn sign_in(
             );
             Ok(r)
         }
-        Err(AppError::Invalid(errs)) => {
-            let (errors, error_for) = errors_ctx(&errs);
-            Ok(page_with_status(
-                &s,
-                &v,
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "sign_in.html",
-                context! { errors, error_for, values => context! { email => f.email } },
-            ))
-        }
+        Err(AppError::Invalid(errs)) => Ok(form_again(
+            &s,
+            &v,
+            "sign_in.html",
+            &errs,
+            context! { values => context! { email => f.email } },
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -258,16 +246,13 @@ async fn forgot(
             "password_forgot.html",
             context! { sent => true },
         )),
-        Err(AppError::Invalid(errs)) => {
-            let (errors, error_for) = errors_ctx(&errs);
-            Ok(page_with_status(
-                &s,
-                &v,
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "password_forgot.html",
-                context! { errors, error_for, values => context! { email => f.email } },
-            ))
-        }
+        Err(AppError::Invalid(errs)) => Ok(form_again(
+            &s,
+            &v,
+            "password_forgot.html",
+            &errs,
+            context! { values => context! { email => f.email } },
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -295,16 +280,13 @@ async fn reset(
 ) -> PageResult {
     match s.app.reset_password(&f.token, &f.password).await {
         Ok(()) => Ok(Redirect::to("/sign-in?notice=password-reset").into_response()),
-        Err(AppError::Invalid(errs)) => {
-            let (errors, error_for) = errors_ctx(&errs);
-            Ok(page_with_status(
-                &s,
-                &v,
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "password_reset.html",
-                context! { errors, error_for, token => f.token },
-            ))
-        }
+        Err(AppError::Invalid(errs)) => Ok(form_again(
+            &s,
+            &v,
+            "password_reset.html",
+            &errs,
+            context! { token => f.token },
+        )),
         Err(e) => Err(e.into()),
     }
 }

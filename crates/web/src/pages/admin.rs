@@ -11,7 +11,7 @@ use lz_app::{Actor, AppError};
 use lz_domain::{PlaceKind, Role, Sector};
 use minijinja::{context, Value};
 
-use super::{errors_ctx, notice_text, HtmlForm, NoticeQuery};
+use super::{errors_ctx, form_again, notice_text, HtmlForm, NoticeQuery};
 use crate::error::PageResult;
 use crate::session::{page, page_with_status, SignedIn, Visitor};
 use crate::AppState;
@@ -136,16 +136,13 @@ async fn update_place(
 ) -> PageResult {
     match s.app.save_place(&actor, Some(&id), &f).await {
         Ok(_) => Ok(Redirect::to("/admin/places?notice=saved").into_response()),
-        Err(AppError::Invalid(errs)) => {
-            let (errors, error_for) = errors_ctx(&errs);
-            Ok(page_with_status(
-                &s,
-                &v,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "admin/place_form.html",
-                context! { id, errors, error_for, values => place_values(&f), kinds => kinds() },
-            ))
-        }
+        Err(AppError::Invalid(errs)) => Ok(form_again(
+            &s,
+            &v,
+            "admin/place_form.html",
+            &errs,
+            context! { id, values => place_values(&f), kinds => kinds() },
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -242,16 +239,13 @@ async fn update_organisation(
 ) -> PageResult {
     match s.app.save_organisation(&actor, Some(&id), &f).await {
         Ok(_) => Ok(Redirect::to("/admin/organisations?notice=saved").into_response()),
-        Err(AppError::Invalid(errs)) => {
-            let (errors, error_for) = errors_ctx(&errs);
-            Ok(page_with_status(
-                &s,
-                &v,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "admin/organisation_form.html",
-                context! { id, errors, error_for, values => org_values(&f), sectors => sectors(), places => place_options(&s).await? },
-            ))
-        }
+        Err(AppError::Invalid(errs)) => Ok(form_again(
+            &s,
+            &v,
+            "admin/organisation_form.html",
+            &errs,
+            context! { id, values => org_values(&f), sectors => sectors(), places => place_options(&s).await? },
+        )),
         Err(e) => Err(e.into()),
     }
 }

@@ -17,7 +17,7 @@ use minijinja::Value;
 use serde::de::DeserializeOwned;
 
 use crate::error::error_page;
-use crate::session::Visitor;
+use crate::session::{page_with_status, Visitor};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -74,6 +74,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for HtmlForm<T> {
             )),
         }
     }
+}
+
+/// The same form again (422) with every problem listed in the error summary and beside
+/// its field; `ctx` holds what else the page needs (the values entered).
+pub fn form_again(
+    state: &AppState,
+    visitor: &Visitor,
+    template: &str,
+    errs: &[FieldError],
+    ctx: Value,
+) -> Response {
+    let (errors, error_for) = errors_ctx(errs);
+    page_with_status(
+        state,
+        visitor,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        template,
+        minijinja::context! { errors, error_for, ..ctx },
+    )
 }
 
 /// Field errors for a template: a list for the error summary, a map for each field.
