@@ -8,6 +8,7 @@ mod error;
 pub mod jobs;
 pub mod mail;
 pub mod network;
+pub mod plans;
 pub mod secrets;
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -48,10 +49,8 @@ impl App {
         db.migrate()
             .await
             .map_err(|e| AppError::Internal(format!("migrating database: {e}")))?;
-        let hasher = secrets::PasswordHasherConfig {
-            memory_kib: config.argon2_memory_kib,
-            iterations: config.argon2_iterations,
-        };
+        let hasher =
+            secrets::PasswordHasherConfig::new(config.argon2_memory_kib, config.argon2_iterations);
         Ok(Self {
             config: Arc::new(config),
             db,

@@ -23,10 +23,34 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// argon2id with a bound on how many hashes run at once: each takes `memory_kib` of memory,
+/// so a burst of sign-ins must queue rather than multiply the server's memory.
 #[derive(Clone)]
 pub struct PasswordHasherConfig {
     pub memory_kib: u32,
     pub iterations: u32,
+    pub permits: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+impl PasswordHasherConfig {
+    pub fn new(memory_kib: u32, iterations: u32) -> Self {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        Self {
+            memory_kib,
+            iterations,
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(cores)),
+        }
+    }
+
+    async fn permit(&self) -> AppResult<tokio::sync::OwnedSemaphorePermit> {
+        self.permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| AppError::Internal(format!("hashing permits: {e}")))
+    }
 }
 
 impl PasswordHasherConfig {
@@ -39,7 +63,9 @@ impl PasswordHasherConfig {
     /// Hashes on the blocking pool: argon2 takes tens of milliseconds of CPU by design.
     pub async fn hash(&self, password: String) -> AppResult<String> {
         let argon = self.argon2()?;
+        let permit = self.permit().await?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let salt = SaltString::generate(&mut rand::rngs::OsRng);
             argon
                 .hash_password(password.as_bytes(), &salt)
@@ -53,7 +79,9 @@ impl PasswordHasherConfig {
     /// Verifies with the parameters stored in `hash`, so older hashes keep working.
     pub async fn verify(&self, password: String, hash: String) -> AppResult<bool> {
         let argon = self.argon2()?;
+        let permit = self.permit().await?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let parsed = PasswordHash::new(&hash)
                 .map_err(|e| AppError::Internal(format!("stored hash: {e}")))?;
             Ok(argon.verify_password(password.as_bytes(), &parsed).is_ok())

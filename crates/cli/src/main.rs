@@ -54,6 +54,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Delivery plans.
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
     /// Copy the database and files to PATH (a new directory) while the server runs.
     Backup { path: PathBuf },
     /// Restore a backup from PATH into an empty data directory.
@@ -75,6 +80,38 @@ enum UserCommand {
 }
 
 #[derive(Subcommand)]
+enum PlanCommand {
+    /// Import a delivery plan (a Word table saved as text) or Executive minutes.
+    Import {
+        file: PathBuf,
+        /// Print what was read, without saving.
+        #[arg(long)]
+        dry_run: bool,
+        /// text (readable) or json (amounts in pence, ISO dates, flags).
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// plan, minutes, or auto (a table is a plan, anything else minutes).
+        #[arg(long, default_value = "auto", value_parser = ["auto", "plan", "minutes"])]
+        kind: String,
+        /// For minutes: the plan they belong to (default: a new plan named after the meeting).
+        #[arg(long)]
+        plan: Option<String>,
+        /// The owning organisation's web address name (slug), e.g. active-lancashire.
+        #[arg(long)]
+        owner: Option<String>,
+        /// public, network or organisation.
+        #[arg(long, default_value = "network")]
+        visibility: String,
+        /// Save even though some fields are flagged for a person to check.
+        #[arg(long)]
+        accept_flags: bool,
+        /// A title for the plan instead of the document's own.
+        #[arg(long)]
+        title: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum TokenCommand {
     /// Create a personal API token for an account; it is printed once and stored hashed.
     Create {
@@ -85,7 +122,22 @@ enum TokenCommand {
     },
 }
 
+/// Large blocks (argon2's memory, about 19 MiB a hash) are mapped and unmapped on each use
+/// instead of staying in glibc's per-thread arenas: without this, a burst of sign-ins leaves
+/// the server holding hundreds of MiB it no longer uses (measured by `lz-bench`).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn return_large_blocks_to_the_system() {
+    // SAFETY: mallopt only changes allocator tuning; called once, before any other thread.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_large_blocks_to_the_system() {}
+
 fn main() -> Result<()> {
+    return_large_blocks_to_the_system();
     let cli = Cli::parse();
     let config = Config::load(cli.config.as_deref(), std::env::vars())?;
     init_logging(&config);
@@ -152,6 +204,32 @@ async fn run(command: Command, config: Config) -> Result<()> {
             println!("{token}");
             eprintln!("This token is shown once. Send it as: Authorization: Bearer <token>");
             Ok(())
+        }
+        Command::Plan {
+            command:
+                PlanCommand::Import {
+                    file,
+                    dry_run,
+                    format,
+                    kind,
+                    plan,
+                    owner,
+                    visibility,
+                    accept_flags,
+                    title,
+                },
+        } => {
+            let opts = PlanImportOptions {
+                dry_run,
+                json: format == "json",
+                kind,
+                plan,
+                owner,
+                visibility,
+                accept_flags,
+                title,
+            };
+            plan_import(config, &file, opts).await
         }
         Command::Backup { path } => backup(config, &path).await,
         Command::Restore { path } => restore(config, &path).await,
@@ -255,6 +333,161 @@ async fn wait_for_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+struct PlanImportOptions {
+    dry_run: bool,
+    json: bool,
+    kind: String,
+    plan: Option<String>,
+    owner: Option<String>,
+    visibility: String,
+    accept_flags: bool,
+    title: Option<String>,
+}
+
+async fn plan_import(config: Config, file: &Path, o: PlanImportOptions) -> Result<()> {
+    let meta = std::fs::metadata(file).with_context(|| format!("reading {}", file.display()))?;
+    if meta.len() > lz_domain::plan_import::MAX_IMPORT_BYTES as u64 {
+        bail!(
+            "{} is too large to be a plan document ({} bytes)",
+            file.display(),
+            meta.len()
+        );
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 text: save the document as plain text (UTF-8)",
+            file.display()
+        )
+    })?;
+    let is_plan = match o.kind.as_str() {
+        "plan" => true,
+        "minutes" => false,
+        _ => lz_domain::plan_import::parse_plan(&text).is_ok(),
+    };
+    let app = open(config).await?;
+    let (parsed, flags) = if is_plan {
+        let p = app.preview_plan(&text).map_err(describe)?;
+        let n = p.flags.len() + p.work_areas.iter().map(|w| w.flags.len()).sum::<usize>();
+        (serde_json::to_value(&p)?, n)
+    } else {
+        let m = app.preview_minutes(&text).map_err(describe)?;
+        let n = m.flags.len() + m.actions.iter().map(|a| a.flags.len()).sum::<usize>();
+        (serde_json::to_value(&m)?, n)
+    };
+    if o.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"kind": if is_plan { "plan" } else { "minutes" }, "parsed": parsed, "flag_count": flags})
+            )?
+        );
+    } else {
+        print_parsed(&parsed, is_plan);
+    }
+    if o.dry_run {
+        eprintln!("Dry run: nothing saved ({flags} field(s) flagged for checking).");
+        return Ok(());
+    }
+    if flags > 0 && !o.accept_flags {
+        bail!("{flags} field(s) are flagged for checking: review them (--dry-run), then run again with --accept-flags, or import in the web page's review screen");
+    }
+    let owner = match &o.owner {
+        None => None,
+        Some(slug) => Some(
+            app.organisations()
+                .await
+                .map_err(describe)?
+                .into_iter()
+                .find(|g| &g.slug == slug)
+                .map(|g| g.id)
+                .ok_or_else(|| anyhow::anyhow!("--owner: no organisation {slug:?}"))?,
+        ),
+    };
+    if is_plan {
+        let input = lz_app::plans::PlanImport {
+            text,
+            title: o.title,
+            owner_organisation_id: owner,
+            visibility: o.visibility,
+            confirmed: true,
+        };
+        let id = app.import_plan(None, &input).await.map_err(describe)?;
+        eprintln!("Saved plan {id}");
+    } else {
+        let plan_id = match o.plan {
+            Some(id) => id,
+            None => {
+                let title = parsed["title"]
+                    .as_str()
+                    .unwrap_or("Executive meeting")
+                    .to_string();
+                app.create_plan(None, &title, owner.as_deref(), &o.visibility)
+                    .await
+                    .map_err(describe)?
+            }
+        };
+        let id = app
+            .import_minutes(None, &plan_id, &text)
+            .await
+            .map_err(describe)?;
+        eprintln!("Saved meeting {id} in plan {plan_id}");
+    }
+    Ok(())
+}
+
+fn print_parsed(v: &serde_json::Value, is_plan: bool) {
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    println!("{}", s(&v["title"]));
+    if is_plan {
+        for (i, w) in v["work_areas"].as_array().into_iter().flatten().enumerate() {
+            let leads: Vec<String> = w["accountable_leads"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(s)
+                .collect();
+            let total = w["budget_total_pence"]
+                .as_i64()
+                .map(|p| format!("£{:.2}", p as f64 / 100.0))
+                .unwrap_or_else(|| "none".into());
+            println!(
+                "{}. {}
+   leads: {}
+   budget: {total}
+   dates: {} to {}",
+                i + 1,
+                s(&w["title"]),
+                leads.join(", "),
+                s(&w["start"]),
+                if w["end_open"] == true {
+                    "ongoing".into()
+                } else {
+                    s(&w["end"])
+                }
+            );
+            for f in w["flags"].as_array().into_iter().flatten() {
+                println!("   CHECK {}: {}", s(&f["field"]), s(&f["message"]));
+            }
+        }
+    } else {
+        for (i, m) in v["mandates"].as_array().into_iter().flatten().enumerate() {
+            println!("mandate {}. {}", i + 1, s(m));
+        }
+        for a in v["actions"].as_array().into_iter().flatten() {
+            println!(
+                "action: {} (owner: {}, due: {})",
+                s(&a["description"]),
+                s(&a["owner"]),
+                s(&a["due"])
+            );
+        }
+    }
+    for f in v["flags"].as_array().into_iter().flatten() {
+        println!("CHECK {}: {}", s(&f["field"]), s(&f["message"]));
+    }
 }
 
 const BACKUP_DB: &str = "learning-zone.db";

@@ -5,6 +5,7 @@ pub mod email;
 pub mod ids;
 pub mod network;
 pub mod password;
+pub mod plan_import;
 pub mod role;
 pub mod text;
 

@@ -6,6 +6,7 @@ mod db;
 pub mod network;
 pub mod ops;
 pub mod outbox;
+pub mod plans;
 pub mod security;
 pub mod users;
 

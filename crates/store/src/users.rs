@@ -257,3 +257,14 @@ pub async fn reopen_membership(
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// An account whose name matches exactly (ignoring case), when exactly one does.
+pub async fn by_name(c: &mut Conn, name: &str) -> StoreResult<Option<UserRow>> {
+    let mut rows: Vec<UserRow> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE LOWER(name) = LOWER($1) AND disabled_at IS NULL LIMIT 2"
+    ))
+    .bind(name.trim())
+    .fetch_all(c)
+    .await?;
+    Ok(if rows.len() == 1 { rows.pop() } else { None })
+}

@@ -49,8 +49,14 @@ impl Templates {
             "admin/audit.html",
             "admin/place_fields.html",
             "admin/organisation_fields.html",
+            "plans/list.html",
+            "plans/import.html",
+            "plans/show.html",
+            "plans/actions.html",
         );
         env.add_filter("datetime", format_ms);
+        env.add_filter("date", format_iso_date);
+        env.add_filter("money", money);
         let site = minijinja::context! {
             name => config.site_name.clone(),
             host => config.host_name.clone(),
@@ -73,4 +79,45 @@ fn format_ms(ms: i64) -> String {
         .ok()
         .and_then(|t| t.format(&fmt).ok())
         .unwrap_or_default()
+}
+
+/// "2026-09-01" to "1 September 2026"; anything else is shown as it is.
+fn format_iso_date(iso: String) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    let out = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    time::Date::parse(&iso, &fmt)
+        .ok()
+        .and_then(|d| d.format(&out).ok())
+        .unwrap_or(iso)
+}
+
+/// Money in pence as "£8,000" (or "£8,000.50").
+pub fn money(pence: i64) -> String {
+    let pounds = pence.abs() / 100;
+    let p = pence.abs() % 100;
+    let digits = pounds.to_string();
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if pence < 0 { "-" } else { "" };
+    if p == 0 {
+        format!("{sign}£{grouped}")
+    } else {
+        format!("{sign}£{grouped}.{p:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn money_is_grouped_in_pounds() {
+        assert_eq!(super::money(800_000), "£8,000");
+        assert_eq!(super::money(123_456_789), "£1,234,567.89");
+        assert_eq!(super::money(0), "£0");
+        assert_eq!(super::money(-5_000), "-£50");
+    }
 }

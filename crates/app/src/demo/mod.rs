@@ -89,6 +89,34 @@ impl App {
                 organisation: person.organisation_slug.to_string(),
             });
         }
+        self.load_demo_plans().await?;
         Ok(accounts)
+    }
+
+    /// The delivery plan and the Executive's mandates, loaded through the same import a
+    /// person uses, from the two source documents.
+    async fn load_demo_plans(&self) -> AppResult<()> {
+        let orgs = self.organisations().await?;
+        let org = |slug: &str| orgs.iter().find(|o| o.slug == slug).map(|o| o.id.clone());
+        let plan = crate::plans::PlanImport {
+            text: include_str!("seeds/nw-delivery-plan.txt").to_string(),
+            title: Some("North West Place Cluster Delivery Plan".into()),
+            owner_organisation_id: org("active-lancashire"),
+            visibility: "network".into(),
+            confirmed: true,
+        };
+        self.import_plan(None, &plan).await?;
+        let minutes = include_str!("seeds/executive-mandates-minutes.txt");
+        let title = self.preview_minutes(minutes)?.title;
+        let id = self
+            .create_plan(
+                None,
+                &format!("Partnership Executive: {title}"),
+                org("chorley-council").as_deref(),
+                "network",
+            )
+            .await?;
+        self.import_minutes(None, &id, minutes).await?;
+        Ok(())
     }
 }

@@ -8,4 +8,5 @@ mod browser;
 mod membership;
 mod ops;
 mod permissions;
+mod plans;
 mod security;

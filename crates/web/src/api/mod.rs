@@ -4,6 +4,7 @@
 
 mod accounts;
 mod network;
+mod plans;
 
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
@@ -26,6 +27,7 @@ use crate::AppState;
         network::places, network::create_place, network::update_place,
         network::organisations, network::create_organisation, network::update_organisation,
         network::request_to_join, network::join_requests, network::decide, network::users, network::set_role,
+        plans::plans, plans::plan, plans::import, plans::minutes, plans::my_actions, plans::close_action,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -50,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .merge(accounts::routes())
         .merge(network::routes())
+        .merge(plans::routes())
         .fallback(|| async {
             problem(
                 StatusCode::NOT_FOUND,

@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod directory;
+mod plans;
 
 use std::collections::BTreeMap;
 
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(directory::routes())
         .merge(admin::routes())
+        .merge(plans::routes())
 }
 
 pub async fn not_found(_: Visitor) -> Response {

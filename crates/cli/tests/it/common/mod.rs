@@ -325,10 +325,31 @@ impl Client {
         }
     }
 
+    /// `raw_post` for JSON with this client's bearer token.
+    pub async fn raw_post_json(&self, path: &str, body: Vec<u8>) -> (u16, String) {
+        let auth = self
+            .token
+            .as_deref()
+            .map(|t| format!("Bearer {t}"))
+            .unwrap_or_default();
+        self.raw_post_with(path, "application/json", &auth, body)
+            .await
+    }
+
+    pub async fn raw_post(&self, path: &str, content_type: &str, body: Vec<u8>) -> (u16, String) {
+        self.raw_post_with(path, content_type, "", body).await
+    }
+
     /// Sends a request over a plain socket, writing the body while reading the answer: a
     /// server may (rightly) answer 413 and close before a large body is fully sent, which
     /// an ordinary client reports as a broken pipe instead of the response.
-    pub async fn raw_post(&self, path: &str, content_type: &str, body: Vec<u8>) -> (u16, String) {
+    async fn raw_post_with(
+        &self,
+        path: &str,
+        content_type: &str,
+        authorization: &str,
+        body: Vec<u8>,
+    ) -> (u16, String) {
         use reqwest::cookie::CookieStore;
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let url = url::Url::parse(&self.url(path)).expect("url");
@@ -345,9 +366,10 @@ impl Client {
         .expect("connect");
         let (mut read, mut write) = stream.into_split();
         let head = format!(
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCookie: {cookies}\r\nConnection: close\r\n\r\n",
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCookie: {cookies}\r\n{}Connection: close\r\n\r\n",
             url.authority(),
-            body.len()
+            body.len(),
+            if authorization.is_empty() { String::new() } else { format!("Authorization: {authorization}\r\n") }
         );
         let writer = tokio::spawn(async move {
             let _ = write.write_all(head.as_bytes()).await;

@@ -1,0 +1,476 @@
+//! Delivery plans: importing a plan document and Executive minutes (parsed in
+//! `lz_domain::plan_import`, reviewed by a person, then saved in one transaction), reading
+//! plans with what each person may see, and actions with their owners.
+
+use lz_domain::plan_import::{parse_minutes, parse_plan, ImportError, ParsedMinutes, ParsedPlan};
+use lz_domain::Role;
+use lz_store::plans::{
+    self as store, ActionRow, NewAction, NewMeeting, NewPlan, NewWorkArea, PlanRow, Reader,
+};
+use lz_store::users;
+
+use crate::{commit, new_id, record, Actor, App, AppError, AppResult};
+
+/// Who can see which plans: the visibility levels of shared content.
+pub const VISIBILITIES: &[(&str, &str)] = &[
+    ("public", "Public: anyone, without signing in"),
+    ("network", "Network: every signed-in partner"),
+    (
+        "organisation",
+        "Organisation: members of the owning organisation",
+    ),
+];
+
+pub struct PlanImport {
+    pub text: String,
+    /// A title to use instead of the document's own (often a template's name).
+    pub title: Option<String>,
+    pub owner_organisation_id: Option<String>,
+    pub visibility: String,
+    /// A person has seen the flagged fields and confirms them.
+    pub confirmed: bool,
+}
+
+/// A plan with everything its page shows.
+pub struct PlanView {
+    pub plan: PlanRow,
+    pub work_areas: Vec<store::WorkAreaRow>,
+    pub leads: Vec<store::LeadRow>,
+    pub budget_lines: Vec<store::BudgetLineRow>,
+    pub outcomes: Vec<store::OutcomeRow>,
+    pub actions: Vec<ActionRow>,
+    pub can_edit: bool,
+}
+
+fn import_error(e: ImportError) -> AppError {
+    AppError::field("text", e.to_string())
+}
+
+fn reader(actor: Option<&Actor>) -> Reader<'_> {
+    Reader {
+        user_id: actor.map(|a| a.id()),
+        sees_everything: actor.is_some_and(|a| a.role == Role::NetworkAdmin),
+    }
+}
+
+/// Network admins change any plan; contributors and above change their organisation's.
+fn can_edit(actor: &Actor, plan: &PlanRow) -> bool {
+    actor.role == Role::NetworkAdmin
+        || (matches!(
+            actor.role,
+            Role::Contributor | Role::PlaceLead | Role::OrgAdmin | Role::Moderator
+        ) && plan
+            .owner_organisation_id
+            .as_deref()
+            .is_some_and(|o| actor.active_memberships().any(|m| m.organisation_id == o)))
+}
+
+fn may_import(actor: &Actor, owner: Option<&str>) -> bool {
+    match actor.role {
+        Role::NetworkAdmin => true,
+        Role::OrgAdmin => {
+            owner.is_some_and(|o| actor.active_memberships().any(|m| m.organisation_id == o))
+        }
+        _ => false,
+    }
+}
+
+fn iso(d: Option<time::Date>) -> Option<String> {
+    d.map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()))
+}
+
+impl App {
+    /// Parses a plan document without saving it (the review screen and `--dry-run`).
+    pub fn preview_plan(&self, text: &str) -> AppResult<ParsedPlan> {
+        parse_plan(text).map_err(import_error)
+    }
+
+    pub fn preview_minutes(&self, text: &str) -> AppResult<ParsedMinutes> {
+        parse_minutes(text).map_err(import_error)
+    }
+
+    /// Saves an imported plan in one transaction. Flagged fields must have been confirmed.
+    pub async fn import_plan(
+        &self,
+        actor: Option<&Actor>,
+        input: &PlanImport,
+    ) -> AppResult<String> {
+        let owner = input
+            .owner_organisation_id
+            .as_deref()
+            .filter(|s| !s.is_empty());
+        if let Some(a) = actor {
+            if !may_import(a, owner) {
+                return Err(AppError::Forbidden);
+            }
+        }
+        if !VISIBILITIES.iter().any(|(v, _)| *v == input.visibility) {
+            return Err(AppError::field("visibility", "Choose who can see the plan"));
+        }
+        let parsed = self.preview_plan(&input.text)?;
+        let flagged =
+            !parsed.flags.is_empty() || parsed.work_areas.iter().any(|w| !w.flags.is_empty());
+        if flagged && !input.confirmed {
+            return Err(AppError::field(
+                "confirmed",
+                "Check the flagged fields, then confirm them",
+            ));
+        }
+        let title = match input
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            Some(t) => lz_domain::clean_line(t, "a name", 200)
+                .map_err(|e| AppError::field("title", e.to_string()))?,
+            None => parsed.title.clone(),
+        };
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        if let Some(o) = owner {
+            if lz_store::network::organisation_by_id(&mut tx, o)
+                .await?
+                .is_none()
+            {
+                return Err(AppError::field(
+                    "owner_organisation_id",
+                    "Select an organisation from the list",
+                ));
+            }
+        }
+        let plan_id = new_id();
+        let period_start = parsed.work_areas.iter().filter_map(|w| w.start).min();
+        let period_end = parsed.work_areas.iter().filter_map(|w| w.end).max();
+        let (ps, pe) = (iso(period_start), iso(period_end));
+        store::insert_plan(
+            &mut tx,
+            &NewPlan {
+                id: &plan_id,
+                title: &title,
+                owner_organisation_id: owner,
+                cluster: parsed.cluster.as_deref().unwrap_or(""),
+                lead_applicant: parsed.lead_applicant.as_deref().unwrap_or(""),
+                period_start: ps.as_deref(),
+                period_end: pe.as_deref(),
+                status: "active",
+                visibility: &input.visibility,
+                created_by: actor.map(|a| a.id()),
+                now,
+            },
+        )
+        .await?;
+        for (i, w) in parsed.work_areas.iter().enumerate() {
+            let wid = new_id();
+            let (start, end) = (iso(w.start), iso(w.end));
+            store::insert_work_area(
+                &mut tx,
+                &NewWorkArea {
+                    id: &wid,
+                    plan_id: &plan_id,
+                    position: i as i64 + 1,
+                    kind: "work_area",
+                    title: &w.title,
+                    why: &w.why,
+                    progress: &w.progress,
+                    what_we_will_do: &w.what_we_will_do,
+                    resources: &w.resources,
+                    when_text: &w.when,
+                    start_date: start.as_deref(),
+                    end_date: end.as_deref(),
+                    end_open: w.end_open,
+                    now,
+                },
+            )
+            .await?;
+            for name in &w.accountable_leads {
+                let user = users::by_name(&mut tx, name).await?;
+                store::insert_lead(
+                    &mut tx,
+                    &new_id(),
+                    &wid,
+                    user.as_ref().map(|u| u.id.as_str()),
+                    name,
+                )
+                .await?;
+            }
+            for line in &w.budget_lines {
+                store::insert_budget_line(&mut tx, &new_id(), &wid, &line.label, line.amount_pence)
+                    .await?;
+            }
+            for (j, o) in w.outcomes.iter().enumerate() {
+                store::insert_outcome(&mut tx, &new_id(), &wid, j as i64 + 1, o).await?;
+            }
+        }
+        record(
+            &mut tx,
+            now,
+            actor.map(|a| a.id()),
+            "plan.import",
+            ("plan", &plan_id),
+            &title,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(plan_id)
+    }
+
+    /// Creates an empty plan (for example, to hold an Executive's mandates). `by` is `None`
+    /// only for the system itself (demo loader, command line).
+    pub async fn create_plan(
+        &self,
+        by: Option<&Actor>,
+        title: &str,
+        owner: Option<&str>,
+        visibility: &str,
+    ) -> AppResult<String> {
+        let title = lz_domain::clean_line(title, "a name", 200)
+            .map_err(|e| AppError::field("title", e.to_string()))?;
+        if let Some(a) = by {
+            if !may_import(a, owner) {
+                return Err(AppError::Forbidden);
+            }
+        }
+        if !VISIBILITIES.iter().any(|(v, _)| *v == visibility) {
+            return Err(AppError::field("visibility", "Choose who can see the plan"));
+        }
+        let now = self.now();
+        let id = new_id();
+        let mut tx = self.db.begin().await?;
+        store::insert_plan(
+            &mut tx,
+            &NewPlan {
+                id: &id,
+                title: &title,
+                owner_organisation_id: owner,
+                cluster: "",
+                lead_applicant: "",
+                period_start: None,
+                period_end: None,
+                status: "active",
+                visibility,
+                created_by: by.map(|a| a.id()),
+                now,
+            },
+        )
+        .await?;
+        record(
+            &mut tx,
+            now,
+            by.map(|a| a.id()),
+            "plan.create",
+            ("plan", &id),
+            &title,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    /// Adds Executive minutes to a plan: the meeting, its mandates (as work areas of kind
+    /// "mandate") and its actions, owners matched to members by name where possible.
+    pub async fn import_minutes(
+        &self,
+        actor: Option<&Actor>,
+        plan_id: &str,
+        text: &str,
+    ) -> AppResult<String> {
+        let parsed = self.preview_minutes(text)?;
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let plan = store::plan(
+            &mut tx,
+            &reader(actor).with_everything_if(actor.is_none()),
+            plan_id,
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+        if let Some(a) = actor {
+            if !can_edit(a, &plan) {
+                return Err(AppError::Forbidden);
+            }
+        }
+        let meeting_id = new_id();
+        store::insert_meeting(
+            &mut tx,
+            &NewMeeting {
+                id: &meeting_id,
+                plan_id,
+                title: &parsed.title,
+                held_on: None,
+                minutes_md: text,
+                now,
+            },
+        )
+        .await?;
+        let first = store::work_areas(&mut tx, plan_id).await?.len() as i64;
+        for (i, title) in parsed.mandates.iter().enumerate() {
+            store::insert_work_area(
+                &mut tx,
+                &NewWorkArea {
+                    id: &new_id(),
+                    plan_id,
+                    position: first + i as i64 + 1,
+                    kind: "mandate",
+                    title,
+                    why: "",
+                    progress: "",
+                    what_we_will_do: "",
+                    resources: "",
+                    when_text: "",
+                    start_date: None,
+                    end_date: None,
+                    end_open: false,
+                    now,
+                },
+            )
+            .await?;
+        }
+        for a in &parsed.actions {
+            let owner = match &a.owner {
+                Some(name) => users::by_name(&mut tx, name).await?,
+                None => None,
+            };
+            let due = iso(a.due);
+            store::insert_action(
+                &mut tx,
+                &NewAction {
+                    id: &new_id(),
+                    plan_id,
+                    work_area_id: None,
+                    meeting_id: Some(&meeting_id),
+                    description: &a.description,
+                    owner_user_id: owner.as_ref().map(|u| u.id.as_str()),
+                    owner_name: a.owner.as_deref().unwrap_or(""),
+                    due_date: due.as_deref(),
+                    now,
+                },
+            )
+            .await?;
+        }
+        record(
+            &mut tx,
+            now,
+            actor.map(|a| a.id()),
+            "plan.import_minutes",
+            ("meeting", &meeting_id),
+            &parsed.title,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(meeting_id)
+    }
+
+    pub async fn plans(&self, actor: Option<&Actor>) -> AppResult<Vec<PlanRow>> {
+        let mut c = self.db.acquire().await?;
+        Ok(store::plans(&mut c, &reader(actor)).await?)
+    }
+
+    /// A plan the reader may see (anything else is "not found", whether or not it exists).
+    pub async fn plan_view(&self, actor: Option<&Actor>, id: &str) -> AppResult<PlanView> {
+        let mut c = self.db.acquire().await?;
+        let plan = store::plan(&mut c, &reader(actor), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(PlanView {
+            work_areas: store::work_areas(&mut c, id).await?,
+            leads: store::leads(&mut c, id).await?,
+            budget_lines: store::budget_lines(&mut c, id).await?,
+            outcomes: store::outcomes(&mut c, id).await?,
+            actions: store::actions_of_plan(&mut c, id).await?,
+            can_edit: actor.is_some_and(|a| can_edit(a, &plan)),
+            plan,
+        })
+    }
+
+    pub async fn my_actions(&self, actor: &Actor) -> AppResult<Vec<ActionRow>> {
+        let mut c = self.db.acquire().await?;
+        Ok(store::actions_of_owner(&mut c, actor.id()).await?)
+    }
+
+    /// Marks an action done or dropped: its owner, or someone who may change the plan.
+    pub async fn close_action(
+        &self,
+        actor: &Actor,
+        id: &str,
+        status: &str,
+        note: &str,
+    ) -> AppResult<()> {
+        if !matches!(status, "done" | "dropped") {
+            return Err(AppError::field("status", "Choose done or dropped"));
+        }
+        if note.chars().count() > 2000 {
+            return Err(AppError::field(
+                "note",
+                "Note must be 2000 characters or fewer",
+            ));
+        }
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let action = store::action(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let plan = store::plan(&mut tx, &reader(Some(actor)), &action.plan_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if action.owner_user_id.as_deref() != Some(actor.id()) && !can_edit(actor, &plan) {
+            return Err(AppError::NotFound);
+        }
+        if !store::close_action(&mut tx, id, status, note.trim(), now).await? {
+            return Err(AppError::Conflict("This action is already closed".into()));
+        }
+        record(
+            &mut tx,
+            now,
+            Some(actor.id()),
+            "action.close",
+            ("action", id),
+            status,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(())
+    }
+
+    /// Gives an action to a member (people who may change the plan).
+    pub async fn assign_action(&self, actor: &Actor, id: &str, user_id: &str) -> AppResult<()> {
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let action = store::action(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let plan = store::plan(&mut tx, &reader(Some(actor)), &action.plan_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !can_edit(actor, &plan) {
+            return Err(AppError::Forbidden);
+        }
+        let owner = users::by_id(&mut tx, user_id)
+            .await?
+            .ok_or_else(|| AppError::field("owner", "Select a person from the list"))?;
+        store::assign_action(&mut tx, id, &owner.id, now).await?;
+        record(
+            &mut tx,
+            now,
+            Some(actor.id()),
+            "action.assign",
+            ("action", id),
+            &owner.name,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(())
+    }
+}
+
+trait ReaderExt<'a> {
+    fn with_everything_if(self, all: bool) -> Reader<'a>;
+}
+
+impl<'a> ReaderExt<'a> for Reader<'a> {
+    /// The system itself (demo loading, the CLI) reads every plan.
+    fn with_everything_if(mut self, all: bool) -> Reader<'a> {
+        self.sees_everything |= all;
+        self
+    }
+}

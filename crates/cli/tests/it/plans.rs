@@ -1,0 +1,480 @@
+//! Delivery plans: the demo's plan and mandates (loaded through the importer from the two
+//! source documents), importing with review and confirmation, minutes and actions,
+//! visibility and permissions, hostile input, and the command line's dry run.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::common::{Client, TestApp, DEMO_PASSWORD, PASSWORD};
+use crate::on_both_databases;
+
+const PLAN: &str = include_str!("../../../app/src/demo/seeds/nw-delivery-plan.txt");
+const MINUTES: &str = include_str!("../../../app/src/demo/seeds/executive-mandates-minutes.txt");
+const ADMIN: &str = "beth.kay@activelancashire.org.uk";
+
+on_both_databases!(
+    demo_holds_the_plan_and_the_mandates,
+    import_in_the_browser_with_review,
+    import_over_the_api_and_bad_input,
+    minutes_give_actions_that_owners_close,
+    plan_visibility_and_permissions,
+);
+
+async fn plan_by_title(api: &Client, starts: &str) -> Value {
+    let (s, list) = api.api_get("/plans").await;
+    assert_eq!(s, StatusCode::OK);
+    let id = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"].as_str().unwrap().starts_with(starts))
+        .unwrap_or_else(|| panic!("a plan {starts}: {list}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    api.api_get(&format!("/plans/{id}")).await.1
+}
+
+async fn demo_holds_the_plan_and_the_mandates(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let plan = plan_by_title(&api, "North West Place Cluster Delivery Plan").await;
+    let areas = plan["work_areas"].as_array().unwrap();
+    assert_eq!(areas.len(), 4);
+    let totals: Vec<i64> = areas
+        .iter()
+        .map(|w| w["budget_allocated_pence"].as_i64().unwrap())
+        .collect();
+    assert_eq!(totals, [800_000, 500_000, 200_000, 900_000]);
+    assert_eq!(plan["budget_allocated_pence"], 2_400_000);
+    assert_eq!(areas[0]["accountable_leads"], json!(["Beth Kay"]));
+    assert_eq!(
+        areas[1]["accountable_leads"],
+        json!(["Richard Davis Boreham"])
+    );
+    assert_eq!(
+        areas[2]["accountable_leads"],
+        json!(["Amanda Forrest", "Beth Kay"])
+    );
+    assert_eq!(areas[0]["start_date"], "2026-09-01");
+    assert_eq!(areas[0]["end_date"], "2027-03-31");
+    assert_eq!(areas[2]["start_date"], "2026-07-01");
+    assert_eq!(areas[2]["end_date"], "2026-11-30");
+    assert_eq!(plan["lead_applicant"], "Active Lancashire");
+
+    let mandates = plan_by_title(&api, "Partnership Executive").await;
+    let titles: Vec<&str> = mandates["work_areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["kind"] == "mandate")
+        .map(|w| w["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), 7);
+    assert_eq!(
+        titles[0],
+        "Integrated Community Wellbeing reform key pathways"
+    );
+    assert_eq!(titles[4], "Establish a shared intelligence system");
+    let actions = mandates["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 2);
+    for a in actions {
+        assert_eq!(a["due_date"], "2018-05-04");
+        assert_eq!(a["owner"], "Executive");
+        assert_eq!(a["status"], "open");
+    }
+    // The page shows them, overdue.
+    let browser = app.client();
+    browser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let (s, html) = browser
+        .get_text(&format!("/plans/{}", mandates["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Overdue") && html.contains("4 May 2018"));
+    let (_, html) = browser
+        .get_text(&format!("/plans/{}", plan["id"].as_str().unwrap()))
+        .await;
+    assert!(
+        html.contains("£24,000") && html.contains("£8,000") && html.contains("1 September 2026")
+    );
+}
+
+async fn import_in_the_browser_with_review(app: TestApp) {
+    app.load_demo().await;
+    let before = app.count("plans").await;
+    let browser = app.client();
+    browser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let (s, html) = browser.get_text("/plans/import").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Import a delivery plan"));
+    let r = browser
+        .post_form(
+            "/plans/import",
+            "/plans/import",
+            &[
+                ("step", "preview"),
+                ("text", PLAN),
+                ("title", "Imported plan"),
+                ("visibility", "network"),
+                ("owner_organisation_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Check the imported plan") && html.contains("No accountable lead"));
+    assert!(html.contains("£9,000"));
+    assert_eq!(app.count("plans").await, before, "a preview saves nothing");
+    // Saving without confirming the flagged field is refused.
+    let r = browser
+        .post_form(
+            "/plans/import",
+            "/plans/import",
+            &[
+                ("step", "save"),
+                ("text", PLAN),
+                ("title", "Imported plan"),
+                ("visibility", "network"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Check the flagged fields"));
+    assert_eq!(app.count("plans").await, before);
+    let r = browser
+        .post_form(
+            "/plans/import",
+            "/plans/import",
+            &[
+                ("step", "save"),
+                ("text", PLAN),
+                ("title", "Imported plan"),
+                ("visibility", "network"),
+                ("confirmed", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, html) = browser.get_text(&location).await;
+    assert!(
+        html.contains("Imported plan")
+            && html.contains("£24,000")
+            && html.contains("Richard Davis Boreham")
+    );
+    assert_eq!(app.count("plans").await, before + 1);
+    assert_eq!(app.count("work_areas").await, 4 + 7 + 4);
+}
+
+async fn import_over_the_api_and_bad_input(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let plans = app.count("plans").await;
+    let (s, v) = api
+        .api_post("/plans/import", json!({"text": PLAN, "dry_run": true}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["work_areas"].as_array().unwrap().len(), 4);
+    assert_eq!(v["work_areas"][3]["budget_total_pence"], 900_000);
+    assert_eq!(v["work_areas"][1]["start"], "2026-04-01");
+    let bad: &[(Value, &str)] = &[
+        (json!({"text": "just some prose, no table at all"}), "text"),
+        (json!({"text": "Colour\tShape\nred\tsquare\n"}), "text"),
+        (json!({"text": ""}), "text"),
+        (
+            json!({"text": PLAN, "visibility": "everyone"}),
+            "visibility",
+        ),
+        (
+            json!({"text": PLAN, "confirmed": true, "owner_organisation_id": "not-an-org"}),
+            "owner_organisation_id",
+        ),
+        (
+            json!({"text": PLAN, "title": "bad\u{7}title", "confirmed": true}),
+            "title",
+        ),
+    ];
+    for (body, field) in bad {
+        let (s, v) = api.api_post("/plans/import", body.clone()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {v}");
+        assert_eq!(v["errors"][0]["field"], *field, "{v}");
+    }
+    let (s, v) = api.api_post("/plans/import", json!({"text": 42})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // A 50 MB document is refused before it is read.
+    let big = format!("{{\"text\":\"{}\"}}", "a\\t".repeat(25 * 1024 * 1024 / 3));
+    let (status, _) = api
+        .with_token(api.token.as_deref().unwrap())
+        .raw_post_json("/api/v1/plans/import", big.into_bytes())
+        .await;
+    assert_eq!(status, 413);
+    assert_eq!(app.count("plans").await, plans, "nothing half-imported");
+    let (s, v) = api
+        .api_post(
+            "/plans/import",
+            json!({"text": PLAN, "confirmed": true, "title": "Via API"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(app.count("plans").await, plans + 1);
+}
+
+async fn minutes_give_actions_that_owners_close(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let plan = plan_by_title(&api, "North West Place Cluster Delivery Plan").await;
+    let id = plan["id"].as_str().unwrap();
+    let minutes = "Agenda item\n\nLearning series review\n\nThe three mandates are:\n\n1. Run the July event;\n\n2. Run the September event; and\n\n3. Run the November event.\n\nAction – Amanda Forrest to circulate the event report to members by 1st December 2026\n";
+    let (s, v) = api
+        .api_post(&format!("/plans/{id}/minutes"), json!({"text": minutes}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let amanda = app.client();
+    amanda
+        .sign_in("amanda.forrest@activelancashire.org.uk", DEMO_PASSWORD)
+        .await;
+    let (_, html) = amanda.get_text("/actions").await;
+    assert!(
+        html.contains("circulate the event report"),
+        "the owner, matched by name, sees it"
+    );
+    let action_id = html
+        .split("/actions/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    // Someone else cannot close it.
+    let other = app.signed_in_member("bystander@example.org").await;
+    let r = other
+        .post_form(
+            &format!("/actions/{action_id}/close"),
+            "/account",
+            &[("status", "done")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = amanda
+        .post_form(
+            &format!("/actions/{action_id}/close"),
+            "/actions",
+            &[("status", "finished")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "unknown status");
+    let r = amanda
+        .post_form(
+            &format!("/actions/{action_id}/close"),
+            "/actions",
+            &[("status", "done"), ("note", "Sent on 28 November")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = amanda.get_text("/actions").await;
+    assert!(html.contains("Sent on 28 November") && html.contains("Done"));
+    let r = amanda
+        .post_form(
+            &format!("/actions/{action_id}/close"),
+            "/actions",
+            &[("status", "done")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let (_, v) = api.api_get(&format!("/plans/{id}")).await;
+    assert_eq!(
+        v["work_areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["kind"] == "mandate")
+            .count(),
+        3
+    );
+}
+
+async fn plan_visibility_and_permissions(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let org = app
+        .app
+        .organisations()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.slug == "blackpool-council")
+        .unwrap()
+        .id;
+    let (_, v) = admin.api_post("/plans/import", json!({"text": PLAN, "confirmed": true, "title": "Blackpool internal", "visibility": "organisation", "owner_organisation_id": org})).await;
+    let private_id = v["id"].as_str().unwrap().to_string();
+    let (_, v) = admin.api_post("/plans/import", json!({"text": PLAN, "confirmed": true, "title": "Open to all", "visibility": "public"})).await;
+    let public_id = v["id"].as_str().unwrap().to_string();
+
+    // Signed out: only the public plan.
+    let anon = app.client();
+    let (_, list) = anon.api_get("/plans").await;
+    let titles: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Open to all"]);
+    assert_eq!(
+        anon.api_get(&format!("/plans/{private_id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        anon.get(&format!("/plans/{public_id}")).await.status(),
+        StatusCode::OK
+    );
+    // A member elsewhere sees network and public plans but not Blackpool's own.
+    let outsider = app
+        .client()
+        .api_sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
+        .await;
+    let (_, list) = outsider.api_get("/plans").await;
+    assert!(!list.to_string().contains("Blackpool internal"));
+    assert_eq!(
+        outsider.api_get(&format!("/plans/{private_id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // Blackpool's contributor sees it.
+    let insider = app
+        .client()
+        .api_sign_in("alex.sample@blackpool.gov.uk", DEMO_PASSWORD)
+        .await;
+    assert_eq!(
+        insider.api_get(&format!("/plans/{private_id}")).await.0,
+        StatusCode::OK
+    );
+    // Members cannot import or add minutes; an organisation admin only for their own organisation.
+    for who in [
+        "jamie.placeholder@hyndburnleisure.co.uk",
+        "alex.sample@blackpool.gov.uk",
+        "amanda.forrest@activelancashire.org.uk",
+    ] {
+        let c = app.client().api_sign_in(who, DEMO_PASSWORD).await;
+        let (s, _) = c
+            .api_post("/plans/import", json!({"text": PLAN, "confirmed": true}))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+    }
+    let (s, _) = outsider
+        .api_post(
+            &format!("/plans/{public_id}/minutes"),
+            json!({"text": MINUTES}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let cath = app
+        .client()
+        .api_sign_in("cath.hudspith@chorley.gov.uk", DEMO_PASSWORD)
+        .await;
+    let (s, _) = cath
+        .api_post(
+            "/plans/import",
+            json!({"text": PLAN, "confirmed": true, "owner_organisation_id": org}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "not her organisation");
+    let browser = app.client();
+    browser
+        .sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
+        .await;
+    assert_eq!(
+        browser.get("/plans/import").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = browser
+        .post_form(
+            "/plans/import",
+            "/account",
+            &[
+                ("step", "save"),
+                ("text", PLAN),
+                ("confirmed", "yes"),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, v) = Client::new(&app.base)
+        .api_post("/plans/import", json!({"text": PLAN}))
+        .await;
+    assert_eq!(v["status"], 401);
+    let _ = (Method::GET, PASSWORD);
+}
+
+#[test]
+fn command_line_dry_run_prints_the_parsed_plan_and_saves_nothing() {
+    let data = crate::common::temp_dir("plan-cli");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src/demo/seeds");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_learning-zone"))
+            .env("LZ_DATA_DIR", &data)
+            .env("LZ_LOG", "warn")
+            .args(args)
+            .output()
+            .expect("run")
+    };
+    let plan = dir.join("nw-delivery-plan.txt");
+    let out = run(&[
+        "plan",
+        "import",
+        plan.to_str().unwrap(),
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["kind"], "plan");
+    let totals: Vec<i64> = v["parsed"]["work_areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["budget_total_pence"].as_i64().unwrap())
+        .collect();
+    assert_eq!(totals, [800_000, 500_000, 200_000, 900_000]);
+    assert_eq!(v["flag_count"], 1);
+    let minutes = dir.join("executive-mandates-minutes.txt");
+    let out = run(&[
+        "plan",
+        "import",
+        minutes.to_str().unwrap(),
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["kind"], "minutes");
+    assert_eq!(v["parsed"]["mandates"].as_array().unwrap().len(), 7);
+    assert_eq!(v["parsed"]["actions"][1]["due"], "2018-05-04");
+    // Saving with flags needs --accept-flags; a file that is not text is refused.
+    let out = run(&["plan", "import", plan.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--accept-flags"));
+    let binary = data.join("x.bin");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x9f]).unwrap();
+    let out = run(&["plan", "import", binary.to_str().unwrap(), "--dry-run"]);
+    assert!(!out.status.success());
+    let out = run(&[
+        "plan",
+        "import",
+        plan.to_str().unwrap(),
+        "--accept-flags",
+        "--title",
+        "From the CLI",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,423 @@
+//! Delivery plans: plans, work areas (and mandates) with their leads, budget lines and
+//! outcomes; meetings and the actions they raise; progress updates.
+
+use sqlx::FromRow;
+
+use crate::{Conn, StoreResult};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PlanRow {
+    pub id: String,
+    pub title: String,
+    pub owner_organisation_id: Option<String>,
+    pub owner_organisation: Option<String>,
+    pub cluster: String,
+    pub lead_applicant: String,
+    pub period_start: Option<String>,
+    pub period_end: Option<String>,
+    pub status: String,
+    pub visibility: String,
+    pub created_at: i64,
+}
+
+const PLAN_SELECT: &str = "SELECT p.id, p.title, p.owner_organisation_id, o.name AS owner_organisation,
+        p.cluster, p.lead_applicant, p.period_start, p.period_end, p.status, p.visibility, p.created_at
+     FROM plans p LEFT JOIN organisations o ON o.id = p.owner_organisation_id";
+
+/// Who may see which plans: everyone sees public ones, signed-in partners network ones, and
+/// members of the owning organisation (or network admins) organisation-only ones. The rule
+/// lives in the query, so lists and counts never include what the reader may not see.
+#[derive(Debug, Clone)]
+pub struct Reader<'a> {
+    pub user_id: Option<&'a str>,
+    pub sees_everything: bool,
+}
+
+const VISIBLE: &str = "p.deleted_at IS NULL AND (CAST($1 AS BIGINT) = 1 OR p.visibility = 'public'
+        OR ($2 <> '' AND p.visibility = 'network')
+        OR (p.visibility = 'organisation' AND p.owner_organisation_id IN
+            (SELECT m.organisation_id FROM memberships m WHERE m.user_id = $2 AND m.status = 'active')))";
+
+fn reader_binds(r: &Reader<'_>) -> (i64, String) {
+    (
+        i64::from(r.sees_everything),
+        r.user_id.unwrap_or_default().to_string(),
+    )
+}
+
+pub struct NewPlan<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub owner_organisation_id: Option<&'a str>,
+    pub cluster: &'a str,
+    pub lead_applicant: &'a str,
+    pub period_start: Option<&'a str>,
+    pub period_end: Option<&'a str>,
+    pub status: &'a str,
+    pub visibility: &'a str,
+    pub created_by: Option<&'a str>,
+    pub now: i64,
+}
+
+pub async fn insert_plan(c: &mut Conn, p: &NewPlan<'_>) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO plans (id, title, owner_organisation_id, cluster, lead_applicant, period_start, period_end,
+            status, visibility, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+    )
+    .bind(p.id)
+    .bind(p.title)
+    .bind(p.owner_organisation_id)
+    .bind(p.cluster)
+    .bind(p.lead_applicant)
+    .bind(p.period_start)
+    .bind(p.period_end)
+    .bind(p.status)
+    .bind(p.visibility)
+    .bind(p.created_by)
+    .bind(p.now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn plans(c: &mut Conn, reader: &Reader<'_>) -> StoreResult<Vec<PlanRow>> {
+    let (all, user) = reader_binds(reader);
+    Ok(sqlx::query_as(&format!(
+        "{PLAN_SELECT} WHERE {VISIBLE} ORDER BY p.created_at DESC"
+    ))
+    .bind(all)
+    .bind(user)
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn plan(c: &mut Conn, reader: &Reader<'_>, id: &str) -> StoreResult<Option<PlanRow>> {
+    let (all, user) = reader_binds(reader);
+    Ok(
+        sqlx::query_as(&format!("{PLAN_SELECT} WHERE {VISIBLE} AND p.id = $3"))
+            .bind(all)
+            .bind(user)
+            .bind(id)
+            .fetch_optional(c)
+            .await?,
+    )
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct WorkAreaRow {
+    pub id: String,
+    pub plan_id: String,
+    pub position: i64,
+    pub kind: String,
+    pub title: String,
+    pub why: String,
+    pub progress: String,
+    pub what_we_will_do: String,
+    pub resources: String,
+    pub when_text: String,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub end_open: i64,
+    pub rag: Option<String>,
+    pub rag_reason: String,
+    pub budget_allocated_pence: i64,
+    pub budget_spent_pence: i64,
+}
+
+pub struct NewWorkArea<'a> {
+    pub id: &'a str,
+    pub plan_id: &'a str,
+    pub position: i64,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub why: &'a str,
+    pub progress: &'a str,
+    pub what_we_will_do: &'a str,
+    pub resources: &'a str,
+    pub when_text: &'a str,
+    pub start_date: Option<&'a str>,
+    pub end_date: Option<&'a str>,
+    pub end_open: bool,
+    pub now: i64,
+}
+
+pub async fn insert_work_area(c: &mut Conn, w: &NewWorkArea<'_>) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO work_areas (id, plan_id, position, kind, title, why, progress, what_we_will_do, resources,
+            when_text, start_date, end_date, end_open, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+    )
+    .bind(w.id)
+    .bind(w.plan_id)
+    .bind(w.position)
+    .bind(w.kind)
+    .bind(w.title)
+    .bind(w.why)
+    .bind(w.progress)
+    .bind(w.what_we_will_do)
+    .bind(w.resources)
+    .bind(w.when_text)
+    .bind(w.start_date)
+    .bind(w.end_date)
+    .bind(i64::from(w.end_open))
+    .bind(w.now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn work_areas(c: &mut Conn, plan_id: &str) -> StoreResult<Vec<WorkAreaRow>> {
+    Ok(sqlx::query_as(
+        "SELECT w.id, w.plan_id, w.position, w.kind, w.title, w.why, w.progress, w.what_we_will_do, w.resources,
+            w.when_text, w.start_date, w.end_date, w.end_open, w.rag, w.rag_reason,
+            CAST(COALESCE((SELECT SUM(b.amount_pence) FROM budget_lines b WHERE b.work_area_id = w.id), 0) AS BIGINT) AS budget_allocated_pence,
+            w.budget_spent_pence
+         FROM work_areas w WHERE w.plan_id = $1 AND w.deleted_at IS NULL ORDER BY w.position",
+    )
+    .bind(plan_id)
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn insert_lead(
+    c: &mut Conn,
+    id: &str,
+    work_area_id: &str,
+    user_id: Option<&str>,
+    name: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO work_area_leads (id, work_area_id, user_id, name) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(work_area_id)
+    .bind(user_id)
+    .bind(name)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct LeadRow {
+    pub work_area_id: String,
+    pub user_id: Option<String>,
+    pub name: String,
+}
+
+pub async fn leads(c: &mut Conn, plan_id: &str) -> StoreResult<Vec<LeadRow>> {
+    Ok(sqlx::query_as(
+        "SELECT l.work_area_id, l.user_id, l.name FROM work_area_leads l
+         JOIN work_areas w ON w.id = l.work_area_id WHERE w.plan_id = $1 ORDER BY l.name",
+    )
+    .bind(plan_id)
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn insert_budget_line(
+    c: &mut Conn,
+    id: &str,
+    work_area_id: &str,
+    label: &str,
+    amount_pence: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO budget_lines (id, work_area_id, label, amount_pence) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(work_area_id)
+    .bind(label)
+    .bind(amount_pence)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct BudgetLineRow {
+    pub work_area_id: String,
+    pub label: String,
+    pub amount_pence: i64,
+}
+
+pub async fn budget_lines(c: &mut Conn, plan_id: &str) -> StoreResult<Vec<BudgetLineRow>> {
+    Ok(sqlx::query_as(
+        "SELECT b.work_area_id, b.label, b.amount_pence FROM budget_lines b
+         JOIN work_areas w ON w.id = b.work_area_id WHERE w.plan_id = $1 ORDER BY b.id",
+    )
+    .bind(plan_id)
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn insert_outcome(
+    c: &mut Conn,
+    id: &str,
+    work_area_id: &str,
+    position: i64,
+    text: &str,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO outcomes (id, work_area_id, position, text) VALUES ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(work_area_id)
+        .bind(position)
+        .bind(text)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct OutcomeRow {
+    pub work_area_id: String,
+    pub text: String,
+}
+
+pub async fn outcomes(c: &mut Conn, plan_id: &str) -> StoreResult<Vec<OutcomeRow>> {
+    Ok(sqlx::query_as(
+        "SELECT o.work_area_id, o.text FROM outcomes o
+         JOIN work_areas w ON w.id = o.work_area_id WHERE w.plan_id = $1 ORDER BY w.position, o.position",
+    )
+    .bind(plan_id)
+    .fetch_all(c)
+    .await?)
+}
+
+pub struct NewMeeting<'a> {
+    pub id: &'a str,
+    pub plan_id: &'a str,
+    pub title: &'a str,
+    pub held_on: Option<&'a str>,
+    pub minutes_md: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert_meeting(c: &mut Conn, m: &NewMeeting<'_>) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO meetings (id, plan_id, title, held_on, minutes_md, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(m.id)
+    .bind(m.plan_id)
+    .bind(m.title)
+    .bind(m.held_on)
+    .bind(m.minutes_md)
+    .bind(m.now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub struct NewAction<'a> {
+    pub id: &'a str,
+    pub plan_id: &'a str,
+    pub work_area_id: Option<&'a str>,
+    pub meeting_id: Option<&'a str>,
+    pub description: &'a str,
+    pub owner_user_id: Option<&'a str>,
+    pub owner_name: &'a str,
+    pub due_date: Option<&'a str>,
+    pub now: i64,
+}
+
+pub async fn insert_action(c: &mut Conn, a: &NewAction<'_>) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO actions (id, plan_id, work_area_id, meeting_id, description, owner_user_id, owner_name,
+            due_date, status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $9)",
+    )
+    .bind(a.id)
+    .bind(a.plan_id)
+    .bind(a.work_area_id)
+    .bind(a.meeting_id)
+    .bind(a.description)
+    .bind(a.owner_user_id)
+    .bind(a.owner_name)
+    .bind(a.due_date)
+    .bind(a.now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ActionRow {
+    pub id: String,
+    pub plan_id: String,
+    pub plan_title: String,
+    pub meeting_title: Option<String>,
+    pub description: String,
+    pub owner_user_id: Option<String>,
+    pub owner_name: String,
+    pub due_date: Option<String>,
+    pub status: String,
+    pub completion_note: String,
+}
+
+const ACTION_SELECT: &str = "SELECT a.id, a.plan_id, p.title AS plan_title, mt.title AS meeting_title, a.description,
+        a.owner_user_id, COALESCE(u.name, a.owner_name) AS owner_name, a.due_date, a.status, a.completion_note
+     FROM actions a JOIN plans p ON p.id = a.plan_id
+     LEFT JOIN meetings mt ON mt.id = a.meeting_id
+     LEFT JOIN users u ON u.id = a.owner_user_id";
+
+pub async fn actions_of_plan(c: &mut Conn, plan_id: &str) -> StoreResult<Vec<ActionRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{ACTION_SELECT} WHERE a.plan_id = $1 ORDER BY a.status, a.due_date, a.created_at"
+    ))
+    .bind(plan_id)
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn actions_of_owner(c: &mut Conn, user_id: &str) -> StoreResult<Vec<ActionRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{ACTION_SELECT} WHERE a.owner_user_id = $1 AND p.deleted_at IS NULL ORDER BY a.status, a.due_date"
+    ))
+    .bind(user_id)
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn action(c: &mut Conn, id: &str) -> StoreResult<Option<ActionRow>> {
+    Ok(sqlx::query_as(&format!("{ACTION_SELECT} WHERE a.id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?)
+}
+
+/// Moves an open action to `status` (done or dropped); false if it was not open.
+pub async fn close_action(
+    c: &mut Conn,
+    id: &str,
+    status: &str,
+    note: &str,
+    now: i64,
+) -> StoreResult<bool> {
+    let r = sqlx::query(
+        "UPDATE actions SET status = $2, completion_note = $3, completed_at = $4, updated_at = $4
+         WHERE id = $1 AND status = 'open'",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(note)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn assign_action(
+    c: &mut Conn,
+    id: &str,
+    owner_user_id: &str,
+    now: i64,
+) -> StoreResult<bool> {
+    let r = sqlx::query("UPDATE actions SET owner_user_id = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(owner_user_id)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}

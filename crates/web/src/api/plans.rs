@@ -1,0 +1,292 @@
+//! Delivery plans over the API: list, read, import (with a dry run), add minutes, actions.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use lz_app::plans::PlanImport;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{created, ApiJson};
+use crate::error::{ApiResult, Problem};
+use crate::session::{ApiCaller, Visitor};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans", get(plans))
+        .route("/plans/import", post(import))
+        .route("/plans/{id}", get(plan))
+        .route("/plans/{id}/minutes", post(minutes))
+        .route("/actions/mine", get(my_actions))
+        .route("/actions/{id}/close", post(close_action))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanSummary {
+    id: String,
+    title: String,
+    owner_organisation_id: Option<String>,
+    period_start: Option<String>,
+    period_end: Option<String>,
+    visibility: String,
+}
+
+/// Plans the caller may see (public ones without a token).
+#[utoipa::path(get, path = "/api/v1/plans", responses((status = 200, body = Vec<PlanSummary>)))]
+pub async fn plans(State(s): State<AppState>, v: Visitor) -> ApiResult<Json<Vec<PlanSummary>>> {
+    Ok(Json(
+        s.app
+            .plans(v.actor.as_ref())
+            .await?
+            .into_iter()
+            .map(|p| PlanSummary {
+                id: p.id,
+                title: p.title,
+                owner_organisation_id: p.owner_organisation_id,
+                period_start: p.period_start,
+                period_end: p.period_end,
+                visibility: p.visibility,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BudgetLine {
+    label: String,
+    amount_pence: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkArea {
+    id: String,
+    /// work_area or mandate.
+    kind: String,
+    title: String,
+    accountable_leads: Vec<String>,
+    why: String,
+    what_we_will_do: String,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    end_open: bool,
+    rag: Option<String>,
+    budget_lines: Vec<BudgetLine>,
+    budget_allocated_pence: i64,
+    budget_spent_pence: i64,
+    outcomes: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Action {
+    id: String,
+    plan_id: String,
+    description: String,
+    owner: String,
+    due_date: Option<String>,
+    /// open, done or dropped.
+    status: String,
+    meeting: Option<String>,
+}
+
+fn action(a: lz_store::plans::ActionRow) -> Action {
+    Action {
+        id: a.id,
+        plan_id: a.plan_id,
+        description: a.description,
+        owner: a.owner_name,
+        due_date: a.due_date,
+        status: a.status,
+        meeting: a.meeting_title,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Plan {
+    id: String,
+    title: String,
+    cluster: String,
+    lead_applicant: String,
+    owner_organisation_id: Option<String>,
+    period_start: Option<String>,
+    period_end: Option<String>,
+    visibility: String,
+    budget_allocated_pence: i64,
+    work_areas: Vec<WorkArea>,
+    actions: Vec<Action>,
+}
+
+/// One plan with its work areas, mandates, budgets and actions.
+#[utoipa::path(get, path = "/api/v1/plans/{id}", responses((status = 200, body = Plan), (status = 404, body = Problem)))]
+pub async fn plan(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Plan>> {
+    let view = s.app.plan_view(v.actor.as_ref(), &id).await?;
+    let work_areas = view
+        .work_areas
+        .iter()
+        .map(|w| WorkArea {
+            id: w.id.clone(),
+            kind: w.kind.clone(),
+            title: w.title.clone(),
+            accountable_leads: view
+                .leads
+                .iter()
+                .filter(|l| l.work_area_id == w.id)
+                .map(|l| l.name.clone())
+                .collect(),
+            why: w.why.clone(),
+            what_we_will_do: w.what_we_will_do.clone(),
+            start_date: w.start_date.clone(),
+            end_date: w.end_date.clone(),
+            end_open: w.end_open == 1,
+            rag: w.rag.clone(),
+            budget_lines: view
+                .budget_lines
+                .iter()
+                .filter(|b| b.work_area_id == w.id)
+                .map(|b| BudgetLine {
+                    label: b.label.clone(),
+                    amount_pence: b.amount_pence,
+                })
+                .collect(),
+            budget_allocated_pence: w.budget_allocated_pence,
+            budget_spent_pence: w.budget_spent_pence,
+            outcomes: view
+                .outcomes
+                .iter()
+                .filter(|o| o.work_area_id == w.id)
+                .map(|o| o.text.clone())
+                .collect(),
+        })
+        .collect();
+    let p = view.plan;
+    Ok(Json(Plan {
+        budget_allocated_pence: view
+            .work_areas
+            .iter()
+            .map(|w| w.budget_allocated_pence)
+            .sum(),
+        id: p.id,
+        title: p.title,
+        cluster: p.cluster,
+        lead_applicant: p.lead_applicant,
+        owner_organisation_id: p.owner_organisation_id,
+        period_start: p.period_start,
+        period_end: p.period_end,
+        visibility: p.visibility,
+        work_areas,
+        actions: view.actions.into_iter().map(action).collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportBody {
+    /// The plan document as text: a Word table saved as plain text (tab-separated).
+    text: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    owner_organisation_id: Option<String>,
+    /// public, network or organisation.
+    #[serde(default = "network")]
+    visibility: String,
+    /// Confirms the fields the parser flagged for a person to check.
+    #[serde(default)]
+    confirmed: bool,
+    /// Return what was read without saving.
+    #[serde(default)]
+    dry_run: bool,
+}
+
+fn network() -> String {
+    "network".into()
+}
+
+/// Import a delivery plan. With `dry_run`, returns what was read (amounts in pence, ISO dates,
+/// flags) and saves nothing; otherwise flagged fields must be `confirmed`.
+#[utoipa::path(post, path = "/api/v1/plans/import", security(("bearer" = [])), request_body = ImportBody,
+    responses((status = 200, description = "dry run: the parsed plan"), (status = 201, body = super::network::Created), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn import(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    ApiJson(b): ApiJson<ImportBody>,
+) -> ApiResult<Response> {
+    if !actor.role.can_decide_join_requests() {
+        return Err(lz_app::AppError::Forbidden.into());
+    }
+    if b.dry_run {
+        let parsed = s.app.preview_plan(&b.text)?;
+        return Ok(Json(parsed).into_response());
+    }
+    let input = PlanImport {
+        text: b.text,
+        title: b.title,
+        owner_organisation_id: b.owner_organisation_id,
+        visibility: b.visibility,
+        confirmed: b.confirmed,
+    };
+    let id = s.app.import_plan(Some(&actor), &input).await?;
+    Ok(created(serde_json::json!({ "id": id })))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MinutesBody {
+    text: String,
+}
+
+/// Add Executive minutes to a plan: the meeting, its mandates and its actions.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/minutes", security(("bearer" = [])), request_body = MinutesBody,
+    responses((status = 201, body = super::network::Created), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn minutes(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<MinutesBody>,
+) -> ApiResult<Response> {
+    let meeting = s.app.import_minutes(Some(&actor), &id, &b.text).await?;
+    Ok(created(serde_json::json!({ "id": meeting })))
+}
+
+/// The caller's actions, open first.
+#[utoipa::path(get, path = "/api/v1/actions/mine", security(("bearer" = [])), responses((status = 200, body = Vec<Action>), (status = 401, body = Problem)))]
+pub async fn my_actions(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+) -> ApiResult<Json<Vec<Action>>> {
+    Ok(Json(
+        s.app
+            .my_actions(&actor)
+            .await?
+            .into_iter()
+            .map(action)
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseBody {
+    /// done or dropped.
+    status: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Close an action (its owner, or someone who may change the plan).
+#[utoipa::path(post, path = "/api/v1/actions/{id}/close", security(("bearer" = [])), request_body = CloseBody,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn close_action(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<CloseBody>,
+) -> ApiResult<axum::http::StatusCode> {
+    s.app.close_action(&actor, &id, &b.status, &b.note).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

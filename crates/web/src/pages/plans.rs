@@ -1,0 +1,248 @@
+//! Delivery plan pages: the list, importing a plan document (paste, review the parsed
+//! result and its flags, confirm), a plan's page, adding Executive minutes, and my actions.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::Router;
+use lz_app::plans::{PlanImport, PlanView, VISIBILITIES};
+use lz_app::AppError;
+use minijinja::{context, Value};
+
+use super::{errors_ctx, form_again, notice_text, HtmlForm, NoticeQuery};
+use crate::error::PageResult;
+use crate::session::{page, SignedIn, Visitor};
+use crate::templates::money;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans", get(list))
+        .route("/plans/import", get(import_form).post(import))
+        .route("/plans/{id}", get(show))
+        .route("/plans/{id}/minutes", post(add_minutes))
+        .route("/actions", get(my_actions))
+        .route("/actions/{id}/close", post(close_action))
+}
+
+async fn list(State(s): State<AppState>, v: Visitor) -> PageResult {
+    let plans: Vec<Value> = s.app.plans(v.actor.as_ref()).await?.into_iter().map(|p| context! {
+        id => p.id, title => p.title, owner => p.owner_organisation, period_start => p.period_start, period_end => p.period_end, visibility => p.visibility,
+    }).collect();
+    let can_import = v
+        .actor
+        .as_ref()
+        .is_some_and(|a| a.role.can_decide_join_requests());
+    Ok(page(
+        &s,
+        &v,
+        "plans/list.html",
+        context! { plans, can_import },
+    ))
+}
+
+fn visibilities() -> Vec<Value> {
+    VISIBILITIES
+        .iter()
+        .map(|(v, l)| context! { value => v, label => l })
+        .collect()
+}
+
+async fn org_options(s: &AppState) -> Result<Vec<Value>, AppError> {
+    Ok(s.app
+        .organisations()
+        .await?
+        .into_iter()
+        .map(|o| context! { value => o.id, label => o.name })
+        .collect())
+}
+
+async fn import_form(State(s): State<AppState>, SignedIn(actor, v): SignedIn) -> PageResult {
+    if !actor.role.can_decide_join_requests() {
+        return Err(AppError::Forbidden.into());
+    }
+    Ok(page(
+        &s,
+        &v,
+        "plans/import.html",
+        context! { organisations => org_options(&s).await?, visibilities => visibilities(), values => context! { visibility => "network" } },
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ImportForm {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    owner_organisation_id: String,
+    #[serde(default)]
+    visibility: String,
+    #[serde(default)]
+    confirmed: String,
+    /// "preview" shows the review screen; "save" imports.
+    #[serde(default)]
+    step: String,
+}
+
+async fn import(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    HtmlForm(f): HtmlForm<ImportForm>,
+) -> PageResult {
+    if !actor.role.can_decide_join_requests() {
+        return Err(AppError::Forbidden.into());
+    }
+    let values = context! { text => f.text.clone(), title => f.title.clone(), owner_organisation_id => f.owner_organisation_id.clone(), visibility => f.visibility.clone() };
+    let base = context! { organisations => org_options(&s).await?, visibilities => visibilities(), values };
+    let preview = match s.app.preview_plan(&f.text) {
+        Ok(p) => p,
+        Err(AppError::Invalid(errs)) => {
+            return Ok(form_again(&s, &v, "plans/import.html", &errs, base))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if f.step != "save" {
+        return Ok(page(
+            &s,
+            &v,
+            "plans/import.html",
+            context! { preview => Value::from_serialize(&preview), ..base },
+        ));
+    }
+    let input = PlanImport {
+        text: f.text.clone(),
+        title: Some(f.title.clone()),
+        owner_organisation_id: Some(f.owner_organisation_id.clone()),
+        visibility: f.visibility.clone(),
+        confirmed: f.confirmed == "yes",
+    };
+    match s.app.import_plan(Some(&actor), &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/plans/{id}?notice=saved")).into_response()),
+        Err(AppError::Invalid(errs)) => Ok(form_again(
+            &s,
+            &v,
+            "plans/import.html",
+            &errs,
+            context! { preview => Value::from_serialize(&preview), ..base },
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn plan_ctx(view: &PlanView, today: &str) -> Value {
+    let areas: Vec<Value> = view.work_areas.iter().map(|w| {
+        let leads: Vec<String> = view.leads.iter().filter(|l| l.work_area_id == w.id).map(|l| l.name.clone()).collect();
+        let lines: Vec<Value> = view.budget_lines.iter().filter(|b| b.work_area_id == w.id).map(|b| context! { label => b.label.clone(), amount => money(b.amount_pence) }).collect();
+        let outcomes: Vec<String> = view.outcomes.iter().filter(|o| o.work_area_id == w.id).map(|o| o.text.clone()).collect();
+        context! {
+            id => w.id.clone(), kind => w.kind.clone(), title => w.title.clone(), why => w.why.clone(), what => w.what_we_will_do.clone(),
+            progress => w.progress.clone(), when_text => w.when_text.clone(), start => w.start_date.clone(), end => w.end_date.clone(), end_open => w.end_open == 1,
+            rag => w.rag.clone(), leads, budget_lines => lines, budget => (w.budget_allocated_pence > 0).then(|| money(w.budget_allocated_pence)), outcomes,
+        }
+    }).collect();
+    let total: i64 = view
+        .work_areas
+        .iter()
+        .map(|w| w.budget_allocated_pence)
+        .sum();
+    let actions: Vec<Value> = view.actions.iter().map(|a| context! {
+        id => a.id.clone(), description => a.description.clone(), owner => a.owner_name.clone(), due => a.due_date.clone(), status => a.status.clone(),
+        meeting => a.meeting_title.clone(), overdue => a.status == "open" && a.due_date.as_deref().is_some_and(|d| d < today),
+    }).collect();
+    let p = &view.plan;
+    context! {
+        plan => context! { id => p.id.clone(), title => p.title.clone(), owner => p.owner_organisation.clone(), cluster => p.cluster.clone(), lead_applicant => p.lead_applicant.clone(), period_start => p.period_start.clone(), period_end => p.period_end.clone(), visibility => p.visibility.clone() },
+        work_areas => areas.iter().filter(|a| a.get_attr("kind").map(|k| k.as_str() == Some("work_area")).unwrap_or(false)).cloned().collect::<Vec<_>>(),
+        mandates => areas.iter().filter(|a| a.get_attr("kind").map(|k| k.as_str() == Some("mandate")).unwrap_or(false)).cloned().collect::<Vec<_>>(),
+        budget_total => money(total), actions, can_edit => view.can_edit,
+    }
+}
+
+fn today(s: &AppState) -> String {
+    let ms = s.app.now();
+    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default()
+}
+
+async fn show(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    let view = s.app.plan_view(v.actor.as_ref(), &id).await?;
+    Ok(page(
+        &s,
+        &v,
+        "plans/show.html",
+        context! { notice => notice_text(q.notice.as_deref()), ..plan_ctx(&view, &today(&s)) },
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct MinutesForm {
+    #[serde(default)]
+    text: String,
+}
+
+async fn add_minutes(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<MinutesForm>,
+) -> PageResult {
+    match s.app.import_minutes(Some(&actor), &id, &f.text).await {
+        Ok(_) => Ok(Redirect::to(&format!("/plans/{id}?notice=saved")).into_response()),
+        Err(AppError::Invalid(errs)) => {
+            let view = s.app.plan_view(Some(&actor), &id).await?;
+            let (errors, error_for) = errors_ctx(&errs);
+            Ok(crate::session::page_with_status(
+                &s,
+                &v,
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "plans/show.html",
+                context! { errors, error_for, minutes => f.text, ..plan_ctx(&view, &today(&s)) },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn my_actions(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    let today = today(&s);
+    let actions: Vec<Value> = s.app.my_actions(&actor).await?.into_iter().map(|a| context! {
+        id => a.id, plan_id => a.plan_id, plan => a.plan_title, description => a.description, due => a.due_date.clone(), status => a.status.clone(),
+        overdue => a.status == "open" && a.due_date.as_deref().is_some_and(|d| d < today.as_str()), note => a.completion_note,
+    }).collect();
+    Ok(page(
+        &s,
+        &v,
+        "plans/actions.html",
+        context! { actions, notice => notice_text(q.notice.as_deref()) },
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct CloseForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn close_action(
+    State(s): State<AppState>,
+    SignedIn(actor, _): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<CloseForm>,
+) -> PageResult {
+    s.app.close_action(&actor, &id, &f.status, &f.note).await?;
+    Ok(Redirect::to("/actions?notice=saved").into_response())
+}
