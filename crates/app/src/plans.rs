@@ -39,7 +39,17 @@ pub struct PlanView {
     pub budget_lines: Vec<store::BudgetLineRow>,
     pub outcomes: Vec<store::OutcomeRow>,
     pub actions: Vec<ActionRow>,
+    pub updates: Vec<store::UpdateRow>,
     pub can_edit: bool,
+}
+
+pub struct ProgressUpdate {
+    /// YYYY-MM-DD; empty means today.
+    pub posted_on: String,
+    pub body: String,
+    pub rag: String,
+    /// Spend to date, as money text ("£1,200", "1200.50"); empty leaves it unchanged.
+    pub spent: String,
 }
 
 fn import_error(e: ImportError) -> AppError {
@@ -378,6 +388,7 @@ impl App {
             budget_lines: store::budget_lines(&mut c, id).await?,
             outcomes: store::outcomes(&mut c, id).await?,
             actions: store::actions_of_plan(&mut c, id).await?,
+            updates: store::updates(&mut c, id).await?,
             can_edit: actor.is_some_and(|a| can_edit(a, &plan)),
             plan,
         })
@@ -463,6 +474,135 @@ impl App {
     }
 }
 
+impl App {
+    /// A dated progress update on a work area, with its RAG: by the work area's accountable
+    /// leads or anyone who may change the plan.
+    pub async fn post_update(
+        &self,
+        actor: &Actor,
+        work_area_id: &str,
+        u: &ProgressUpdate,
+    ) -> AppResult<()> {
+        let mut p = crate::Problems::default();
+        if !matches!(u.rag.as_str(), "red" | "amber" | "green") {
+            p.add("rag", "Choose red, amber or green");
+        }
+        let body = u.body.trim();
+        if body.is_empty() {
+            p.add("body", "Enter what has happened since the last update");
+        } else if body.chars().count() > 5000 {
+            p.add("body", "Update must be 5000 characters or fewer");
+        }
+        let today = today(self.now());
+        let posted_on = if u.posted_on.trim().is_empty() {
+            today.clone()
+        } else {
+            u.posted_on.trim().to_string()
+        };
+        let date_ok = time::Date::parse(
+            &posted_on,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .is_ok();
+        if !date_ok {
+            p.add("posted_on", "Enter the date as YYYY-MM-DD, like 2026-11-23");
+        } else if posted_on > today {
+            p.add("posted_on", "The date of an update cannot be in the future");
+        }
+        let spent = if u.spent.trim().is_empty() {
+            None
+        } else {
+            match parse_pounds(&u.spent) {
+                Some(v) => Some(v),
+                None => {
+                    p.add(
+                        "spent",
+                        "Enter the amount spent to date in pounds, like 1,250 or £1,250.50",
+                    );
+                    None
+                }
+            }
+        };
+        p.into_result()?;
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let (_, plan_id) = store::work_area(&mut tx, work_area_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let plan = store::plan(&mut tx, &reader(Some(actor)), &plan_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !can_edit(actor, &plan) && !store::is_lead(&mut tx, work_area_id, actor.id()).await? {
+            return Err(AppError::Forbidden);
+        }
+        let id = new_id();
+        store::insert_update(
+            &mut tx,
+            &store::NewUpdate {
+                id: &id,
+                work_area_id,
+                author_id: actor.id(),
+                posted_on: &posted_on,
+                body,
+                rag: &u.rag,
+                spent_pence: spent,
+                now,
+            },
+        )
+        .await?;
+        record(
+            &mut tx,
+            now,
+            Some(actor.id()),
+            "work_area.update",
+            ("work_area", work_area_id),
+            &u.rag,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(())
+    }
+
+    /// People an action can be given to: the network's confirmed members.
+    pub async fn assignable_people(&self) -> AppResult<Vec<(String, String)>> {
+        let mut c = self.db.acquire().await?;
+        Ok(users::list(&mut c, "", 1000)
+            .await?
+            .into_iter()
+            .filter(|u| u.email_verified_at.is_some())
+            .map(|u| (u.id, u.name))
+            .collect())
+    }
+}
+
+/// Today's date (UTC) as YYYY-MM-DD.
+pub fn today(now_ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(now_ms / 1000)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default()
+}
+
+/// "£1,250.50", "1250", "1,250" as pence; negative or malformed amounts are refused.
+fn parse_pounds(text: &str) -> Option<i64> {
+    let t: String = text
+        .trim()
+        .trim_start_matches('£')
+        .chars()
+        .filter(|c| *c != ',')
+        .collect();
+    let (pounds, pence) = match t.split_once('.') {
+        Some((p, d)) if d.len() <= 2 && !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) => {
+            (p, format!("{d:0<2}"))
+        }
+        Some(_) => return None,
+        None => (t.as_str(), "00".to_string()),
+    };
+    if pounds.is_empty() || !pounds.chars().all(|c| c.is_ascii_digit()) || pounds.len() > 12 {
+        return None;
+    }
+    Some(pounds.parse::<i64>().ok()? * 100 + pence.parse::<i64>().ok()?)
+}
+
 trait ReaderExt<'a> {
     fn with_everything_if(self, all: bool) -> Reader<'a>;
 }
@@ -472,5 +612,18 @@ impl<'a> ReaderExt<'a> for Reader<'a> {
     fn with_everything_if(mut self, all: bool) -> Reader<'a> {
         self.sees_everything |= all;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pounds_parse_to_pence() {
+        assert_eq!(super::parse_pounds("£1,250.50"), Some(125_050));
+        assert_eq!(super::parse_pounds("800"), Some(80_000));
+        assert_eq!(super::parse_pounds("2.5"), Some(250));
+        for bad in ["-5", "£", "abc", "1.234", "=1+1", "1e9"] {
+            assert_eq!(super::parse_pounds(bad), None, "{bad}");
+        }
     }
 }

@@ -18,6 +18,7 @@ on_both_databases!(
     import_over_the_api_and_bad_input,
     minutes_give_actions_that_owners_close,
     plan_visibility_and_permissions,
+    leads_post_updates_and_actions_are_assigned,
 );
 
 async fn plan_by_title(api: &Client, starts: &str) -> Value {
@@ -477,4 +478,143 @@ fn command_line_dry_run_prints_the_parsed_plan_and_saves_nothing() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+async fn leads_post_updates_and_actions_are_assigned(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
+    let plan_id = plan["id"].as_str().unwrap().to_string();
+    // Work area 2's accountable lead is Richard Davis Boreham, matched to his account by name.
+    let area = plan["work_areas"][1]["id"].as_str().unwrap().to_string();
+    let richard = app.client();
+    richard
+        .sign_in(
+            "richard.davis-boreham@activelancashire.org.uk",
+            DEMO_PASSWORD,
+        )
+        .await;
+    let page = format!("/plans/{plan_id}");
+    let (_, html) = richard.get_text(&page).await;
+    assert!(
+        html.contains(&format!("/work-areas/{area}/updates")),
+        "the lead sees the update form"
+    );
+    // Bad input: each problem reported, nothing changes.
+    let r = richard
+        .post_form(
+            &format!("/work-areas/{area}/updates"),
+            &page,
+            &[
+                ("plan_id", &plan_id),
+                ("rag", "purple"),
+                ("body", ""),
+                ("posted_on", "2999-01-01"),
+                ("spent", "-5"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    for expect in [
+        "Choose red, amber or green",
+        "Enter what has happened",
+        "cannot be in the future",
+        "amount spent to date",
+    ] {
+        assert!(html.contains(expect), "{expect}");
+    }
+    assert!(
+        html.contains(&format!("href=\"#rag-{area}\"")),
+        "the summary links to the field"
+    );
+    assert_eq!(app.count("work_area_updates").await, 0);
+    let r = richard
+        .post_form(
+            &format!("/work-areas/{area}/updates"),
+            &page,
+            &[
+                ("plan_id", &plan_id),
+                ("rag", "amber"),
+                ("body", "Consultant appointed; workshop moved to October"),
+                ("posted_on", "2026-11-20"),
+                ("spent", "£2,500"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, v) = admin.api_get(&format!("/plans/{plan_id}")).await;
+    assert_eq!(v["work_areas"][1]["rag"], "amber");
+    assert_eq!(v["work_areas"][1]["budget_spent_pence"], 250_000);
+    let (_, html) = richard.get_text(&page).await;
+    assert!(
+        html.contains("Consultant appointed")
+            && html.contains("20 November 2026")
+            && html.contains("£2,500")
+    );
+    // Someone who is neither lead nor editor may not post.
+    let member = app
+        .client()
+        .api_sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
+        .await;
+    let (s, _) = member
+        .api_post(
+            &format!("/work-areas/{area}/updates"),
+            json!({"rag": "green", "body": "All fine"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = member
+        .api_post(
+            "/work-areas/nope/updates",
+            json!({"rag": "green", "body": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Assign an Executive action to Amanda; she completes it from her actions.
+    let mandates = plan_by_title(&admin, "Partnership Executive").await;
+    let action = mandates["actions"][0]["id"].as_str().unwrap().to_string();
+    let (_, users) = admin.api_get("/users?q=amanda").await;
+    let amanda_id = users[0]["id"].as_str().unwrap().to_string();
+    let (s, _) = member
+        .api_post(
+            &format!("/actions/{action}/assign"),
+            json!({"user_id": amanda_id}),
+        )
+        .await;
+    assert!(
+        s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND,
+        "{s}"
+    );
+    let (s, v) = admin
+        .api_post(
+            &format!("/actions/{action}/assign"),
+            json!({"user_id": "nobody"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (s, _) = admin
+        .api_post(
+            &format!("/actions/{action}/assign"),
+            json!({"user_id": amanda_id}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let amanda = app
+        .client()
+        .api_sign_in("amanda.forrest@activelancashire.org.uk", DEMO_PASSWORD)
+        .await;
+    let (_, mine) = amanda.api_get("/actions/mine").await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["owner"], "Amanda Forrest");
+    let (s, _) = amanda
+        .api_post(
+            &format!("/actions/{action}/close"),
+            json!({"status": "done", "note": "Named Sam Placeholder"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, mine) = amanda.api_get("/actions/mine").await;
+    assert_eq!(mine[0]["status"], "done");
 }

@@ -21,6 +21,8 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/minutes", post(minutes))
         .route("/actions/mine", get(my_actions))
         .route("/actions/{id}/close", post(close_action))
+        .route("/actions/{id}/assign", post(assign_action))
+        .route("/work-areas/{id}/updates", post(post_update))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -288,5 +290,57 @@ pub async fn close_action(
     ApiJson(b): ApiJson<CloseBody>,
 ) -> ApiResult<axum::http::StatusCode> {
     s.app.close_action(&actor, &id, &b.status, &b.note).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignBody {
+    user_id: String,
+}
+
+/// Give an action to a member (people who may change the plan).
+#[utoipa::path(post, path = "/api/v1/actions/{id}/assign", security(("bearer" = [])), request_body = AssignBody,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn assign_action(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<AssignBody>,
+) -> ApiResult<axum::http::StatusCode> {
+    s.app.assign_action(&actor, &id, &b.user_id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBody {
+    /// red, amber or green.
+    rag: String,
+    body: String,
+    /// YYYY-MM-DD, not in the future; today when left out.
+    #[serde(default)]
+    posted_on: String,
+    /// Spend to date in pounds ("1,250.50"); left out keeps the current figure.
+    #[serde(default)]
+    spent: String,
+}
+
+/// Post a progress update on a work area (its accountable leads, or people who may change the plan).
+#[utoipa::path(post, path = "/api/v1/work-areas/{id}/updates", security(("bearer" = [])), request_body = UpdateBody,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn post_update(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<UpdateBody>,
+) -> ApiResult<axum::http::StatusCode> {
+    let u = lz_app::plans::ProgressUpdate {
+        posted_on: b.posted_on,
+        body: b.body,
+        rag: b.rag,
+        spent: b.spent,
+    };
+    s.app.post_update(&actor, &id, &u).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

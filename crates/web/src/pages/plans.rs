@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
-use lz_app::plans::{PlanImport, PlanView, VISIBILITIES};
+use lz_app::plans::{PlanImport, PlanView, ProgressUpdate, VISIBILITIES};
 use lz_app::AppError;
 use minijinja::{context, Value};
 
@@ -21,6 +21,8 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/import", get(import_form).post(import))
         .route("/plans/{id}", get(show))
         .route("/plans/{id}/minutes", post(add_minutes))
+        .route("/work-areas/{id}/updates", post(post_update))
+        .route("/actions/{id}/assign", post(assign_action))
         .route("/actions", get(my_actions))
         .route("/actions/{id}/close", post(close_action))
 }
@@ -131,15 +133,20 @@ async fn import(
     }
 }
 
-fn plan_ctx(view: &PlanView, today: &str) -> Value {
+fn plan_ctx(view: &PlanView, today: &str, actor_id: Option<&str>) -> Value {
     let areas: Vec<Value> = view.work_areas.iter().map(|w| {
         let leads: Vec<String> = view.leads.iter().filter(|l| l.work_area_id == w.id).map(|l| l.name.clone()).collect();
         let lines: Vec<Value> = view.budget_lines.iter().filter(|b| b.work_area_id == w.id).map(|b| context! { label => b.label.clone(), amount => money(b.amount_pence) }).collect();
         let outcomes: Vec<String> = view.outcomes.iter().filter(|o| o.work_area_id == w.id).map(|o| o.text.clone()).collect();
+        let updates: Vec<Value> = view.updates.iter().filter(|u| u.work_area_id == w.id).map(|u| context! {
+            posted_on => u.posted_on.clone(), body => u.body.clone(), rag => u.rag.clone(), author => u.author.clone(), spent => u.spent_pence.map(money),
+        }).collect();
+        let is_lead = actor_id.is_some_and(|me| view.leads.iter().any(|l| l.work_area_id == w.id && l.user_id.as_deref() == Some(me)));
         context! {
             id => w.id.clone(), kind => w.kind.clone(), title => w.title.clone(), why => w.why.clone(), what => w.what_we_will_do.clone(),
             progress => w.progress.clone(), when_text => w.when_text.clone(), start => w.start_date.clone(), end => w.end_date.clone(), end_open => w.end_open == 1,
             rag => w.rag.clone(), leads, budget_lines => lines, budget => (w.budget_allocated_pence > 0).then(|| money(w.budget_allocated_pence)), outcomes,
+            spent => money(w.budget_spent_pence), updates, may_update => view.can_edit || is_lead,
         }
     }).collect();
     let total: i64 = view
@@ -174,12 +181,95 @@ async fn show(
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
     let view = s.app.plan_view(v.actor.as_ref(), &id).await?;
+    let people = people(&s, &view).await?;
     Ok(page(
         &s,
         &v,
         "plans/show.html",
-        context! { notice => notice_text(q.notice.as_deref()), ..plan_ctx(&view, &today(&s)) },
+        context! { notice => notice_text(q.notice.as_deref()), people, ..plan_ctx(&view, &today(&s), v.actor.as_ref().map(|a| a.id())) },
     ))
+}
+
+/// People an action may be given to, for those who may change the plan.
+async fn people(s: &AppState, view: &PlanView) -> Result<Vec<Value>, AppError> {
+    if !view.can_edit {
+        return Ok(vec![]);
+    }
+    Ok(s.app
+        .assignable_people()
+        .await?
+        .into_iter()
+        .map(|(id, name)| context! { value => id, label => name })
+        .collect())
+}
+
+#[derive(serde::Deserialize, Default)]
+struct UpdateForm {
+    #[serde(default)]
+    plan_id: String,
+    #[serde(default)]
+    posted_on: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    rag: String,
+    #[serde(default)]
+    spent: String,
+}
+
+async fn post_update(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<UpdateForm>,
+) -> PageResult {
+    let input = ProgressUpdate {
+        posted_on: f.posted_on.clone(),
+        body: f.body.clone(),
+        rag: f.rag.clone(),
+        spent: f.spent.clone(),
+    };
+    match s.app.post_update(&actor, &id, &input).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/plans/{}?notice=saved#wa-{id}", f.plan_id)).into_response())
+        }
+        Err(AppError::Invalid(errs)) => {
+            let view = s.app.plan_view(Some(&actor), &f.plan_id).await?;
+            let (_, error_for) = errors_ctx(&errs);
+            // Field ids on the plan page carry the work area's id, so the summary links to them.
+            let errors: Vec<Value> = errs.iter().map(|e| context! { field => format!("{}-{id}", e.field), message => e.message.clone() }).collect();
+            let people = people(&s, &view).await?;
+            Ok(crate::session::page_with_status(
+                &s,
+                &v,
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "plans/show.html",
+                context! {
+                    errors, update_errors => error_for, update_for => id, update => context! { posted_on => f.posted_on, body => f.body, rag => f.rag, spent => f.spent }, people,
+                    ..plan_ctx(&view, &today(&s), Some(actor.id()))
+                },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct AssignForm {
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    plan_id: String,
+}
+
+async fn assign_action(
+    State(s): State<AppState>,
+    SignedIn(actor, _): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<AssignForm>,
+) -> PageResult {
+    s.app.assign_action(&actor, &id, &f.owner).await?;
+    Ok(Redirect::to(&format!("/plans/{}?notice=saved", f.plan_id)).into_response())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -204,7 +294,7 @@ async fn add_minutes(
                 &v,
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "plans/show.html",
-                context! { errors, error_for, minutes => f.text, ..plan_ctx(&view, &today(&s)) },
+                context! { errors, error_for, minutes => f.text, ..plan_ctx(&view, &today(&s), Some(actor.id())) },
             ))
         }
         Err(e) => Err(e.into()),
