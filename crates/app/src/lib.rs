@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod mail;
 pub mod network;
 pub mod plans;
+pub mod report;
 pub mod secrets;
 
 use std::sync::atomic::{AtomicI64, Ordering};

@@ -53,6 +53,7 @@ impl Templates {
             "plans/import.html",
             "plans/show.html",
             "plans/actions.html",
+            "plans/report.html",
         );
         env.add_filter("datetime", format_ms);
         env.add_filter("date", format_iso_date);

@@ -19,6 +19,7 @@ on_both_databases!(
     minutes_give_actions_that_owners_close,
     plan_visibility_and_permissions,
     leads_post_updates_and_actions_are_assigned,
+    executive_report_for_any_date,
 );
 
 async fn plan_by_title(api: &Client, starts: &str) -> Value {
@@ -617,4 +618,129 @@ async fn leads_post_updates_and_actions_are_assigned(app: TestApp) {
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (_, mine) = amanda.api_get("/actions/mine").await;
     assert_eq!(mine[0]["status"], "done");
+}
+
+async fn executive_report_for_any_date(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
+    let id = plan["id"].as_str().unwrap().to_string();
+    let area = plan["work_areas"][1]["id"].as_str().unwrap().to_string();
+    let richard = app
+        .client()
+        .api_sign_in(
+            "richard.davis-boreham@activelancashire.org.uk",
+            DEMO_PASSWORD,
+        )
+        .await;
+    let (s, v) = richard.api_post(&format!("/work-areas/{area}/updates"), json!({"rag": "amber", "body": "=HYPERLINK(\"http://evil.example\",\"click\")", "posted_on": "2026-11-10", "spent": "2500"})).await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    richard.api_post(&format!("/work-areas/{area}/updates"), json!({"rag": "green", "body": "Workshop held", "posted_on": "2026-11-20", "spent": "4000"})).await;
+
+    // As it stood on 15 November: amber, £2,500 spent; on 21 November: green, £4,000.
+    let (s, r) = admin
+        .api_get(&format!("/plans/{id}/report?date=2026-11-15"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["areas"][1]["rag"], "amber");
+    assert_eq!(r["areas"][1]["spent_pence"], 250_000);
+    assert_eq!(r["rag_counts"], json!([0, 1, 0, 3]));
+    assert_eq!(r["allocated_pence"], 2_400_000);
+    let (_, r) = admin
+        .api_get(&format!("/plans/{id}/report?date=2026-11-21"))
+        .await;
+    assert_eq!(r["areas"][1]["rag"], "green");
+    assert_eq!(r["spent_pence"], 400_000);
+    assert_eq!(r["recent_updates"].as_array().unwrap().len(), 2);
+    // Before any update: no status.
+    let (_, r) = admin
+        .api_get(&format!("/plans/{id}/report?date=2026-01-01"))
+        .await;
+    assert_eq!(r["rag_counts"], json!([0, 0, 0, 4]));
+
+    // The Executive's overdue actions, by owner.
+    let mandates = plan_by_title(&admin, "Partnership Executive").await;
+    let mid = mandates["id"].as_str().unwrap();
+    let (_, r) = admin
+        .api_get(&format!("/plans/{mid}/report?date=2026-11-23"))
+        .await;
+    assert_eq!(r["overdue"].as_array().unwrap().len(), 2);
+    assert_eq!(r["overdue"][0]["owner"], "Executive");
+    let (_, r) = admin
+        .api_get(&format!("/plans/{mid}/report?date=2018-04-20"))
+        .await;
+    assert_eq!(
+        r["due_soon"].as_array().unwrap().len(),
+        2,
+        "due within four weeks of 20 April 2018"
+    );
+
+    // The page and the CSV.
+    let browser = app.client();
+    browser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let (s, html) = browser
+        .get_text(&format!("/plans/{id}/report?date=2026-11-15"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("15 November 2026")
+            && html.contains("Spent £2,500 of £5,000")
+            && html.contains("£24,000")
+    );
+    let (s, html) = browser
+        .get_text(&format!("/plans/{id}/report?date=15/11/2026"))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Enter the date as YYYY-MM-DD"));
+    let r = browser
+        .get(&format!(
+            "/plans/{id}/report/csv?table=updates&date=2026-11-21"
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("work_area,posted_on,rag,update,author"));
+    assert!(
+        csv.contains("'=HYPERLINK"),
+        "formulas are neutralised: {csv}"
+    );
+    assert!(!csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"));
+    let (_, csv) = browser
+        .get_text(&format!(
+            "/plans/{id}/report/csv?table=work_areas&date=2026-11-21"
+        ))
+        .await;
+    assert!(csv.contains("8000.00") && csv.contains("Richard Davis Boreham"));
+    assert_eq!(
+        browser
+            .get(&format!("/plans/{id}/report/csv?table=secrets"))
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    // Only those who may see the plan see its report.
+    let (_, v) = admin.api_post("/plans/import", json!({"text": PLAN, "confirmed": true, "title": "Private", "visibility": "organisation", "owner_organisation_id": app.app.organisations().await.unwrap()[0].id})).await;
+    let private = v["id"].as_str().unwrap();
+    let outsider = app
+        .client()
+        .api_sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
+        .await;
+    assert_eq!(
+        outsider
+            .api_get(&format!("/plans/{private}/report"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.client()
+            .get(&format!("/plans/{private}/report/csv?table=actions"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 }

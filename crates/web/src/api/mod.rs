@@ -27,7 +27,7 @@ use crate::AppState;
         network::places, network::create_place, network::update_place,
         network::organisations, network::create_organisation, network::update_organisation,
         network::request_to_join, network::join_requests, network::decide, network::users, network::set_role,
-        plans::plans, plans::plan, plans::import, plans::minutes, plans::my_actions, plans::close_action, plans::assign_action, plans::post_update,
+        plans::plans, plans::plan, plans::import, plans::minutes, plans::my_actions, plans::close_action, plans::assign_action, plans::post_update, plans::report,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),

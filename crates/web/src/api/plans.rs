@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/import", post(import))
         .route("/plans/{id}", get(plan))
         .route("/plans/{id}/minutes", post(minutes))
+        .route("/plans/{id}/report", get(report))
         .route("/actions/mine", get(my_actions))
         .route("/actions/{id}/close", post(close_action))
         .route("/actions/{id}/assign", post(assign_action))
@@ -343,4 +344,27 @@ pub async fn post_update(
     };
     s.app.post_update(&actor, &id, &u).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    #[serde(default)]
+    date: String,
+}
+
+/// The Executive report for a date (YYYY-MM-DD, default today): RAG by work area as it stood
+/// then, actions overdue and due soon by owner, budget allocated and spent, recent updates.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/report", params(("date" = Option<String>, Query, description = "YYYY-MM-DD")),
+    responses((status = 200, description = "the report"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn report(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ReportQuery>,
+) -> ApiResult<Response> {
+    let r = s
+        .app
+        .executive_report(v.actor.as_ref(), &id, &q.date)
+        .await?;
+    Ok(Json(r).into_response())
 }

@@ -21,6 +21,8 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/import", get(import_form).post(import))
         .route("/plans/{id}", get(show))
         .route("/plans/{id}/minutes", post(add_minutes))
+        .route("/plans/{id}/report", get(report))
+        .route("/plans/{id}/report/csv", get(report_csv))
         .route("/work-areas/{id}/updates", post(post_update))
         .route("/actions/{id}/assign", post(assign_action))
         .route("/actions", get(my_actions))
@@ -335,4 +337,82 @@ async fn close_action(
 ) -> PageResult {
     s.app.close_action(&actor, &id, &f.status, &f.note).await?;
     Ok(Redirect::to("/actions?notice=saved").into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ReportQuery {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    table: String,
+}
+
+async fn report(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let r = match s.app.executive_report(v.actor.as_ref(), &id, &q.date).await {
+        Ok(r) => r,
+        Err(AppError::Invalid(errs)) => {
+            let fallback = s.app.executive_report(v.actor.as_ref(), &id, "").await?;
+            return Ok(form_again(
+                &s,
+                &v,
+                "plans/report.html",
+                &errs,
+                report_ctx(&fallback, &q.date),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(page(&s, &v, "plans/report.html", report_ctx(&r, &r.date)))
+}
+
+fn report_ctx(r: &lz_app::report::Report, date_value: &str) -> Value {
+    let areas: Vec<Value> = r.areas.iter().map(|a| {
+        // Width of the spent bar as a share of the allocation (capped: overspend shows full and red).
+        let share = if a.allocated_pence > 0 { (a.spent_pence as f64 / a.allocated_pence as f64).min(1.0) } else { 0.0 };
+        context! {
+            title => a.title.clone(), kind => a.kind.clone(), leads => a.leads.join(", "), rag => a.rag.clone(), reason => a.reason.clone(),
+            allocated => money(a.allocated_pence), spent => money(a.spent_pence), bar => (share * 200.0).round() as i64,
+            over => a.spent_pence > a.allocated_pence, has_budget => a.allocated_pence > 0,
+        }
+    }).collect();
+    let action = |a: &lz_app::report::ActionLine| context! { description => a.description.clone(), owner => a.owner.clone(), due => a.due.clone() };
+    context! {
+        report => context! { plan_id => r.plan_id.clone(), plan_title => r.plan_title.clone(), date => r.date.clone(), red => r.rag_counts[0], amber => r.rag_counts[1], green => r.rag_counts[2], unknown => r.rag_counts[3],
+            allocated => money(r.allocated_pence), spent => money(r.spent_pence) },
+        areas, overdue => r.overdue.iter().map(action).collect::<Vec<_>>(), due_soon => r.due_soon.iter().map(action).collect::<Vec<_>>(),
+        updates => Value::from_serialize(&r.recent_updates), date_value,
+    }
+}
+
+async fn report_csv(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let r = s
+        .app
+        .executive_report(v.actor.as_ref(), &id, &q.date)
+        .await?;
+    let body = lz_app::report::csv(&r, &q.table)?;
+    let name = format!(
+        "attachment; filename=\"plan-report-{}-{}.csv\"",
+        r.date, q.table
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, name),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -1,0 +1,303 @@
+//! The Executive report of a plan for a given date: RAG by work area, actions overdue and
+//! due soon by owner, budget allocated against spent, recent updates. RAG and spend are as
+//! they stood on that date (from the update history), so a past report can be reproduced.
+
+use crate::plans::PlanView;
+use crate::{Actor, App, AppError, AppResult};
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AreaLine {
+    pub title: String,
+    pub kind: String,
+    pub leads: Vec<String>,
+    pub rag: Option<String>,
+    pub reason: String,
+    pub allocated_pence: i64,
+    pub spent_pence: i64,
+    pub start: Option<String>,
+    pub end: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ActionLine {
+    pub description: String,
+    pub owner: String,
+    pub due: Option<String>,
+    pub status: String,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateLine {
+    pub work_area: String,
+    pub posted_on: String,
+    pub rag: Option<String>,
+    pub body: String,
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    pub plan_id: String,
+    pub plan_title: String,
+    pub date: String,
+    pub areas: Vec<AreaLine>,
+    pub rag_counts: [usize; 4],
+    pub overdue: Vec<ActionLine>,
+    pub due_soon: Vec<ActionLine>,
+    pub allocated_pence: i64,
+    pub spent_pence: i64,
+    pub recent_updates: Vec<UpdateLine>,
+}
+
+/// Days ahead that count as "due soon".
+const SOON_DAYS: i64 = 28;
+/// Days back that count as "recent" for updates.
+const RECENT_DAYS: i64 = 42;
+
+fn shift(date: &str, days: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(date, &fmt)
+        .ok()
+        .and_then(|d| d.checked_add(time::Duration::days(days)))
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| date.to_string())
+}
+
+pub fn build(view: &PlanView, date: &str) -> Report {
+    let soon = shift(date, SOON_DAYS);
+    let recent_from = shift(date, -RECENT_DAYS);
+    let areas: Vec<AreaLine> = view
+        .work_areas
+        .iter()
+        .map(|w| {
+            // Updates are newest first: the first on or before the date is the state then.
+            let latest = view
+                .updates
+                .iter()
+                .find(|u| u.work_area_id == w.id && u.posted_on.as_str() <= date);
+            let spent = view
+                .updates
+                .iter()
+                .find(|u| {
+                    u.work_area_id == w.id
+                        && u.posted_on.as_str() <= date
+                        && u.spent_pence.is_some()
+                })
+                .and_then(|u| u.spent_pence)
+                .unwrap_or(0);
+            AreaLine {
+                title: w.title.clone(),
+                kind: w.kind.clone(),
+                leads: view
+                    .leads
+                    .iter()
+                    .filter(|l| l.work_area_id == w.id)
+                    .map(|l| l.name.clone())
+                    .collect(),
+                rag: latest.and_then(|u| u.rag.clone()),
+                reason: latest.map(|u| u.body.clone()).unwrap_or_default(),
+                allocated_pence: w.budget_allocated_pence,
+                spent_pence: spent,
+                start: w.start_date.clone(),
+                end: w.end_date.clone(),
+            }
+        })
+        .collect();
+    let mut rag_counts = [0usize; 4];
+    for a in &areas {
+        let i = match a.rag.as_deref() {
+            Some("red") => 0,
+            Some("amber") => 1,
+            Some("green") => 2,
+            _ => 3,
+        };
+        rag_counts[i] += 1;
+    }
+    let line = |a: &lz_store::plans::ActionRow| ActionLine {
+        description: a.description.clone(),
+        owner: if a.owner_name.is_empty() {
+            "Not assigned".into()
+        } else {
+            a.owner_name.clone()
+        },
+        due: a.due_date.clone(),
+        status: a.status.clone(),
+        overdue: a.due_date.as_deref().is_some_and(|d| d < date),
+    };
+    let open = view.actions.iter().filter(|a| a.status == "open");
+    let mut overdue: Vec<ActionLine> = open
+        .clone()
+        .filter(|a| a.due_date.as_deref().is_some_and(|d| d < date))
+        .map(line)
+        .collect();
+    let mut due_soon: Vec<ActionLine> = open
+        .filter(|a| {
+            a.due_date
+                .as_deref()
+                .is_some_and(|d| d >= date && d <= soon.as_str())
+        })
+        .map(line)
+        .collect();
+    // Grouped by owner, then by due date.
+    overdue.sort_by(|a, b| (&a.owner, &a.due).cmp(&(&b.owner, &b.due)));
+    due_soon.sort_by(|a, b| (&a.owner, &a.due).cmp(&(&b.owner, &b.due)));
+    let title_of = |id: &str| {
+        view.work_areas
+            .iter()
+            .find(|w| w.id == id)
+            .map(|w| w.title.clone())
+            .unwrap_or_default()
+    };
+    let recent_updates = view
+        .updates
+        .iter()
+        .filter(|u| u.posted_on.as_str() <= date && u.posted_on >= recent_from)
+        .map(|u| UpdateLine {
+            work_area: title_of(&u.work_area_id),
+            posted_on: u.posted_on.clone(),
+            rag: u.rag.clone(),
+            body: u.body.clone(),
+            author: u.author.clone(),
+        })
+        .collect();
+    Report {
+        plan_id: view.plan.id.clone(),
+        plan_title: view.plan.title.clone(),
+        date: date.to_string(),
+        allocated_pence: areas.iter().map(|a| a.allocated_pence).sum(),
+        spent_pence: areas.iter().map(|a| a.spent_pence).sum(),
+        areas,
+        rag_counts,
+        overdue,
+        due_soon,
+        recent_updates,
+    }
+}
+
+/// A spreadsheet cannot run a cell that starts like a formula: prefix it with an apostrophe.
+pub fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+fn pounds(pence: i64) -> String {
+    format!("{}.{:02}", pence / 100, (pence % 100).abs())
+}
+
+/// One of the report's tables as CSV: `work_areas`, `actions` or `updates`.
+pub fn csv(report: &Report, table: &str) -> AppResult<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut row = |cells: Vec<String>| -> AppResult<()> {
+        w.write_record(cells.iter().map(|c| neutralise(c)))
+            .map_err(|e| AppError::Internal(format!("csv: {e}")))
+    };
+    match table {
+        "work_areas" => {
+            row([
+                "work_area",
+                "kind",
+                "accountable_leads",
+                "rag",
+                "reason",
+                "start",
+                "end",
+                "allocated_gbp",
+                "spent_gbp",
+            ]
+            .map(String::from)
+            .to_vec())?;
+            for a in &report.areas {
+                row(vec![
+                    a.title.clone(),
+                    a.kind.clone(),
+                    a.leads.join("; "),
+                    a.rag.clone().unwrap_or_default(),
+                    a.reason.clone(),
+                    a.start.clone().unwrap_or_default(),
+                    a.end.clone().unwrap_or_default(),
+                    pounds(a.allocated_pence),
+                    pounds(a.spent_pence),
+                ])?;
+            }
+        }
+        "actions" => {
+            row(["action", "owner", "due", "status", "overdue"]
+                .map(String::from)
+                .to_vec())?;
+            for a in report.overdue.iter().chain(&report.due_soon) {
+                row(vec![
+                    a.description.clone(),
+                    a.owner.clone(),
+                    a.due.clone().unwrap_or_default(),
+                    a.status.clone(),
+                    a.overdue.to_string(),
+                ])?;
+            }
+        }
+        "updates" => {
+            row(["work_area", "posted_on", "rag", "update", "author"]
+                .map(String::from)
+                .to_vec())?;
+            for u in &report.recent_updates {
+                row(vec![
+                    u.work_area.clone(),
+                    u.posted_on.clone(),
+                    u.rag.clone().unwrap_or_default(),
+                    u.body.clone(),
+                    u.author.clone().unwrap_or_default(),
+                ])?;
+            }
+        }
+        _ => {
+            return Err(AppError::field(
+                "table",
+                "Choose work_areas, actions or updates",
+            ))
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| AppError::Internal(format!("csv: {e}")))
+}
+
+impl App {
+    /// The report for `date` (YYYY-MM-DD; empty means today), for anyone who may see the plan.
+    pub async fn executive_report(
+        &self,
+        actor: Option<&Actor>,
+        plan_id: &str,
+        date: &str,
+    ) -> AppResult<Report> {
+        let date = if date.trim().is_empty() {
+            crate::plans::today(self.now())
+        } else {
+            date.trim().to_string()
+        };
+        let fmt = time::macros::format_description!("[year]-[month]-[day]");
+        if time::Date::parse(&date, &fmt).is_err() {
+            return Err(AppError::field(
+                "date",
+                "Enter the date as YYYY-MM-DD, like 2026-11-23",
+            ));
+        }
+        let view = self.plan_view(actor, plan_id).await?;
+        Ok(build(&view, &date))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(super::neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(super::neutralise("+1"), "'+1");
+        assert_eq!(super::neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::neutralise("-2"), "'-2");
+        assert_eq!(super::neutralise("Beth Kay"), "Beth Kay");
+    }
+}
