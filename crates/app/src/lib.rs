@@ -10,6 +10,7 @@ pub mod mail;
 pub mod network;
 pub mod plans;
 pub mod report;
+pub mod report_docs;
 pub mod secrets;
 
 use std::sync::atomic::{AtomicI64, Ordering};

@@ -62,7 +62,7 @@ pub async fn update_place(c: &mut Conn, p: &NewPlace<'_>) -> StoreResult<bool> {
 pub async fn places(c: &mut Conn) -> StoreResult<Vec<PlaceRow>> {
     Ok(sqlx::query_as(
         "SELECT id, slug, name, kind, gss_code, summary FROM places
-         WHERE deleted_at IS NULL ORDER BY name",
+         WHERE deleted_at IS NULL ORDER BY LOWER(name)",
     )
     .fetch_all(c)
     .await?)
@@ -174,7 +174,7 @@ pub async fn update_organisation(c: &mut Conn, o: &NewOrganisation<'_>) -> Store
 
 pub async fn organisations(c: &mut Conn) -> StoreResult<Vec<OrganisationRow>> {
     let sql = format!(
-        "{} WHERE o.deleted_at IS NULL ORDER BY o.name",
+        "{} WHERE o.deleted_at IS NULL ORDER BY LOWER(o.name)",
         org_select(c)
     );
     Ok(sqlx::query_as(&sql).fetch_all(c).await?)

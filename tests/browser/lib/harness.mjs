@@ -263,9 +263,12 @@ export async function tabTo(page, locator, description = String(locator)) {
   return locator;
 }
 
-/** Tabs to the field labelled `labelText`, clears it and types `value`. */
-export async function typeInto(page, labelText, value) {
-  const field = page.getByLabel(labelText, { exact: true });
+/**
+ * Tabs to the field labelled `labelText`, clears it and types `value`. Pass { within: locator }
+ * to look for the field only inside that element (when several forms share the same labels).
+ */
+export async function typeInto(page, labelText, value, { within } = {}) {
+  const field = (within ?? page).getByLabel(labelText, { exact: true });
   await tabTo(page, field, `field labelled "${labelText}"`);
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Backspace');
@@ -313,10 +316,11 @@ export async function activate(page, locator, description = String(locator), opt
 /**
  * Tabs to the select labelled `labelText` and uses the arrow keys until the selected
  * option's text matches `optionText` (a string for an exact match, or a RegExp).
- * Returns the selected option's text.
+ * Returns the selected option's text. Pass { within: locator } to look for the select only
+ * inside that element.
  */
-export async function selectOption(page, labelText, optionText) {
-  const select = page.getByLabel(labelText, { exact: true });
+export async function selectOption(page, labelText, optionText, { within } = {}) {
+  const select = (within ?? page).getByLabel(labelText, { exact: true });
   await tabTo(page, select, `select labelled "${labelText}"`);
   const matches = (t) => (optionText instanceof RegExp ? optionText.test(t) : t.trim() === optionText);
   const info = () =>
@@ -334,6 +338,16 @@ export async function selectOption(page, labelText, optionText) {
   assert(index === target, `could not choose "${texts[target]}" in "${labelText}" with the arrow keys (stuck at "${texts[index]}")`);
   await ensureChecked(page);
   return texts[target];
+}
+
+/** Tabs to a checkbox and presses Space until it is ticked (`checked` true) or not (false). */
+export async function setCheckbox(page, locator, checked = true, description = String(locator)) {
+  await tabTo(page, locator, description);
+  if ((await locator.isChecked()) !== checked) await page.keyboard.press('Space');
+  const now = await locator.isChecked();
+  assert(now === checked, `${description} is ${now ? 'ticked' : 'not ticked'} after pressing Space`);
+  await ensureChecked(page);
+  return locator;
 }
 
 // ---------------------------------------------------------------------------------------

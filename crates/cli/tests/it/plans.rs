@@ -20,6 +20,7 @@ on_both_databases!(
     plan_visibility_and_permissions,
     leads_post_updates_and_actions_are_assigned,
     executive_report_for_any_date,
+    report_documents_open_in_independent_readers,
 );
 
 async fn plan_by_title(api: &Client, starts: &str) -> Value {
@@ -739,6 +740,113 @@ async fn executive_report_for_any_date(app: TestApp) {
     assert_eq!(
         app.client()
             .get(&format!("/plans/{private}/report/csv?table=actions"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn report_documents_open_in_independent_readers(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
+    let id = plan["id"].as_str().unwrap().to_string();
+    let area = plan["work_areas"][1]["id"].as_str().unwrap();
+    admin.api_post(&format!("/work-areas/{area}/updates"), json!({"rag": "amber", "body": "Workshop moved to October", "posted_on": "2026-11-20", "spent": "2500"})).await;
+    let browser = app.client();
+    browser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let dir = crate::common::temp_dir("report-docs");
+
+    // PDF: its text, extracted by poppler's pdftotext.
+    let r = browser
+        .get(&format!("/plans/{id}/report/pdf?date=2026-11-23"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let pdf_path = dir.join("report.pdf");
+    std::fs::write(&pdf_path, &pdf).unwrap();
+    match std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf_path)
+        .arg("-")
+        .output()
+    {
+        Ok(out) if out.status.success() => {
+            // Lines wrap in the PDF; compare on text with whitespace folded.
+            let text = String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            for expect in [
+                "Executive report: North West Place Cluster Delivery Plan",
+                "As it stood on 2026-11-23",
+                "Work areas and budget",
+                "£24,000",
+                "£2,500",
+                "Richard Davis Boreham",
+                "Amber: 1",
+                "Workshop moved to October",
+            ] {
+                assert!(text.contains(expect), "PDF text lacks {expect:?}:\n{text}");
+            }
+        }
+        _ => crate::common::skip(
+            "plans::report_documents_open_in_independent_readers (PDF text)",
+            "pdftotext (Debian's poppler-utils) is not installed",
+        ),
+    }
+
+    // DOCX: read back with python-docx, headings and totals as on the page.
+    let r = browser
+        .get(&format!("/plans/{id}/report/docx?date=2026-11-23"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let docx_path = dir.join("report.docx");
+    std::fs::write(&docx_path, r.bytes().await.unwrap()).unwrap();
+    let python = crate::common::python_with("docx", "python-docx");
+    let script = "import sys, docx\nd = docx.Document(sys.argv[1])\nfor p in d.paragraphs:\n    print(('H|' if p.style is not None and p.style.name.startswith('Heading') else 'P|') + p.text)\nfor t in d.tables:\n    for row in t.rows:\n        print('T|' + ' | '.join(c.text for c in row.cells))\n";
+    let out = std::process::Command::new(python)
+        .args(["-c", script])
+        .arg(&docx_path)
+        .output()
+        .expect("python");
+    assert!(
+        out.status.success(),
+        "python-docx could not open it: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expect in [
+        "H|Executive report: North West Place Cluster Delivery Plan",
+        "H|Status at a glance",
+        "H|Work areas and budget",
+        "H|Actions overdue",
+        "P|Budget allocated £24,000, spent £2,500.",
+        "T|Work area | Lead | Status | Allocated | Spent",
+    ] {
+        assert!(text.contains(expect), "DOCX lacks {expect:?}:\n{text}");
+    }
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("T|Improve the framing")
+                && l.ends_with("| amber | £5,000 | £2,500")),
+        "{text}"
+    );
+    // Someone who may not see the plan gets neither.
+    let (_, v) = admin.api_post("/plans/import", json!({"text": PLAN, "confirmed": true, "title": "Private", "visibility": "organisation", "owner_organisation_id": app.app.organisations().await.unwrap()[0].id})).await;
+    let private = v["id"].as_str().unwrap();
+    assert_eq!(
+        app.client()
+            .get(&format!("/plans/{private}/report/pdf"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.client()
+            .get(&format!("/plans/{private}/report/docx"))
             .await
             .status(),
         StatusCode::NOT_FOUND

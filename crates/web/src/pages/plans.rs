@@ -23,6 +23,8 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/minutes", post(add_minutes))
         .route("/plans/{id}/report", get(report))
         .route("/plans/{id}/report/csv", get(report_csv))
+        .route("/plans/{id}/report/docx", get(report_docx))
+        .route("/plans/{id}/report/pdf", get(report_pdf))
         .route("/work-areas/{id}/updates", post(post_update))
         .route("/actions/{id}/assign", post(assign_action))
         .route("/actions", get(my_actions))
@@ -157,7 +159,7 @@ fn plan_ctx(view: &PlanView, today: &str, actor_id: Option<&str>) -> Value {
         .map(|w| w.budget_allocated_pence)
         .sum();
     let actions: Vec<Value> = view.actions.iter().map(|a| context! {
-        id => a.id.clone(), description => a.description.clone(), owner => a.owner_name.clone(), due => a.due_date.clone(), status => a.status.clone(),
+        id => a.id.clone(), description => a.description.clone(), owner => a.owner_name.clone(), owner_id => a.owner_user_id.clone(), due => a.due_date.clone(), status => a.status.clone(),
         meeting => a.meeting_title.clone(), overdue => a.status == "open" && a.due_date.as_deref().is_some_and(|d| d < today),
     }).collect();
     let p = &view.plan;
@@ -415,4 +417,55 @@ async fn report_csv(
         body,
     )
         .into_response())
+}
+
+fn download(
+    content_type: &'static str,
+    filename: String,
+    body: Vec<u8>,
+) -> axum::response::Response {
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn report_docx(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let r = s
+        .app
+        .executive_report(v.actor.as_ref(), &id, &q.date)
+        .await?;
+    let body = lz_app::report_docs::docx(&r)?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        format!("plan-report-{}.docx", r.date),
+        body,
+    ))
+}
+
+async fn report_pdf(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let r = s
+        .app
+        .executive_report(v.actor.as_ref(), &id, &q.date)
+        .await?;
+    Ok(download(
+        "application/pdf",
+        format!("plan-report-{}.pdf", r.date),
+        lz_app::report_docs::pdf(&r),
+    ))
 }

@@ -636,11 +636,17 @@ impl Drop for Smtp {
     }
 }
 
-/// python3 that can import aiosmtpd: the system one, or a venv made under target/ with it.
+/// python3 that can import aiosmtpd.
 pub fn python_with_aiosmtpd() -> PathBuf {
+    python_with("aiosmtpd", "aiosmtpd")
+}
+
+/// python3 that can import `module`: the system one, or a venv under target/ with `package`
+/// installed from PyPI.
+pub fn python_with(module: &str, package: &str) -> PathBuf {
     let ok = |p: &std::path::Path| {
         std::process::Command::new(p)
-            .args(["-c", "import aiosmtpd"])
+            .args(["-c", &format!("import {module}")])
             .output()
             .map(|o| o.status.success())
             .unwrap_or(false)
@@ -651,17 +657,19 @@ pub fn python_with_aiosmtpd() -> PathBuf {
     }
     let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/test-tools/venv");
     let py = venv.join("bin/python");
-    if !ok(&py) {
+    if !py.exists() {
         let _ = std::process::Command::new("python3")
             .args(["-m", "venv"])
             .arg(&venv)
             .status();
+    }
+    if !ok(&py) {
         let status = std::process::Command::new(&py)
-            .args(["-m", "pip", "install", "-q", "aiosmtpd"])
+            .args(["-m", "pip", "install", "-q", package])
             .status();
         assert!(
             status.map(|s| s.success()).unwrap_or(false),
-            "could not install aiosmtpd from PyPI into {}",
+            "could not install {package} from PyPI into {}",
             venv.display()
         );
     }

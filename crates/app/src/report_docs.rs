@@ -1,0 +1,307 @@
+//! The Executive report as documents: one outline (headings, paragraphs, tables) built from
+//! the report, rendered as DOCX (editable, `docx-rs`) and PDF (printable, `pdf-writer` with
+//! the standard Helvetica font, so nothing is embedded).
+
+use crate::report::Report;
+use crate::{AppError, AppResult};
+
+pub enum Block {
+    Heading(u8, String),
+    Para(String),
+    Table(Vec<String>, Vec<Vec<String>>),
+}
+
+fn money(pence: i64) -> String {
+    let pounds = pence / 100;
+    let digits = pounds.abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    let sign = if pence < 0 { "-" } else { "" };
+    if pence % 100 == 0 {
+        format!("{sign}£{out}")
+    } else {
+        format!("{sign}£{out}.{:02}", (pence % 100).abs())
+    }
+}
+
+pub fn outline(r: &Report) -> Vec<Block> {
+    let mut b = vec![
+        Block::Heading(1, format!("Executive report: {}", r.plan_title)),
+        Block::Para(format!("As it stood on {}.", r.date)),
+        Block::Heading(2, "Status at a glance".into()),
+        Block::Para(format!(
+            "Red: {}. Amber: {}. Green: {}. No status: {}.",
+            r.rag_counts[0], r.rag_counts[1], r.rag_counts[2], r.rag_counts[3]
+        )),
+        Block::Heading(2, "Work areas and budget".into()),
+        Block::Para(format!(
+            "Budget allocated {}, spent {}.",
+            money(r.allocated_pence),
+            money(r.spent_pence)
+        )),
+    ];
+    b.push(Block::Table(
+        ["Work area", "Lead", "Status", "Allocated", "Spent"]
+            .map(String::from)
+            .to_vec(),
+        r.areas
+            .iter()
+            .map(|a| {
+                vec![
+                    a.title.clone(),
+                    a.leads.join(", "),
+                    a.rag.clone().unwrap_or_else(|| "none".into()),
+                    money(a.allocated_pence),
+                    money(a.spent_pence),
+                ]
+            })
+            .collect(),
+    ));
+    for (title, list) in [
+        ("Actions overdue", &r.overdue),
+        ("Actions due in the next four weeks", &r.due_soon),
+    ] {
+        b.push(Block::Heading(2, title.into()));
+        if list.is_empty() {
+            b.push(Block::Para("None.".into()));
+        } else {
+            b.push(Block::Table(
+                ["Owner", "Action", "Due"].map(String::from).to_vec(),
+                list.iter()
+                    .map(|a| {
+                        vec![
+                            a.owner.clone(),
+                            a.description.clone(),
+                            a.due.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect(),
+            ));
+        }
+    }
+    b.push(Block::Heading(2, "Recent updates".into()));
+    if r.recent_updates.is_empty() {
+        b.push(Block::Para(
+            "No updates in the six weeks before this date.".into(),
+        ));
+    }
+    for u in &r.recent_updates {
+        b.push(Block::Para(format!(
+            "{} · {} · {}: {}",
+            u.posted_on,
+            u.work_area,
+            u.rag.clone().unwrap_or_default(),
+            u.body
+        )));
+    }
+    b
+}
+
+pub fn docx(r: &Report) -> AppResult<Vec<u8>> {
+    use docx_rs::{Docx, Paragraph, Run, Style, StyleType, Table, TableCell, TableRow};
+    let mut doc = Docx::new()
+        .add_style(
+            Style::new("Heading1", StyleType::Paragraph)
+                .name("Heading 1")
+                .size(36)
+                .bold(),
+        )
+        .add_style(
+            Style::new("Heading2", StyleType::Paragraph)
+                .name("Heading 2")
+                .size(28)
+                .bold(),
+        );
+    let cell = |text: &str, bold: bool| {
+        let run = Run::new().add_text(text);
+        TableCell::new().add_paragraph(Paragraph::new().add_run(if bold {
+            run.bold()
+        } else {
+            run
+        }))
+    };
+    for block in outline(r) {
+        doc = match block {
+            Block::Heading(level, text) => doc.add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text(text))
+                    .style(if level == 1 { "Heading1" } else { "Heading2" }),
+            ),
+            Block::Para(text) => {
+                doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(text)))
+            }
+            Block::Table(head, rows) => {
+                let mut all = vec![TableRow::new(head.iter().map(|h| cell(h, true)).collect())];
+                all.extend(
+                    rows.iter()
+                        .map(|row| TableRow::new(row.iter().map(|c| cell(c, false)).collect())),
+                );
+                doc.add_table(Table::new(all))
+            }
+        };
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut out)
+        .map_err(|e| AppError::Internal(format!("writing DOCX: {e}")))?;
+    Ok(out.into_inner())
+}
+
+/// Text in the PDF's WinAnsi encoding (what the standard fonts use); other characters become '?'.
+fn win_ansi(s: &str) -> Vec<u8> {
+    s.chars()
+        .map(|c| match c {
+            '‘' => 0x91,
+            '’' => 0x92,
+            '“' => 0x93,
+            '”' => 0x94,
+            '•' | '·' => 0xB7,
+            '–' => 0x96,
+            '—' => 0x97,
+            '€' => 0x80,
+            c if (c as u32) < 0x80 || (0xA0..=0xFF).contains(&(c as u32)) => c as u32 as u8,
+            _ => b'?',
+        })
+        .collect()
+}
+
+/// Splits text into lines of at most `max` characters at spaces (Helvetica averages about
+/// half an em a character, which is close enough for a report).
+fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut lines = vec![];
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > max {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+pub fn pdf(r: &Report) -> Vec<u8> {
+    use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+    const TOP: f32 = 800.0;
+    const BOTTOM: f32 = 50.0;
+    const LEFT: f32 = 50.0;
+    // Lines: (font size, bold, indent, text).
+    let mut lines: Vec<(f32, bool, f32, String)> = vec![];
+    for block in outline(r) {
+        match block {
+            Block::Heading(level, text) => {
+                let size = if level == 1 { 16.0 } else { 13.0 };
+                lines.push((size * 0.6, false, 0.0, String::new()));
+                for l in wrap(&text, if level == 1 { 60 } else { 75 }) {
+                    lines.push((size, true, 0.0, l));
+                }
+            }
+            Block::Para(text) => wrap(&text, 95)
+                .into_iter()
+                .for_each(|l| lines.push((10.0, false, 0.0, l))),
+            Block::Table(head, rows) => {
+                lines.push((10.0, true, 0.0, head.join(" | ")));
+                for row in rows {
+                    for (i, l) in wrap(&row.join(" | "), 90).into_iter().enumerate() {
+                        lines.push((10.0, false, if i == 0 { 0.0 } else { 12.0 }, l));
+                    }
+                }
+            }
+        }
+    }
+    // Paginate.
+    let mut pages: Vec<Vec<(f32, bool, f32, String)>> = vec![vec![]];
+    let mut y = TOP;
+    for line in lines {
+        let step = line.0 * 1.4;
+        if y - step < BOTTOM {
+            pages.push(vec![]);
+            y = TOP;
+        }
+        y -= step;
+        if let Some(p) = pages.last_mut() {
+            p.push(line);
+        }
+    }
+    let mut pdf = Pdf::new();
+    let catalog = Ref::new(1);
+    let tree = Ref::new(2);
+    let regular = Ref::new(3);
+    let bold = Ref::new(4);
+    let info = Ref::new(5);
+    let page_ids: Vec<Ref> = (0..pages.len())
+        .map(|i| Ref::new(10 + 2 * i as i32))
+        .collect();
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree)
+        .kids(page_ids.iter().copied())
+        .count(pages.len() as i32);
+    pdf.type1_font(regular)
+        .base_font(Name(b"Helvetica"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.type1_font(bold)
+        .base_font(Name(b"Helvetica-Bold"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.document_info(info).title(pdf_writer::TextStr(&format!(
+        "Executive report: {}",
+        r.plan_title
+    )));
+    for (i, lines) in pages.iter().enumerate() {
+        let page_id = page_ids[i];
+        let content_id = Ref::new(11 + 2 * i as i32);
+        let mut page = pdf.page(page_id);
+        page.media_box(Rect::new(0.0, 0.0, 595.0, 842.0))
+            .parent(tree)
+            .contents(content_id);
+        page.resources()
+            .fonts()
+            .pair(Name(b"F1"), regular)
+            .pair(Name(b"F2"), bold);
+        page.finish();
+        let mut content = Content::new();
+        let mut y = TOP;
+        for (size, is_bold, indent, text) in lines {
+            y -= size * 1.4;
+            if text.is_empty() {
+                continue;
+            }
+            content.begin_text();
+            content.set_font(Name(if *is_bold { b"F2" } else { b"F1" }), *size);
+            content.next_line(LEFT + indent, y);
+            content.show(Str(&win_ansi(text)));
+            content.end_text();
+        }
+        pdf.stream(content_id, &content.finish());
+    }
+    pdf.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wraps_at_spaces() {
+        assert_eq!(
+            super::wrap("one two three four", 9),
+            ["one two", "three", "four"]
+        );
+        assert_eq!(super::wrap("", 9), [""]);
+    }
+
+    #[test]
+    fn pound_signs_survive_encoding() {
+        assert_eq!(
+            super::win_ansi("£8,000 – ok"),
+            [0xA3, b'8', b',', b'0', b'0', b'0', b' ', 0x96, b' ', b'o', b'k']
+        );
+    }
+}
