@@ -150,12 +150,14 @@ export async function run(ctx) {
     await goToPlan(page, EXECUTIVE_PLAN);
     // The first row that can still be given to someone (an open action).
     const rows = page.locator('#actions tbody tr');
-    const openRows = rows.filter({ has: page.getByLabel('Give the action to', { exact: true }) });
+    // Each row's select is named after its action: "Give the action “…” to".
+    const GIVE = /^Give the action “.+” to$/;
+    const openRows = rows.filter({ has: page.getByLabel(GIVE) });
     assert((await openRows.count()) > 0, `the Actions table of "${EXECUTIVE_PLAN}" has no open action to give`);
     const row = openRows.first();
     actionDescription = (await row.locator('td').first().innerText()).split('\n')[0].trim();
     assert(actionDescription.startsWith('Executive to advise relevant representative'), `the first open action is "${actionDescription}"`);
-    await selectOption(page, 'Give the action to', AMANDA.name, { within: row });
+    await selectOption(page, GIVE, AMANDA.name, { within: row });
     await activate(page, row.getByRole('button', { name: /^Assign\b/ }), 'button "Assign" in the first open action\'s row');
     await expectPath(page, /^\/plans\/[^/]+$/);
     await expectHeading(page, EXECUTIVE_PLAN);
