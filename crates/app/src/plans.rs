@@ -627,3 +627,68 @@ mod tests {
         }
     }
 }
+
+/// Days before the due date that the "due soon" reminder goes out.
+pub const REMIND_DAYS_BEFORE: i64 = 2;
+
+impl App {
+    /// Emails owners about actions due soon and actions now overdue, each reminder once.
+    /// Returns how many were sent. Run by the housekeeping job; safe to run anywhere, any time.
+    pub async fn send_action_reminders(&self) -> AppResult<usize> {
+        let now = self.now();
+        let today = today(now);
+        let until = crate::report::shift_days(&today, REMIND_DAYS_BEFORE);
+        let mut sent = 0;
+        for overdue in [true, false] {
+            let due = {
+                let mut c = self.db.acquire().await?;
+                store::reminders_due(&mut c, overdue, &today, &until).await?
+            };
+            for r in due {
+                let mut tx = self.db.begin().await?;
+                if !store::claim_reminder(&mut tx, &r.id, overdue, now).await? {
+                    continue;
+                }
+                let (subject, lead) = if overdue {
+                    (
+                        format!("Overdue action: {}", short(&r.description)),
+                        format!("This action was due on {} and is still open:", r.due_date),
+                    )
+                } else {
+                    (
+                        format!("Action due on {}: {}", r.due_date, short(&r.description)),
+                        format!("This action is due on {}:", r.due_date),
+                    )
+                };
+                let body = format!(
+                    "Hello {},\n\n{lead}\n\n{}\n\nPlan: {}\n\nMark it done, or see all your actions: {}\n\n{}\n",
+                    r.owner_name, r.description, r.plan_title, self.config.link("/actions"), self.config.host_name
+                );
+                crate::mail::enqueue(
+                    &mut tx,
+                    now,
+                    &crate::mail::Email {
+                        to: r.owner_email.clone(),
+                        subject,
+                        body,
+                    },
+                )
+                .await?;
+                commit(tx).await?;
+                sent += 1;
+            }
+        }
+        if sent > 0 {
+            self.wake_mailer();
+        }
+        Ok(sent)
+    }
+}
+
+fn short(text: &str) -> String {
+    let mut s: String = text.chars().take(70).collect();
+    if text.chars().count() > 70 {
+        s.push('…');
+    }
+    s
+}

@@ -55,7 +55,8 @@ const SOON_DAYS: i64 = 28;
 /// Days back that count as "recent" for updates.
 const RECENT_DAYS: i64 = 42;
 
-fn shift(date: &str, days: i64) -> String {
+/// `date` (YYYY-MM-DD) moved by `days`.
+pub fn shift_days(date: &str, days: i64) -> String {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(date, &fmt)
         .ok()
@@ -65,8 +66,8 @@ fn shift(date: &str, days: i64) -> String {
 }
 
 pub fn build(view: &PlanView, date: &str) -> Report {
-    let soon = shift(date, SOON_DAYS);
-    let recent_from = shift(date, -RECENT_DAYS);
+    let soon = shift_days(date, SOON_DAYS);
+    let recent_from = shift_days(date, -RECENT_DAYS);
     let areas: Vec<AreaLine> = view
         .work_areas
         .iter()

@@ -413,7 +413,10 @@ pub async fn assign_action(
     owner_user_id: &str,
     now: i64,
 ) -> StoreResult<bool> {
-    let r = sqlx::query("UPDATE actions SET owner_user_id = $2, updated_at = $3 WHERE id = $1")
+    // A new owner gets the reminders afresh.
+    let r = sqlx::query(
+        "UPDATE actions SET owner_user_id = $2, updated_at = $3, reminded_soon_at = NULL, reminded_overdue_at = NULL WHERE id = $1",
+    )
         .bind(id)
         .bind(owner_user_id)
         .bind(now)
@@ -507,4 +510,58 @@ pub async fn is_lead(c: &mut Conn, work_area_id: &str, user_id: &str) -> StoreRe
     .fetch_one(c)
     .await?;
     Ok(n > 0)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ReminderRow {
+    pub id: String,
+    pub plan_id: String,
+    pub plan_title: String,
+    pub description: String,
+    pub due_date: String,
+    pub owner_email: String,
+    pub owner_name: String,
+}
+
+/// Open, owned actions whose "due soon" (`overdue` false: due between `today` and `until`)
+/// or "overdue" (due before `today`) reminder has not gone out yet.
+pub async fn reminders_due(
+    c: &mut Conn,
+    overdue: bool,
+    today: &str,
+    until: &str,
+) -> StoreResult<Vec<ReminderRow>> {
+    let window = if overdue {
+        "a.due_date < $1 AND a.reminded_overdue_at IS NULL"
+    } else {
+        "a.due_date >= $1 AND a.due_date <= $2 AND a.reminded_soon_at IS NULL"
+    };
+    Ok(sqlx::query_as(&format!(
+        "SELECT a.id, a.plan_id, p.title AS plan_title, a.description, a.due_date,
+                u.email AS owner_email, u.name AS owner_name
+         FROM actions a JOIN plans p ON p.id = a.plan_id JOIN users u ON u.id = a.owner_user_id
+         WHERE a.status = 'open' AND a.due_date IS NOT NULL AND p.deleted_at IS NULL AND {window}
+         ORDER BY a.due_date LIMIT 200"
+    ))
+    .bind(today)
+    .bind(until)
+    .fetch_all(c)
+    .await?)
+}
+
+/// Marks one reminder sent; false when another instance got there first or the action closed.
+pub async fn claim_reminder(c: &mut Conn, id: &str, overdue: bool, now: i64) -> StoreResult<bool> {
+    let column = if overdue {
+        "reminded_overdue_at"
+    } else {
+        "reminded_soon_at"
+    };
+    let r = sqlx::query(&format!(
+        "UPDATE actions SET {column} = $2 WHERE id = $1 AND {column} IS NULL AND status = 'open'"
+    ))
+    .bind(id)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }

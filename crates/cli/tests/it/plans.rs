@@ -21,6 +21,7 @@ on_both_databases!(
     leads_post_updates_and_actions_are_assigned,
     executive_report_for_any_date,
     report_documents_open_in_independent_readers,
+    action_reminders_go_once_each,
 );
 
 async fn plan_by_title(api: &Client, starts: &str) -> Value {
@@ -850,5 +851,102 @@ async fn report_documents_open_in_independent_readers(app: TestApp) {
             .await
             .status(),
         StatusCode::NOT_FOUND
+    );
+}
+
+async fn mails(app: &TestApp, to: &str, subject_like: &str) -> i64 {
+    let mut c = app.app.db.acquire().await.unwrap();
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE to_addr = $1 AND subject LIKE $2")
+        .bind(to)
+        .bind(subject_like)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap()
+}
+
+/// Moves the app's clock to noon UTC on `date`.
+fn move_clock_to(app: &TestApp, date: time::Date) {
+    let target = date
+        .with_hms(12, 0, 0)
+        .unwrap()
+        .assume_utc()
+        .unix_timestamp()
+        * 1000;
+    app.app.clock.advance(target - app.app.now());
+}
+
+async fn action_reminders_go_once_each(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let amanda = "amanda.forrest@activelancashire.org.uk";
+    // An Executive action from 2018, given to Amanda: overdue at once, reminded once.
+    let mandates = plan_by_title(&admin, "Partnership Executive").await;
+    let old = mandates["actions"][0]["id"].as_str().unwrap();
+    let (_, users) = admin.api_get("/users?q=amanda").await;
+    admin
+        .api_post(
+            &format!("/actions/{old}/assign"),
+            json!({"user_id": users[0]["id"]}),
+        )
+        .await;
+    assert_eq!(app.app.send_action_reminders().await.unwrap(), 1);
+    assert_eq!(mails(&app, amanda, "Overdue action:%").await, 1);
+    assert_eq!(
+        app.app.send_action_reminders().await.unwrap(),
+        0,
+        "not twice"
+    );
+    // Another instance (or a restart) on the same database sends nothing again.
+    let other = lz_app::App::open((*app.app.config).clone()).await.unwrap();
+    assert_eq!(other.send_action_reminders().await.unwrap(), 0);
+
+    // New actions for Beth, due 10 and 9 December; the second is closed before it is due.
+    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
+    let id = plan["id"].as_str().unwrap();
+    let minutes = "Agenda item\n\nNovember Executive\n\nAction – Beth Kay to send the agenda to members by 10th December 2026\n\nAction – Beth Kay to book the room by 9th December 2026\n";
+    let (s, v) = admin
+        .api_post(&format!("/plans/{id}/minutes"), json!({"text": minutes}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (_, mine) = admin.api_get("/actions/mine").await;
+    let room = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["description"].as_str().unwrap().contains("book the room"))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    admin
+        .api_post(&format!("/actions/{room}/close"), json!({"status": "done"}))
+        .await;
+    let beth = ADMIN;
+    move_clock_to(&app, time::macros::date!(2026 - 11 - 30));
+    assert_eq!(
+        app.app.send_action_reminders().await.unwrap(),
+        0,
+        "ten days ahead is not yet due soon"
+    );
+    move_clock_to(&app, time::macros::date!(2026 - 12 - 08));
+    assert_eq!(app.app.send_action_reminders().await.unwrap(), 1);
+    assert_eq!(mails(&app, beth, "Action due on 2026-12-10:%").await, 1);
+    assert_eq!(app.app.send_action_reminders().await.unwrap(), 0);
+    move_clock_to(&app, time::macros::date!(2026 - 12 - 11));
+    assert_eq!(app.app.send_action_reminders().await.unwrap(), 1);
+    assert_eq!(
+        mails(&app, beth, "Overdue action: Beth Kay to send the agenda%").await,
+        1
+    );
+    assert_eq!(app.app.send_action_reminders().await.unwrap(), 0);
+    assert_eq!(
+        mails(&app, beth, "%book the room%").await,
+        0,
+        "never for a closed action"
+    );
+    let body = app.outbox_to(beth).await.unwrap().body_text;
+    assert!(
+        body.contains("/actions") && body.contains("North West Place Cluster Delivery Plan"),
+        "{body}"
     );
 }
