@@ -615,19 +615,6 @@ impl<'a> ReaderExt<'a> for Reader<'a> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn pounds_parse_to_pence() {
-        assert_eq!(super::parse_pounds("£1,250.50"), Some(125_050));
-        assert_eq!(super::parse_pounds("800"), Some(80_000));
-        assert_eq!(super::parse_pounds("2.5"), Some(250));
-        for bad in ["-5", "£", "abc", "1.234", "=1+1", "1e9"] {
-            assert_eq!(super::parse_pounds(bad), None, "{bad}");
-        }
-    }
-}
-
 /// Days before the due date that the "due soon" reminder goes out.
 pub const REMIND_DAYS_BEFORE: i64 = 2;
 
@@ -691,4 +678,17 @@ fn short(text: &str) -> String {
         s.push('…');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pounds_parse_to_pence() {
+        assert_eq!(super::parse_pounds("£1,250.50"), Some(125_050));
+        assert_eq!(super::parse_pounds("800"), Some(80_000));
+        assert_eq!(super::parse_pounds("2.5"), Some(250));
+        for bad in ["-5", "£", "abc", "1.234", "=1+1", "1e9"] {
+            assert_eq!(super::parse_pounds(bad), None, "{bad}");
+        }
+    }
 }
