@@ -40,8 +40,16 @@ pub struct PlanView {
     pub outcomes: Vec<store::OutcomeRow>,
     pub actions: Vec<ActionRow>,
     pub updates: Vec<store::UpdateRow>,
+    pub milestones: Vec<store::MilestoneRow>,
     pub can_edit: bool,
 }
+
+/// Milestone states, in the order a milestone moves through them.
+pub const MILESTONE_STATUSES: &[(&str, &str)] = &[
+    ("planned", "Planned"),
+    ("done", "Done"),
+    ("dropped", "Dropped"),
+];
 
 pub struct ProgressUpdate {
     /// YYYY-MM-DD; empty means today.
@@ -389,6 +397,7 @@ impl App {
             outcomes: store::outcomes(&mut c, id).await?,
             actions: store::actions_of_plan(&mut c, id).await?,
             updates: store::updates(&mut c, id).await?,
+            milestones: store::milestones(&mut c, id).await?,
             can_edit: actor.is_some_and(|a| can_edit(a, &plan)),
             plan,
         })
@@ -572,6 +581,112 @@ impl App {
             .filter(|u| u.email_verified_at.is_some())
             .map(|u| (u.id, u.name))
             .collect())
+    }
+}
+
+impl App {
+    /// The work area and plan behind `work_area_id`, if the actor may change it (its leads or
+    /// those who may change the plan).
+    async fn editable_work_area(
+        &self,
+        c: &mut lz_store::Conn,
+        actor: &Actor,
+        work_area_id: &str,
+    ) -> AppResult<PlanRow> {
+        let (_, plan_id) = store::work_area(c, work_area_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let plan = store::plan(c, &reader(Some(actor)), &plan_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !can_edit(actor, &plan) && !store::is_lead(c, work_area_id, actor.id()).await? {
+            return Err(AppError::Forbidden);
+        }
+        Ok(plan)
+    }
+
+    /// Adds a milestone to a work area. Its due date may not fall before the plan starts.
+    pub async fn add_milestone(
+        &self,
+        actor: &Actor,
+        work_area_id: &str,
+        title: &str,
+        due: &str,
+    ) -> AppResult<()> {
+        let mut p = crate::Problems::default();
+        let title = p.check("title", lz_domain::clean_line(title, "a name", 200));
+        let due = due.trim().to_string();
+        if time::Date::parse(
+            &due,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .is_err()
+        {
+            p.add(
+                "due_date",
+                "Enter the due date as YYYY-MM-DD, like 2026-12-01",
+            );
+        }
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let plan = self
+            .editable_work_area(&mut tx, actor, work_area_id)
+            .await?;
+        if let Some(start) = plan
+            .period_start
+            .as_deref()
+            .filter(|s| due.len() == 10 && due.as_str() < *s)
+        {
+            p.add(
+                "due_date",
+                format!("The due date is before the plan starts ({start})"),
+            );
+        }
+        p.into_result()?;
+        let title = title.unwrap_or_default();
+        let id = new_id();
+        store::insert_milestone(&mut tx, &id, work_area_id, &title, &due, now).await?;
+        record(
+            &mut tx,
+            now,
+            Some(actor.id()),
+            "milestone.add",
+            ("milestone", &id),
+            &title,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(())
+    }
+
+    pub async fn set_milestone_status(
+        &self,
+        actor: &Actor,
+        id: &str,
+        status: &str,
+    ) -> AppResult<String> {
+        if !MILESTONE_STATUSES.iter().any(|(s, _)| *s == status) {
+            return Err(AppError::field("status", "Choose planned, done or dropped"));
+        }
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let m = store::milestone(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.editable_work_area(&mut tx, actor, &m.work_area_id)
+            .await?;
+        store::set_milestone_status(&mut tx, id, status).await?;
+        record(
+            &mut tx,
+            now,
+            Some(actor.id()),
+            "milestone.status",
+            ("milestone", id),
+            status,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(m.plan_id)
     }
 }
 

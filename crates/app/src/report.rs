@@ -37,6 +37,13 @@ pub struct UpdateLine {
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
+pub struct MilestoneLine {
+    pub work_area: String,
+    pub title: String,
+    pub due: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Report {
     pub plan_id: String,
     pub plan_title: String,
@@ -48,6 +55,10 @@ pub struct Report {
     pub allocated_pence: i64,
     pub spent_pence: i64,
     pub recent_updates: Vec<UpdateLine>,
+    /// Planned milestones whose due date has passed.
+    pub milestones_missed: Vec<MilestoneLine>,
+    /// Planned milestones due within four weeks.
+    pub milestones_due: Vec<MilestoneLine>,
 }
 
 /// Days ahead that count as "due soon".
@@ -162,7 +173,33 @@ pub fn build(view: &PlanView, date: &str) -> Report {
             author: u.author.clone(),
         })
         .collect();
+    let milestone = |m: &&lz_store::plans::MilestoneRow| MilestoneLine {
+        work_area: title_of(&m.work_area_id),
+        title: m.title.clone(),
+        due: m.due_date.clone().unwrap_or_default(),
+    };
+    let planned: Vec<&lz_store::plans::MilestoneRow> = view
+        .milestones
+        .iter()
+        .filter(|m| m.status == "planned" && m.due_date.is_some())
+        .collect();
+    let milestones_missed = planned
+        .iter()
+        .filter(|m| m.due_date.as_deref().is_some_and(|d| d < date))
+        .map(milestone)
+        .collect();
+    let milestones_due = planned
+        .iter()
+        .filter(|m| {
+            m.due_date
+                .as_deref()
+                .is_some_and(|d| d >= date && d <= soon.as_str())
+        })
+        .map(milestone)
+        .collect();
     Report {
+        milestones_missed,
+        milestones_due,
         plan_id: view.plan.id.clone(),
         plan_title: view.plan.title.clone(),
         date: date.to_string(),

@@ -22,6 +22,7 @@ on_both_databases!(
     executive_report_for_any_date,
     report_documents_open_in_independent_readers,
     action_reminders_go_once_each,
+    milestones_and_the_timeline,
 );
 
 async fn plan_by_title(api: &Client, starts: &str) -> Value {
@@ -949,4 +950,117 @@ async fn action_reminders_go_once_each(app: TestApp) {
         body.contains("/actions") && body.contains("North West Place Cluster Delivery Plan"),
         "{body}"
     );
+}
+
+async fn milestones_and_the_timeline(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
+    let plan_id = plan["id"].as_str().unwrap().to_string();
+    let area = plan["work_areas"][2]["id"].as_str().unwrap().to_string(); // the learning series
+    let page = format!("/plans/{plan_id}");
+    let beth = app.client();
+    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let (_, html) = beth.get_text(&page).await;
+    assert!(
+        html.contains("<svg class=\"lz-timeline\"")
+            && html.contains("Timeline of 4 work areas from 2026-04-01 to 2027-03-31")
+    );
+    // Bad input: missing title, a date that is not a date, a date before the plan starts.
+    let add = format!("/work-areas/{area}/milestones");
+    for (title, due, expect) in [
+        ("", "2026-07-15", "Enter a name"),
+        ("July event", "15/07/2026", "YYYY-MM-DD"),
+        ("Too early", "2025-01-01", "before the plan starts"),
+    ] {
+        let r = beth
+            .post_form(
+                &add,
+                &page,
+                &[("plan_id", &plan_id), ("title", title), ("due_date", due)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{title}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains(expect), "{expect}");
+        assert!(
+            html.contains(&format!("href=\"#m")),
+            "error summary links to the milestone fields"
+        );
+    }
+    assert_eq!(app.count("milestones").await, 0);
+    for (title, due) in [
+        ("July event <held>", "2026-07-15"),
+        ("September event", "2026-09-16"),
+        ("November event", "2026-11-25"),
+    ] {
+        let r = beth
+            .post_form(
+                &add,
+                &page,
+                &[("plan_id", &plan_id), ("title", title), ("due_date", due)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}");
+    }
+    let (_, html) = beth.get_text(&page).await;
+    assert!(
+        html.contains("July event &lt;held&gt;") && !html.contains("July event <held>"),
+        "escaped in page and SVG"
+    );
+    assert!(
+        html.contains("Missed"),
+        "July's milestone is past and not done"
+    );
+    // Mark July done; the report lists September as missed and November as due.
+    let mut c = app.app.db.acquire().await.unwrap();
+    let july: String = sqlx::query_scalar("SELECT id FROM milestones WHERE title LIKE 'July%'")
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+    drop(c);
+    let member = app.client();
+    member
+        .sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
+        .await;
+    let r = member
+        .post_form(
+            &format!("/milestones/{july}/status"),
+            "/account",
+            &[("status", "done")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = beth
+        .post_form(
+            &format!("/milestones/{july}/status"),
+            &page,
+            &[("status", "finished")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = beth
+        .post_form(
+            &format!("/milestones/{july}/status"),
+            &page,
+            &[("status", "done")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, r) = admin
+        .api_get(&format!("/plans/{plan_id}/report?date=2026-11-23"))
+        .await;
+    assert_eq!(r["milestones_missed"].as_array().unwrap().len(), 1);
+    assert_eq!(r["milestones_missed"][0]["title"], "September event");
+    assert_eq!(r["milestones_due"][0]["title"], "November event");
+    let (_, html) = beth
+        .get_text(&format!("/plans/{plan_id}/report?date=2026-11-23"))
+        .await;
+    assert!(html.contains("September event") && html.contains("Milestones missed"));
+    // A plan with no dates has no timeline.
+    let mandates = plan_by_title(&admin, "Partnership Executive").await;
+    let (_, html) = beth
+        .get_text(&format!("/plans/{}", mandates["id"].as_str().unwrap()))
+        .await;
+    assert!(!html.contains("lz-timeline"));
 }

@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod directory;
 mod plans;
+mod timeline;
 
 use std::collections::BTreeMap;
 

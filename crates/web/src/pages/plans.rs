@@ -26,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/report/docx", get(report_docx))
         .route("/plans/{id}/report/pdf", get(report_pdf))
         .route("/work-areas/{id}/updates", post(post_update))
+        .route("/work-areas/{id}/milestones", post(add_milestone))
+        .route("/milestones/{id}/status", post(milestone_status))
         .route("/actions/{id}/assign", post(assign_action))
         .route("/actions", get(my_actions))
         .route("/actions/{id}/close", post(close_action))
@@ -145,12 +147,16 @@ fn plan_ctx(view: &PlanView, today: &str, actor_id: Option<&str>) -> Value {
         let updates: Vec<Value> = view.updates.iter().filter(|u| u.work_area_id == w.id).map(|u| context! {
             posted_on => u.posted_on.clone(), body => u.body.clone(), rag => u.rag.clone(), author => u.author.clone(), spent => u.spent_pence.map(money),
         }).collect();
+        let milestones: Vec<Value> = view.milestones.iter().filter(|m| m.work_area_id == w.id).map(|m| context! {
+            id => m.id.clone(), title => m.title.clone(), due => m.due_date.clone(), status => m.status.clone(),
+            missed => m.status == "planned" && m.due_date.as_deref().is_some_and(|d| d < today),
+        }).collect();
         let is_lead = actor_id.is_some_and(|me| view.leads.iter().any(|l| l.work_area_id == w.id && l.user_id.as_deref() == Some(me)));
         context! {
             id => w.id.clone(), kind => w.kind.clone(), title => w.title.clone(), why => w.why.clone(), what => w.what_we_will_do.clone(),
             progress => w.progress.clone(), when_text => w.when_text.clone(), start => w.start_date.clone(), end => w.end_date.clone(), end_open => w.end_open == 1,
             rag => w.rag.clone(), leads, budget_lines => lines, budget => (w.budget_allocated_pence > 0).then(|| money(w.budget_allocated_pence)), outcomes,
-            spent => money(w.budget_spent_pence), updates, may_update => view.can_edit || is_lead,
+            spent => money(w.budget_spent_pence), updates, milestones, may_update => view.can_edit || is_lead,
         }
     }).collect();
     let total: i64 = view
@@ -168,6 +174,7 @@ fn plan_ctx(view: &PlanView, today: &str, actor_id: Option<&str>) -> Value {
         work_areas => areas.iter().filter(|a| a.get_attr("kind").map(|k| k.as_str() == Some("work_area")).unwrap_or(false)).cloned().collect::<Vec<_>>(),
         mandates => areas.iter().filter(|a| a.get_attr("kind").map(|k| k.as_str() == Some("mandate")).unwrap_or(false)).cloned().collect::<Vec<_>>(),
         budget_total => money(total), actions, can_edit => view.can_edit,
+        timeline => super::timeline::svg(view, today).map(Value::from_safe_string),
     }
 }
 
@@ -388,6 +395,7 @@ fn report_ctx(r: &lz_app::report::Report, date_value: &str) -> Value {
             allocated => money(r.allocated_pence), spent => money(r.spent_pence) },
         areas, overdue => r.overdue.iter().map(action).collect::<Vec<_>>(), due_soon => r.due_soon.iter().map(action).collect::<Vec<_>>(),
         updates => Value::from_serialize(&r.recent_updates), date_value,
+        milestones_missed => Value::from_serialize(&r.milestones_missed), milestones_due => Value::from_serialize(&r.milestones_due),
     }
 }
 
@@ -468,4 +476,64 @@ async fn report_pdf(
         format!("plan-report-{}.pdf", r.date),
         lz_app::report_docs::pdf(&r),
     ))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct MilestoneForm {
+    #[serde(default)]
+    plan_id: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    due_date: String,
+}
+
+async fn add_milestone(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<MilestoneForm>,
+) -> PageResult {
+    match s
+        .app
+        .add_milestone(&actor, &id, &f.title, &f.due_date)
+        .await
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/plans/{}?notice=saved#wa-{id}", f.plan_id)).into_response())
+        }
+        Err(AppError::Invalid(errs)) => {
+            let view = s.app.plan_view(Some(&actor), &f.plan_id).await?;
+            let (_, error_for) = errors_ctx(&errs);
+            let errors: Vec<Value> = errs.iter().map(|e| context! { field => format!("m{}-{id}", e.field), message => e.message.clone() }).collect();
+            let people = people(&s, &view).await?;
+            Ok(crate::session::page_with_status(
+                &s,
+                &v,
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "plans/show.html",
+                context! {
+                    errors, milestone_errors => error_for, milestone_for => id, milestone => context! { title => f.title, due_date => f.due_date }, people,
+                    ..plan_ctx(&view, &today(&s), Some(actor.id()))
+                },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct StatusForm {
+    #[serde(default)]
+    status: String,
+}
+
+async fn milestone_status(
+    State(s): State<AppState>,
+    SignedIn(actor, _): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<StatusForm>,
+) -> PageResult {
+    let plan_id = s.app.set_milestone_status(&actor, &id, &f.status).await?;
+    Ok(Redirect::to(&format!("/plans/{plan_id}?notice=saved")).into_response())
 }
