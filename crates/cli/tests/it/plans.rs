@@ -984,7 +984,7 @@ async fn milestones_and_the_timeline(app: TestApp) {
         let html = r.text().await.unwrap();
         assert!(html.contains(expect), "{expect}");
         assert!(
-            html.contains(&format!("href=\"#m")),
+            html.contains("href=\"#m"),
             "error summary links to the milestone fields"
         );
     }
