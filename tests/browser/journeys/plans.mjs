@@ -205,9 +205,11 @@ export async function run(ctx) {
     const sections = await section.count();
     assert(sections === 1, `expected one section for the work area ${FRAMING_WORK_AREA} on ${NW_PLAN}, found ${sections}`);
     const areaTitle = (await section.getByRole('heading', { level: 3 }).innerText()).trim();
-    const summary = section.locator('details > summary');
+    // The section has two disclosures (add a milestone, post an update): take the update one.
+    const details = section.locator('details').filter({ has: page.locator('summary', { hasText: 'Post a progress update' }) });
+    const summary = details.locator('summary');
     await activate(page, summary, '"Post a progress update" (details summary)', { navigation: false });
-    const open = await section.locator('details').evaluate((d) => d.open);
+    const open = await details.evaluate((d) => d.open);
     assert(open, 'pressing Enter on "Post a progress update" did not open it');
     await selectOption(page, 'Status (RAG)', 'Amber: at risk', { within: section });
     await typeInto(page, 'What has happened', 'Workshop moved to October', { within: section });
