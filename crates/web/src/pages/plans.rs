@@ -245,21 +245,8 @@ async fn post_update(
             Ok(Redirect::to(&format!("/plans/{}?notice=saved#wa-{id}", f.plan_id)).into_response())
         }
         Err(AppError::Invalid(errs)) => {
-            let view = s.app.plan_view(Some(&actor), &f.plan_id).await?;
-            let (_, error_for) = errors_ctx(&errs);
-            // Field ids on the plan page carry the work area's id, so the summary links to them.
-            let errors: Vec<Value> = errs.iter().map(|e| context! { field => format!("{}-{id}", e.field), message => e.message.clone() }).collect();
-            let people = people(&s, &view).await?;
-            Ok(crate::session::page_with_status(
-                &s,
-                &v,
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "plans/show.html",
-                context! {
-                    errors, update_errors => error_for, update_for => id, update => context! { posted_on => f.posted_on, body => f.body, rag => f.rag, spent => f.spent }, people,
-                    ..plan_ctx(&view, &today(&s), Some(actor.id()))
-                },
-            ))
+            let values = context! { posted_on => f.posted_on, body => f.body, rag => f.rag, spent => f.spent };
+            work_area_form_again(&s, &v, &actor, &f.plan_id, &id, "update", "", &errs, values).await
         }
         Err(e) => Err(e.into()),
     }
@@ -503,20 +490,19 @@ async fn add_milestone(
             Ok(Redirect::to(&format!("/plans/{}?notice=saved#wa-{id}", f.plan_id)).into_response())
         }
         Err(AppError::Invalid(errs)) => {
-            let view = s.app.plan_view(Some(&actor), &f.plan_id).await?;
-            let (_, error_for) = errors_ctx(&errs);
-            let errors: Vec<Value> = errs.iter().map(|e| context! { field => format!("m{}-{id}", e.field), message => e.message.clone() }).collect();
-            let people = people(&s, &view).await?;
-            Ok(crate::session::page_with_status(
+            let values = context! { title => f.title, due_date => f.due_date };
+            work_area_form_again(
                 &s,
                 &v,
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "plans/show.html",
-                context! {
-                    errors, milestone_errors => error_for, milestone_for => id, milestone => context! { title => f.title, due_date => f.due_date }, people,
-                    ..plan_ctx(&view, &today(&s), Some(actor.id()))
-                },
-            ))
+                &actor,
+                &f.plan_id,
+                &id,
+                "milestone",
+                "m",
+                &errs,
+                values,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -536,4 +522,40 @@ async fn milestone_status(
 ) -> PageResult {
     let plan_id = s.app.set_milestone_status(&actor, &id, &f.status).await?;
     Ok(Redirect::to(&format!("/plans/{plan_id}?notice=saved")).into_response())
+}
+
+/// The plan page again with one work area's `form` ("update" or "milestone") open, showing
+/// what was entered and each problem. Field ids there are `{prefix}{field}-{work area id}`,
+/// so the error summary links to them.
+#[allow(clippy::too_many_arguments)]
+async fn work_area_form_again(
+    s: &AppState,
+    v: &Visitor,
+    actor: &lz_app::Actor,
+    plan_id: &str,
+    work_area_id: &str,
+    form: &str,
+    prefix: &str,
+    errs: &[lz_app::FieldError],
+    values: Value,
+) -> PageResult {
+    let view = s.app.plan_view(Some(actor), plan_id).await?;
+    let (_, error_for) = errors_ctx(errs);
+    let errors: Vec<Value> = errs.iter().map(|e| context! { field => format!("{prefix}{}-{work_area_id}", e.field), message => e.message.clone() }).collect();
+    let mut form_ctx = std::collections::BTreeMap::new();
+    form_ctx.insert(format!("{form}_errors"), error_for);
+    form_ctx.insert(format!("{form}_for"), Value::from(work_area_id));
+    form_ctx.insert(form.to_string(), values);
+    let ctx = minijinja::value::merge_maps([
+        context! { errors, people => people(s, &view).await? },
+        Value::from(form_ctx),
+        plan_ctx(&view, &today(s), Some(actor.id())),
+    ]);
+    Ok(crate::session::page_with_status(
+        s,
+        v,
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "plans/show.html",
+        ctx,
+    ))
 }
