@@ -232,6 +232,23 @@ export async function run(ctx) {
     }
   });
 
+  await step(`${RICHARD.name} reads the Executive report for 20 November 2026`, async () => {
+    await activate(page, page.getByRole('link', { name: 'Executive report', exact: true }), 'link "Executive report"');
+    await expectPath(page, /^\/plans\/[^/]+\/report$/);
+    await typeInto(page, 'Report date', '2026-11-20');
+    await activate(page, page.getByRole('button', { name: 'Show the report' }), 'button "Show the report"');
+    await expectHeading(page, NW_PLAN);
+    await expectText(page, 'As it stood on 20 November 2026.');
+    const summary = (await page.locator('#rag-summary').innerText()).replace(/\s+/g, ' ');
+    assert(summary.includes('Amber 1 at risk'), `the status summary reads "${summary}"`);
+    await expectText(page, 'Spent £2,500 of £5,000');
+    await expectText(page, 'Workshop moved to October');
+    // The printable and editable versions are offered (their contents are checked by the Rust tests).
+    for (const name of ['The report as PDF (to print)', 'The report as a Word document (DOCX, to edit)']) {
+      assert((await page.getByRole('link', { name, exact: true }).count()) === 1, `no link "${name}"`);
+    }
+  });
+
   await step(`${RICHARD.name} signs out`, async () => {
     await signOut(page);
     await ensureChecked(page);
