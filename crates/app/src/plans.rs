@@ -690,6 +690,89 @@ impl App {
     }
 }
 
+/// A measurable indicator for an outcome; numbers are kept as entered (normalised).
+pub struct OutcomeIndicator {
+    pub indicator: String,
+    pub baseline: String,
+    pub target: String,
+    pub current: String,
+}
+
+/// A plain decimal number ("27.5", "-3", "1,200"), normalised; `None` if it is not one.
+fn number(text: &str) -> Option<String> {
+    let t: String = text
+        .trim()
+        .trim_end_matches('%')
+        .chars()
+        .filter(|c| *c != ',')
+        .collect();
+    let n: f64 = t.parse().ok()?;
+    (n.is_finite()
+        && t.len() <= 20
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-'))
+    .then(|| t)
+}
+
+impl App {
+    /// Sets an outcome's indicator: its leads or those who may change the plan.
+    pub async fn set_outcome_indicator(
+        &self,
+        actor: &Actor,
+        outcome_id: &str,
+        i: &OutcomeIndicator,
+    ) -> AppResult<()> {
+        let mut p = crate::Problems::default();
+        let indicator = i.indicator.trim();
+        if indicator.is_empty() {
+            p.add(
+                "indicator",
+                "Enter what is measured, like “% of adults inactive”",
+            );
+        } else if indicator.chars().count() > 200 || indicator.chars().any(char::is_control) {
+            p.add(
+                "indicator",
+                "Indicator must be 200 characters or fewer, on one line",
+            );
+        }
+        let mut value = |field: &'static str, raw: &str, required: bool| -> String {
+            if raw.trim().is_empty() {
+                if required {
+                    p.add(field, "Enter a number");
+                }
+                return String::new();
+            }
+            number(raw).unwrap_or_else(|| {
+                p.add(field, "Enter a number, like 27.5");
+                String::new()
+            })
+        };
+        let baseline = value("baseline", &i.baseline, false);
+        let target = value("target", &i.target, true);
+        let current = value("current", &i.current, false);
+        p.into_result()?;
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let work_area_id = store::outcome_work_area(&mut tx, outcome_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.editable_work_area(&mut tx, actor, &work_area_id)
+            .await?;
+        store::set_indicator(&mut tx, outcome_id, indicator, &baseline, &target, &current).await?;
+        record(
+            &mut tx,
+            now,
+            Some(actor.id()),
+            "outcome.indicator",
+            ("outcome", outcome_id),
+            indicator,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(())
+    }
+}
+
 /// Today's date (UTC) as YYYY-MM-DD.
 pub fn today(now_ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(now_ms / 1000)

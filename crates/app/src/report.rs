@@ -44,6 +44,16 @@ pub struct MilestoneLine {
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
+pub struct IndicatorLine {
+    pub work_area: String,
+    pub outcome: String,
+    pub indicator: String,
+    pub baseline: String,
+    pub target: String,
+    pub current: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Report {
     pub plan_id: String,
     pub plan_title: String,
@@ -59,6 +69,8 @@ pub struct Report {
     pub milestones_missed: Vec<MilestoneLine>,
     /// Planned milestones due within four weeks.
     pub milestones_due: Vec<MilestoneLine>,
+    /// Outcomes with a measurable indicator.
+    pub indicators: Vec<IndicatorLine>,
 }
 
 /// Days ahead that count as "due soon".
@@ -197,7 +209,21 @@ pub fn build(view: &PlanView, date: &str) -> Report {
         })
         .map(milestone)
         .collect();
+    let indicators = view
+        .outcomes
+        .iter()
+        .filter(|o| !o.indicator.is_empty())
+        .map(|o| IndicatorLine {
+            work_area: title_of(&o.work_area_id),
+            outcome: o.text.clone(),
+            indicator: o.indicator.clone(),
+            baseline: o.baseline.clone(),
+            target: o.target.clone(),
+            current: o.current_value.clone(),
+        })
+        .collect();
     Report {
+        indicators,
         milestones_missed,
         milestones_due,
         plan_id: view.plan.id.clone(),

@@ -271,13 +271,18 @@ pub async fn insert_outcome(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct OutcomeRow {
+    pub id: String,
     pub work_area_id: String,
     pub text: String,
+    pub indicator: String,
+    pub baseline: String,
+    pub target: String,
+    pub current_value: String,
 }
 
 pub async fn outcomes(c: &mut Conn, plan_id: &str) -> StoreResult<Vec<OutcomeRow>> {
     Ok(sqlx::query_as(
-        "SELECT o.work_area_id, o.text FROM outcomes o
+        "SELECT o.id, o.work_area_id, o.text, o.indicator, o.baseline, o.target, o.current_value FROM outcomes o
          JOIN work_areas w ON w.id = o.work_area_id WHERE w.plan_id = $1 ORDER BY w.position, o.position",
     )
     .bind(plan_id)
@@ -619,6 +624,35 @@ pub async fn set_milestone_status(c: &mut Conn, id: &str, status: &str) -> Store
     sqlx::query("UPDATE milestones SET status = $2 WHERE id = $1")
         .bind(id)
         .bind(status)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// The work area an outcome belongs to.
+pub async fn outcome_work_area(c: &mut Conn, id: &str) -> StoreResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT work_area_id FROM outcomes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await?,
+    )
+}
+
+pub async fn set_indicator(
+    c: &mut Conn,
+    id: &str,
+    indicator: &str,
+    baseline: &str,
+    target: &str,
+    current: &str,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE outcomes SET indicator = $2, baseline = $3, target = $4, current_value = $5 WHERE id = $1")
+        .bind(id)
+        .bind(indicator)
+        .bind(baseline)
+        .bind(target)
+        .bind(current)
         .execute(c)
         .await?;
     Ok(())

@@ -23,6 +23,7 @@ on_both_databases!(
     report_documents_open_in_independent_readers,
     action_reminders_go_once_each,
     milestones_and_the_timeline,
+    outcome_indicators_against_targets,
 );
 
 async fn plan_by_title(api: &Client, starts: &str) -> Value {
@@ -1063,4 +1064,89 @@ async fn milestones_and_the_timeline(app: TestApp) {
         .get_text(&format!("/plans/{}", mandates["id"].as_str().unwrap()))
         .await;
     assert!(!html.contains("lz-timeline"));
+}
+
+async fn outcome_indicators_against_targets(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
+    let plan_id = plan["id"].as_str().unwrap().to_string();
+    let mut c = app.app.db.acquire().await.unwrap();
+    let outcome: String = sqlx::query_scalar(
+        "SELECT o.id FROM outcomes o JOIN work_areas w ON w.id = o.work_area_id WHERE w.plan_id = $1 ORDER BY w.position, o.position LIMIT 1",
+    )
+    .bind(&plan_id)
+    .fetch_one(&mut *c)
+    .await
+    .unwrap();
+    drop(c);
+    let page = format!("/plans/{plan_id}");
+    let beth = app.client();
+    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let action = format!("/outcomes/{outcome}/indicator");
+    let r = beth
+        .post_form(
+            &action,
+            &page,
+            &[
+                ("plan_id", &plan_id),
+                ("indicator", ""),
+                ("target", "=1+1"),
+                ("current", "lots"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Enter what is measured") && html.contains("Enter a number, like 27.5"));
+    assert!(
+        html.contains(&format!("href=\"#iindicator-{outcome}\"")),
+        "summary links to the field"
+    );
+    let member = app.client();
+    member
+        .sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
+        .await;
+    let r = member
+        .post_form(
+            &action,
+            "/account",
+            &[
+                ("plan_id", &plan_id),
+                ("indicator", "Partners sharing"),
+                ("target", "40"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = beth
+        .post_form(
+            &action,
+            &page,
+            &[
+                ("plan_id", &plan_id),
+                ("indicator", "Partners sharing learning each quarter"),
+                ("baseline", "5"),
+                ("current", "18"),
+                ("target", "40"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = beth.get_text(&page).await;
+    assert!(html.contains(
+        "Indicator: Partners sharing learning each quarter · baseline 5 · now 18 · target 40"
+    ));
+    let (_, r) = admin.api_get(&format!("/plans/{plan_id}/report")).await;
+    assert_eq!(r["indicators"][0]["current"], "18");
+    assert_eq!(r["indicators"][0]["target"], "40");
+    let (_, html) = beth.get_text(&format!("/plans/{plan_id}/report")).await;
+    assert!(html.contains("class=\"lz-indicator\"") && html.contains("aria-label=\"Partners sharing learning each quarter: current 18, target 40, baseline 5\""));
+    let docx = beth
+        .get(&format!("/plans/{plan_id}/report/docx"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(docx.len() > 1000);
 }

@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/work-areas/{id}/updates", post(post_update))
         .route("/work-areas/{id}/milestones", post(add_milestone))
         .route("/milestones/{id}/status", post(milestone_status))
+        .route("/outcomes/{id}/indicator", post(set_indicator))
         .route("/actions/{id}/assign", post(assign_action))
         .route("/actions", get(my_actions))
         .route("/actions/{id}/close", post(close_action))
@@ -143,7 +144,9 @@ fn plan_ctx(view: &PlanView, today: &str, actor_id: Option<&str>) -> Value {
     let areas: Vec<Value> = view.work_areas.iter().map(|w| {
         let leads: Vec<String> = view.leads.iter().filter(|l| l.work_area_id == w.id).map(|l| l.name.clone()).collect();
         let lines: Vec<Value> = view.budget_lines.iter().filter(|b| b.work_area_id == w.id).map(|b| context! { label => b.label.clone(), amount => money(b.amount_pence) }).collect();
-        let outcomes: Vec<String> = view.outcomes.iter().filter(|o| o.work_area_id == w.id).map(|o| o.text.clone()).collect();
+        let outcomes: Vec<Value> = view.outcomes.iter().filter(|o| o.work_area_id == w.id).map(|o| context! {
+            id => o.id.clone(), text => o.text.clone(), indicator => o.indicator.clone(), baseline => o.baseline.clone(), target => o.target.clone(), current => o.current_value.clone(),
+        }).collect();
         let updates: Vec<Value> = view.updates.iter().filter(|u| u.work_area_id == w.id).map(|u| context! {
             posted_on => u.posted_on.clone(), body => u.body.clone(), rag => u.rag.clone(), author => u.author.clone(), spent => u.spent_pence.map(money),
         }).collect();
@@ -383,6 +386,10 @@ fn report_ctx(r: &lz_app::report::Report, date_value: &str) -> Value {
         areas, overdue => r.overdue.iter().map(action).collect::<Vec<_>>(), due_soon => r.due_soon.iter().map(action).collect::<Vec<_>>(),
         updates => Value::from_serialize(&r.recent_updates), date_value,
         milestones_missed => Value::from_serialize(&r.milestones_missed), milestones_due => Value::from_serialize(&r.milestones_due),
+        indicators => r.indicators.iter().map(|i| context! {
+            indicator => i.indicator.clone(), outcome => i.outcome.clone(), work_area => i.work_area.clone(), baseline => i.baseline.clone(), target => i.target.clone(), current => i.current.clone(),
+            chart => indicator_svg(i).map(Value::from_safe_string),
+        }).collect::<Vec<_>>(),
     }
 }
 
@@ -539,6 +546,7 @@ async fn work_area_form_again(
     errs: &[lz_app::FieldError],
     values: Value,
 ) -> PageResult {
+    // `work_area_id` names the thing whose form is shown: a work area, or an outcome of one.
     let view = s.app.plan_view(Some(actor), plan_id).await?;
     let (_, error_for) = errors_ctx(errs);
     let errors: Vec<Value> = errs.iter().map(|e| context! { field => format!("{prefix}{}-{work_area_id}", e.field), message => e.message.clone() }).collect();
@@ -558,4 +566,108 @@ async fn work_area_form_again(
         "plans/show.html",
         ctx,
     ))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct IndicatorForm {
+    #[serde(default)]
+    plan_id: String,
+    #[serde(default)]
+    indicator: String,
+    #[serde(default)]
+    baseline: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    current: String,
+}
+
+async fn set_indicator(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<IndicatorForm>,
+) -> PageResult {
+    let input = lz_app::plans::OutcomeIndicator {
+        indicator: f.indicator.clone(),
+        baseline: f.baseline.clone(),
+        target: f.target.clone(),
+        current: f.current.clone(),
+    };
+    match s.app.set_outcome_indicator(&actor, &id, &input).await {
+        Ok(()) => Ok(Redirect::to(&format!("/plans/{}?notice=saved", f.plan_id)).into_response()),
+        Err(AppError::Invalid(errs)) => {
+            let values = context! { indicator => f.indicator, baseline => f.baseline, target => f.target, current => f.current };
+            work_area_form_again(
+                &s,
+                &v,
+                &actor,
+                &f.plan_id,
+                &id,
+                "indicator",
+                "i",
+                &errs,
+                values,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A small chart of one indicator: the current value as a bar, the target as a line, the
+/// baseline as a tick, on a scale from zero (or the lowest value) to just past the highest.
+pub fn indicator_svg(i: &lz_app::report::IndicatorLine) -> Option<String> {
+    let num = |s: &str| s.parse::<f64>().ok();
+    let target = num(&i.target)?;
+    let current = num(&i.current);
+    let baseline = num(&i.baseline);
+    let values: Vec<f64> = [Some(target), current, baseline, Some(0.0)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let lo = values.iter().cloned().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let span = if (hi - lo).abs() < f64::EPSILON {
+        1.0
+    } else {
+        (hi - lo) * 1.1
+    };
+    let x = |v: f64| 10.0 + (v - lo) / span * 380.0;
+    let label = format!(
+        "{}: current {}, target {}{}",
+        i.indicator,
+        if i.current.is_empty() {
+            "not yet measured"
+        } else {
+            &i.current
+        },
+        i.target,
+        if i.baseline.is_empty() {
+            String::new()
+        } else {
+            format!(", baseline {}", i.baseline)
+        }
+    );
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut out = format!("<svg class=\"lz-indicator\" viewBox=\"0 0 400 44\" width=\"400\" height=\"44\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">", esc(&label));
+    out.push_str("<rect x=\"10\" y=\"12\" width=\"380\" height=\"18\" fill=\"#f3f2f1\"/>");
+    if let Some(c) = current {
+        out.push_str(&format!(
+            "<rect x=\"{:.1}\" y=\"12\" width=\"{:.1}\" height=\"18\" fill=\"#1d70b8\"/>",
+            x(lo.max(0.0).min(c)),
+            (x(c) - x(lo.max(0.0).min(c))).abs().max(2.0)
+        ));
+    }
+    if let Some(b) = baseline {
+        out.push_str(&format!("<line x1=\"{0:.1}\" y1=\"8\" x2=\"{0:.1}\" y2=\"34\" stroke=\"#505a5f\" stroke-width=\"2\" stroke-dasharray=\"3 2\"/>", x(b)));
+    }
+    out.push_str(&format!("<line x1=\"{0:.1}\" y1=\"4\" x2=\"{0:.1}\" y2=\"40\" stroke=\"#0b0c0c\" stroke-width=\"3\"/>", x(target)));
+    out.push_str("</svg>");
+    Some(out)
 }
