@@ -711,7 +711,7 @@ fn number(text: &str) -> Option<String> {
         && t.len() <= 20
         && t.chars()
             .all(|c| c.is_ascii_digit() || c == '.' || c == '-'))
-    .then(|| t)
+    .then_some(t)
 }
 
 impl App {
