@@ -100,7 +100,7 @@ fn iso(d: Option<time::Date>) -> Option<String> {
 impl App {
     /// Parses a plan document without saving it (the review screen and `--dry-run`).
     pub fn preview_plan(&self, text: &str) -> AppResult<ParsedPlan> {
-        parse_plan(text).map_err(import_error)
+        parse_plan(&plan_text(text)?).map_err(import_error)
     }
 
     pub fn preview_minutes(&self, text: &str) -> AppResult<ParsedMinutes> {
@@ -770,6 +770,106 @@ impl App {
         .await?;
         commit(tx).await?;
         Ok(())
+    }
+}
+
+/// The CSV template's columns, in order. Outcomes come last: one outcome per line in that cell.
+pub const TEMPLATE_COLUMNS: &[&str] = &[
+    "Work area",
+    "Accountable lead",
+    "Why is this work needed?",
+    "Key milestones / progress to date",
+    "What you will do",
+    "Resources and budget",
+    "When (start and end dates)",
+    "Outcomes",
+];
+
+/// The CSV template offered for download: the columns and one example row.
+pub fn plan_template_csv() -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let example = [
+        "Run a learning series for places",
+        "Beth Kay / Amanda Forrest",
+        "Places share practice on common challenges.",
+        "Priority themes agreed by the cluster.",
+        "Three events, in person or online, with sector experts.",
+        "Room hire and refreshments £1,500; expert input £500",
+        "July to November 2026",
+        "Places improve their practice\nNew sectors use their resources to promote PAS",
+    ];
+    // Writing to memory cannot fail; an error would leave the template empty, which tests catch.
+    let _ = w.write_record(TEMPLATE_COLUMNS);
+    let _ = w.write_record(example);
+    w.into_inner()
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default()
+}
+
+/// Reads a filled-in CSV template as the tab-separated table the plan parser reads, so that
+/// both formats share one parser, its flags and its review screen.
+pub fn csv_to_table(text: &str) -> AppResult<String> {
+    // Quotes inside a quoted cell are doubled, so an odd count means a cell was never closed
+    // (the csv reader would otherwise swallow the rest of the file into it).
+    if text.matches('"').count() % 2 == 1 {
+        return Err(AppError::field(
+            "text",
+            "A quoted cell in the CSV is not closed: check the quotation marks",
+        ));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut lines = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| {
+            AppError::field(
+                "text",
+                format!("Row {} of the CSV cannot be read: {e}", i + 1),
+            )
+        })?;
+        let n = record.len();
+        let cells: Vec<String> = record
+            .iter()
+            .enumerate()
+            .map(|(j, c)| {
+                let c = c.replace('\t', " ");
+                // Line breaks would start a new row in the table: only the last cell (outcomes)
+                // keeps them, as paragraph breaks, since each line there is one outcome.
+                if j + 1 == n {
+                    c.split('\n')
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("\n\n")
+                } else {
+                    c.replace(['\r', '\n'], " ")
+                }
+            })
+            .collect();
+        if cells.iter().any(|c| !c.trim().is_empty()) {
+            lines.push(cells.join("\t"));
+        }
+    }
+    if lines.is_empty() {
+        return Err(AppError::field("text", "The CSV is empty"));
+    }
+    Ok(lines.join("\n"))
+}
+
+/// A pasted or uploaded plan: CSV (commas and no tabs in the first line) or a Word table.
+pub fn plan_text(text: &str) -> AppResult<String> {
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or("");
+    if !first.contains('\t') && first.matches(',').count() >= 2 {
+        csv_to_table(text)
+    } else {
+        Ok(text.to_string())
     }
 }
 

@@ -24,6 +24,7 @@ on_both_databases!(
     action_reminders_go_once_each,
     milestones_and_the_timeline,
     outcome_indicators_against_targets,
+    csv_template_round_trip,
 );
 
 async fn plan_by_title(api: &Client, starts: &str) -> Value {
@@ -1149,4 +1150,77 @@ async fn outcome_indicators_against_targets(app: TestApp) {
         .await
         .unwrap();
     assert!(docx.len() > 1000);
+}
+
+async fn csv_template_round_trip(app: TestApp) {
+    app.load_demo().await;
+    let r = app.client().get("/plans/template.csv").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("delivery-plan-template.csv"));
+    let template = r.text().await.unwrap();
+    assert!(template.starts_with("Work area,Accountable lead,Why is this work needed?"));
+    // The template as downloaded imports as it is (its example row).
+    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let (s, v) = admin
+        .api_post("/plans/import", json!({"text": template, "dry_run": true}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        v["work_areas"][0]["accountable_leads"],
+        json!(["Beth Kay", "Amanda Forrest"])
+    );
+    assert_eq!(v["work_areas"][0]["budget_total_pence"], 200_000);
+    assert_eq!(v["work_areas"][0]["start"], "2026-07-01");
+    assert_eq!(v["work_areas"][0]["end"], "2026-11-30");
+    assert_eq!(v["work_areas"][0]["outcomes"].as_array().unwrap().len(), 2);
+    // A place's own sheet: quoting, commas and quotes inside cells, a formula-looking cell.
+    let filled = "Work area,Accountable lead,Why is this work needed?,Key milestones / progress to date,What you will do,Resources and budget,When (start and end dates),Outcomes\r\n\
+        \"Active travel, schools\",Beth Kay,\"Children walk \"\"more\"\"\",None yet,Walking buses,£3k,Sept 2026 to March 2027,=HYPERLINK(\"x\")\r\n\
+        Green spaces,Amanda Forrest and Beth Kay,Parks under-used,Survey done,Activation events,\"£1,200 events; £800 kit\",Q1 2027,\"More park users\nFriends groups formed\"\r\n";
+    let (s, v) = admin
+        .api_post("/plans/import", json!({"text": filled, "dry_run": true}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let areas = v["work_areas"].as_array().unwrap();
+    assert_eq!(areas.len(), 2);
+    assert_eq!(areas[0]["title"], "Active travel, schools");
+    assert_eq!(areas[0]["why"], "Children walk \"more\"");
+    assert_eq!(areas[0]["budget_total_pence"], 300_000);
+    assert_eq!(
+        areas[1]["accountable_leads"],
+        json!(["Amanda Forrest", "Beth Kay"])
+    );
+    assert_eq!(areas[1]["budget_total_pence"], 200_000);
+    assert_eq!(areas[1]["start"], "2027-01-01");
+    assert_eq!(areas[1]["outcomes"].as_array().unwrap().len(), 2);
+    let (s, v) = admin
+        .api_post(
+            "/plans/import",
+            json!({"text": filled, "confirmed": true, "title": "From a spreadsheet"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    // A broken CSV is refused with a reason, nothing saved.
+    let plans = app.count("plans").await;
+    let (s, v) = admin.api_post("/plans/import", json!({"text": "Work area,Why,What you will do\n\"unclosed,quote,here\n", "confirmed": true})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not closed"));
+    let (s, _) = admin
+        .api_post(
+            "/plans/import",
+            json!({"text": "Colour,Shape,Size\nred,square,big\n", "confirmed": true}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a sheet that is not a plan"
+    );
+    assert_eq!(app.count("plans").await, plans);
 }

@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/plans", get(list))
         .route("/plans/import", get(import_form).post(import))
+        .route("/plans/template.csv", get(template))
         .route("/plans/{id}", get(show))
         .route("/plans/{id}/minutes", post(add_minutes))
         .route("/plans/{id}/report", get(report))
@@ -670,4 +671,13 @@ pub fn indicator_svg(i: &lz_app::report::IndicatorLine) -> Option<String> {
     out.push_str(&format!("<line x1=\"{0:.1}\" y1=\"4\" x2=\"{0:.1}\" y2=\"40\" stroke=\"#0b0c0c\" stroke-width=\"3\"/>", x(target)));
     out.push_str("</svg>");
     Some(out)
+}
+
+/// The CSV template for a delivery plan (a spreadsheet a place can fill in and import).
+async fn template() -> axum::response::Response {
+    download(
+        "text/csv; charset=utf-8",
+        "delivery-plan-template.csv".into(),
+        lz_app::plans::plan_template_csv().into_bytes(),
+    )
 }
