@@ -1,6 +1,6 @@
 //! Background jobs, one loop each, all stopping when the shutdown signal changes:
 //! mail delivery (SMTP, retried with back-off, claimed so that several instances never send a
-//! message twice) and housekeeping every 15 minutes (expired sessions, action reminders).
+//! message twice) and housekeeping every 15 minutes (expired sessions, scheduled reports, action reminders).
 
 use std::time::Duration;
 
@@ -84,7 +84,7 @@ impl App {
         Ok(())
     }
 
-    /// Periodic work every 15 minutes: expired sessions, action reminders. Runs until `shutdown` changes.
+    /// Periodic work every 15 minutes: expired sessions, scheduled reports, action reminders. Runs until `shutdown` changes.
     pub async fn run_housekeeping(self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
         loop {
             if let Ok(mut c) = self.db.acquire().await {

@@ -386,8 +386,33 @@ impl App {
 
     /// A plan the reader may see (anything else is "not found", whether or not it exists).
     pub async fn plan_view(&self, actor: Option<&Actor>, id: &str) -> AppResult<PlanView> {
+        self.load_view(&reader(actor), id, |plan| {
+            actor.is_some_and(|a| can_edit(a, plan))
+        })
+        .await
+    }
+
+    /// A plan read by the system itself (jobs), whatever its visibility.
+    pub(crate) async fn plan_view_as_system(&self, id: &str) -> AppResult<PlanView> {
+        self.load_view(
+            &Reader {
+                user_id: None,
+                sees_everything: true,
+            },
+            id,
+            |_| false,
+        )
+        .await
+    }
+
+    async fn load_view(
+        &self,
+        reader: &Reader<'_>,
+        id: &str,
+        can_edit: impl Fn(&PlanRow) -> bool,
+    ) -> AppResult<PlanView> {
         let mut c = self.db.acquire().await?;
-        let plan = store::plan(&mut c, &reader(actor), id)
+        let plan = store::plan(&mut c, reader, id)
             .await?
             .ok_or(AppError::NotFound)?;
         Ok(PlanView {
@@ -398,7 +423,7 @@ impl App {
             actions: store::actions_of_plan(&mut c, id).await?,
             updates: store::updates(&mut c, id).await?,
             milestones: store::milestones(&mut c, id).await?,
-            can_edit: actor.is_some_and(|a| can_edit(a, &plan)),
+            can_edit: can_edit(&plan),
             plan,
         })
     }

@@ -354,6 +354,182 @@ impl App {
     }
 }
 
+/// A plain-text summary of the report for email.
+pub fn email_text(r: &Report, link: &str) -> String {
+    let money = |p: i64| crate::report_docs::money(p);
+    let mut s = format!(
+        "Executive report: {}\nAs it stood on {}.\n\nStatus: {} red, {} amber, {} green, {} without an update.\nBudget: {} allocated, {} spent.\n",
+        r.plan_title, r.date, r.rag_counts[0], r.rag_counts[1], r.rag_counts[2], r.rag_counts[3], money(r.allocated_pence), money(r.spent_pence)
+    );
+    if !r.milestones_missed.is_empty() {
+        s.push_str("\nMilestones missed:\n");
+        for m in &r.milestones_missed {
+            s.push_str(&format!("- {} ({}), due {}\n", m.title, m.work_area, m.due));
+        }
+    }
+    if !r.overdue.is_empty() {
+        s.push_str("\nActions overdue:\n");
+        for a in &r.overdue {
+            s.push_str(&format!(
+                "- {}: {} (due {})\n",
+                a.owner,
+                a.description,
+                a.due.clone().unwrap_or_default()
+            ));
+        }
+    }
+    if !r.due_soon.is_empty() {
+        s.push_str("\nActions due in the next four weeks:\n");
+        for a in &r.due_soon {
+            s.push_str(&format!(
+                "- {}: {} (due {})\n",
+                a.owner,
+                a.description,
+                a.due.clone().unwrap_or_default()
+            ));
+        }
+    }
+    s.push_str(&format!(
+        "\nThe full report, with PDF and Word versions: {link}\n"
+    ));
+    s
+}
+
+impl App {
+    /// Schedules the report to be emailed on `send_on` (today or later) to the addresses given.
+    pub async fn schedule_report(
+        &self,
+        actor: &Actor,
+        plan_id: &str,
+        recipients: &str,
+        send_on: &str,
+    ) -> AppResult<()> {
+        let mut p = crate::Problems::default();
+        let mut emails: Vec<String> = Vec::new();
+        for raw in recipients
+            .split([',', ';', '\n', '\r', ' '])
+            .filter(|s| !s.trim().is_empty())
+        {
+            match lz_domain::EmailAddress::parse(raw) {
+                Ok(e) if !emails.contains(&e.to_string()) => emails.push(e.to_string()),
+                Ok(_) => {}
+                Err(_) => {
+                    p.add(
+                        "recipients",
+                        format!("{:?} is not an email address", raw.trim()),
+                    );
+                    break;
+                }
+            }
+        }
+        if emails.is_empty() && p.0.is_empty() {
+            p.add(
+                "recipients",
+                "Enter the email addresses of the Executive's members",
+            );
+        }
+        if emails.len() > 50 {
+            p.add("recipients", "Send to at most 50 addresses");
+        }
+        let today = crate::plans::today(self.now());
+        let send_on = if send_on.trim().is_empty() {
+            today.clone()
+        } else {
+            send_on.trim().to_string()
+        };
+        if time::Date::parse(
+            &send_on,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .is_err()
+        {
+            p.add("send_on", "Enter the date as YYYY-MM-DD, like 2026-12-01");
+        } else if send_on < today {
+            p.add("send_on", "The date to send on cannot be in the past");
+        }
+        p.into_result()?;
+        let view = self.plan_view(Some(actor), plan_id).await?;
+        if !view.can_edit {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.now();
+        let id = crate::new_id();
+        let mut tx = self.db.begin().await?;
+        lz_store::plans::insert_schedule(
+            &mut tx,
+            &id,
+            plan_id,
+            &emails.join(","),
+            &send_on,
+            actor.id(),
+            now,
+        )
+        .await?;
+        crate::record(
+            &mut tx,
+            now,
+            Some(actor.id()),
+            "report.schedule",
+            ("plan", plan_id),
+            &send_on,
+        )
+        .await?;
+        crate::commit(tx).await?;
+        Ok(())
+    }
+
+    pub async fn report_schedules(
+        &self,
+        actor: &Actor,
+        plan_id: &str,
+    ) -> AppResult<Vec<lz_store::plans::ScheduleRow>> {
+        let view = self.plan_view(Some(actor), plan_id).await?;
+        if !view.can_edit {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.acquire().await?;
+        Ok(lz_store::plans::schedules_of_plan(&mut c, plan_id).await?)
+    }
+
+    /// Emails every scheduled report that is due, once each. Run by the housekeeping job.
+    pub async fn send_scheduled_reports(&self) -> AppResult<usize> {
+        let now = self.now();
+        let today = crate::plans::today(now);
+        let due = {
+            let mut c = self.db.acquire().await?;
+            lz_store::plans::schedules_due(&mut c, &today).await?
+        };
+        let mut sent = 0;
+        for sch in due {
+            // The system reads the plan (its scheduler could see it when scheduling).
+            let view = self.plan_view_as_system(&sch.plan_id).await?;
+            let report = build(&view, &today);
+            let link = self
+                .config
+                .link(&format!("/plans/{}/report?date={today}", sch.plan_id));
+            let body = email_text(&report, &link);
+            let mut tx = self.db.begin().await?;
+            if !lz_store::plans::claim_schedule(&mut tx, &sch.id, now).await? {
+                continue;
+            }
+            for to in sch.recipients.split(',').filter(|s| !s.is_empty()) {
+                let email = crate::mail::Email {
+                    to: to.to_string(),
+                    subject: format!("Executive report: {} ({today})", report.plan_title),
+                    body: body.clone(),
+                };
+                crate::mail::enqueue(&mut tx, now, &email).await?;
+            }
+            crate::commit(tx).await?;
+            sent += 1;
+        }
+        if sent > 0 {
+            self.wake_mailer();
+        }
+        Ok(sent)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -11,7 +11,8 @@ pub enum Block {
     Table(Vec<String>, Vec<Vec<String>>),
 }
 
-fn money(pence: i64) -> String {
+/// Pence as "£8,000" or "£8,000.50".
+pub fn money(pence: i64) -> String {
     let pounds = pence / 100;
     let digits = pounds.abs().to_string();
     let mut out = String::new();

@@ -657,3 +657,65 @@ pub async fn set_indicator(
         .await?;
     Ok(())
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ScheduleRow {
+    pub id: String,
+    pub plan_id: String,
+    pub recipients: String,
+    pub send_on: String,
+    pub sent_at: Option<i64>,
+}
+
+pub async fn insert_schedule(
+    c: &mut Conn,
+    id: &str,
+    plan_id: &str,
+    recipients: &str,
+    send_on: &str,
+    by: &str,
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO report_schedules (id, plan_id, recipients, send_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(plan_id)
+    .bind(recipients)
+    .bind(send_on)
+    .bind(by)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn schedules_of_plan(c: &mut Conn, plan_id: &str) -> StoreResult<Vec<ScheduleRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, plan_id, recipients, send_on, sent_at FROM report_schedules WHERE plan_id = $1 ORDER BY send_on DESC",
+    )
+    .bind(plan_id)
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn schedules_due(c: &mut Conn, today: &str) -> StoreResult<Vec<ScheduleRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, plan_id, recipients, send_on, sent_at FROM report_schedules
+         WHERE sent_at IS NULL AND send_on <= $1 ORDER BY send_on LIMIT 50",
+    )
+    .bind(today)
+    .fetch_all(c)
+    .await?)
+}
+
+/// Marks a scheduled report sent; false when another instance sent it already.
+pub async fn claim_schedule(c: &mut Conn, id: &str, now: i64) -> StoreResult<bool> {
+    let r =
+        sqlx::query("UPDATE report_schedules SET sent_at = $2 WHERE id = $1 AND sent_at IS NULL")
+            .bind(id)
+            .bind(now)
+            .execute(c)
+            .await?;
+    Ok(r.rows_affected() == 1)
+}

@@ -25,6 +25,7 @@ on_both_databases!(
     milestones_and_the_timeline,
     outcome_indicators_against_targets,
     csv_template_round_trip,
+    report_emailed_to_the_executive_once,
 );
 
 async fn plan_by_title(api: &Client, starts: &str) -> Value {
@@ -1223,4 +1224,124 @@ async fn csv_template_round_trip(app: TestApp) {
         "a sheet that is not a plan"
     );
     assert_eq!(app.count("plans").await, plans);
+}
+
+async fn report_emailed_to_the_executive_once(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let mandates = plan_by_title(&admin, "Partnership Executive").await;
+    let id = mandates["id"].as_str().unwrap().to_string();
+    let page = format!("/plans/{id}/report");
+    let action = format!("/plans/{id}/report/schedule");
+    let beth = app.client();
+    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let (_, html) = beth.get_text(&page).await;
+    assert!(html.contains("Email the report before a meeting"));
+    for (recipients, send_on, expect) in [
+        ("", "", "Enter the email addresses"),
+        (
+            "exec@chorley.gov.uk, not an email",
+            "",
+            "is not an email address",
+        ),
+        ("exec@chorley.gov.uk", "2020-01-01", "cannot be in the past"),
+        ("exec@chorley.gov.uk", "next Tuesday", "YYYY-MM-DD"),
+    ] {
+        let r = beth
+            .post_form(
+                &action,
+                &page,
+                &[("recipients", recipients), ("send_on", send_on)],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{recipients} {send_on}"
+        );
+        assert!(r.text().await.unwrap().contains(expect), "{expect}");
+    }
+    // A member elsewhere sees no form and cannot schedule.
+    let member = app.client();
+    member
+        .sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
+        .await;
+    let (_, html) = member.get_text(&page).await;
+    assert!(!html.contains("Email the report before a meeting"));
+    let r = member
+        .post_form(&action, &page, &[("recipients", "me@example.org")])
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("report_schedules").await, 0);
+
+    let r = beth
+        .post_form(
+            &action,
+            &page,
+            &[
+                (
+                    "recipients",
+                    "exec.one@chorley.gov.uk\nexec.two@lancashire.gov.uk",
+                ),
+                ("send_on", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = beth
+        .post_form(
+            &action,
+            &page,
+            &[
+                ("recipients", "exec.one@chorley.gov.uk"),
+                ("send_on", "2026-12-14"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.app.send_scheduled_reports().await.unwrap(),
+        1,
+        "today's, not December's"
+    );
+    assert_eq!(
+        mails(
+            &app,
+            "exec.one@chorley.gov.uk",
+            "Executive report: Partnership Executive%"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        mails(&app, "exec.two@lancashire.gov.uk", "Executive report:%").await,
+        1
+    );
+    let body = app
+        .outbox_to("exec.two@lancashire.gov.uk")
+        .await
+        .unwrap()
+        .body_text;
+    assert!(
+        body.contains("Actions overdue:") && body.contains("Executive: Executive to advise"),
+        "{body}"
+    );
+    assert!(body.contains(&format!("/plans/{id}/report?date=")));
+    assert_eq!(app.app.send_scheduled_reports().await.unwrap(), 0, "once");
+    let other = lz_app::App::open((*app.app.config).clone()).await.unwrap();
+    assert_eq!(
+        other.send_scheduled_reports().await.unwrap(),
+        0,
+        "once across instances"
+    );
+    move_clock_to(&app, time::macros::date!(2026 - 12 - 14));
+    assert_eq!(app.app.send_scheduled_reports().await.unwrap(), 1);
+    assert_eq!(
+        mails(&app, "exec.one@chorley.gov.uk", "Executive report:%").await,
+        2
+    );
+    // Three weeks on, the earlier session has expired: sign in again.
+    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let (_, html) = beth.get_text(&page).await;
+    assert_eq!(html.matches("lz-tag--green\">Sent").count(), 2);
 }

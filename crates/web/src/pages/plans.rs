@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/minutes", post(add_minutes))
         .route("/plans/{id}/report", get(report))
         .route("/plans/{id}/report/csv", get(report_csv))
+        .route("/plans/{id}/report/schedule", post(schedule_report))
         .route("/plans/{id}/report/docx", get(report_docx))
         .route("/plans/{id}/report/pdf", get(report_pdf))
         .route("/work-areas/{id}/updates", post(post_update))
@@ -343,6 +344,7 @@ async fn close_action(
 struct ReportQuery {
     #[serde(default)]
     date: String,
+    notice: Option<String>,
     #[serde(default)]
     table: String,
 }
@@ -357,17 +359,70 @@ async fn report(
         Ok(r) => r,
         Err(AppError::Invalid(errs)) => {
             let fallback = s.app.executive_report(v.actor.as_ref(), &id, "").await?;
-            return Ok(form_again(
-                &s,
-                &v,
-                "plans/report.html",
-                &errs,
+            let ctx = minijinja::value::merge_maps([
                 report_ctx(&fallback, &q.date),
-            ));
+                schedules_ctx(&s, &v, &id).await?,
+            ]);
+            return Ok(form_again(&s, &v, "plans/report.html", &errs, ctx));
         }
         Err(e) => return Err(e.into()),
     };
-    Ok(page(&s, &v, "plans/report.html", report_ctx(&r, &r.date)))
+    let ctx = minijinja::value::merge_maps([
+        report_ctx(&r, &r.date),
+        schedules_ctx(&s, &v, &id).await?,
+        context! { notice => notice_text(q.notice.as_deref()) },
+    ]);
+    Ok(page(&s, &v, "plans/report.html", ctx))
+}
+
+/// Scheduled emails of the report, for people who may change the plan (others see none).
+async fn schedules_ctx(s: &AppState, v: &Visitor, plan_id: &str) -> Result<Value, AppError> {
+    let Some(actor) = v.actor.as_ref() else {
+        return Ok(context! {});
+    };
+    match s.app.report_schedules(actor, plan_id).await {
+        Ok(rows) => Ok(context! {
+            can_schedule => true,
+            schedules => rows.into_iter().map(|r| context! { send_on => r.send_on, recipients => r.recipients.replace(',', ", "), sent => r.sent_at.is_some() }).collect::<Vec<_>>(),
+        }),
+        Err(AppError::Forbidden) => Ok(context! {}),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ScheduleForm {
+    #[serde(default)]
+    recipients: String,
+    #[serde(default)]
+    send_on: String,
+}
+
+async fn schedule_report(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<ScheduleForm>,
+) -> PageResult {
+    match s
+        .app
+        .schedule_report(&actor, &id, &f.recipients, &f.send_on)
+        .await
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/plans/{id}/report?notice=saved#schedule")).into_response())
+        }
+        Err(AppError::Invalid(errs)) => {
+            let r = s.app.executive_report(Some(&actor), &id, "").await?;
+            let ctx = minijinja::value::merge_maps([
+                report_ctx(&r, &r.date),
+                schedules_ctx(&s, &v, &id).await?,
+                context! { schedule => context! { recipients => f.recipients, send_on => f.send_on } },
+            ]);
+            Ok(form_again(&s, &v, "plans/report.html", &errs, ctx))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn report_ctx(r: &lz_app::report::Report, date_value: &str) -> Value {
