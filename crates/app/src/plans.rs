@@ -798,6 +798,126 @@ impl App {
     }
 }
 
+/// A work area as a person edits it after import.
+pub struct WorkAreaEdit {
+    pub title: String,
+    /// One name per line.
+    pub leads: String,
+    pub why: String,
+    pub what_we_will_do: String,
+    /// YYYY-MM-DD or empty.
+    pub start: String,
+    /// YYYY-MM-DD, or empty for ongoing.
+    pub end: String,
+    /// One budget line per line, e.g. "Room hire £1,500".
+    pub budget: String,
+}
+
+impl App {
+    /// The plan a work area belongs to.
+    pub async fn plan_of_work_area(&self, work_area_id: &str) -> AppResult<String> {
+        let mut c = self.db.acquire().await?;
+        Ok(store::work_area(&mut c, work_area_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .1)
+    }
+
+    /// Changes a work area (its leads or those who may change the plan may do so).
+    pub async fn edit_work_area(
+        &self,
+        actor: &Actor,
+        work_area_id: &str,
+        e: &WorkAreaEdit,
+    ) -> AppResult<()> {
+        let mut p = crate::Problems::default();
+        let title = p.check("title", lz_domain::clean_line(&e.title, "a name", 300));
+        let mut leads: Vec<String> = Vec::new();
+        for name in e.leads.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            match lz_domain::clean_line(name, "a name", 120) {
+                Ok(n) if !leads.contains(&n) => leads.push(n),
+                Ok(_) => {}
+                Err(err) => p.add("leads", err),
+            }
+        }
+        let fmt = time::macros::format_description!("[year]-[month]-[day]");
+        let date = |raw: &str, field: &'static str, p: &mut crate::Problems| -> Option<String> {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return None;
+            }
+            match time::Date::parse(raw, &fmt) {
+                Ok(_) => Some(raw.to_string()),
+                Err(_) => {
+                    p.add(field, "Enter the date as YYYY-MM-DD, like 2026-09-01");
+                    None
+                }
+            }
+        };
+        let start = date(&e.start, "start", &mut p);
+        let end = date(&e.end, "end", &mut p);
+        if let (Some(s), Some(en)) = (&start, &end) {
+            if en < s {
+                p.add("end", "The end date must be on or after the start date");
+            }
+        }
+        let mut budget: Vec<(String, String, i64)> = Vec::new();
+        for (n, line) in e
+            .budget
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .enumerate()
+        {
+            let found = lz_domain::plan_import::parse_money(line);
+            match found.as_slice() {
+                [one] if one.amount_pence > 0 => {
+                    let label = if one.label.is_empty() { line.to_string() } else { one.label.clone() };
+                    budget.push((new_id(), label, one.amount_pence));
+                }
+                _ => p.add("budget", format!("Budget line {} needs exactly one amount in pounds, like “Room hire £1,500”", n + 1)),
+            }
+        }
+        for text in [&e.why, &e.what_we_will_do] {
+            if text.chars().count() > 10_000 {
+                p.add("why", "Text must be 10,000 characters or fewer");
+            }
+        }
+        p.into_result()?;
+        let title = title.unwrap_or_default();
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        self.editable_work_area(&mut tx, actor, work_area_id)
+            .await?;
+        let mut lead_rows = Vec::new();
+        for name in leads {
+            let user = users::by_name(&mut tx, &name).await?;
+            lead_rows.push((new_id(), user.map(|u| u.id), name));
+        }
+        let change = store::WorkAreaChange {
+            id: work_area_id,
+            title: &title,
+            why: e.why.trim(),
+            what_we_will_do: e.what_we_will_do.trim(),
+            start_date: start.as_deref(),
+            end_date: end.as_deref(),
+            now,
+        };
+        store::update_work_area(&mut tx, &change, &lead_rows, &budget).await?;
+        record(
+            &mut tx,
+            now,
+            Some(actor.id()),
+            "work_area.edit",
+            ("work_area", work_area_id),
+            &title,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(())
+    }
+}
+
 /// The CSV template's columns, in order. Outcomes come last: one outcome per line in that cell.
 pub const TEMPLATE_COLUMNS: &[&str] = &[
     "Work area",

@@ -719,3 +719,51 @@ pub async fn claim_schedule(c: &mut Conn, id: &str, now: i64) -> StoreResult<boo
             .await?;
     Ok(r.rows_affected() == 1)
 }
+
+pub struct WorkAreaChange<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub why: &'a str,
+    pub what_we_will_do: &'a str,
+    pub start_date: Option<&'a str>,
+    pub end_date: Option<&'a str>,
+    pub now: i64,
+}
+
+/// Changes a work area's text and dates and replaces its leads and budget lines.
+pub async fn update_work_area(
+    c: &mut Conn,
+    w: &WorkAreaChange<'_>,
+    leads: &[(String, Option<String>, String)],
+    budget: &[(String, String, i64)],
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE work_areas SET title = $2, why = $3, what_we_will_do = $4, start_date = $5, end_date = $6,
+            end_open = $7, updated_at = $8 WHERE id = $1",
+    )
+    .bind(w.id)
+    .bind(w.title)
+    .bind(w.why)
+    .bind(w.what_we_will_do)
+    .bind(w.start_date)
+    .bind(w.end_date)
+    .bind(i64::from(w.start_date.is_some() && w.end_date.is_none()))
+    .bind(w.now)
+    .execute(&mut *c)
+    .await?;
+    sqlx::query("DELETE FROM work_area_leads WHERE work_area_id = $1")
+        .bind(w.id)
+        .execute(&mut *c)
+        .await?;
+    for (id, user_id, name) in leads {
+        insert_lead(c, id, w.id, user_id.as_deref(), name).await?;
+    }
+    sqlx::query("DELETE FROM budget_lines WHERE work_area_id = $1")
+        .bind(w.id)
+        .execute(&mut *c)
+        .await?;
+    for (id, label, pence) in budget {
+        insert_budget_line(c, id, w.id, label, *pence).await?;
+    }
+    Ok(())
+}

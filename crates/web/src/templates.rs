@@ -54,6 +54,7 @@ impl Templates {
             "plans/show.html",
             "plans/actions.html",
             "plans/report.html",
+            "plans/work_area_form.html",
         );
         env.add_filter("datetime", format_ms);
         env.add_filter("date", format_iso_date);

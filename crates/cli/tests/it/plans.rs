@@ -26,6 +26,7 @@ on_both_databases!(
     outcome_indicators_against_targets,
     csv_template_round_trip,
     report_emailed_to_the_executive_once,
+    work_areas_are_edited_after_import,
 );
 
 async fn plan_by_title(api: &Client, starts: &str) -> Value {
@@ -1344,4 +1345,94 @@ async fn report_emailed_to_the_executive_once(app: TestApp) {
     beth.sign_in(ADMIN, DEMO_PASSWORD).await;
     let (_, html) = beth.get_text(&page).await;
     assert_eq!(html.matches("lz-tag--green\">Sent").count(), 2);
+}
+
+async fn work_areas_are_edited_after_import(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
+    let plan_id = plan["id"].as_str().unwrap().to_string();
+    // Work area 4 was imported without an accountable lead (the flag the review showed).
+    let area = plan["work_areas"][3]["id"].as_str().unwrap().to_string();
+    assert_eq!(plan["work_areas"][3]["accountable_leads"], json!([]));
+    let edit = format!("/work-areas/{area}/edit");
+    let member = app.client();
+    member
+        .sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
+        .await;
+    assert_eq!(member.get(&edit).await.status(), StatusCode::FORBIDDEN);
+    let beth = app.client();
+    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let (s, html) = beth.get_text(&edit).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("Change work area") && html.contains("£9,000"),
+        "budget lines shown for editing"
+    );
+    let bad = [
+        ("title", ""),
+        ("leads", ""),
+        ("start", "2026-09-30"),
+        ("end", "2026-05-01"),
+        ("budget", "Consultant £7,000\nLaunch event"),
+        ("why", ""),
+        ("what_we_will_do", ""),
+    ];
+    let r = beth.post_form(&edit, &edit, &bad).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    for expect in [
+        "Enter a name",
+        "on or after the start date",
+        "Budget line 2 needs exactly one amount",
+    ] {
+        assert!(html.contains(expect), "{expect}");
+    }
+    let good = [
+        (
+            "title",
+            "Production of an advocacy resource (a manifesto for PAS)",
+        ),
+        (
+            "leads",
+            "Richard Davis Boreham\nA Consultant Not Yet Signed Up",
+        ),
+        ("start", "2026-05-01"),
+        ("end", "2026-09-30"),
+        (
+            "budget",
+            "Consultant to collate evidence £7,000\nLaunch event £2,000",
+        ),
+        ("why", "Places need one resource."),
+        ("what_we_will_do", "Procure a consultant."),
+    ];
+    let r = beth.post_form(&edit, &edit, &good).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, v) = admin.api_get(&format!("/plans/{plan_id}")).await;
+    let w = &v["work_areas"][3];
+    assert_eq!(
+        w["accountable_leads"],
+        json!(["A Consultant Not Yet Signed Up", "Richard Davis Boreham"])
+    );
+    assert_eq!(w["budget_allocated_pence"], 900_000);
+    assert_eq!(w["budget_lines"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        w["title"],
+        "Production of an advocacy resource (a manifesto for PAS)"
+    );
+    // Richard, now a named lead with an account, may post updates on it.
+    let richard = app
+        .client()
+        .api_sign_in(
+            "richard.davis-boreham@activelancashire.org.uk",
+            DEMO_PASSWORD,
+        )
+        .await;
+    let (s, _) = richard
+        .api_post(
+            &format!("/work-areas/{area}/updates"),
+            json!({"rag": "green", "body": "Consultant appointed"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
 }

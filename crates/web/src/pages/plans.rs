@@ -28,6 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/report/docx", get(report_docx))
         .route("/plans/{id}/report/pdf", get(report_pdf))
         .route("/work-areas/{id}/updates", post(post_update))
+        .route(
+            "/work-areas/{id}/edit",
+            get(edit_work_area_form).post(edit_work_area),
+        )
         .route("/work-areas/{id}/milestones", post(add_milestone))
         .route("/milestones/{id}/status", post(milestone_status))
         .route("/outcomes/{id}/indicator", post(set_indicator))
@@ -735,4 +739,111 @@ async fn template() -> axum::response::Response {
         "delivery-plan-template.csv".into(),
         lz_app::plans::plan_template_csv().into_bytes(),
     )
+}
+
+/// The work area's plan view, if the actor may change that work area (a lead or a plan editor).
+async fn editable_area(
+    s: &AppState,
+    actor: &lz_app::Actor,
+    id: &str,
+) -> Result<(PlanView, usize), AppError> {
+    let plan_id = s.app.plan_of_work_area(id).await?;
+    let view = s.app.plan_view(Some(actor), &plan_id).await?;
+    let index = view
+        .work_areas
+        .iter()
+        .position(|w| w.id == id)
+        .ok_or(AppError::NotFound)?;
+    let is_lead = view
+        .leads
+        .iter()
+        .any(|l| l.work_area_id == id && l.user_id.as_deref() == Some(actor.id()));
+    if !view.can_edit && !is_lead {
+        return Err(AppError::Forbidden);
+    }
+    Ok((view, index))
+}
+
+async fn edit_work_area_form(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    let (view, i) = editable_area(&s, &actor, &id).await?;
+    let w = &view.work_areas[i];
+    let leads: Vec<String> = view
+        .leads
+        .iter()
+        .filter(|l| l.work_area_id == id)
+        .map(|l| l.name.clone())
+        .collect();
+    let budget: Vec<String> = view
+        .budget_lines
+        .iter()
+        .filter(|b| b.work_area_id == id)
+        .map(|b| format!("{} {}", b.label, money(b.amount_pence)))
+        .collect();
+    let values = context! {
+        title => w.title.clone(), leads => leads.join("\n"), why => w.why.clone(), what_we_will_do => w.what_we_will_do.clone(),
+        start => w.start_date.clone(), end => w.end_date.clone(), budget => budget.join("\n"),
+    };
+    Ok(page(
+        &s,
+        &v,
+        "plans/work_area_form.html",
+        context! { id, plan => context! { id => view.plan.id.clone(), title => view.plan.title.clone() }, values },
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct WorkAreaForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    leads: String,
+    #[serde(default)]
+    why: String,
+    #[serde(default)]
+    what_we_will_do: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    budget: String,
+}
+
+async fn edit_work_area(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<WorkAreaForm>,
+) -> PageResult {
+    let edit = lz_app::plans::WorkAreaEdit {
+        title: f.title.clone(),
+        leads: f.leads.clone(),
+        why: f.why.clone(),
+        what_we_will_do: f.what_we_will_do.clone(),
+        start: f.start.clone(),
+        end: f.end.clone(),
+        budget: f.budget.clone(),
+    };
+    match s.app.edit_work_area(&actor, &id, &edit).await {
+        Ok(()) => {
+            let plan_id = s.app.plan_of_work_area(&id).await?;
+            Ok(Redirect::to(&format!("/plans/{plan_id}?notice=saved#wa-{id}")).into_response())
+        }
+        Err(AppError::Invalid(errs)) => {
+            let (view, _) = editable_area(&s, &actor, &id).await?;
+            let values = context! { title => f.title, leads => f.leads, why => f.why, what_we_will_do => f.what_we_will_do, start => f.start, end => f.end, budget => f.budget };
+            Ok(form_again(
+                &s,
+                &v,
+                "plans/work_area_form.html",
+                &errs,
+                context! { id, plan => context! { id => view.plan.id.clone(), title => view.plan.title.clone() }, values },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
