@@ -380,6 +380,17 @@ async fn password_reset_works_once_and_ends_sessions(app: TestApp) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     other.sign_in(email, new_password).await;
 
+    // The same request over the API: the same answer whether or not the account exists.
+    let api = Client::new(&app.base);
+    for who in [email, "nobody@example.org"] {
+        let (s, _) = api.api_post("/password-reset", json!({"email": who})).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{who}");
+    }
+    let (s, v) = api
+        .api_post("/password-reset", json!({"email": "not an email"}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+
     // An expired link.
     other
         .post_form("/password/forgot", "/password/forgot", &[("email", email)])

@@ -27,6 +27,7 @@ on_both_databases!(
     csv_template_round_trip,
     report_emailed_to_the_executive_once,
     work_areas_are_edited_after_import,
+    minutes_added_through_the_page,
 );
 
 async fn plan_by_title(api: &Client, starts: &str) -> Value {
@@ -1435,4 +1436,31 @@ async fn work_areas_are_edited_after_import(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
+}
+
+async fn minutes_added_through_the_page(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
+    let id = plan["id"].as_str().unwrap().to_string();
+    let page = format!("/plans/{id}");
+    let beth = app.client();
+    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let before = app.count("actions").await;
+    let r = beth
+        .post_form(&format!("{page}/minutes"), &page, &[("text", "")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("There is a problem"));
+    assert_eq!(app.count("actions").await, before);
+    let r = beth
+        .post_form(&format!("{page}/minutes"), &page, &[("text", MINUTES)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("actions").await, before + 2);
+    let (_, html) = beth.get_text(&page).await;
+    assert!(
+        html.contains("Establish a shared intelligence system")
+            && html.contains("Raised at: Delivery Plan - Overview of Mandates")
+    );
 }
