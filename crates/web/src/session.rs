@@ -236,32 +236,49 @@ async fn check_form_csrf(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
-        .to_ascii_lowercase();
-    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        .to_string();
+    let multipart = content_type
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data");
+    if !multipart
+        && !content_type
+            .to_ascii_lowercase()
+            .starts_with("application/x-www-form-urlencoded")
+    {
         return Err(error_page(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "This form could not be sent",
             "Send the form from the page in your browser.",
         ));
     }
+    let limit = if multipart {
+        state.app.config.max_upload_bytes
+    } else {
+        state.app.config.max_body_bytes
+    };
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, state.app.config.max_body_bytes).await {
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
+            let what = if multipart { "A file" } else { "A form" };
             return Err(error_page(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "What you sent is too large",
                 format!(
-                    "A form can send at most {} KB. Shorten the text and try again.",
-                    state.app.config.max_body_bytes / 1024
+                    "{what} can be at most {} KB. Send something smaller.",
+                    limit / 1024
                 ),
-            ))
+            ));
         }
     };
-    let sent = url::form_urlencoded::parse(&bytes)
-        .find(|(k, _)| k == "csrf_token")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
+    let sent = if multipart {
+        multipart_csrf(&content_type, bytes.clone()).await
+    } else {
+        url::form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "csrf_token")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
     if !tokens_match(&sent, expected) {
         return Err(error_page(StatusCode::FORBIDDEN, "This form has expired", "For your security, forms only work from the page that showed them. Go back, reload the page and try again."));
     }
@@ -333,4 +350,27 @@ pub fn page_with_status(
         Ok(html) => (status, Html(html)).into_response(),
         Err(fallback) => (StatusCode::INTERNAL_SERVER_ERROR, Html(fallback)).into_response(),
     }
+}
+
+/// The `csrf_token` part of a buffered multipart body (read with axum's own parser). Our
+/// forms send it first, so only the start of the body is parsed: a large file after it is
+/// neither read twice nor held to the parser's default size limit.
+async fn multipart_csrf(content_type: &str, bytes: axum::body::Bytes) -> String {
+    use axum::extract::FromRequest;
+    let head = bytes.slice(..bytes.len().min(64 * 1024));
+    let Ok(req) = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(head))
+    else {
+        return String::new();
+    };
+    let Ok(mut form) = axum::extract::Multipart::from_request(req, &()).await else {
+        return String::new();
+    };
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("csrf_token") {
+            return field.text().await.unwrap_or_default();
+        }
+    }
+    String::new()
 }

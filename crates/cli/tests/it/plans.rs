@@ -28,6 +28,7 @@ on_both_databases!(
     report_emailed_to_the_executive_once,
     work_areas_are_edited_after_import,
     minutes_added_through_the_page,
+    plan_documents_uploaded_as_files,
 );
 
 async fn plan_by_title(api: &Client, starts: &str) -> Value {
@@ -1463,4 +1464,122 @@ async fn minutes_added_through_the_page(app: TestApp) {
         html.contains("Establish a shared intelligence system")
             && html.contains("Raised at: Delivery Plan - Overview of Mandates")
     );
+}
+
+/// Posts the upload form as a browser would: the CSRF token first, then the fields and file.
+async fn upload(c: &Client, name: &str, bytes: Vec<u8>, token: Option<&str>) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(t) = token {
+        form = form.text("csrf_token", t.to_string());
+    }
+    form = form
+        .text("upload_title", "Uploaded plan")
+        .text("upload_owner", "")
+        .text("upload_visibility", "network")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    c.http
+        .post(c.url("/plans/import/upload"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn python_file(script: &str, path: &std::path::Path, module: &str, package: &str) -> Vec<u8> {
+    let python = crate::common::python_with(module, package);
+    let out = std::process::Command::new(python)
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .expect("python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(path).unwrap()
+}
+
+async fn plan_documents_uploaded_as_files(app: TestApp) {
+    app.load_demo().await;
+    let beth = app.client();
+    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let token = beth.csrf("/plans/import").await;
+    let plans = app.count("plans").await;
+    // The Word table saved as text: the review screen, nothing saved yet.
+    let r = upload(&beth, "plan.txt", PLAN.as_bytes().to_vec(), Some(&token)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Check the imported plan")
+            && html.contains("£9,000")
+            && html.contains("Uploaded plan")
+    );
+    assert_eq!(app.count("plans").await, plans);
+    // Without the CSRF token: refused.
+    let r = upload(&beth, "plan.txt", PLAN.as_bytes().to_vec(), None).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // A real XLSX (written by openpyxl) in the template's columns.
+    let dir = crate::common::temp_dir("xlsx");
+    let xlsx = python_file(
+        "import sys, openpyxl\nwb = openpyxl.Workbook(); ws = wb.active\nws.append(['Work area','Accountable lead','Why is this work needed?','What you will do','Resources and budget','When (start and end dates)','Outcomes'])\nws.append(['Active travel to school','Beth Kay','Children walk less','Walking buses','£3k','Sept 2026 to March 2027','More children walk\\nSafer streets'])\nwb.save(sys.argv[1])\n",
+        &dir.join("plan.xlsx"),
+        "openpyxl",
+        "openpyxl",
+    );
+    let r = upload(&beth, "plan.xlsx", xlsx, Some(&token)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Active travel to school")
+            && html.contains("£3,000")
+            && html.contains("Beth Kay"),
+        "{html}"
+    );
+    // A zip bomb dressed as XLSX: a small file that unpacks to 60 MB.
+    let bomb = python_file(
+        "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n    z.writestr('xl/worksheets/sheet1.xml', b'0' * (60 * 1024 * 1024))\n",
+        &dir.join("bomb.xlsx"),
+        "zipfile",
+        "zipfile",
+    );
+    assert!(bomb.len() < 1024 * 1024);
+    let r = upload(&beth, "bomb.xlsx", bomb, Some(&token)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("too large once unpacked"));
+    // Not text, too big, or no file at all: a clear message each time.
+    let r = upload(
+        &beth,
+        "plan.bin",
+        vec![0xff, 0xfe, 0x00, 0x81, 0x9f],
+        Some(&token),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("not text we can read"));
+    let r = upload(&beth, "huge.txt", vec![b'a'; 6 * 1024 * 1024], Some(&token)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("larger than 5 MB"));
+    let r = upload(&beth, "empty.txt", vec![], Some(&token)).await;
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Choose the plan document to upload"));
+    // Members may not upload plans.
+    let member = app.client();
+    member
+        .sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
+        .await;
+    let t = member.csrf("/account").await;
+    assert_eq!(
+        upload(&member, "plan.txt", PLAN.as_bytes().to_vec(), Some(&t))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.count("plans").await, plans);
 }

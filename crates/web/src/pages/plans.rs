@@ -20,6 +20,11 @@ pub fn routes() -> Router<AppState> {
         .route("/plans", get(list))
         .route("/plans/import", get(import_form).post(import))
         .route("/plans/template.csv", get(template))
+        // The session middleware has already bounded the upload (LZ_MAX_UPLOAD_BYTES).
+        .route(
+            "/plans/import/upload",
+            post(import_upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/plans/{id}", get(show))
         .route("/plans/{id}/minutes", post(add_minutes))
         .route("/plans/{id}/report", get(report))
@@ -106,22 +111,84 @@ async fn import(
     SignedIn(actor, v): SignedIn,
     HtmlForm(f): HtmlForm<ImportForm>,
 ) -> PageResult {
+    import_with(&s, &actor, &v, f).await
+}
+
+/// An uploaded document (text, CSV or XLSX) goes to the same review as a pasted one.
+async fn import_upload(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    mut form: axum::extract::Multipart,
+) -> PageResult {
+    if !actor.role.can_decide_join_requests() {
+        return Err(AppError::Forbidden.into());
+    }
+    let unreadable = |_| AppError::field("file", "The upload could not be read: try again");
+    let mut f = ImportForm {
+        step: "preview".into(),
+        ..Default::default()
+    };
+    let mut file: Option<axum::body::Bytes> = None;
+    while let Some(field) = form.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_string();
+        match name.as_str() {
+            "file" => file = Some(field.bytes().await.map_err(unreadable)?),
+            // Field names differ from the paste form's, so each field id on the page is unique.
+            "upload_title" => f.title = field.text().await.map_err(unreadable)?,
+            "upload_owner" => f.owner_organisation_id = field.text().await.map_err(unreadable)?,
+            "upload_visibility" => f.visibility = field.text().await.map_err(unreadable)?,
+            _ => {}
+        }
+    }
+    let text = match file.filter(|b| !b.is_empty()) {
+        None => Err(AppError::field(
+            "file",
+            "Choose the plan document to upload",
+        )),
+        Some(bytes) => lz_app::plans::uploaded_plan_text(&bytes),
+    };
+    match text {
+        Ok(text) => {
+            f.text = text;
+            import_with(&s, &actor, &v, f).await
+        }
+        Err(AppError::Invalid(errs)) => {
+            let values = context! { title => f.title, owner_organisation_id => f.owner_organisation_id, visibility => f.visibility };
+            Ok(form_again(
+                &s,
+                &v,
+                "plans/import.html",
+                &errs,
+                context! { organisations => org_options(&s).await?, visibilities => visibilities(), values },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn import_with(
+    s: &AppState,
+    actor: &lz_app::Actor,
+    v: &Visitor,
+    f: ImportForm,
+) -> PageResult {
     if !actor.role.can_decide_join_requests() {
         return Err(AppError::Forbidden.into());
     }
     let values = context! { text => f.text.clone(), title => f.title.clone(), owner_organisation_id => f.owner_organisation_id.clone(), visibility => f.visibility.clone() };
-    let base = context! { organisations => org_options(&s).await?, visibilities => visibilities(), values };
+    let base =
+        context! { organisations => org_options(s).await?, visibilities => visibilities(), values };
     let preview = match s.app.preview_plan(&f.text) {
         Ok(p) => p,
         Err(AppError::Invalid(errs)) => {
-            return Ok(form_again(&s, &v, "plans/import.html", &errs, base))
+            return Ok(form_again(s, v, "plans/import.html", &errs, base))
         }
         Err(e) => return Err(e.into()),
     };
     if f.step != "save" {
         return Ok(page(
-            &s,
-            &v,
+            s,
+            v,
             "plans/import.html",
             context! { preview => Value::from_serialize(&preview), ..base },
         ));
@@ -133,11 +200,11 @@ async fn import(
         visibility: f.visibility.clone(),
         confirmed: f.confirmed == "yes",
     };
-    match s.app.import_plan(Some(&actor), &input).await {
+    match s.app.import_plan(Some(actor), &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/plans/{id}?notice=saved")).into_response()),
         Err(AppError::Invalid(errs)) => Ok(form_again(
-            &s,
-            &v,
+            s,
+            v,
             "plans/import.html",
             &errs,
             context! { preview => Value::from_serialize(&preview), ..base },
