@@ -407,8 +407,8 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut c = self.db.acquire().await?;
-        let scope = (actor.role != Role::NetworkAdmin).then(|| actor.active_organisation_ids());
-        Ok(users::pending_requests(&mut c, scope.as_deref()).await?)
+        let decider = (actor.role != Role::NetworkAdmin).then(|| actor.id());
+        Ok(users::pending_requests(&mut c, decider).await?)
     }
 
     /// Approves or declines a request, and emails the person either way.

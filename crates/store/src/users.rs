@@ -198,23 +198,21 @@ pub async fn membership_by_id(c: &mut Conn, id: &str) -> StoreResult<Option<Memb
     )
 }
 
-/// Pending requests, for all organisations (`None`) or the given ones.
+/// Pending requests: all of them (`decider` `None`, network admins), or those for the
+/// organisations the decider is an active member of (organisation admins). Scoped in SQL.
 pub async fn pending_requests(
     c: &mut Conn,
-    organisation_ids: Option<&[String]>,
+    decider: Option<&str>,
 ) -> StoreResult<Vec<MembershipRow>> {
-    let rows: Vec<MembershipRow> = sqlx::query_as(&format!(
-        "{MEMBERSHIP_SELECT} WHERE m.status = 'pending' ORDER BY m.created_at"
+    Ok(sqlx::query_as(&format!(
+        "{MEMBERSHIP_SELECT} WHERE m.status = 'pending'
+           AND ($1 = '' OR m.organisation_id IN
+               (SELECT a.organisation_id FROM memberships a WHERE a.user_id = $1 AND a.status = 'active'))
+         ORDER BY m.created_at"
     ))
+    .bind(decider.unwrap_or_default())
     .fetch_all(c)
-    .await?;
-    Ok(match organisation_ids {
-        None => rows,
-        Some(ids) => rows
-            .into_iter()
-            .filter(|r| ids.contains(&r.organisation_id))
-            .collect(),
-    })
+    .await?)
 }
 
 /// Moves a pending request to `status`; false if it was no longer pending (decided already).
