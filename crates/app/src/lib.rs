@@ -2,15 +2,18 @@
 //! checks inside, so that the HTML pages, the JSON API and the CLI cannot disagree.
 
 pub mod accounts;
+pub mod attachments;
 pub mod config;
 pub mod demo;
 mod error;
 pub mod jobs;
+pub mod library;
 pub mod mail;
 pub mod network;
 pub mod plans;
 pub mod report;
 pub mod report_docs;
+pub mod search;
 pub mod secrets;
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -29,6 +32,14 @@ pub struct App {
     pub db: Db,
     pub clock: Clock,
     pub(crate) mail_wake: Arc<tokio::sync::Notify>,
+    /// The search index: a derived view of the database, kept current by `run_indexer`.
+    pub search: lz_search::SearchIndex,
+    /// Where attachments' bytes live.
+    pub files: lz_files::Storage,
+    pub(crate) index_wake: Arc<tokio::sync::Notify>,
+    /// One catch-up or rebuild at a time in this process.
+    pub(crate) index_lock: Arc<tokio::sync::Mutex<()>>,
+    pub(crate) extract_wake: Arc<tokio::sync::Notify>,
     pub(crate) hasher: secrets::PasswordHasherConfig,
     /// A hash to verify against when an email is unknown, so both paths take the same time.
     pub(crate) dummy_hash: Arc<tokio::sync::OnceCell<String>>,
@@ -37,14 +48,17 @@ pub struct App {
 impl App {
     /// Connects to the database and applies migrations.
     pub async fn open(config: Config) -> AppResult<Self> {
-        if config.database_url.starts_with("sqlite:") {
-            std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-                AppError::Internal(format!(
-                    "creating data dir {}: {e}",
-                    config.data_dir.display()
-                ))
-            })?;
-        }
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            AppError::Internal(format!(
+                "creating data dir {}: {e}",
+                config.data_dir.display()
+            ))
+        })?;
+        let index_dir = config.data_dir.join("search-index");
+        let search = lz_search::SearchIndex::open(&index_dir).map_err(|e| {
+            AppError::Internal(format!("opening search index {}: {e}", index_dir.display()))
+        })?;
+        let files = lz_files::Storage::local(config.data_dir.join("files"));
         let db = Db::connect(&config.database_url, config.db_max_connections)
             .await
             .map_err(|e| AppError::Internal(format!("opening database: {e}")))?;
@@ -58,6 +72,11 @@ impl App {
             db,
             clock: Clock::default(),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
+            search,
+            files,
+            index_wake: Arc::new(tokio::sync::Notify::new()),
+            index_lock: Arc::new(tokio::sync::Mutex::new(())),
+            extract_wake: Arc::new(tokio::sync::Notify::new()),
             hasher,
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
         })

@@ -42,8 +42,14 @@ enum Command {
     },
     /// Apply database migrations.
     Migrate,
-    /// Load the demo network into an empty database.
-    Demo,
+    /// Load the demo network into an empty database, or add synthetic library items.
+    Demo {
+        /// Add N realistic synthetic published items (for benchmarks) instead of the demo network.
+        #[arg(long, value_name = "N")]
+        synthetic: Option<u64>,
+    },
+    /// Rebuild the search index from the database (stop the server first).
+    Reindex,
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -172,10 +178,39 @@ async fn run(command: Command, config: Config) -> Result<()> {
             println!("Migrations applied.");
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { synthetic: None } => {
             let app = open(config).await?;
             let accounts = app.load_demo().await.map_err(|e| anyhow::anyhow!("{e}"))?;
             print_demo_accounts(&accounts);
+            Ok(())
+        }
+        Command::Demo { synthetic: Some(n) } => {
+            let app = open(config).await?;
+            let bar = progress_bar(n, "items");
+            app.generate_synthetic(n, |done| bar.set_position(done))
+                .await
+                .map_err(|e| anyhow::anyhow!("generating synthetic items: {e}"))?;
+            bar.finish();
+            println!("Added {n} synthetic items. Run `learning-zone reindex` (or start the server) to index them.");
+            Ok(())
+        }
+        Command::Reindex => {
+            let app = open(config).await?;
+            let bar = progress_bar(0, "items");
+            let started = std::time::Instant::now();
+            let n = app
+                .reindex(|done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("reindexing: {e}"))?;
+            bar.finish();
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "Indexed {n} published items in {secs:.1} s ({:.0} items/s).",
+                n as f64 / secs.max(0.001)
+            );
             Ok(())
         }
         Command::User {
@@ -236,6 +271,17 @@ async fn run(command: Command, config: Config) -> Result<()> {
     }
 }
 
+/// A progress bar on standard error (hidden when it is not a terminal).
+fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len);
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "{{bar:40}} {{pos}}/{{len}} {what} ({{per_sec}}, {{eta}} left)"
+    ))
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
 fn describe(e: lz_app::AppError) -> anyhow::Error {
     match e {
         lz_app::AppError::Invalid(errs) => anyhow::anyhow!(errs
@@ -293,6 +339,15 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
             Err(e) => bail!("loading demo data: {e}"),
         }
     }
+    // Replay the search change log before serving, so that no search misses an item that
+    // was acknowledged before a crash.
+    let replayed = app
+        .catch_up_index()
+        .await
+        .map_err(|e| anyhow::anyhow!("bringing the search index up to date: {e}"))?;
+    if replayed > 0 {
+        tracing::info!(replayed, "search index brought up to date");
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr} (LZ_ADDR)"))?;
@@ -302,6 +357,8 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mailer = tokio::spawn(app.clone().run_mailer(stop_rx.clone()));
+    let indexer = tokio::spawn(app.clone().run_indexer(stop_rx.clone()));
+    let extractor = tokio::spawn(app.clone().run_extractor(stop_rx.clone()));
     let sweeper = tokio::spawn(app.clone().run_housekeeping(stop_rx));
     let shutdown = async move {
         wait_for_signal().await;
@@ -313,6 +370,8 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     let _ = stop_tx.send(true);
     let _ = mailer.await;
     let _ = sweeper.await;
+    let _ = indexer.await;
+    let _ = extractor.await;
     app.db.close().await;
     Ok(())
 }

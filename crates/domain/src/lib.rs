@@ -3,6 +3,8 @@
 
 pub mod email;
 pub mod ids;
+pub mod library;
+pub mod markdown;
 pub mod network;
 pub mod password;
 pub mod plan_import;

@@ -55,6 +55,17 @@ impl Templates {
             "plans/actions.html",
             "plans/report.html",
             "plans/work_area_form.html",
+            "library/results.html",
+            "library/search.html",
+            "library/browse.html",
+            "library/form.html",
+            "library/item.html",
+            "library/history.html",
+            "library/mine.html",
+            "library/review.html",
+            "library/taxonomy.html",
+            "library/gaps.html",
+            "library/feed.xml",
         );
         env.add_filter("datetime", format_ms);
         env.add_filter("date", format_iso_date);

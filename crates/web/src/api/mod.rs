@@ -3,6 +3,7 @@
 //! the OpenAPI document at `/api/v1/openapi.json`.
 
 mod accounts;
+mod library;
 mod network;
 mod plans;
 
@@ -27,6 +28,7 @@ use crate::AppState;
         network::places, network::create_place, network::update_place,
         network::organisations, network::create_organisation, network::update_organisation,
         network::request_to_join, network::join_requests, network::decide, network::users, network::set_role,
+        library::search, library::item, library::create_item, library::update_item, library::workflow, library::history, library::mark, library::upload, library::terms,
         plans::plans, plans::plan, plans::import, plans::minutes, plans::my_actions, plans::close_action, plans::assign_action, plans::post_update, plans::report,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
@@ -53,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(network::routes())
         .merge(plans::routes())
+        .merge(library::routes())
         .fallback(|| async {
             problem(
                 StatusCode::NOT_FOUND,

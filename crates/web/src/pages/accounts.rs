@@ -38,11 +38,27 @@ async fn home(State(s): State<AppState>, v: Visitor, Query(q): Query<NoticeQuery
         let o = s.app.organisations().await?;
         (p.len(), o.len())
     };
+    let list = |rows: Vec<lz_store::library::ItemRow>| -> Vec<minijinja::Value> {
+        rows.into_iter()
+            .map(|i| context! { id => i.id, title => i.title, summary => i.summary, organisation => i.organisation_name, published_at => i.published_at })
+            .collect()
+    };
+    let actor = v.actor.as_ref();
+    let newest = list(
+        s.app
+            .item_list(actor, lz_store::library::ItemList::Newest, 6)
+            .await?,
+    );
+    let featured = list(
+        s.app
+            .item_list(actor, lz_store::library::ItemList::Featured, 3)
+            .await?,
+    );
     Ok(page(
         &s,
         &v,
         "home.html",
-        context! { places => places, organisations => orgs, notice => notice_text(q.notice.as_deref()) },
+        context! { places => places, organisations => orgs, notice => notice_text(q.notice.as_deref()), newest, featured },
     ))
 }
 

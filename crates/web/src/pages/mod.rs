@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod directory;
+pub(crate) mod library;
 mod plans;
 mod timeline;
 
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .merge(directory::routes())
         .merge(admin::routes())
         .merge(plans::routes())
+        .merge(library::routes())
 }
 
 pub async fn not_found(_: Visitor) -> Response {
@@ -130,4 +132,30 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
 #[derive(serde::Deserialize, Default)]
 pub struct NoticeQuery {
     pub notice: Option<String>,
+}
+
+/// Search parameters from the API, in the form the search page uses.
+#[allow(clippy::too_many_arguments)]
+pub fn library_search_params(
+    q: String,
+    kind: Vec<String>,
+    theme: Vec<String>,
+    agenda: Vec<String>,
+    place: Vec<String>,
+    organisation: Vec<String>,
+    year: Vec<String>,
+    sort: String,
+    page: Option<String>,
+) -> library::SearchParams {
+    library::SearchParams {
+        q,
+        kind,
+        theme,
+        agenda,
+        place,
+        organisation,
+        year,
+        sort,
+        page,
+    }
 }

@@ -152,6 +152,8 @@ impl TestApp {
         let app = App::open(config).await.expect("open app");
         let (stop, rx) = tokio::sync::watch::channel(false);
         tokio::spawn(app.clone().run_mailer(rx.clone()));
+        tokio::spawn(app.clone().run_indexer(rx.clone()));
+        tokio::spawn(app.clone().run_extractor(rx.clone()));
         let serve_app = app.clone();
         let mut rx2 = rx.clone();
         tokio::spawn(async move {

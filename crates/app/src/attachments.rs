@@ -1,0 +1,207 @@
+//! Attachments of learning items: uploads checked by their content (never their name),
+//! stored by content hash, downloaded only by those who may see the item (checked every
+//! time), and their text extracted in the background for search.
+
+use std::time::Duration;
+
+use lz_files::{ExtractLimits, FileKind};
+use lz_store::library::{self as store, AttachmentRow, NewAttachment};
+
+use crate::{commit, new_id, record, Actor, App, AppError, AppResult};
+
+/// How long one extraction may take before it is abandoned (and marked failed).
+const EXTRACT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Attachments per item.
+const MAX_ATTACHMENTS: usize = 20;
+
+/// A file to hand to the person who asked for it.
+pub struct Download {
+    pub file_name: String,
+    pub mime: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+fn file_error(e: lz_files::FileError) -> AppError {
+    if e.is_user_error() {
+        AppError::field("file", e.to_string())
+    } else {
+        AppError::Internal(format!("file storage: {e}"))
+    }
+}
+
+impl App {
+    /// Adds a file to an item its editors may change. The type comes from the bytes.
+    pub async fn add_attachment(
+        &self,
+        actor: &Actor,
+        item_id: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> AppResult<String> {
+        let view = self.item(Some(actor), item_id).await?;
+        if !view.can_edit {
+            return Err(AppError::Forbidden);
+        }
+        if view.attachments.len() >= MAX_ATTACHMENTS {
+            return Err(AppError::field(
+                "file",
+                format!("An item can have at most {MAX_ATTACHMENTS} files"),
+            ));
+        }
+        let kind =
+            lz_files::sniff(bytes, self.config.max_upload_bytes as u64).map_err(file_error)?;
+        let name = lz_files::display_name(file_name, kind);
+        // The bytes are stored first: a crash before the row is written leaves an orphan
+        // file (harmless, same key next time), never a row without its file.
+        let key = self.files.put(bytes).await.map_err(file_error)?;
+        let id = new_id();
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        store::insert_attachment(
+            &mut tx,
+            &NewAttachment {
+                id: &id,
+                item_id,
+                storage_key: &key,
+                file_name: &name,
+                kind: kind.code(),
+                size_bytes: bytes.len() as i64,
+                text_status: if kind.has_text() { "pending" } else { "none" },
+                uploaded_by: Some(actor.id()),
+                now,
+            },
+        )
+        .await?;
+        record(
+            &mut tx,
+            now,
+            Some(actor.id()),
+            "attachment.add",
+            ("item", item_id),
+            &name,
+        )
+        .await?;
+        commit(tx).await?;
+        self.extract_wake.notify_one();
+        Ok(id)
+    }
+
+    pub async fn remove_attachment(&self, actor: &Actor, attachment_id: &str) -> AppResult<String> {
+        let a = self.attachment_row(attachment_id).await?;
+        let view = self.item(Some(actor), &a.item_id).await?;
+        if !view.can_edit {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        store::soft_delete_attachment(&mut tx, attachment_id, now).await?;
+        record(
+            &mut tx,
+            now,
+            Some(actor.id()),
+            "attachment.remove",
+            ("item", &a.item_id),
+            &a.file_name,
+        )
+        .await?;
+        store::log_change(&mut tx, &a.item_id, now).await?;
+        commit(tx).await?;
+        self.wake_indexer();
+        Ok(a.item_id)
+    }
+
+    async fn attachment_row(&self, id: &str) -> AppResult<AttachmentRow> {
+        let mut c = self.db.acquire().await?;
+        store::attachment(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The file, if the reader may see its item now (the check runs on every download).
+    pub async fn download(
+        &self,
+        actor: Option<&Actor>,
+        attachment_id: &str,
+    ) -> AppResult<Download> {
+        let a = self.attachment_row(attachment_id).await?;
+        // NotFound (not Forbidden) when the item is hidden, so ids reveal nothing.
+        self.item(actor, &a.item_id).await?;
+        let kind = FileKind::parse(&a.kind).ok_or_else(|| {
+            AppError::Internal(format!("attachment {} has kind {}", a.id, a.kind))
+        })?;
+        let bytes = self
+            .files
+            .get(&a.storage_key)
+            .await
+            .map_err(|e| AppError::Internal(format!("reading attachment {}: {e}", a.id)))?;
+        Ok(Download {
+            file_name: a.file_name,
+            mime: kind.mime(),
+            bytes,
+        })
+    }
+
+    /// Extracts the text of one waiting attachment; false when none was waiting.
+    pub async fn extract_next(&self) -> AppResult<bool> {
+        let now = self.now();
+        let mut c = self.db.acquire().await?;
+        let until = now + EXTRACT_TIMEOUT.as_millis() as i64 * 2;
+        let Some(a) = store::claim_extraction(&mut c, now, until).await? else {
+            return Ok(false);
+        };
+        drop(c);
+        let (status, text) = match self.extract(&a).await {
+            Ok(t) => ("done", t),
+            Err(e) => {
+                tracing::warn!(attachment = %a.id, error = %e, "text extraction failed");
+                ("failed", String::new())
+            }
+        };
+        let mut tx = self.db.begin().await?;
+        store::set_extracted_text(&mut tx, &a.id, status, &text).await?;
+        store::log_change(&mut tx, &a.item_id, self.now()).await?;
+        commit(tx).await?;
+        self.wake_indexer();
+        Ok(true)
+    }
+
+    async fn extract(&self, a: &AttachmentRow) -> Result<String, String> {
+        let kind = FileKind::parse(&a.kind).ok_or("unknown kind")?;
+        let bytes = self
+            .files
+            .get(&a.storage_key)
+            .await
+            .map_err(|e| e.to_string())?;
+        let job = tokio::task::spawn_blocking(move || {
+            lz_files::extract_text(kind, &bytes, &ExtractLimits::default())
+        });
+        match tokio::time::timeout(EXTRACT_TIMEOUT, job).await {
+            Ok(Ok(Ok(text))) => Ok(text),
+            Ok(Ok(Err(e))) => Err(e.to_string()),
+            Ok(Err(e)) => Err(format!("extraction task: {e}")),
+            // The blocking thread finishes on its own; its result is dropped.
+            Err(_) => Err("took too long".into()),
+        }
+    }
+
+    /// Runs until `shutdown` changes: extracts text from new attachments.
+    pub async fn run_extractor(self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+        loop {
+            loop {
+                match self.extract_next().await {
+                    Ok(true) => continue,
+                    Ok(false) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "text extraction round failed");
+                        break;
+                    }
+                }
+            }
+            tokio::select! {
+                _ = self.extract_wake.notified() => {},
+                _ = tokio::time::sleep(Duration::from_secs(10)) => {},
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+}

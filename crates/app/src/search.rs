@@ -1,0 +1,248 @@
+//! Search: keeping the derived tantivy index current from the durable change log
+//! (`search_changes`, written in the same transaction as each change), rebuilding it, and
+//! answering queries with the reader's access applied inside the query.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use lz_search::{SearchDoc, SearchRequest, SearchResults};
+use lz_store::library::{self as store, IndexRow};
+
+use crate::library::{access_for, item_tokens};
+use crate::{new_id, Actor, App, AppError, AppResult};
+
+/// How much attachment text one item carries into the index.
+const MAX_ATTACHMENT_TEXT: usize = 200_000;
+/// Changes applied per index commit.
+const BATCH: i64 = 500;
+
+fn search_error(e: lz_search::SearchError) -> AppError {
+    AppError::Internal(format!("search index: {e}"))
+}
+
+impl App {
+    /// Tells the indexer that the change log has grown (call after commit).
+    pub fn wake_indexer(&self) {
+        self.index_wake.notify_one();
+    }
+
+    /// Applies every change logged after the index's own position; returns how many
+    /// changes were applied. Safe to run in several instances: each has its own index.
+    pub async fn catch_up_index(&self) -> AppResult<usize> {
+        let _guard = self.index_lock.lock().await;
+        let mut applied = 0;
+        loop {
+            let from = self.search.applied_seq();
+            let mut c = self.db.acquire().await?;
+            let changes = store::changes_after(&mut c, from, BATCH).await?;
+            let Some(last) = changes.last().map(|(s, _)| *s) else {
+                return Ok(applied);
+            };
+            let ids: Vec<String> = changes
+                .iter()
+                .map(|(_, id)| id.clone())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let rows = store::index_rows(&mut c, &ids).await?;
+            let docs = self.search_docs(&mut c, rows).await?;
+            drop(c);
+            let present: BTreeSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+            let deletes: Vec<String> = ids
+                .iter()
+                .filter(|i| !present.contains(i.as_str()))
+                .cloned()
+                .collect();
+            let index = self.search.clone();
+            tokio::task::spawn_blocking(move || index.apply(docs, deletes, last))
+                .await
+                .map_err(|e| AppError::Internal(format!("indexer task: {e}")))?
+                .map_err(search_error)?;
+            applied += changes.len();
+        }
+    }
+
+    /// Builds index documents for published items, with their terms and attachment text.
+    async fn search_docs(
+        &self,
+        c: &mut lz_store::Conn,
+        rows: Vec<IndexRow>,
+    ) -> AppResult<Vec<SearchDoc>> {
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let mut terms: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for t in store::terms_of(c, &ids).await? {
+            terms
+                .entry(t.item_id)
+                .or_default()
+                .push((t.vocabulary, t.slug));
+        }
+        let mut texts: BTreeMap<String, String> = BTreeMap::new();
+        for (item, text) in store::attachment_texts(c, &ids).await? {
+            let entry = texts.entry(item).or_default();
+            if entry.len() < MAX_ATTACHMENT_TEXT {
+                entry.push_str(&text);
+                entry.push_str("\n\n");
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let tags = terms.remove(&r.id).unwrap_or_default();
+                let of = |v: &str| {
+                    tags.iter()
+                        .filter(|(voc, _)| voc == v)
+                        .map(|(_, s)| s.clone())
+                        .collect::<Vec<_>>()
+                };
+                let published_at = r.published_at.unwrap_or_default();
+                let body = [
+                    r.context.as_str(),
+                    &r.what_we_did,
+                    &r.what_we_learned,
+                    &r.do_differently,
+                    &r.outcomes,
+                    &lz_domain::markdown::plain_text(&r.body_md),
+                ]
+                .join("\n\n");
+                let mut attachments_text = texts.remove(&r.id).unwrap_or_default();
+                if attachments_text.len() > MAX_ATTACHMENT_TEXT {
+                    let mut cut = MAX_ATTACHMENT_TEXT;
+                    while !attachments_text.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    attachments_text.truncate(cut);
+                }
+                SearchDoc {
+                    access: item_tokens(&r.visibility, &r.organisation_id, r.place_id.as_deref()),
+                    themes: of("theme"),
+                    agendas: of("agenda"),
+                    audiences: of("audience"),
+                    id: r.id,
+                    kind: r.kind,
+                    title: r.title,
+                    summary: r.summary,
+                    body,
+                    attachments_text,
+                    place: r.place_slug,
+                    organisation: Some(r.organisation_slug),
+                    year: year_of(published_at),
+                    published_at,
+                }
+            })
+            .collect())
+    }
+
+    /// Runs until `shutdown` changes: applies changes when woken, and every second (changes
+    /// made by other instances sharing the database arrive that way).
+    pub async fn run_indexer(self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+        loop {
+            if let Err(e) = self.catch_up_index().await {
+                tracing::warn!(error = %e, "search index catch-up failed; retrying");
+            }
+            tokio::select! {
+                _ = self.index_wake.notified() => {},
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {},
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+
+    /// Rebuilds the whole index from the database; `progress(done, total)` is called as it goes.
+    /// The old index answers queries until the new one is committed.
+    pub async fn reindex(&self, mut progress: impl FnMut(u64, u64)) -> AppResult<u64> {
+        let _guard = self.index_lock.lock().await;
+        let mut c = self.db.acquire().await?;
+        // Changes logged after this point are replayed by the next catch-up.
+        let seq = store::last_change(&mut c).await?;
+        let total = store::count_published(&mut c).await? as u64;
+        let mut rebuild = self.search.rebuild().map_err(search_error)?;
+        let mut after = String::new();
+        let mut done = 0u64;
+        loop {
+            let rows = store::index_rows_page(&mut c, &after, 1_000).await?;
+            let Some(last) = rows.last().map(|r| r.id.clone()) else {
+                break;
+            };
+            let docs = self.search_docs(&mut c, rows).await?;
+            done += docs.len() as u64;
+            for d in docs {
+                rebuild.add(&d).map_err(search_error)?;
+            }
+            progress(done, total);
+            after = last;
+        }
+        drop(c);
+        tokio::task::spawn_blocking(move || rebuild.finish(seq))
+            .await
+            .map_err(|e| AppError::Internal(format!("reindex task: {e}")))?
+            .map_err(search_error)?;
+        Ok(done)
+    }
+
+    /// Searches what the reader may see. A query that finds nothing is recorded, without
+    /// who asked, for curators.
+    pub async fn search(
+        &self,
+        actor: Option<&Actor>,
+        req: SearchRequest,
+    ) -> AppResult<SearchResults> {
+        let access = access_for(actor);
+        let index = self.search.clone();
+        let text = req.text.trim().to_string();
+        let f = &req.filters;
+        let unfiltered = f.kind.is_empty()
+            && f.theme.is_empty()
+            && f.agenda.is_empty()
+            && f.place.is_empty()
+            && f.organisation.is_empty()
+            && f.year.is_empty();
+        let results = tokio::task::spawn_blocking(move || index.search(&req, &access))
+            .await
+            .map_err(|e| AppError::Internal(format!("search task: {e}")))?
+            .map_err(search_error)?;
+        if results.total == 0 && !text.is_empty() && unfiltered {
+            let q: String = text
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let q: String = q.chars().take(200).collect();
+            let mut c = self.db.acquire().await?;
+            store::record_miss(&mut c, &new_id(), &q, self.now()).await?;
+        }
+        Ok(results)
+    }
+
+    pub async fn more_like_this(
+        &self,
+        actor: Option<&Actor>,
+        item_id: &str,
+    ) -> AppResult<Vec<lz_search::Hit>> {
+        let access = access_for(actor);
+        let index = self.search.clone();
+        let id = item_id.to_string();
+        tokio::task::spawn_blocking(move || index.more_like_this(&id, &access, 5))
+            .await
+            .map_err(|e| AppError::Internal(format!("search task: {e}")))?
+            .map_err(search_error)
+    }
+
+    /// Searches that found nothing in the last `days`, most frequent first (curators only).
+    pub async fn search_gaps(&self, actor: &Actor, days: i64) -> AppResult<Vec<store::MissRow>> {
+        if !matches!(
+            actor.role,
+            lz_domain::Role::NetworkAdmin | lz_domain::Role::Moderator
+        ) {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.acquire().await?;
+        Ok(store::misses(&mut c, self.now() - days * 86_400_000).await?)
+    }
+}
+
+/// The calendar year (UTC) of a time in milliseconds.
+pub fn year_of(ms: i64) -> i32 {
+    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .map(|t| t.year())
+        .unwrap_or(1970)
+}

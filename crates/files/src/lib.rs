@@ -1,0 +1,25 @@
+//! Learning Zone attachments: deciding what an upload really is, storing its bytes,
+//! naming it safely for download, and pulling out its text for search.
+//!
+//! Everything here is pure Rust and knows nothing of the database: callers keep the
+//! attachment rows and pass bytes, kinds and storage keys in and out.
+//!
+//! Blocking work (hashing, parsing, PDF extraction, file I/O) is synchronous on purpose;
+//! the async [`Storage`] methods move it onto tokio's blocking pool themselves, and
+//! callers of [`sniff`] / [`extract_text`] on big files should use `spawn_blocking`.
+
+mod error;
+mod extract;
+mod kind;
+mod names;
+pub mod samples;
+mod storage;
+
+pub use error::FileError;
+pub use extract::{extract_text, ExtractLimits};
+pub use kind::{sniff, FileKind};
+pub use names::{content_disposition, display_name, DISPLAY_NAME_MAX_CHARS};
+pub use storage::{is_valid_key, key_for, LocalStorage, Storage};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,496 @@
+//! Learning Zone search: a tantivy index that is a derived, rebuildable view of the database.
+//! The database drives it via `apply` (change-log batches, seq stored in the commit) and `rebuild`.
+
+mod facets;
+mod query;
+mod schema;
+mod search;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
+
+pub use facets::MAX_FACET_VALUES;
+pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
+pub use schema::SCHEMA_VERSION;
+use schema::Fields;
+
+/// Indexing memory budget shared by the writer's threads (tantivy flushes a segment when full).
+pub const WRITER_MEMORY_BUDGET: usize = 50 * 1024 * 1024;
+/// Results per page are capped at this.
+pub const MAX_PER_PAGE: usize = 100;
+/// Deep paging is capped so that the offset never exceeds this.
+pub const MAX_OFFSET: usize = 10_000;
+/// Snippets are at most about this many characters.
+pub const SNIPPET_CHARS: usize = 240;
+
+/// Written next to the index files; a different content means the index must be rebuilt.
+const VERSION_FILE: &str = "lz-search-version";
+
+/// One published learning item, as the index sees it.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchDoc {
+    /// Item id (UUID text), unique key.
+    pub id: String,
+    /// Code, e.g. "case_study", "practice_guide".
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    /// Markdown body + structured sections, as plain text.
+    pub body: String,
+    /// Text extracted from attachments; only the first 200 kB is indexed, 20 kB stored.
+    pub attachments_text: String,
+    /// Term slugs, e.g. "enabling-active-environments".
+    pub themes: Vec<String>,
+    pub agendas: Vec<String>,
+    pub audiences: Vec<String>,
+    pub place: Option<String>,
+    pub organisation: Option<String>,
+    /// Publication year.
+    pub year: i32,
+    /// Publication time, UTC milliseconds.
+    pub published_at: i64,
+    /// Who may see it: "public", "network", "place:<id>", "org:<id>".
+    pub access: Vec<String>,
+}
+
+/// Who is asking: `Everything` (network admins), or the access tokens they hold
+/// (signed out: ["public"]; signed in: ["public","network","place:..","org:.."]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    Everything,
+    Tokens(Vec<String>),
+}
+
+/// Result order. With empty text every item scores the same, so callers browsing should
+/// ask for `Newest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+}
+
+/// Each list is OR within its field; non-empty lists are ANDed together.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub kind: Vec<String>,
+    pub theme: Vec<String>,
+    pub agenda: Vec<String>,
+    /// Audience slugs (added: the index has them, so they can be filtered on too).
+    pub audience: Vec<String>,
+    pub place: Vec<String>,
+    pub organisation: Vec<String>,
+    pub year: Vec<i32>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// Free text; "quoted phrases" are the only syntax. Empty = browse everything.
+    pub text: String,
+    pub filters: Filters,
+    pub sort: Sort,
+    /// 1-based; 0 is treated as 1, and pages beyond offset 10,000 as the last allowed page.
+    pub page: usize,
+    /// Clamped to 1..=100.
+    pub per_page: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub published_at: i64,
+    /// BM25 score for `Sort::Relevance`; 0 for `Sort::Newest`.
+    pub score: f32,
+    /// HTML-escaped text with matches wrapped in <mark>…</mark>; safe to insert as HTML.
+    pub snippet_html: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Value counts over the whole filtered result set; count desc, then value asc; at most 50 each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    pub kind: Vec<FacetCount>,
+    pub theme: Vec<FacetCount>,
+    pub agenda: Vec<FacetCount>,
+    /// Added alongside `Filters::audience`.
+    pub audience: Vec<FacetCount>,
+    pub place: Vec<FacetCount>,
+    pub organisation: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// "Did you mean": (typed word, a matching word seen in the results), for words that
+    /// matched nothing and were searched fuzzily. Only words from visible results are offered.
+    pub corrected: Vec<(String, String)>,
+    /// Every typed word that was searched fuzzily (a superset of `corrected`'s first elements).
+    pub fuzzy_words: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {context}: {source}")]
+    Tantivy {
+        context: &'static str,
+        #[source]
+        source: TantivyError,
+    },
+    #[error("search index: {context}: {source}")]
+    Io {
+        context: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("search index directory {path}: {source}")]
+    Directory {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("search index: analyser: {0}")]
+    Analyser(&'static str),
+    #[error("search index: a rebuild is in progress; apply changes after it finishes")]
+    RebuildInProgress,
+    #[error("search index: this rebuild was already finished or abandoned")]
+    RebuildGone,
+    #[error("search index: the writer lock was poisoned by a panic")]
+    Poisoned,
+}
+
+impl SearchError {
+    /// For `map_err`: wraps a tantivy error with what we were doing.
+    pub(crate) fn tantivy(context: &'static str) -> impl FnOnce(TantivyError) -> SearchError {
+        move |source| SearchError::Tantivy { context, source }
+    }
+    pub(crate) fn io(context: &'static str) -> impl FnOnce(std::io::Error) -> SearchError {
+        move |source| SearchError::Io { context, source }
+    }
+}
+
+struct WriterState {
+    writer: IndexWriter,
+    /// Id of the live `Rebuild`, if any: its uncommitted adds must not be committed by `apply`.
+    rebuild: Option<u64>,
+    next_rebuild_id: u64,
+}
+
+struct Inner {
+    reader: IndexReader,
+    fields: Fields,
+    /// The only writer (tantivy holds a directory lock for it).
+    writer: Mutex<WriterState>,
+    applied_seq: AtomicI64,
+}
+
+/// The search index. Cheap to clone; `Send + Sync`.
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+/// Parses a commit payload; anything unparsable counts as "nothing applied" (forces a replay).
+fn payload_seq(payload: Option<&str>) -> i64 {
+    payload.and_then(|p| p.trim().parse().ok()).unwrap_or(0)
+}
+
+/// Tantivy's own files (we never delete anything else from the directory).
+fn is_index_file(name: &str) -> bool {
+    const EXTENSIONS: [&str; 7] = [
+        ".idx",
+        ".pos",
+        ".term",
+        ".store",
+        ".fast",
+        ".fieldnorm",
+        ".del",
+    ];
+    matches!(
+        name,
+        "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock"
+    ) || name == VERSION_FILE
+        || EXTENSIONS.iter().any(|ext| name.ends_with(ext))
+}
+
+fn wipe(dir: &Path) -> Result<(), SearchError> {
+    let dir_err = |source| SearchError::Directory {
+        path: dir.display().to_string(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(dir_err)? {
+        let entry = entry.map_err(dir_err)?;
+        let name = entry.file_name();
+        if entry.file_type().map_err(dir_err)?.is_file() && is_index_file(&name.to_string_lossy())
+        {
+            std::fs::remove_file(entry.path()).map_err(dir_err)?;
+        }
+    }
+    Ok(())
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it if missing. An index written with another
+    /// schema version is wiped and recreated empty (`applied_seq` 0: the caller rebuilds).
+    pub fn open(dir: &Path) -> Result<Self, SearchError> {
+        let dir_err = |source| SearchError::Directory {
+            path: dir.display().to_string(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(dir_err)?;
+        let (schema, _) = schema::build_schema();
+        if dir.join("meta.json").exists() {
+            let version = std::fs::read_to_string(dir.join(VERSION_FILE)).unwrap_or_default();
+            if version.trim() == SCHEMA_VERSION.to_string() {
+                match Index::open_in_dir(dir) {
+                    Ok(index) if index.schema() == schema => return Self::from_index(index),
+                    Ok(_) => tracing::warn!(dir = %dir.display(), "search index schema differs; recreating"),
+                    Err(err) => tracing::warn!(dir = %dir.display(), %err, "search index unreadable; recreating"),
+                }
+            } else {
+                tracing::warn!(dir = %dir.display(), found = version.trim(), expected = SCHEMA_VERSION, "search index version differs; recreating");
+            }
+            wipe(dir)?;
+        }
+        let index = Index::create_in_dir(dir, schema)
+            .map_err(SearchError::tantivy("creating the index"))?;
+        // Written after the index exists: a crash in between leaves no version, so a rebuild.
+        std::fs::write(dir.join(VERSION_FILE), SCHEMA_VERSION.to_string()).map_err(dir_err)?;
+        Self::from_index(index)
+    }
+
+    /// A throw-away index in memory (tests, tools).
+    pub fn open_in_ram() -> Result<Self, SearchError> {
+        let (schema, _) = schema::build_schema();
+        Self::from_index(Index::create_in_ram(schema))
+    }
+
+    fn from_index(index: Index) -> Result<Self, SearchError> {
+        schema::register_analyser(&index)?;
+        let (_, fields) = schema::build_schema();
+        let writer = index
+            .writer(WRITER_MEMORY_BUDGET)
+            .map_err(SearchError::tantivy("opening the index writer"))?;
+        // Manual: we reload right after each commit, so a search after `apply` sees it.
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(SearchError::tantivy("opening the index reader"))?;
+        let metas = index
+            .load_metas()
+            .map_err(SearchError::tantivy("reading index metadata"))?;
+        let applied_seq = payload_seq(metas.payload.as_deref());
+        Ok(SearchIndex {
+            inner: Arc::new(Inner {
+                reader,
+                fields,
+                writer: Mutex::new(WriterState {
+                    writer,
+                    rebuild: None,
+                    next_rebuild_id: 1,
+                }),
+                applied_seq: AtomicI64::new(applied_seq),
+            }),
+        })
+    }
+
+    fn lock_writer(&self) -> Result<MutexGuard<'_, WriterState>, SearchError> {
+        self.inner.writer.lock().map_err(|_| SearchError::Poisoned)
+    }
+
+    /// The change-log sequence number of the last commit (0 for a new index).
+    pub fn applied_seq(&self) -> i64 {
+        self.inner.applied_seq.load(Ordering::SeqCst)
+    }
+
+    /// Number of live (searchable) items.
+    pub fn doc_count(&self) -> u64 {
+        self.inner.reader.searcher().num_docs()
+    }
+
+    /// Upserts (delete-by-id then add) and deletes, committed once together with `seq` as
+    /// the payload. Idempotent: re-applying the same batch is harmless. On error nothing of
+    /// the batch is committed.
+    pub fn apply(
+        &self,
+        upserts: Vec<SearchDoc>,
+        deletes: Vec<String>,
+        seq: i64,
+    ) -> Result<(), SearchError> {
+        let mut state = self.lock_writer()?;
+        if state.rebuild.is_some() {
+            return Err(SearchError::RebuildInProgress);
+        }
+        let result = self.apply_locked(&mut state.writer, upserts, deletes, seq);
+        if result.is_err() {
+            // Drop the half-applied batch so a later commit cannot publish it.
+            if let Err(err) = state.writer.rollback() {
+                tracing::error!(%err, "search index rollback failed");
+            }
+        }
+        result
+    }
+
+    fn apply_locked(
+        &self,
+        writer: &mut IndexWriter,
+        upserts: Vec<SearchDoc>,
+        deletes: Vec<String>,
+        seq: i64,
+    ) -> Result<(), SearchError> {
+        let f = &self.inner.fields;
+        for doc in &upserts {
+            writer.delete_term(schema::id_term(f, &doc.id));
+            writer
+                .add_document(schema::to_document(f, doc))
+                .map_err(SearchError::tantivy("adding a document"))?;
+        }
+        for id in &deletes {
+            writer.delete_term(schema::id_term(f, id));
+        }
+        self.commit(writer, seq)
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, seq: i64) -> Result<(), SearchError> {
+        let mut prepared = writer
+            .prepare_commit()
+            .map_err(SearchError::tantivy("preparing a commit"))?;
+        prepared.set_payload(&seq.to_string());
+        prepared
+            .commit()
+            .map_err(SearchError::tantivy("committing"))?;
+        self.inner.applied_seq.store(seq, Ordering::SeqCst);
+        self.inner
+            .reader
+            .reload()
+            .map_err(SearchError::tantivy("reloading the reader after a commit"))
+    }
+
+    /// Starts a full rebuild. Until `finish`, searches see the old content and `apply`
+    /// returns `RebuildInProgress`; dropping the handle without `finish` abandons it.
+    pub fn rebuild(&self) -> Result<Rebuild, SearchError> {
+        let mut state = self.lock_writer()?;
+        if state.rebuild.is_some() {
+            return Err(SearchError::RebuildInProgress);
+        }
+        // Only affects the writer's uncommitted view: readers keep the committed segments.
+        state
+            .writer
+            .delete_all_documents()
+            .map_err(SearchError::tantivy("clearing the index for a rebuild"))?;
+        let id = state.next_rebuild_id;
+        state.next_rebuild_id += 1;
+        state.rebuild = Some(id);
+        Ok(Rebuild {
+            index: self.clone(),
+            id,
+            finished: false,
+        })
+    }
+
+    /// Runs a search; see [`SearchRequest`]. Never fails because of what the user typed.
+    pub fn search(
+        &self,
+        req: &SearchRequest,
+        access: &Access,
+    ) -> Result<SearchResults, SearchError> {
+        search::search(
+            &self.inner.reader.searcher(),
+            &self.inner.fields,
+            req,
+            access,
+        )
+    }
+
+    /// Items like this one (by its title/summary/body terms), visible to `access`, excluding
+    /// itself. Empty if the item does not exist or `access` cannot see it.
+    pub fn more_like_this(
+        &self,
+        id: &str,
+        access: &Access,
+        limit: usize,
+    ) -> Result<Vec<Hit>, SearchError> {
+        search::more_like_this(
+            &self.inner.reader.searcher(),
+            &self.inner.fields,
+            id,
+            access,
+            limit,
+        )
+    }
+}
+
+/// A full rebuild in progress (see [`SearchIndex::rebuild`]).
+pub struct Rebuild {
+    index: SearchIndex,
+    id: u64,
+    finished: bool,
+}
+
+impl Rebuild {
+    fn locked(&self) -> Result<MutexGuard<'_, WriterState>, SearchError> {
+        let state = self.index.lock_writer()?;
+        if state.rebuild != Some(self.id) {
+            return Err(SearchError::RebuildGone);
+        }
+        Ok(state)
+    }
+
+    /// Adds one item (the writer flushes to disk by itself as its memory budget fills).
+    pub fn add(&mut self, doc: &SearchDoc) -> Result<(), SearchError> {
+        let state = self.locked()?;
+        let f = &self.index.inner.fields;
+        // Guards against the same id being fed twice.
+        state.writer.delete_term(schema::id_term(f, &doc.id));
+        state
+            .writer
+            .add_document(schema::to_document(f, doc))
+            .map_err(SearchError::tantivy("adding a document during a rebuild"))?;
+        Ok(())
+    }
+
+    /// Replaces the old content with what was added, atomically, recording `seq`.
+    pub fn finish(mut self, seq: i64) -> Result<(), SearchError> {
+        self.finished = true;
+        let mut state = self.locked()?;
+        state.rebuild = None;
+        let result = self.index.commit(&mut state.writer, seq);
+        if result.is_err() {
+            if let Err(err) = state.writer.rollback() {
+                tracing::error!(%err, "search index rollback after a failed rebuild failed");
+            }
+        }
+        result
+    }
+}
+
+impl Drop for Rebuild {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        if let Ok(mut state) = self.locked() {
+            state.rebuild = None;
+            // Throws away the delete-all and the adds; the committed index is untouched.
+            if let Err(err) = state.writer.rollback() {
+                tracing::error!(%err, "search index rollback of an abandoned rebuild failed");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,364 @@
+//! Runs searches and "more like this" against one reader snapshot, and builds hits/snippets.
+//! Stored documents are loaded only for the hits of the requested page.
+
+use std::collections::{BTreeMap, HashMap};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
+use tantivy::snippet::{Snippet, SnippetGenerator};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
+
+use crate::facets::FacetCollector;
+use crate::query::{self, Clause};
+use crate::schema::{self, Fields, F_PUBLISHED_AT};
+use crate::{
+    Access, Hit, SearchError, SearchRequest, SearchResults, Sort, MAX_OFFSET, MAX_PER_PAGE,
+    SNIPPET_CHARS,
+};
+
+/// "More like this" looks at no more than this much of the body (term statistics cost a
+/// dictionary lookup per distinct word).
+const MLT_BODY_BYTES: usize = 8 * 1024;
+const MLT_MAX_LIMIT: usize = 100;
+
+fn analyser_of(searcher: &Searcher) -> Result<TextAnalyzer, SearchError> {
+    searcher
+        .index()
+        .tokenizers()
+        .get(schema::ANALYSER)
+        .ok_or(SearchError::Analyser("analyser not registered on the index"))
+}
+
+/// Page and size after clamping: (offset, limit).
+fn page_window(page: usize, per_page: usize) -> (usize, usize) {
+    let per_page = per_page.clamp(1, MAX_PER_PAGE);
+    let last_page = MAX_OFFSET / per_page + 1;
+    let page = page.clamp(1, last_page);
+    ((page - 1) * per_page, per_page)
+}
+
+pub fn search(
+    searcher: &Searcher,
+    fields: &Fields,
+    req: &SearchRequest,
+    access: &Access,
+) -> Result<SearchResults, SearchError> {
+    let analyser = analyser_of(searcher)?;
+    let clauses = query::parse(&req.text, &analyser);
+    let access_q = query::access_filter(fields, access);
+
+    let mut scored: Vec<Box<dyn Query>> = Vec::with_capacity(clauses.len());
+    // Analysed terms to highlight, weighted by rarity (rarer = better snippet fragment).
+    let mut highlight: BTreeMap<String, f32> = BTreeMap::new();
+    // (typed word, its variants most frequent first) for words searched fuzzily.
+    let mut fuzzy: Vec<(String, Vec<String>)> = Vec::new();
+    for clause in &clauses {
+        match clause {
+            Clause::Word { term, surface } => {
+                if query::word_exists(searcher, fields, term, access_q.as_deref())? {
+                    scored.push(query::exact_word(fields, term));
+                    highlight.insert(term.clone(), rarity(searcher, fields.body, term));
+                    continue;
+                }
+                let distance = query::fuzzy_distance(surface);
+                if distance == 0 {
+                    // Too short (or a number) to guess: it matches nothing, honestly.
+                    scored.push(query::exact_word(fields, term));
+                    continue;
+                }
+                scored.push(query::fuzzy_word(fields, term, distance));
+                let variants: Vec<String> =
+                    query::fuzzy_variants(searcher, fields, term, distance)?
+                        .into_iter()
+                        .filter(|(v, _)| v != term)
+                        .map(|(v, doc_freq)| {
+                            highlight.insert(v.clone(), 1.0 / (1.0 + doc_freq as f32));
+                            v
+                        })
+                        .collect();
+                fuzzy.push((surface.clone(), variants));
+            }
+            Clause::Phrase { terms } => {
+                scored.push(query::phrase(fields, terms));
+                for (_, t) in terms {
+                    highlight.insert(t.clone(), rarity(searcher, fields.body, t));
+                }
+            }
+        }
+    }
+    let mut restrictions = query::filter_clauses(fields, &req.filters);
+    restrictions.extend(access_q);
+    let query = query::and_all(scored, restrictions);
+
+    let (offset, limit) = page_window(req.page, req.per_page);
+    let top_docs = TopDocs::with_limit(limit).and_offset(offset);
+    let (top, total, facets): (Vec<(f32, DocAddress)>, usize, _) = match req.sort {
+        Sort::Relevance => searcher
+            .search(&query, &(top_docs.order_by_score(), Count, FacetCollector))
+            .map_err(SearchError::tantivy("searching"))?,
+        Sort::Newest => {
+            let collector = (
+                top_docs.order_by_fast_field::<i64>(F_PUBLISHED_AT, Order::Desc),
+                Count,
+                FacetCollector,
+            );
+            let (top, total, facets) = searcher
+                .search(&query, &collector)
+                .map_err(SearchError::tantivy("searching"))?;
+            (
+                top.into_iter().map(|(_, addr)| (0.0, addr)).collect(),
+                total,
+                facets,
+            )
+        }
+    };
+
+    let snippets = SnippetGenerator::new(highlight, analyser.clone(), fields.body, SNIPPET_CHARS);
+    let mut seen_variants: HashMap<String, String> = HashMap::new();
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, addr) in top {
+        let doc: TantivyDocument = searcher
+            .doc(addr)
+            .map_err(SearchError::tantivy("loading a hit"))?;
+        let mut hit = hit_from_doc(fields, &doc, score);
+        let texts = [fields.body, fields.summary, fields.attachments_excerpt];
+        let best = texts.iter().find_map(|&field| {
+            let snippet = snippets.snippet(text_of(&doc, field));
+            (!snippet.highlighted().is_empty()).then_some(snippet)
+        });
+        hit.snippet_html = match best {
+            Some(snippet) => {
+                remember_variants(&snippet, &analyser, &mut seen_variants);
+                render(&snippet)
+            }
+            None => plain_excerpt(&doc, fields),
+        };
+        hits.push(hit);
+    }
+
+    let mut corrected = Vec::new();
+    let mut fuzzy_words = Vec::new();
+    for (surface, variants) in fuzzy {
+        if let Some(seen) = variants.iter().find_map(|v| seen_variants.get(v)) {
+            corrected.push((surface.clone(), seen.clone()));
+        }
+        fuzzy_words.push(surface);
+    }
+    Ok(SearchResults {
+        total,
+        hits,
+        facets,
+        corrected,
+        fuzzy_words,
+    })
+}
+
+/// Snippet weight of a term: rarer terms make better fragments.
+fn rarity(searcher: &Searcher, field: Field, term: &str) -> f32 {
+    let doc_freq = searcher
+        .doc_freq(&tantivy::Term::from_field_text(field, term))
+        .unwrap_or(0);
+    1.0 / (1.0 + doc_freq as f32)
+}
+
+fn text_of(doc: &TantivyDocument, field: Field) -> &str {
+    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
+}
+
+fn hit_from_doc(fields: &Fields, doc: &TantivyDocument, score: f32) -> Hit {
+    Hit {
+        id: text_of(doc, fields.id).to_string(),
+        title: text_of(doc, fields.title).to_string(),
+        kind: text_of(doc, fields.kind).to_string(),
+        published_at: doc
+            .get_first(fields.published_at)
+            .and_then(|v| v.as_i64())
+            .unwrap_or(0),
+        score,
+        snippet_html: String::new(),
+    }
+}
+
+/// Records, for each highlighted word, its analysed form -> the word as written, so a fuzzy
+/// match can be suggested in a readable form ("hydrotherapy", not the stem "hydrotherapi").
+fn remember_variants(
+    snippet: &Snippet,
+    analyser: &TextAnalyzer,
+    seen: &mut HashMap<String, String>,
+) {
+    let mut analyser = analyser.clone();
+    for range in snippet.highlighted() {
+        if let Some(surface) = snippet.fragment().get(range.clone()) {
+            let mut stream = analyser.token_stream(surface);
+            if stream.advance() {
+                seen.entry(stream.token().text.clone())
+                    .or_insert_with(|| surface.to_lowercase());
+            }
+        }
+    }
+}
+
+pub fn escape_html(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Escapes the fragment and wraps highlights in <mark>. Done here rather than with
+/// `Snippet::to_html` so the escaping rules and tags are ours and tested.
+fn render(snippet: &Snippet) -> String {
+    let fragment = snippet.fragment();
+    let mut out = String::with_capacity(fragment.len() + 32);
+    let mut ranges: Vec<_> = snippet.highlighted().to_vec();
+    ranges.sort_by_key(|r| r.start);
+    let mut pos = 0;
+    for r in ranges {
+        if r.start < pos || r.end > fragment.len() {
+            continue;
+        }
+        let (Some(before), Some(marked)) = (fragment.get(pos..r.start), fragment.get(r.clone()))
+        else {
+            continue;
+        };
+        escape_html(before, &mut out);
+        out.push_str("<mark>");
+        escape_html(marked, &mut out);
+        out.push_str("</mark>");
+        pos = r.end;
+    }
+    escape_html(fragment.get(pos..).unwrap_or(""), &mut out);
+    out
+}
+
+/// The start of the summary (or body), escaped, for hits without highlights (browsing).
+fn plain_excerpt(doc: &TantivyDocument, fields: &Fields) -> String {
+    let summary = text_of(doc, fields.summary);
+    let text = if summary.trim().is_empty() {
+        text_of(doc, fields.body)
+    } else {
+        summary
+    };
+    let text = text.trim();
+    let mut out = String::new();
+    match text.char_indices().nth(SNIPPET_CHARS) {
+        None => escape_html(text, &mut out),
+        Some((cut, _)) => {
+            // Prefer ending on a word boundary.
+            let head = &text[..cut];
+            let head = head.rfind(char::is_whitespace).map_or(head, |i| &head[..i]);
+            escape_html(head.trim_end(), &mut out);
+            out.push('…');
+        }
+    }
+    out
+}
+
+pub fn more_like_this(
+    searcher: &Searcher,
+    fields: &Fields,
+    id: &str,
+    access: &Access,
+    limit: usize,
+) -> Result<Vec<Hit>, SearchError> {
+    let limit = limit.min(MLT_MAX_LIMIT);
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let access_q = query::access_filter(fields, access);
+    let id_query = TermQuery::new(schema::id_term(fields, id), IndexRecordOption::Basic);
+    // The source item must itself be visible, or its words would leak through the results.
+    let find = query::and_all(vec![Box::new(id_query.clone())], access_q.iter().map(|q| q.box_clone()).collect());
+    let found = searcher
+        .search(&find, &TopDocs::with_limit(1).order_by_score())
+        .map_err(SearchError::tantivy("finding the item for more-like-this"))?;
+    let Some((_, addr)) = found.first() else {
+        return Ok(Vec::new());
+    };
+    let doc: TantivyDocument = searcher
+        .doc(*addr)
+        .map_err(SearchError::tantivy("loading the item for more-like-this"))?;
+    let value = |field: Field, max: usize| {
+        (
+            field,
+            vec![OwnedValue::Str(
+                schema::truncate_utf8(text_of(&doc, field), max).to_string(),
+            )],
+        )
+    };
+    let doc_fields = vec![
+        value(fields.title, usize::MAX),
+        value(fields.summary, usize::MAX),
+        value(fields.body, MLT_BODY_BYTES),
+    ];
+    let num_docs = searcher.num_docs();
+    let mlt = MoreLikeThisQuery::builder()
+        // A term only this item has cannot find anything else.
+        .with_min_doc_frequency(2)
+        // Terms in most items say nothing about this one (but in a tiny index every
+        // term is in "most" items, and dropping them all would find nothing).
+        .with_max_doc_frequency(if num_docs < 50 { u64::MAX } else { num_docs / 2 })
+        .with_min_term_frequency(1)
+        .with_max_query_terms(25)
+        .with_min_word_length(3)
+        .with_max_word_length(40)
+        .with_document_fields(doc_fields);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, Box::new(mlt)),
+        (Occur::MustNot, Box::new(id_query)),
+    ];
+    if let Some(a) = access_q {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(a, 0.0))));
+    }
+    let top = searcher
+        .search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(limit).order_by_score(),
+        )
+        .map_err(SearchError::tantivy("running more-like-this"))?;
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, addr) in top {
+        let doc: TantivyDocument = searcher
+            .doc(addr)
+            .map_err(SearchError::tantivy("loading a more-like-this hit"))?;
+        let mut hit = hit_from_doc(fields, &doc, score);
+        hit.snippet_html = plain_excerpt(&doc, fields);
+        hits.push(hit);
+    }
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_is_clamped() {
+        assert_eq!(page_window(0, 0), (0, 1));
+        assert_eq!(page_window(1, 20), (0, 20));
+        assert_eq!(page_window(3, 20), (40, 20));
+        assert_eq!(page_window(1, 10_000), (0, 100));
+        let (offset, _) = page_window(usize::MAX, 7);
+        assert!(offset <= MAX_OFFSET);
+        let (offset, _) = page_window(usize::MAX, 100);
+        assert_eq!(offset, MAX_OFFSET);
+    }
+
+    #[test]
+    fn escapes_html() {
+        let mut s = String::new();
+        escape_html(r#"<script>"a" & 'b'</script>"#, &mut s);
+        assert_eq!(
+            s,
+            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
+        );
+    }
+}

@@ -1,0 +1,619 @@
+//! Behaviour tests of the public API: durability, visibility, typo tolerance, facets, paging.
+//! Each test builds its own small index (in RAM unless it tests the on-disk behaviour).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::*;
+
+fn doc(id: &str, title: &str) -> SearchDoc {
+    SearchDoc {
+        id: id.to_string(),
+        kind: "case_study".to_string(),
+        title: title.to_string(),
+        summary: format!("Summary of {title}"),
+        body: format!("The body of {title}."),
+        year: 2023,
+        published_at: 1_700_000_000_000,
+        access: vec!["public".to_string()],
+        ..SearchDoc::default()
+    }
+}
+
+fn req(text: &str) -> SearchRequest {
+    SearchRequest {
+        text: text.to_string(),
+        page: 1,
+        per_page: 20,
+        ..SearchRequest::default()
+    }
+}
+
+fn ids(r: &SearchResults) -> Vec<&str> {
+    r.hits.iter().map(|h| h.id.as_str()).collect()
+}
+
+fn public() -> Access {
+    Access::Tokens(vec!["public".to_string()])
+}
+
+/// A fresh directory under the system temp dir (no tempfile crate needed).
+fn temp_dir(name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let dir = std::env::temp_dir().join(format!(
+        "lz-search-test-{name}-{}-{nanos}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn index_is_clone_send_sync() {
+    fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+    assert_traits::<SearchIndex>();
+}
+
+#[test]
+fn search_right_after_apply_sees_the_change() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    assert_eq!(idx.applied_seq(), 0);
+    assert_eq!(idx.doc_count(), 0);
+    idx.apply(vec![doc("a", "Walking to school")], vec![], 1)
+        .unwrap();
+    assert_eq!(idx.applied_seq(), 1);
+    assert_eq!(idx.doc_count(), 1);
+    let r = idx.search(&req("walking"), &public()).unwrap();
+    assert_eq!(ids(&r), vec!["a"]);
+    assert_eq!(r.total, 1);
+}
+
+#[test]
+fn apply_upserts_deletes_and_is_idempotent() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let batch = vec![doc("a", "Cycling lanes"), doc("b", "Swimming pools")];
+    idx.apply(batch.clone(), vec![], 1).unwrap();
+    idx.apply(batch, vec![], 1).unwrap(); // replayed after a crash
+    assert_eq!(idx.doc_count(), 2);
+
+    // An upsert replaces the old version (old words are gone).
+    idx.apply(vec![doc("a", "Rowing clubs")], vec![], 2).unwrap();
+    assert_eq!(idx.doc_count(), 2);
+    assert_eq!(idx.search(&req("cycling"), &public()).unwrap().total, 0);
+    assert_eq!(ids(&idx.search(&req("rowing"), &public()).unwrap()), vec!["a"]);
+
+    // The same id twice in one batch keeps only the last version.
+    idx.apply(vec![doc("c", "Tennis one"), doc("c", "Tennis two")], vec![], 3)
+        .unwrap();
+    assert_eq!(idx.search(&req("tennis"), &public()).unwrap().total, 1);
+
+    idx.apply(vec![], vec!["b".to_string(), "missing".to_string()], 4)
+        .unwrap();
+    assert_eq!(idx.doc_count(), 2);
+    assert_eq!(idx.search(&req("swimming"), &public()).unwrap().total, 0);
+    assert_eq!(idx.applied_seq(), 4);
+}
+
+#[test]
+fn seq_and_content_survive_reopen() {
+    let dir = temp_dir("reopen");
+    {
+        let idx = SearchIndex::open(&dir).unwrap();
+        assert_eq!(idx.applied_seq(), 0);
+        idx.apply(vec![doc("a", "Parkrun volunteers")], vec![], 5)
+            .unwrap();
+    }
+    let idx = SearchIndex::open(&dir).unwrap();
+    assert_eq!(idx.applied_seq(), 5);
+    assert_eq!(idx.doc_count(), 1);
+    assert_eq!(ids(&idx.search(&req("parkrun"), &public()).unwrap()), vec!["a"]);
+    drop(idx);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn other_schema_version_is_wiped_and_recreated() {
+    let dir = temp_dir("version");
+    let unrelated = dir.join("keep-me.txt");
+    std::fs::write(&unrelated, "not ours").unwrap();
+    {
+        let idx = SearchIndex::open(&dir).unwrap();
+        idx.apply(vec![doc("a", "Parkrun volunteers")], vec![], 9)
+            .unwrap();
+    }
+    std::fs::write(dir.join(VERSION_FILE), "0").unwrap();
+    let idx = SearchIndex::open(&dir).unwrap();
+    assert_eq!(idx.applied_seq(), 0, "caller must replay from scratch");
+    assert_eq!(idx.doc_count(), 0);
+    assert!(unrelated.exists(), "only index files are deleted");
+    // And the recreated index is usable and durable.
+    idx.apply(vec![doc("b", "Tai chi")], vec![], 1).unwrap();
+    drop(idx);
+    assert_eq!(SearchIndex::open(&dir).unwrap().applied_seq(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn hostile_or_odd_input_never_errors() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    idx.apply(vec![doc("a", "Foo title with unclosed things")], vec![], 1)
+        .unwrap();
+    let huge = "lorem ipsum ".repeat(1_000); // 12 kB
+    let inputs = [
+        r#"title:(foo AND OR) "unclosed ~2^ [a TO"#,
+        "\"",
+        "\"\"",
+        "*",
+        "?",
+        "-",
+        "+foo -bar",
+        "foo~2^3",
+        "[* TO *]",
+        "(((",
+        "\\",
+        "\u{0}\u{1f600}é漢字",
+        "a the of",
+        "title:foo",
+        &huge,
+    ];
+    for text in inputs {
+        for sort in [Sort::Relevance, Sort::Newest] {
+            let mut r = req(text);
+            r.sort = sort;
+            idx.search(&r, &public())
+                .unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            idx.search(&r, &Access::Everything).unwrap();
+        }
+    }
+    // Syntax characters are separators: `title:(foo` still finds "foo" in the title.
+    let r = idx.search(&req(r#"title:(foo"#), &public()).unwrap();
+    assert_eq!(ids(&r), vec!["a"]);
+}
+
+#[test]
+fn very_long_query_answers_fast() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    idx.apply(vec![doc("a", "Walking")], vec![], 1).unwrap();
+    let text: String = (0..2_000).map(|i| format!("qwzx{i} ")).collect(); // ~14 kB of typos
+    let start = Instant::now();
+    let r = idx.search(&req(&text), &public()).unwrap();
+    assert_eq!(r.total, 0);
+    assert!(r.fuzzy_words.len() <= MAX_QUERY_WORDS);
+    assert!(start.elapsed().as_millis() < 2_000, "{:?}", start.elapsed());
+}
+
+#[test]
+fn words_are_anded_and_phrases_are_exact() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut a = doc("a", "Active travel");
+    a.body = "Making active travel the easy choice for school runs.".into();
+    let mut b = doc("b", "Travel plans");
+    b.body = "Plans for travel that is active and green.".into();
+    idx.apply(vec![a, b], vec![], 1).unwrap();
+
+    let mut both = ids(&idx.search(&req("active travel"), &public()).unwrap())
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    both.sort();
+    assert_eq!(both, vec!["a", "b"]);
+    assert_eq!(
+        ids(&idx.search(&req("\"active travel\""), &public()).unwrap()),
+        vec!["a"]
+    );
+    // AND: one word missing everywhere means no result.
+    assert_eq!(idx.search(&req("active zebra"), &public()).unwrap().total, 0);
+    // Stemming: "runs" finds "run", "choices" finds "choice".
+    assert_eq!(ids(&idx.search(&req("run choices"), &public()).unwrap()), vec!["a"]);
+    // Stop words inside a phrase keep their gap.
+    assert_eq!(
+        ids(&idx.search(&req("\"travel the easy\""), &public()).unwrap()),
+        vec!["a"]
+    );
+}
+
+#[test]
+fn title_matches_rank_above_body_matches() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut body_only = doc("body", "Something else");
+    body_only.body = "We talk about allotments here.".into();
+    let title = doc("title", "Allotments");
+    idx.apply(vec![body_only, title], vec![], 1).unwrap();
+    let r = idx.search(&req("allotments"), &public()).unwrap();
+    assert_eq!(ids(&r), vec!["title", "body"]);
+    assert!(r.hits[0].score > r.hits[1].score);
+}
+
+#[test]
+fn misspelt_word_in_attachments_only_is_found_fuzzily() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut a = doc("a", "Pool sessions");
+    a.attachments_text = "The report covers hydrotherapy for older adults.".into();
+    idx.apply(vec![a, doc("b", "Unrelated")], vec![], 1).unwrap();
+
+    // Exact word, only in attachments.
+    let r = idx.search(&req("hydrotherapy"), &public()).unwrap();
+    assert_eq!(ids(&r), vec!["a"]);
+    assert!(r.fuzzy_words.is_empty(), "existing words are searched exactly");
+    assert!(r.corrected.is_empty());
+    assert!(r.hits[0].snippet_html.contains("<mark>hydrotherapy</mark>"));
+
+    // Misspelt (distance 1 after stemming; 13 chars allows 2).
+    let r = idx.search(&req("hydrotheraphy"), &public()).unwrap();
+    assert_eq!(ids(&r), vec!["a"]);
+    assert_eq!(r.fuzzy_words, vec!["hydrotheraphy".to_string()]);
+    assert_eq!(
+        r.corrected,
+        vec![("hydrotheraphy".to_string(), "hydrotherapy".to_string())]
+    );
+    assert!(
+        r.hits[0].snippet_html.contains("<mark>hydrotherapy</mark>"),
+        "{}",
+        r.hits[0].snippet_html
+    );
+
+    // Transposition counts as one edit for a 4-7 letter word ("pool" -> "pola" is 1 edit).
+    let r = idx.search(&req("sesisons"), &public()).unwrap();
+    assert_eq!(ids(&r), vec!["a"]);
+    // Short words are never fuzzed.
+    assert_eq!(idx.search(&req("poo"), &public()).unwrap().total, 0);
+}
+
+#[test]
+fn hidden_items_are_invisible_everywhere() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut open = doc("open", "Green spaces and wellbeing");
+    open.body = "Parks green spaces wellbeing walking groups community".into();
+    open.themes = vec!["green-spaces".into()];
+    open.organisation = Some("council".into());
+    open.access = vec!["public".into()];
+    let mut secret = doc("secret", "Green spaces and wellbeing pilot");
+    secret.body = "Parks green spaces wellbeing walking groups community zyxwquark".into();
+    secret.themes = vec!["green-spaces".into(), "secret-theme".into()];
+    secret.organisation = Some("org-x".into());
+    secret.place = Some("secret-place".into());
+    secret.kind = "internal_report".into();
+    secret.year = 2019;
+    secret.access = vec!["org:X".into()];
+    let mut net = doc("net", "Green spaces network notes");
+    net.body = "Parks green spaces wellbeing walking groups".into();
+    net.access = vec!["network".into()];
+    idx.apply(vec![open, secret, net], vec![], 1).unwrap();
+
+    let caller = Access::Tokens(vec!["public".into(), "network".into()]);
+    for text in ["", "green spaces"] {
+        let r = idx.search(&req(text), &caller).unwrap();
+        assert_eq!(r.total, 2, "{text:?}");
+        assert!(!ids(&r).contains(&"secret"));
+        let all_values: Vec<&str> = [
+            &r.facets.kind,
+            &r.facets.theme,
+            &r.facets.organisation,
+            &r.facets.place,
+            &r.facets.year,
+        ]
+        .iter()
+        .flat_map(|f| f.iter().map(|c| c.value.as_str()))
+        .collect();
+        for leaked in ["internal_report", "secret-theme", "org-x", "secret-place", "2019"] {
+            assert!(!all_values.contains(&leaked), "{leaked} leaked for {text:?}");
+        }
+        let green = r.facets.theme.iter().find(|c| c.value == "green-spaces");
+        assert_eq!(green.map(|c| c.count), Some(1));
+    }
+    // A word only the hidden item has is not confirmed to exist (treated as a typo, no hit).
+    let r = idx.search(&req("zyxwquark"), &caller).unwrap();
+    assert_eq!(r.total, 0);
+    assert!(r.corrected.is_empty());
+    // More like this never returns it, and a hidden source item gives nothing.
+    let mlt = idx.more_like_this("open", &caller, 10).unwrap();
+    assert!(!mlt.iter().any(|h| h.id == "secret"));
+    assert!(mlt.iter().any(|h| h.id == "net"));
+    assert!(idx.more_like_this("secret", &caller, 10).unwrap().is_empty());
+    // Signed out: only public.
+    assert_eq!(ids(&idx.search(&req(""), &public()).unwrap()), vec!["open"]);
+    // No tokens at all: nothing.
+    assert_eq!(idx.search(&req(""), &Access::Tokens(vec![])).unwrap().total, 0);
+    // Admins see everything.
+    let r = idx.search(&req("green"), &Access::Everything).unwrap();
+    assert_eq!(r.total, 3);
+    let mlt = idx.more_like_this("open", &Access::Everything, 10).unwrap();
+    assert!(mlt.iter().any(|h| h.id == "secret"));
+    assert!(!mlt.iter().any(|h| h.id == "open"), "excludes itself");
+}
+
+fn faceted_corpus() -> SearchIndex {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut docs = Vec::new();
+    for (id, kind, themes, place, org, year) in [
+        ("1", "case_study", vec!["a", "b"], Some("leeds"), Some("o1"), 2021),
+        ("2", "case_study", vec!["a"], Some("york"), Some("o2"), 2022),
+        ("3", "practice_guide", vec!["b"], Some("leeds"), None, 2022),
+        ("4", "report", vec!["c"], None, Some("o1"), 2023),
+        ("5", "practice_guide", vec!["a", "c"], Some("hull"), Some("o3"), 2023),
+    ] {
+        let mut d = doc(id, &format!("Item {id} about movement"));
+        d.kind = kind.into();
+        d.themes = themes.into_iter().map(String::from).collect();
+        d.agendas = vec![format!("agenda-{}", year % 2)];
+        d.audiences = vec!["coaches".into()];
+        d.place = place.map(String::from);
+        d.organisation = org.map(String::from);
+        d.year = year;
+        d.published_at = 1_600_000_000_000 + id.parse::<i64>().unwrap() * 1_000;
+        docs.push(d);
+    }
+    idx.apply(docs, vec![], 1).unwrap();
+    idx
+}
+
+fn fc(values: &[(&str, u64)]) -> Vec<FacetCount> {
+    values
+        .iter()
+        .map(|(v, c)| FacetCount {
+            value: v.to_string(),
+            count: *c,
+        })
+        .collect()
+}
+
+#[test]
+fn facets_count_the_filtered_result_set_sorted() {
+    let idx = faceted_corpus();
+    let r = idx.search(&req("movement"), &public()).unwrap();
+    assert_eq!(r.total, 5);
+    assert_eq!(
+        r.facets.kind,
+        fc(&[("case_study", 2), ("practice_guide", 2), ("report", 1)])
+    );
+    assert_eq!(r.facets.theme, fc(&[("a", 3), ("b", 2), ("c", 2)]));
+    assert_eq!(r.facets.place, fc(&[("leeds", 2), ("hull", 1), ("york", 1)]));
+    assert_eq!(r.facets.organisation, fc(&[("o1", 2), ("o2", 1), ("o3", 1)]));
+    assert_eq!(r.facets.year, fc(&[("2022", 2), ("2023", 2), ("2021", 1)]));
+    assert_eq!(r.facets.agenda, fc(&[("agenda-1", 3), ("agenda-0", 2)]));
+    assert_eq!(r.facets.audience, fc(&[("coaches", 5)]));
+
+    // With filters applied, counts cover only the filtered set.
+    let mut q = req("");
+    q.filters.theme = vec!["a".into()];
+    let r = idx.search(&q, &public()).unwrap();
+    assert_eq!(r.total, 3);
+    assert_eq!(r.facets.theme, fc(&[("a", 3), ("b", 1), ("c", 1)]));
+}
+
+#[test]
+fn filters_or_within_and_across_fields() {
+    let idx = faceted_corpus();
+    let sorted = |r: SearchResults| {
+        let mut v: Vec<String> = r.hits.into_iter().map(|h| h.id).collect();
+        v.sort();
+        v
+    };
+    let mut q = req("");
+    q.filters.kind = vec!["case_study".into(), "report".into()];
+    assert_eq!(sorted(idx.search(&q, &public()).unwrap()), vec!["1", "2", "4"]);
+    q.filters.place = vec!["leeds".into()];
+    assert_eq!(sorted(idx.search(&q, &public()).unwrap()), vec!["1"]);
+
+    let mut q = req("movement");
+    q.filters.year = vec![2022, 2023];
+    q.filters.theme = vec!["c".into()];
+    assert_eq!(sorted(idx.search(&q, &public()).unwrap()), vec!["4", "5"]);
+    q.filters.organisation = vec!["o3".into()];
+    q.filters.audience = vec!["coaches".into()];
+    q.filters.agenda = vec!["agenda-1".into()];
+    assert_eq!(sorted(idx.search(&q, &public()).unwrap()), vec!["5"]);
+    q.filters.kind = vec!["nope".into()];
+    assert_eq!(idx.search(&q, &public()).unwrap().total, 0);
+}
+
+#[test]
+fn newest_sort_and_pagination() {
+    let idx = faceted_corpus();
+    let mut q = req("");
+    q.sort = Sort::Newest;
+    q.per_page = 2;
+    let pages: Vec<Vec<String>> = (1..=3)
+        .map(|page| {
+            q.page = page;
+            let r = idx.search(&q, &public()).unwrap();
+            assert_eq!(r.total, 5);
+            r.hits.into_iter().map(|h| h.id).collect()
+        })
+        .collect();
+    assert_eq!(pages, vec![vec!["5", "4"], vec!["3", "2"], vec!["1"]]);
+    q.page = 4;
+    assert!(idx.search(&q, &public()).unwrap().hits.is_empty());
+    // Absurd paging is clamped, not an error.
+    q.page = usize::MAX;
+    q.per_page = usize::MAX;
+    assert!(idx.search(&q, &public()).unwrap().hits.is_empty());
+    q.page = 0;
+    q.per_page = 0;
+    assert_eq!(idx.search(&q, &public()).unwrap().hits.len(), 1);
+}
+
+#[test]
+fn snippets_escape_html_and_mark_matches() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut a = doc("a", "Escaping");
+    a.body = "Before <script>alert('x')</script> & the trampoline park \"quote\" after.".into();
+    let mut b = doc("b", "Browse me");
+    b.summary = "A <b>bold</b> summary".into();
+    idx.apply(vec![a, b], vec![], 1).unwrap();
+    let r = idx.search(&req("trampolines"), &public()).unwrap();
+    let html = &r.hits[0].snippet_html;
+    assert!(html.contains("<mark>trampoline</mark>"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp;"), "{html}");
+    assert!(html.contains("&quot;quote&quot;"), "{html}");
+    assert!(!html.contains("<script"), "{html}");
+    // Without highlights (browse), the summary is shown, escaped.
+    let mut q = req("");
+    q.filters.kind = vec!["case_study".into()];
+    let r = idx.search(&q, &public()).unwrap();
+    let b = r.hits.iter().find(|h| h.id == "b").unwrap();
+    assert_eq!(b.snippet_html, "A &lt;b&gt;bold&lt;/b&gt; summary");
+}
+
+#[test]
+fn snippet_falls_back_to_summary_then_attachments_and_is_bounded() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut a = doc("a", "Fallbacks");
+    a.body = "word ".repeat(2_000);
+    a.summary = "Mentions netball once.".into();
+    a.attachments_text = "Only the attachment says korfball.".into();
+    idx.apply(vec![a], vec![], 1).unwrap();
+    let r = idx.search(&req("netball"), &public()).unwrap();
+    assert!(r.hits[0].snippet_html.contains("<mark>netball</mark>"));
+    let r = idx.search(&req("korfball"), &public()).unwrap();
+    assert!(r.hits[0].snippet_html.contains("<mark>korfball</mark>"));
+    let r = idx.search(&req("word"), &public()).unwrap();
+    let text = r.hits[0].snippet_html.replace("<mark>", "").replace("</mark>", "");
+    assert!(text.chars().count() <= SNIPPET_CHARS, "{}", text.len());
+    assert!(text.len() > SNIPPET_CHARS / 2);
+}
+
+#[test]
+fn huge_attachments_are_capped() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut a = doc("a", "Huge");
+    // "early" at the start, "late" beyond the 200 kB indexing cap.
+    a.attachments_text = format!("early {} lateword", "filler ".repeat(40_000));
+    idx.apply(vec![a], vec![], 1).unwrap();
+    assert_eq!(idx.search(&req("early"), &public()).unwrap().total, 1);
+    assert_eq!(idx.search(&req("lateword"), &public()).unwrap().total, 0);
+}
+
+#[test]
+fn more_like_this_finds_similar_items() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut docs = Vec::new();
+    for i in 0..20 {
+        let mut d = doc(&format!("d{i}"), &format!("Generic item {i}"));
+        d.body = format!("Generic filler text number {i} about meetings and budgets.");
+        docs.push(d);
+    }
+    let mut swim = doc("swim", "Swimming lessons for children");
+    swim.body = "Swimming lessons pools lifeguards children water confidence".into();
+    let mut swim2 = doc("swim2", "Learn to swim in local pools");
+    swim2.body = "Pools lifeguards water confidence for children, swimming lessons".into();
+    docs.push(swim);
+    docs.push(swim2);
+    idx.apply(docs, vec![], 1).unwrap();
+    let hits = idx.more_like_this("swim", &public(), 5).unwrap();
+    assert_eq!(hits.first().map(|h| h.id.as_str()), Some("swim2"));
+    assert!(hits.iter().all(|h| h.id != "swim"));
+    assert!(hits.len() <= 5);
+    assert!(idx.more_like_this("missing", &public(), 5).unwrap().is_empty());
+    assert!(idx.more_like_this("swim", &public(), 0).unwrap().is_empty());
+}
+
+#[test]
+fn rebuild_replaces_everything_atomically() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    idx.apply(vec![doc("old", "Old content")], vec![], 3).unwrap();
+
+    let mut rebuild = idx.rebuild().unwrap();
+    rebuild.add(&doc("new1", "New content")).unwrap();
+    rebuild.add(&doc("new2", "New content")).unwrap();
+    // Old content stays searchable; changes must wait for the rebuild.
+    assert_eq!(ids(&idx.search(&req("content"), &public()).unwrap()), vec!["old"]);
+    assert!(matches!(
+        idx.apply(vec![doc("x", "x")], vec![], 4),
+        Err(SearchError::RebuildInProgress)
+    ));
+    assert!(matches!(idx.rebuild(), Err(SearchError::RebuildInProgress)));
+    rebuild.finish(10).unwrap();
+
+    assert_eq!(idx.applied_seq(), 10);
+    assert_eq!(idx.doc_count(), 2);
+    let r = idx.search(&req("content"), &public()).unwrap();
+    assert_eq!(r.total, 2);
+    assert!(!ids(&r).contains(&"old"));
+
+    // An abandoned rebuild changes nothing and frees the writer.
+    let mut abandoned = idx.rebuild().unwrap();
+    abandoned.add(&doc("ghost", "Ghost")).unwrap();
+    drop(abandoned);
+    assert_eq!(idx.doc_count(), 2);
+    idx.apply(vec![doc("after", "After content")], vec![], 11)
+        .unwrap();
+    assert_eq!(idx.doc_count(), 3);
+    assert_eq!(idx.search(&req("ghost"), &public()).unwrap().total, 0);
+}
+
+/// Deterministic generated corpus for the volume test.
+fn generated(i: usize) -> SearchDoc {
+    const WORDS: [&str; 24] = [
+        "walking", "cycling", "parks", "schools", "community", "health", "volunteers",
+        "coaching", "inclusion", "disability", "older", "adults", "children", "funding",
+        "evaluation", "outcomes", "partnership", "leisure", "football", "swimming",
+        "dance", "netball", "transport", "planning",
+    ];
+    let w = |k: usize| WORDS[(i * 7 + k * 13) % WORDS.len()];
+    SearchDoc {
+        id: format!("item-{i}"),
+        kind: ["case_study", "practice_guide", "report"][i % 3].into(),
+        title: format!("{} and {} in {}", w(1), w(2), w(3)),
+        summary: format!("How {} supports {} through {}", w(4), w(5), w(6)),
+        body: (0..60).map(|k| w(k)).collect::<Vec<_>>().join(" "),
+        attachments_text: (0..100).map(|k| w(k + 3)).collect::<Vec<_>>().join(" "),
+        themes: vec![format!("theme-{}", i % 12), format!("theme-{}", i % 5)],
+        agendas: vec![format!("agenda-{}", i % 4)],
+        audiences: vec![format!("audience-{}", i % 3)],
+        place: Some(format!("place-{}", i % 40)),
+        organisation: Some(format!("org-{}", i % 200)),
+        year: 2015 + (i % 10) as i32,
+        published_at: 1_500_000_000_000 + i as i64 * 60_000,
+        access: if i % 10 == 0 {
+            vec![format!("org:{}", i % 200)]
+        } else {
+            vec!["public".into()]
+        },
+    }
+}
+
+#[test]
+fn indexes_five_thousand_docs_quickly() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let docs: Vec<SearchDoc> = (0..5_000).map(generated).collect();
+    let start = Instant::now();
+    idx.apply(docs, vec![], 1).unwrap();
+    let indexing = start.elapsed();
+    assert_eq!(idx.doc_count(), 5_000);
+
+    let start = Instant::now();
+    let r = idx.search(&req("walking health"), &public()).unwrap();
+    let exact = start.elapsed();
+    assert!(r.total > 0);
+    assert!(r.facets.theme.len() <= MAX_FACET_VALUES);
+
+    let start = Instant::now();
+    // Typos inside the word (after stemming, "healht" is one transposition from "health").
+    let r = idx.search(&req("partnrship healht"), &public()).unwrap();
+    let fuzzy = start.elapsed();
+    assert!(r.total > 0);
+    assert_eq!(r.fuzzy_words.len(), 2);
+
+    let start = Instant::now();
+    let mut browse = req("");
+    browse.sort = Sort::Newest;
+    let r = idx.search(&browse, &public()).unwrap();
+    let browse_time = start.elapsed();
+    assert_eq!(r.total, 4_500);
+    assert_eq!(r.hits[0].id, "item-4999");
+
+    let start = Instant::now();
+    let mlt = idx.more_like_this("item-1", &public(), 10).unwrap();
+    let mlt_time = start.elapsed();
+    assert!(!mlt.is_empty());
+
+    eprintln!(
+        "5000 docs: index {indexing:?}, exact search {exact:?}, fuzzy search {fuzzy:?}, \
+         browse+facets {browse_time:?}, more-like-this {mlt_time:?}"
+    );
+    assert!(indexing.as_secs() < 30, "indexing took {indexing:?}");
+}
