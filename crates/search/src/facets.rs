@@ -14,7 +14,14 @@ use crate::{FacetCount, Facets};
 pub const MAX_FACET_VALUES: usize = 50;
 
 /// String facet fields, in the order used by the collector's vectors.
-const STR_FACETS: [&str; 6] = [F_KIND, F_THEME, F_AGENDA, F_AUDIENCE, F_PLACE, F_ORGANISATION];
+const STR_FACETS: [&str; 6] = [
+    F_KIND,
+    F_THEME,
+    F_AGENDA,
+    F_AUDIENCE,
+    F_PLACE,
+    F_ORGANISATION,
+];
 
 /// Year values this far apart or closer are counted in a dense array.
 const DENSE_YEAR_SPAN: i64 = 4_096;
@@ -30,7 +37,10 @@ pub struct SegmentFacetCounts {
 
 enum YearCounts {
     /// Counts indexed by `year - min`; the common case (years span a few decades).
-    Dense { min: i64, counts: Vec<u64> },
+    Dense {
+        min: i64,
+        counts: Vec<u64>,
+    },
     Sparse(HashMap<i64, u64>),
 }
 

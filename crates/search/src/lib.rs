@@ -14,8 +14,8 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 
 pub use facets::MAX_FACET_VALUES;
 pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
-pub use schema::SCHEMA_VERSION;
 use schema::Fields;
+pub use schema::SCHEMA_VERSION;
 
 /// Indexing memory budget shared by the writer's threads (tantivy flushes a segment when full).
 pub const WRITER_MEMORY_BUDGET: usize = 50 * 1024 * 1024;
@@ -188,11 +188,36 @@ struct WriterState {
     next_rebuild_id: u64,
 }
 
+/// The writer's state, locked; `lock_writer` has filled the slot before handing it out.
+struct WriterGuard<'a>(MutexGuard<'a, Option<WriterState>>);
+
+impl std::ops::Deref for WriterGuard<'_> {
+    type Target = WriterState;
+    fn deref(&self) -> &WriterState {
+        match self.0.as_ref() {
+            Some(s) => s,
+            None => unreachable!("lock_writer opens the writer before returning"),
+        }
+    }
+}
+
+impl std::ops::DerefMut for WriterGuard<'_> {
+    fn deref_mut(&mut self) -> &mut WriterState {
+        match self.0.as_mut() {
+            Some(s) => s,
+            None => unreachable!("lock_writer opens the writer before returning"),
+        }
+    }
+}
+
 struct Inner {
+    index: Index,
     reader: IndexReader,
     fields: Fields,
-    /// The only writer (tantivy holds a directory lock for it).
-    writer: Mutex<WriterState>,
+    /// The only writer (tantivy holds a directory lock for it), opened on first use so
+    /// that a command that only reads (or writes nothing to the index) can run beside the
+    /// server.
+    writer: Mutex<Option<WriterState>>,
     applied_seq: AtomicI64,
 }
 
@@ -233,8 +258,7 @@ fn wipe(dir: &Path) -> Result<(), SearchError> {
     for entry in std::fs::read_dir(dir).map_err(dir_err)? {
         let entry = entry.map_err(dir_err)?;
         let name = entry.file_name();
-        if entry.file_type().map_err(dir_err)?.is_file() && is_index_file(&name.to_string_lossy())
-        {
+        if entry.file_type().map_err(dir_err)?.is_file() && is_index_file(&name.to_string_lossy()) {
             std::fs::remove_file(entry.path()).map_err(dir_err)?;
         }
     }
@@ -256,8 +280,12 @@ impl SearchIndex {
             if version.trim() == SCHEMA_VERSION.to_string() {
                 match Index::open_in_dir(dir) {
                     Ok(index) if index.schema() == schema => return Self::from_index(index),
-                    Ok(_) => tracing::warn!(dir = %dir.display(), "search index schema differs; recreating"),
-                    Err(err) => tracing::warn!(dir = %dir.display(), %err, "search index unreadable; recreating"),
+                    Ok(_) => {
+                        tracing::warn!(dir = %dir.display(), "search index schema differs; recreating")
+                    }
+                    Err(err) => {
+                        tracing::warn!(dir = %dir.display(), %err, "search index unreadable; recreating")
+                    }
                 }
             } else {
                 tracing::warn!(dir = %dir.display(), found = version.trim(), expected = SCHEMA_VERSION, "search index version differs; recreating");
@@ -280,9 +308,6 @@ impl SearchIndex {
     fn from_index(index: Index) -> Result<Self, SearchError> {
         schema::register_analyser(&index)?;
         let (_, fields) = schema::build_schema();
-        let writer = index
-            .writer(WRITER_MEMORY_BUDGET)
-            .map_err(SearchError::tantivy("opening the index writer"))?;
         // Manual: we reload right after each commit, so a search after `apply` sees it.
         let reader = index
             .reader_builder()
@@ -295,20 +320,30 @@ impl SearchIndex {
         let applied_seq = payload_seq(metas.payload.as_deref());
         Ok(SearchIndex {
             inner: Arc::new(Inner {
+                index,
                 reader,
                 fields,
-                writer: Mutex::new(WriterState {
-                    writer,
-                    rebuild: None,
-                    next_rebuild_id: 1,
-                }),
+                writer: Mutex::new(None),
                 applied_seq: AtomicI64::new(applied_seq),
             }),
         })
     }
 
-    fn lock_writer(&self) -> Result<MutexGuard<'_, WriterState>, SearchError> {
-        self.inner.writer.lock().map_err(|_| SearchError::Poisoned)
+    fn lock_writer(&self) -> Result<WriterGuard<'_>, SearchError> {
+        let mut slot = self.inner.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        if slot.is_none() {
+            let writer = self
+                .inner
+                .index
+                .writer(WRITER_MEMORY_BUDGET)
+                .map_err(SearchError::tantivy("opening the index writer"))?;
+            *slot = Some(WriterState {
+                writer,
+                rebuild: None,
+                next_rebuild_id: 1,
+            });
+        }
+        Ok(WriterGuard(slot))
     }
 
     /// The change-log sequence number of the last commit (0 for a new index).
@@ -441,7 +476,7 @@ pub struct Rebuild {
 }
 
 impl Rebuild {
-    fn locked(&self) -> Result<MutexGuard<'_, WriterState>, SearchError> {
+    fn locked(&self) -> Result<WriterGuard<'_>, SearchError> {
         let state = self.index.lock_writer()?;
         if state.rebuild != Some(self.id) {
             return Err(SearchError::RebuildGone);

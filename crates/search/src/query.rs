@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring,
-    FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, FuzzyTermQuery,
+    Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -169,7 +169,9 @@ pub fn access_filter(fields: &Fields, access: &Access) -> Option<Box<dyn Query>>
         Access::Everything => None,
         Access::Tokens(tokens) if tokens.is_empty() => Some(Box::new(EmptyQuery)),
         Access::Tokens(tokens) => Some(Box::new(TermSetQuery::new(
-            tokens.iter().map(|t| Term::from_field_text(fields.access, t)),
+            tokens
+                .iter()
+                .map(|t| Term::from_field_text(fields.access, t)),
         ))),
     }
 }

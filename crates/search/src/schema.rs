@@ -2,8 +2,8 @@
 //! Bump [`SCHEMA_VERSION`] whenever anything here changes: old indexes are then wiped and rebuilt.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
-    STORED, STRING,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
+    STRING,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
@@ -101,10 +101,7 @@ pub fn build_schema() -> (Schema, Fields) {
         audience: b.add_text_field(F_AUDIENCE, keyword.clone()),
         place: b.add_text_field(F_PLACE, keyword.clone()),
         organisation: b.add_text_field(F_ORGANISATION, keyword),
-        year: b.add_i64_field(
-            F_YEAR,
-            NumericOptions::default().set_indexed().set_fast(),
-        ),
+        year: b.add_i64_field(F_YEAR, NumericOptions::default().set_indexed().set_fast()),
         published_at: b.add_i64_field(
             F_PUBLISHED_AT,
             NumericOptions::default().set_fast().set_stored(),

@@ -28,7 +28,9 @@ fn analyser_of(searcher: &Searcher) -> Result<TextAnalyzer, SearchError> {
         .index()
         .tokenizers()
         .get(schema::ANALYSER)
-        .ok_or(SearchError::Analyser("analyser not registered on the index"))
+        .ok_or(SearchError::Analyser(
+            "analyser not registered on the index",
+        ))
 }
 
 /// Page and size after clamping: (offset, limit).
@@ -276,7 +278,10 @@ pub fn more_like_this(
     let access_q = query::access_filter(fields, access);
     let id_query = TermQuery::new(schema::id_term(fields, id), IndexRecordOption::Basic);
     // The source item must itself be visible, or its words would leak through the results.
-    let find = query::and_all(vec![Box::new(id_query.clone())], access_q.iter().map(|q| q.box_clone()).collect());
+    let find = query::and_all(
+        vec![Box::new(id_query.clone())],
+        access_q.iter().map(|q| q.box_clone()).collect(),
+    );
     let found = searcher
         .search(&find, &TopDocs::with_limit(1).order_by_score())
         .map_err(SearchError::tantivy("finding the item for more-like-this"))?;
@@ -305,7 +310,11 @@ pub fn more_like_this(
         .with_min_doc_frequency(2)
         // Terms in most items say nothing about this one (but in a tiny index every
         // term is in "most" items, and dropping them all would find nothing).
-        .with_max_doc_frequency(if num_docs < 50 { u64::MAX } else { num_docs / 2 })
+        .with_max_doc_frequency(if num_docs < 50 {
+            u64::MAX
+        } else {
+            num_docs / 2
+        })
         .with_min_term_frequency(1)
         .with_max_query_terms(25)
         .with_min_word_length(3)

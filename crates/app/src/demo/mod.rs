@@ -2,6 +2,8 @@
 //! database so that a new installation can be tried at once.
 
 pub mod data;
+mod library;
+mod synthetic;
 
 use lz_domain::Role;
 use lz_store::network::{self as store, NewOrganisation, NewPlace};
@@ -90,6 +92,7 @@ impl App {
             });
         }
         self.load_demo_plans().await?;
+        self.load_demo_library().await?;
         Ok(accounts)
     }
 

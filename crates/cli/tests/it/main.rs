@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod browser;
+mod library;
 mod membership;
 mod ops;
 mod permissions;

@@ -1,0 +1,563 @@
+//! The learning library: writing, review, versions, attachments and search, driven over
+//! HTML and the API on both databases; visibility for every level and kind of reader in
+//! every place an item can show up; hostile input.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::common::{Client, TestApp, DEMO_PASSWORD};
+use crate::on_both_databases;
+
+const ADMIN: &str = "beth.kay@activelancashire.org.uk";
+const MODERATOR: &str = "amanda.forrest@activelancashire.org.uk";
+/// Contributor at GM Moving (place: Greater Manchester).
+const GM_CONTRIBUTOR: &str = "jordan.testwell@gmmoving.co.uk";
+/// Contributor at Blackpool Council.
+const BLACKPOOL: &str = "alex.sample@blackpool.gov.uk";
+/// Member at Active Cheshire (no place).
+const CHESHIRE_MEMBER: &str = "chris.specimen@activecheshire.org";
+
+on_both_databases!(
+    story_written_reviewed_and_found_by_a_word_in_its_pdf,
+    visibility_holds_everywhere_an_item_shows,
+    hostile_uploads_markdown_and_queries,
+    bad_item_input_changes_nothing,
+    taxonomy_renamed_and_merged_without_breaking_links,
+    reindex_rebuilds_the_same_results,
+);
+
+async fn org_id(api: &Client, slug: &str) -> String {
+    let (_, orgs) = api.api_get("/organisations").await;
+    orgs.as_array()
+        .expect("organisations")
+        .iter()
+        .find(|o| o["slug"] == slug)
+        .unwrap_or_else(|| panic!("organisation {slug}"))["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
+}
+
+async fn term_id(api: &Client, vocabulary: &str) -> String {
+    let (_, terms) = api.api_get("/terms").await;
+    terms
+        .as_array()
+        .expect("terms")
+        .iter()
+        .find(|t| t["vocabulary"] == vocabulary)
+        .unwrap_or_else(|| panic!("a {vocabulary} term: {terms}"))["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
+}
+
+/// Writes an item over the API and returns its id.
+async fn new_item(api: &Client, org: &str, title: &str, visibility: &str, extra: Value) -> String {
+    let mut body = json!({
+        "kind": "case_study", "title": title,
+        "summary": format!("Summary of {title}."), "organisation_id": org, "visibility": visibility,
+        "what_we_did": "We worked with partners across the place.",
+    });
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            b.insert(k.clone(), v.clone());
+        }
+    }
+    let (s, v) = api.api_post("/items", body).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    v["id"].as_str().expect("id").to_string()
+}
+
+async fn publish(author: &Client, moderator: &Client, id: &str) {
+    let (s, v) = author
+        .api_post(&format!("/items/{id}/workflow"), json!({"action": "submit"}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = moderator
+        .api_post(&format!("/items/{id}/workflow"), json!({"action": "approve"}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "published");
+}
+
+async fn upload_api(api: &Client, item: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    let (s, v, _) = api
+        .api_raw(
+            Method::POST,
+            &format!("/items/{item}/attachments?name={}", urlencode(name)),
+            "application/octet-stream",
+            bytes,
+        )
+        .await;
+    (s, v)
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn search(client: &Client, q: &str) -> Value {
+    let (s, v) = client
+        .api_get(&format!("/search?q={}", urlencode(q)))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v
+}
+
+fn hit_ids(results: &Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+/// Waits until `q` finds `want` results for `client` (the index follows the database).
+async fn wait_for_hits(client: &Client, q: &str, want: u64) -> Value {
+    for _ in 0..200 {
+        let v = search(client, q).await;
+        if v["total"].as_u64() == Some(want) {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("search {q:?} never gave {want} results: {}", search(client, q).await);
+}
+
+async fn wait_for_text(api: &Client, item: &str) {
+    for _ in 0..200 {
+        let (_, v) = api.api_get(&format!("/items/{item}")).await;
+        if v["attachments"]
+            .as_array()
+            .is_some_and(|a| a.iter().all(|x| x["text_status"] != "pending"))
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("attachment text of {item} was never extracted");
+}
+
+async fn multipart_upload(c: &Client, item: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let token = c.csrf(&format!("/library/{item}")).await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    c.http
+        .post(c.url(&format!("/library/{item}/attachments")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload")
+}
+
+async fn story_written_reviewed_and_found_by_a_word_in_its_pdf(app: TestApp) {
+    app.load_demo().await;
+    let author = app.client();
+    author.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let author_api = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let moderator = app.client();
+    moderator.sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let theme = term_id(&author_api, "theme").await;
+    let org = org_id(&author_api, "blackpool-council").await;
+
+    // The contributor writes a story of change in the browser form.
+    let token = author.csrf("/library/new").await;
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("kind", "case_study"),
+        ("title", "Moving more on the promenade"),
+        ("summary", "How Blackpool turned its seafront into a place to be active."),
+        ("context", "The seafront was busy but few residents used it to move."),
+        ("what_we_learned", "Residents wanted *short* routes with places to rest."),
+        ("organisation_id", org.as_str()),
+        ("place_id", ""),
+        ("visibility", "network"),
+        ("terms", theme.as_str()),
+        ("authors", ""),
+        ("links", "https://example.org/video Our film"),
+    ];
+    let r = author.http.post(author.url("/library/new")).form(&form).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap_or_default());
+    let location = r.headers()["location"].to_str().expect("location").to_string();
+    let id = location
+        .trim_start_matches("/library/")
+        .split('?')
+        .next()
+        .expect("id")
+        .to_string();
+
+    // A PDF whose words appear nowhere else.
+    let pdf = lz_files::samples::pdf(
+        "Evaluation",
+        &["Residents praised the hydrotherapy sessions at the new wellbeing hub."],
+    );
+    let r = multipart_upload(&author, &id, "evaluation.pdf", pdf.clone()).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = author
+        .post_form(&format!("/library/{id}/workflow"), &format!("/library/{id}"), &[("action", "submit")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = author.get_text(&format!("/library/{id}")).await;
+    assert!(page.contains("In review"), "{page}");
+
+    // The moderator sends it back: a comment is needed, and the author is emailed.
+    let r = moderator
+        .post_form(&format!("/library/{id}/workflow"), &format!("/library/{id}"), &[("action", "send_back"), ("comment", "")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = moderator
+        .post_form(
+            &format!("/library/{id}/workflow"),
+            &format!("/library/{id}"),
+            &[("action", "send_back"), ("comment", "Please say what the outcomes were.")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mail = app.outbox_to(BLACKPOOL).await.expect("author emailed");
+    assert!(mail.body_text.contains("Please say what the outcomes were."), "{}", mail.body_text);
+
+    // The author adds the outcomes and submits again; the moderator approves.
+    let mut form2: Vec<(&str, &str)> = form.iter().filter(|(k, _)| *k != "csrf_token").copied().collect();
+    form2.push(("outcomes", "Weekly walkers doubled in a year."));
+    let r = author
+        .post_form(&format!("/library/{id}/edit"), &format!("/library/{id}/edit"), &form2)
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = author
+        .post_form(&format!("/library/{id}/workflow"), &format!("/library/{id}"), &[("action", "submit")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = moderator
+        .post_form(&format!("/library/{id}/workflow"), &format!("/library/{id}"), &[("action", "approve"), ("comment", "")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // Someone from another place finds it by a misspelt word that is only in the PDF.
+    let reader_api = app.client().api_sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    wait_for_text(&author_api, &id).await;
+    let found = wait_for_hits(&reader_api, "hydrotheraphy", 1).await;
+    assert_eq!(hit_ids(&found), [id.clone()]);
+    assert!(found["hits"][0]["snippet_html"].as_str().unwrap_or("").contains("<mark>"), "{found}");
+    let reader = app.client();
+    reader.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    let (_, html) = reader.get_text(&format!("/library?q=hydrotheraphy")).await;
+    assert!(html.contains("Moving more on the promenade"), "{html}");
+    let r = reader
+        .post_form(&format!("/library/{id}/marks"), &format!("/library/{id}"), &[("mark", "useful"), ("on", "1")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, item) = reader_api.api_get(&format!("/items/{id}")).await;
+    assert_eq!(item["useful_count"], 1);
+    // The download is the same PDF, as an attachment with the sniffed type.
+    let att = item["attachments"][0]["download"].as_str().expect("download").to_string();
+    let r = reader.get(&att).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.headers()["content-disposition"].to_str().unwrap_or("").starts_with("attachment"));
+    assert_eq!(r.bytes().await.expect("bytes").to_vec(), pdf);
+
+    // The history shows both versions, with what changed.
+    let (s, history) = reader.get_text(&format!("/library/{id}/history")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(history.contains("Version 1") && history.contains("Version 2"), "{history}");
+    assert!(history.contains("Weekly walkers doubled"), "{history}");
+    let (_, versions) = reader_api.api_get(&format!("/items/{id}/history")).await;
+    assert_eq!(versions.as_array().map(Vec::len), Some(2), "{versions}");
+    assert_eq!(app.count("audit_log WHERE action = 'item.approve'").await, 1);
+}
+
+/// Published items of each visibility and a draft, each with a file; then every kind of
+/// reader in every place an item can appear.
+async fn visibility_holds_everywhere_an_item_shows(app: TestApp) {
+    app.load_demo().await;
+    // A member of another organisation in the same place as GM Moving.
+    app.app
+        .create_user_direct("sam.sameplace@greatermanchester-ca.gov.uk", "Sam Sameplace", DEMO_PASSWORD, lz_domain::Role::Member)
+        .await
+        .expect("same-place member");
+    let author = app.client().api_sign_in(GM_CONTRIBUTOR, DEMO_PASSWORD).await;
+    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let org = org_id(&author, "gm-moving").await;
+    let mut items = Vec::new();
+    for vis in ["public", "network", "place", "organisation", "draft"] {
+        let visibility = if vis == "draft" { "network" } else { vis };
+        let title = format!("Quokkaville {vis} story");
+        let id = new_item(&author, &org, &title, visibility, json!({"body_md": format!("Zebrafinch marker for {vis}.")})).await;
+        let (s, v) = upload_api(&author, &id, "notes.pdf", lz_files::samples::pdf("Notes", &[&format!("Ptarmigan{vis} survey notes")])).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        if vis != "draft" {
+            publish(&author, &moderator, &id).await;
+        }
+        wait_for_text(&author, &id).await;
+        let (_, item) = author.api_get(&format!("/items/{id}")).await;
+        let att = item["attachments"][0]["download"].as_str().expect("download").to_string();
+        items.push((vis, id, title, att));
+    }
+    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    wait_for_hits(&admin, "zebrafinch", 4).await;
+
+    let readers: Vec<(&str, Option<&str>, &[&str])> = vec![
+        ("signed out", None, &["public"]),
+        ("member elsewhere", Some(CHESHIRE_MEMBER), &["public", "network"]),
+        ("same place", Some("sam.sameplace@greatermanchester-ca.gov.uk"), &["public", "network", "place"]),
+        ("author", Some(GM_CONTRIBUTOR), &["public", "network", "place", "organisation", "draft"]),
+        ("moderator", Some(MODERATOR), &["public", "network", "place", "organisation", "draft"]),
+        ("network admin", Some(ADMIN), &["public", "network", "place", "organisation", "draft"]),
+    ];
+    let (_, feed) = app.client().get_text("/feed.atom").await;
+    for (vis, _, title, _) in &items {
+        assert_eq!(feed.contains(title.as_str()), *vis == "public", "feed and {vis}: {feed}");
+    }
+    for (who, email, sees) in readers {
+        let (browser, api) = match email {
+            Some(e) => {
+                let b = app.client();
+                b.sign_in(e, DEMO_PASSWORD).await;
+                (b, app.client().api_sign_in(e, DEMO_PASSWORD).await)
+            }
+            None => (app.client(), app.client()),
+        };
+        let published_seen = sees.iter().filter(|v| **v != "draft").count() as u64;
+        let results = search(&api, "zebrafinch").await;
+        assert_eq!(results["total"].as_u64(), Some(published_seen), "{who}: {results}");
+        // Facet counts add up to what the reader may see, never more.
+        let kinds: u64 = results["facets"]["kind"].as_array().expect("kinds").iter().map(|f| f["count"].as_u64().unwrap_or(0)).sum();
+        assert_eq!(kinds, published_seen, "{who}: {results}");
+        let places: u64 = results["facets"]["place"].as_array().expect("places").iter().map(|f| f["count"].as_u64().unwrap_or(0)).sum();
+        assert!(places <= published_seen, "{who}: {results}");
+        let ids = hit_ids(&results);
+        let (_, public_page) = browser.get_text(&format!("/library/{}", items[0].1)).await;
+        for (vis, id, title, att) in &items {
+            let may = sees.contains(vis);
+            let expect = if may { StatusCode::OK } else { StatusCode::NOT_FOUND };
+            assert_eq!(browser.get(&format!("/library/{id}")).await.status(), expect, "{who} page of {vis}");
+            assert_eq!(api.api_get(&format!("/items/{id}")).await.0, expect, "{who} API of {vis}");
+            assert_eq!(browser.get(att).await.status(), expect, "{who} download of {vis}");
+            assert_eq!(browser.get(&format!("/library/{id}/history")).await.status(), expect, "{who} history of {vis}");
+            assert_eq!(api.api_get(&format!("/items/{id}/history")).await.0, expect, "{who} API history of {vis}");
+            let in_search = *vis != "draft" && may;
+            assert_eq!(ids.contains(id), in_search, "{who} search and {vis}");
+            // A word only in the file finds the item only for those who may see it.
+            let by_file = search(&api, &format!("ptarmigan{vis}")).await;
+            assert_eq!(by_file["total"].as_u64(), Some(u64::from(in_search)), "{who} file search {vis}: {by_file}");
+            // "More like this" on the public item never names a hidden one.
+            if !may {
+                assert!(!public_page.contains(title.as_str()), "{who} saw {vis} in more like this");
+            }
+        }
+    }
+}
+
+async fn hostile_uploads_markdown_and_queries(app: TestApp) {
+    app.load_demo().await;
+    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let org = org_id(&author, "blackpool-council").await;
+    let xss = "<script>alert(1)</script>\n\n[x](javascript:alert(2))\n\n<img src=x onerror=alert(3)>\n\n<svg/onload=alert(4)>";
+    let id = new_item(&author, &org, "Hostile input test", "public", json!({"body_md": xss, "context": xss})).await;
+    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    publish(&author, &moderator, &id).await;
+    let (_, page) = app.client().get_text(&format!("/library/{id}")).await;
+    let lower = page.to_lowercase();
+    for bad in ["<script>alert", "javascript:alert", "onerror=", "<svg"] {
+        assert!(!lower.contains(bad), "{bad} reached the page");
+    }
+
+    // An executable named .pdf, a zip bomb dressed as DOCX, an empty file: refused, nothing stored.
+    let mut elf = b"\x7fELF\x02\x01\x01\0".to_vec();
+    elf.extend(vec![0u8; 4096]);
+    let (s, v) = upload_api(&author, &id, "report.pdf", elf).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v.to_string().contains("executable"), "{v}");
+    let (s, _) = upload_api(&author, &id, "empty.pdf", vec![]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("attachments").await, 0);
+
+    // A DOCX whose document part unpacks to 300 MB is accepted as a file but its text is refused.
+    let bomb = docx_bomb(300 * 1024 * 1024);
+    let (s, v) = upload_api(&author, &id, "bomb.docx", bomb).await;
+    assert!(s == StatusCode::CREATED || s == StatusCode::UNPROCESSABLE_ENTITY, "{s} {v}");
+    if s == StatusCode::CREATED {
+        wait_for_text(&author, &id).await;
+        let (_, item) = author.api_get(&format!("/items/{id}")).await;
+        assert_eq!(item["attachments"][0]["text_status"], "failed", "{item}");
+    }
+
+    // A file name with a path and control characters never reaches the file system.
+    let browser = app.client();
+    browser.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let r = multipart_upload(&browser, &id, "../../etc/pa\u{7}ss\r\nwd.pdf", lz_files::samples::pdf("x", &["y"])).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, item) = author.api_get(&format!("/items/{id}")).await;
+    let names: Vec<&str> = item["attachments"].as_array().expect("attachments").iter().filter_map(|a| a["file_name"].as_str()).collect();
+    assert!(names.iter().any(|n| n.ends_with(".pdf")), "{names:?}");
+    for n in &names {
+        assert!(!n.contains('/') && !n.contains("..") && !n.chars().any(char::is_control), "{n:?}");
+    }
+    let stray = std::fs::read_dir(app.dir.join("data")).expect("data dir").filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().to_string()).collect::<Vec<_>>();
+    assert!(stray.iter().all(|n| ["files", "search-index", "lz.db", "lz.db-wal", "lz.db-shm"].contains(&n.as_str())), "{stray:?}");
+
+    // Queries made of search syntax, and 10 kB of text: answers, never a 500.
+    for q in ["title:(foo AND OR)", "\"unclosed", "~2^ [a TO", "*", "-", "\u{0}", "((((((", "a AND NOT OR b"] {
+        let (s, v) = app.client().api_get(&format!("/search?q={}", urlencode(q))).await;
+        assert_eq!(s, StatusCode::OK, "{q}: {v}");
+        let (s, _) = app.client().get_text(&format!("/library?q={}", urlencode(q))).await;
+        assert_eq!(s, StatusCode::OK, "{q}");
+    }
+    let long = "physical activity ".repeat(600);
+    let (s, _) = app.client().api_get(&format!("/search?q={}", urlencode(&long))).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = app.client().get_text("/library?page=abc&year=x&sort=%3Cscript%3E").await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+/// A DOCX (a real zip) whose document.xml unpacks to `size` bytes.
+fn docx_bomb(size: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).compression_level(Some(9));
+    zip.start_file("[Content_Types].xml", opts).expect("zip");
+    zip.write_all(br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#).expect("zip");
+    zip.start_file("word/document.xml", opts).expect("zip");
+    let chunk = vec![b' '; 1 << 20];
+    let mut left = size;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        zip.write_all(&chunk[..n]).expect("zip");
+        left -= n;
+    }
+    zip.finish().expect("zip");
+    out.into_inner()
+}
+
+async fn bad_item_input_changes_nothing(app: TestApp) {
+    app.load_demo().await;
+    let before = app.count("items").await;
+    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let org = org_id(&author, "blackpool-council").await;
+    let other_org = org_id(&author, "gm-moving").await;
+    let cases = [
+        json!({"kind": "poem", "title": "x", "summary": "y", "organisation_id": org, "visibility": "public"}),
+        json!({"kind": "case_study", "title": "", "summary": "y", "organisation_id": org, "visibility": "public"}),
+        json!({"kind": "case_study", "title": "x".repeat(300), "summary": "y", "organisation_id": org, "visibility": "public"}),
+        json!({"kind": "case_study", "title": "x", "summary": "y", "organisation_id": org, "visibility": "everyone"}),
+        json!({"kind": "case_study", "title": "x", "summary": "y", "organisation_id": other_org, "visibility": "public"}),
+        json!({"kind": "case_study", "title": "x", "summary": "y", "organisation_id": org, "visibility": "public", "links": ["javascript:alert(1)"]}),
+        json!({"kind": "case_study", "title": "x", "summary": "y", "organisation_id": org, "visibility": "public", "terms": ["no-such-term"]}),
+        json!({"kind": "case_study", "title": "x", "summary": "y", "organisation_id": org, "visibility": "public", "body_md": "z".repeat(100_001)}),
+        json!({"kind": "case_study", "title": "x\u{1}y", "summary": "y", "organisation_id": org, "visibility": "public"}),
+    ];
+    for body in cases {
+        let (s, v) = author.api_post("/items", body.clone()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {v}");
+        assert_eq!(v["status"], 422, "{v}");
+    }
+    // Wrong types and unknown fields are problem details too.
+    let (s, _) = author.api_post("/items", json!({"kind": 3, "title": [], "summary": "y", "organisation_id": org, "visibility": "public"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = author.api_post("/items", json!({"kind": "case_study", "title": "x", "summary": "y", "organisation_id": org, "visibility": "public", "owner": "me"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // A member may not write; nobody may touch another's item or approve their own.
+    let member = app.client().api_sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    let (s, _) = member.api_post("/items", json!({"kind": "case_study", "title": "x", "summary": "y", "organisation_id": org, "visibility": "public"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("items").await, before);
+    let id = new_item(&author, &org, "Owned by Blackpool", "network", json!({})).await;
+    let other = app.client().api_sign_in(GM_CONTRIBUTOR, DEMO_PASSWORD).await;
+    let (s, _) = other.api_send(Method::PUT, &format!("/items/{id}"), json!({"kind": "case_study", "title": "Taken", "summary": "y", "organisation_id": org, "visibility": "public"})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "a draft of someone else is not even visible");
+    let (s, _) = author.api_post(&format!("/items/{id}/workflow"), json!({"action": "approve"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = author.api_post(&format!("/items/{id}/workflow"), json!({"action": "fly"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, v) = author.api_post(&format!("/items/{id}/workflow"), json!({"action": "withdraw"})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "a draft cannot be withdrawn: {v}");
+    let (_, item) = author.api_get(&format!("/items/{id}")).await;
+    assert_eq!(item["title"], "Owned by Blackpool");
+    assert_eq!(item["status"], "draft");
+    // The HTML form says what is wrong, beside each field, with 422.
+    let browser = app.client();
+    browser.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let r = browser.post_form("/library/new", "/library/new", &[("kind", ""), ("title", ""), ("visibility", "public"), ("organisation_id", org.as_str())]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap_or_default();
+    assert!(html.contains("There is a problem") && html.contains("href=\"#title\""), "{html}");
+}
+
+async fn taxonomy_renamed_and_merged_without_breaking_links(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.client();
+    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    for name in ["Parkrun stories", "Park run stories"] {
+        let r = admin.post_form("/admin/taxonomy", "/admin/taxonomy", &[("vocabulary", "theme"), ("name", name), ("description", "")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{name}");
+    }
+    let r = admin.post_form("/admin/taxonomy", "/admin/taxonomy", &[("vocabulary", "theme"), ("name", "Parkrun stories"), ("description", "")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "duplicate name");
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let (_, terms) = api.api_get("/terms").await;
+    let find = |slug: &str| terms.as_array().expect("terms").iter().find(|t| t["slug"] == slug).expect("term")["id"].as_str().expect("id").to_string();
+    let (a, b) = (find("parkrun-stories"), find("park-run-stories"));
+    let org = org_id(&api, "active-lancashire").await;
+    let id = new_item(&api, &org, "Tagged with the old theme", "public", json!({"terms": [a.clone()]})).await;
+    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    publish(&api, &moderator, &id).await;
+
+    let r = admin.post_form(&format!("/admin/taxonomy/{b}"), "/admin/taxonomy", &[("name", "Parkrun and junior parkrun"), ("description", "")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.client().get("/themes/park-run-stories").await.status(), StatusCode::OK, "renamed: same address");
+    let r = admin.post_form(&format!("/admin/taxonomy/{a}/merge"), "/admin/taxonomy", &[("into", b.as_str())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app.client().get("/themes/parkrun-stories").await;
+    assert_eq!(r.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(r.headers()["location"], "/themes/park-run-stories");
+    let (_, item) = api.api_get(&format!("/items/{id}")).await;
+    assert_eq!(item["terms"], json!([b.clone()]));
+    // The index follows: the theme filter finds the item under the surviving term.
+    for _ in 0..200 {
+        let (_, v) = app.client().api_get("/search?theme=park-run-stories").await;
+        if v["total"] == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (_, v) = app.client().api_get("/search?theme=park-run-stories").await;
+    assert_eq!(v["total"], 1, "{v}");
+    // Only network admins manage the taxonomy.
+    let mod_browser = app.client();
+    mod_browser.sign_in(MODERATOR, DEMO_PASSWORD).await;
+    assert_eq!(mod_browser.get("/admin/taxonomy").await.status(), StatusCode::FORBIDDEN);
+    let r = mod_browser.post_form(&format!("/admin/taxonomy/{b}"), "/library", &[("name", "Hijacked")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+async fn reindex_rebuilds_the_same_results(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let org = org_id(&api, "active-lancashire").await;
+    for i in 0..5 {
+        let id = new_item(&api, &org, &format!("Wombat count {i}"), "public", json!({})).await;
+        publish(&api, &moderator, &id).await;
+    }
+    let before = wait_for_hits(&api, "wombat", 5).await;
+    let n = app.app.reindex(|_, _| {}).await.expect("reindex");
+    assert!(n >= 5);
+    let after = search(&api, "wombat").await;
+    assert_eq!(before["total"], after["total"]);
+    let mut a = hit_ids(&before);
+    let mut b = hit_ids(&after);
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    // Searches that found nothing are kept for curators, without who asked.
+    search(&app.client(), "nonexistentword qqq").await;
+    let admin = app.client();
+    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let (_, gaps) = admin.get_text("/admin/search-gaps").await;
+    assert!(gaps.contains("nonexistentword qqq"), "{gaps}");
+}
