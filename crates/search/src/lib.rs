@@ -330,7 +330,11 @@ impl SearchIndex {
     }
 
     fn lock_writer(&self) -> Result<WriterGuard<'_>, SearchError> {
-        let mut slot = self.inner.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let mut slot = self
+            .inner
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Poisoned)?;
         if slot.is_none() {
             let writer = self
                 .inner
