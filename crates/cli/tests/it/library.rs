@@ -308,7 +308,7 @@ async fn story_written_reviewed_and_found_by_a_word_in_its_pdf(app: TestApp) {
         .await;
     wait_for_text(&author_api, &id).await;
     let found = wait_for_hits(&reader_api, "thalasotherapy", 1).await;
-    assert_eq!(hit_ids(&found), [id.clone()]);
+    assert_eq!(hit_ids(&found), vec![id.clone()]);
     assert!(
         found["hits"][0]["snippet_html"]
             .as_str()
@@ -923,4 +923,38 @@ async fn reindex_rebuilds_the_same_results(app: TestApp) {
     admin.sign_in(ADMIN, DEMO_PASSWORD).await;
     let (_, gaps) = admin.get_text("/admin/search-gaps").await;
     assert!(gaps.contains("nonexistentword qqq"), "{gaps}");
+}
+
+/// Uploads past LZ_MAX_UPLOAD_BYTES are refused, over the API and the form, and store nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_uploads_are_refused() {
+    let app = TestApp::spawn_with(
+        crate::common::Backend::Sqlite,
+        &[("LZ_MAX_UPLOAD_BYTES", "200000")],
+    )
+    .await
+    .expect("sqlite");
+    app.load_demo().await;
+    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let org = org_id(&author, "blackpool-council").await;
+    let id = new_item(&author, &org, "Large files", "network", json!({})).await;
+    let mut big = lz_files::samples::pdf("Big", &["x"]);
+    big.resize(5_000_000, b' ');
+    let (s, v) = upload_api(&author, &id, "big.pdf", big.clone()).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    assert_eq!(v["status"], 413);
+    let browser = app.client();
+    browser.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let r = multipart_upload(&browser, &id, "big.pdf", big).await;
+    assert!(
+        r.status() == StatusCode::PAYLOAD_TOO_LARGE
+            || r.status() == StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        r.status()
+    );
+    assert_eq!(
+        app.count(&format!("attachments WHERE item_id = '{id}'"))
+            .await,
+        0
+    );
 }

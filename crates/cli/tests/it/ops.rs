@@ -399,3 +399,121 @@ async fn sigterm_lets_requests_in_flight_finish() {
     assert!(exit.success(), "clean exit after SIGTERM: {exit:?}");
     assert!(started.elapsed() > std::time::Duration::from_millis(150));
 }
+
+/// Publishes library items as fast as it can; records the marker word of each acknowledged one.
+fn spawn_item_writer(
+    base: String,
+    token: String,
+    org: String,
+    worker: usize,
+    acknowledged: Arc<Mutex<Vec<(String, String)>>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let c = Client::new(&base).with_token(&token);
+        let mut n = 0;
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            n += 1;
+            let marker = format!("crashmark{worker}x{n}");
+            let (s, v) = c
+                .api_post(
+                    "/items",
+                    json!({"kind": "learning_log", "title": format!("Crash test {marker}"), "summary": "Written during a crash test.",
+                           "organisation_id": org, "visibility": "network"}),
+                )
+                .await;
+            if s != StatusCode::CREATED {
+                break;
+            }
+            let id = v["id"].as_str().unwrap_or_default().to_string();
+            let mut published = true;
+            for action in ["submit", "approve"] {
+                let (s, _) = c
+                    .api_post(
+                        &format!("/items/{id}/workflow"),
+                        json!({ "action": action }),
+                    )
+                    .await;
+                published &= s == StatusCode::OK;
+            }
+            if !published {
+                break;
+            }
+            acknowledged.lock().unwrap().push((id, marker));
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_item_writes_every_acknowledged_item_is_searchable() {
+    let data = temp_dir("kill9-items");
+    let out = command(&data).args(["demo"]).output().expect("demo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = command(&data)
+        .args([
+            "token",
+            "create",
+            "--email",
+            "beth.kay@activelancashire.org.uk",
+        ])
+        .output()
+        .expect("token");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let (mut server, base) = start_server(&data);
+    let api = Client::new(&base).with_token(&token);
+    let (_, orgs) = api.api_get("/organisations").await;
+    let org = orgs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["slug"] == "active-lancashire")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..3)
+        .map(|w| {
+            spawn_item_writer(
+                base.clone(),
+                token.clone(),
+                org.clone(),
+                w,
+                acked.clone(),
+                stop.clone(),
+            )
+        })
+        .collect();
+    while acked.lock().unwrap().len() < 15 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    server.kill().expect("SIGKILL");
+    let _ = server.wait();
+    for w in writers {
+        let _ = w.await;
+    }
+    let acknowledged = acked.lock().unwrap().clone();
+    // On start the server replays the change log into the index before it listens.
+    let (mut server, base) = start_server(&data);
+    let api = Client::new(&base).with_token(&token);
+    for (id, marker) in &acknowledged {
+        let (s, v) = api.api_get(&format!("/search?q={marker}")).await;
+        assert_eq!(s, StatusCode::OK);
+        let found = v["hits"]
+            .as_array()
+            .is_some_and(|h| h.iter().any(|x| x["id"] == id.as_str()));
+        assert!(found, "{marker} was acknowledged, then not searchable: {v}");
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+}
