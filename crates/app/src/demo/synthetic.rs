@@ -458,10 +458,16 @@ fn content(rng: &mut StdRng, pools: &Pools) -> ItemContent {
     let mut term_ids = Vec::new();
     some_terms(rng, &pools.themes, 1, 3, &mut term_ids);
     some_terms(rng, &pools.agendas, 1, 3, &mut term_ids);
-    some_terms(rng, &pools.audiences, 1, 2, &mut term_ids);
-    let authors = (0..rng.gen_range(1..=3))
-        .map(|_| (None, person(rng)))
-        .collect();
+    let audiences = if rng.gen_ratio(1, 5) { 2 } else { 1 };
+    some_terms(rng, &pools.audiences, 1, audiences, &mut term_ids);
+    // Every child row is one more statement (the store has no bulk insert), and most real
+    // items have a single author, so co-authors are the exception.
+    let n_authors = match rng.gen_range(0..10) {
+        0..=6 => 1,
+        7..=8 => 2,
+        _ => 3,
+    };
+    let authors = (0..n_authors).map(|_| (None, person(rng))).collect();
     let links = if rng.gen_bool(0.1) {
         let (url, t) = pick(rng, LINKS);
         vec![(url.to_string(), t.to_string())]
