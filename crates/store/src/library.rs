@@ -521,16 +521,13 @@ pub async fn terms_of(c: &mut Conn, item_ids: &[String]) -> StoreResult<Vec<Item
     if item_ids.is_empty() {
         return Ok(vec![]);
     }
-    let sql = format!(
+    fetch_in(
+        c,
         "SELECT it.item_id, t.id AS term_id, t.vocabulary, t.slug, t.name FROM item_terms it
-         JOIN terms t ON t.id = it.term_id WHERE it.item_id IN ({}) ORDER BY t.vocabulary, LOWER(t.name)",
-        placeholders(1, item_ids.len())
-    );
-    let mut q = sqlx::query_as(&sql);
-    for id in item_ids {
-        q = q.bind(id);
-    }
-    Ok(q.fetch_all(c).await?)
+         JOIN terms t ON t.id = it.term_id WHERE it.item_id IN ({ids}) ORDER BY t.vocabulary, LOWER(t.name)",
+        item_ids,
+    )
+    .await
 }
 
 #[derive(Debug, Clone, FromRow, serde::Serialize)]
@@ -563,11 +560,22 @@ pub async fn links(c: &mut Conn, item_id: &str) -> StoreResult<Vec<LinkRow>> {
     )
 }
 
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
+/// Runs `sql`, whose `{ids}` stands for the list `ids` (one `$n` placeholder each).
+/// Callers return early for an empty list: `IN ()` is not valid SQL.
+async fn fetch_in<O>(c: &mut Conn, sql: &str, ids: &[String]) -> StoreResult<Vec<O>>
+where
+    O: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let list = (1..=ids.len())
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    let sql = sql.replace("{ids}", &list);
+    let mut q = sqlx::query_as(&sql);
+    for id in ids {
+        q = q.bind(id);
+    }
+    Ok(q.fetch_all(c).await?)
 }
 
 // ---------- versions and reviews ----------
@@ -786,6 +794,41 @@ pub async fn set_extracted_text(
 
 // ---------- marks and follows ----------
 
+/// A row that is there or not (a mark, a follow), keyed by three columns.
+#[derive(Clone, Copy)]
+enum Flag {
+    Mark,
+    Follow,
+}
+
+impl Flag {
+    /// (insert, delete) statements; $1–$3 the key, $4 the time.
+    fn statements(self) -> (&'static str, &'static str) {
+        match self {
+            Flag::Mark => (
+                "INSERT INTO item_marks (user_id, item_id, mark, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                "DELETE FROM item_marks WHERE user_id = $1 AND item_id = $2 AND mark = $3",
+            ),
+            Flag::Follow => (
+                "INSERT INTO follows (user_id, subject_type, subject_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                "DELETE FROM follows WHERE user_id = $1 AND subject_type = $2 AND subject_id = $3",
+            ),
+        }
+    }
+}
+
+/// Sets or clears a flag; setting twice or clearing what is not there changes nothing.
+async fn set_flag(c: &mut Conn, flag: Flag, key: [&str; 3], on: bool, now: i64) -> StoreResult<()> {
+    let (insert, delete) = flag.statements();
+    let q = sqlx::query(if on { insert } else { delete })
+        .bind(key[0])
+        .bind(key[1])
+        .bind(key[2]);
+    let q = if on { q.bind(now) } else { q };
+    q.execute(c).await?;
+    Ok(())
+}
+
 pub async fn set_mark(
     c: &mut Conn,
     user_id: &str,
@@ -794,25 +837,7 @@ pub async fn set_mark(
     on: bool,
     now: i64,
 ) -> StoreResult<()> {
-    if on {
-        sqlx::query(
-            "INSERT INTO item_marks (user_id, item_id, mark, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        )
-        .bind(user_id)
-        .bind(item_id)
-        .bind(mark)
-        .bind(now)
-        .execute(c)
-        .await?;
-    } else {
-        sqlx::query("DELETE FROM item_marks WHERE user_id = $1 AND item_id = $2 AND mark = $3")
-            .bind(user_id)
-            .bind(item_id)
-            .bind(mark)
-            .execute(c)
-            .await?;
-    }
-    Ok(())
+    set_flag(c, Flag::Mark, [user_id, item_id, mark], on, now).await
 }
 
 /// How many people marked the item useful, and which marks `user_id` has set on it.
@@ -839,27 +864,14 @@ pub async fn set_follow(
     on: bool,
     now: i64,
 ) -> StoreResult<()> {
-    if on {
-        sqlx::query(
-            "INSERT INTO follows (user_id, subject_type, subject_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        )
-        .bind(user_id)
-        .bind(subject_type)
-        .bind(subject_id)
-        .bind(now)
-        .execute(c)
-        .await?;
-    } else {
-        sqlx::query(
-            "DELETE FROM follows WHERE user_id = $1 AND subject_type = $2 AND subject_id = $3",
-        )
-        .bind(user_id)
-        .bind(subject_type)
-        .bind(subject_id)
-        .execute(c)
-        .await?;
-    }
-    Ok(())
+    set_flag(
+        c,
+        Flag::Follow,
+        [user_id, subject_type, subject_id],
+        on,
+        now,
+    )
+    .await
 }
 
 pub async fn follows(c: &mut Conn, user_id: &str) -> StoreResult<Vec<(String, String)>> {
@@ -941,15 +953,7 @@ pub async fn index_rows(c: &mut Conn, ids: &[String]) -> StoreResult<Vec<IndexRo
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let sql = format!(
-        "{INDEX_SELECT} AND i.id IN ({})",
-        placeholders(1, ids.len())
-    );
-    let mut q = sqlx::query_as(&sql);
-    for id in ids {
-        q = q.bind(id);
-    }
-    Ok(q.fetch_all(c).await?)
+    fetch_in(c, &format!("{INDEX_SELECT} AND i.id IN ({{ids}})"), ids).await
 }
 
 /// Published items after `after_id` in id order, for a full rebuild in batches.
@@ -984,16 +988,13 @@ pub async fn attachment_texts(
     if item_ids.is_empty() {
         return Ok(vec![]);
     }
-    let sql = format!(
+    fetch_in(
+        c,
         "SELECT item_id, extracted_text FROM attachments WHERE deleted_at IS NULL AND text_status = 'done'
-         AND item_id IN ({}) ORDER BY created_at",
-        placeholders(1, item_ids.len())
-    );
-    let mut q = sqlx::query_as(&sql);
-    for id in item_ids {
-        q = q.bind(id);
-    }
-    Ok(q.fetch_all(c).await?)
+         AND item_id IN ({ids}) ORDER BY created_at",
+        item_ids,
+    )
+    .await
 }
 
 // ---------- searches that found nothing ----------

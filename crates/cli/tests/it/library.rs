@@ -26,6 +26,8 @@ on_both_databases!(
     bad_item_input_changes_nothing,
     taxonomy_renamed_and_merged_without_breaking_links,
     reindex_rebuilds_the_same_results,
+    place_leads_review_only_their_places,
+    follows_bookmarks_features_withdrawal_and_deletion,
 );
 
 async fn org_id(api: &Client, slug: &str) -> String {
@@ -962,5 +964,319 @@ async fn oversized_uploads_are_refused() {
         app.count(&format!("attachments WHERE item_id = '{id}'"))
             .await,
         0
+    );
+}
+
+/// Place leads review items of their own places, and only those.
+async fn place_leads_review_only_their_places(app: TestApp) {
+    app.load_demo().await;
+    app.app
+        .create_user_direct(
+            "pat.lead@blackpool.gov.uk",
+            "Pat Lead",
+            DEMO_PASSWORD,
+            lz_domain::Role::PlaceLead,
+        )
+        .await
+        .expect("place lead");
+    let blackpool = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let gm = app
+        .client()
+        .api_sign_in(GM_CONTRIBUTOR, DEMO_PASSWORD)
+        .await;
+    let lead = app
+        .client()
+        .api_sign_in("pat.lead@blackpool.gov.uk", DEMO_PASSWORD)
+        .await;
+    let ours = new_item(
+        &blackpool,
+        &org_id(&blackpool, "blackpool-council").await,
+        "Blackpool beach walks",
+        "network",
+        json!({}),
+    )
+    .await;
+    let theirs = new_item(
+        &gm,
+        &org_id(&gm, "gm-moving").await,
+        "Salford canal runs",
+        "network",
+        json!({}),
+    )
+    .await;
+    for (api, id) in [(&blackpool, &ours), (&gm, &theirs)] {
+        let (s, v) = api
+            .api_post(
+                &format!("/items/{id}/workflow"),
+                json!({"action": "submit"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    let browser = app.client();
+    browser
+        .sign_in("pat.lead@blackpool.gov.uk", DEMO_PASSWORD)
+        .await;
+    let (s, queue) = browser.get_text("/library/review").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        queue.contains("Blackpool beach walks") && !queue.contains("Salford canal runs"),
+        "{queue}"
+    );
+    // Another place's item in review is not even visible to this lead.
+    let (s, _) = lead
+        .api_post(
+            &format!("/items/{theirs}/workflow"),
+            json!({"action": "approve"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, v) = lead
+        .api_post(
+            &format!("/items/{ours}/workflow"),
+            json!({"action": "approve"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // Members and contributors have no review queue.
+    let member = app.client();
+    member.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    assert_eq!(
+        member.get("/library/review").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let (s, _) = blackpool
+        .api_post(
+            &format!("/items/{theirs}/workflow"),
+            json!({"action": "approve"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+/// Following a place and bookmarking fill "Your learning"; featuring fills the home page;
+/// withdrawing and deleting take an item out of search and feeds; removing a file works.
+async fn follows_bookmarks_features_withdrawal_and_deletion(app: TestApp) {
+    app.load_demo().await;
+    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let moderator_api = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let org = org_id(&author, "blackpool-council").await;
+    let id = new_item(
+        &author,
+        &org,
+        "Gannetshore seafront cycling",
+        "public",
+        json!({}),
+    )
+    .await;
+    let (s, v) = upload_api(
+        &author,
+        &id,
+        "map.pdf",
+        lz_files::samples::pdf("Map", &["Route map"]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let attachment = v["id"].as_str().expect("id").to_string();
+    publish(&author, &moderator_api, &id).await;
+
+    // A member follows the place and bookmarks the item.
+    let reader = app.client();
+    reader.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    let (_, places) = author.api_get("/places").await;
+    let place = places
+        .as_array()
+        .expect("places")
+        .iter()
+        .find(|p| p["slug"] == "blackpool")
+        .expect("Blackpool")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let r = reader
+        .post_form(
+            "/follow",
+            "/places/blackpool",
+            &[
+                ("subject_type", "place"),
+                ("subject_id", place.as_str()),
+                ("on", "1"),
+                ("back", "/places/blackpool"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/places/blackpool");
+    let (_, place_page) = reader.get_text("/places/blackpool").await;
+    assert!(place_page.contains("Stop following"), "{place_page}");
+    // The follow form only sends people back within the site.
+    let r = reader
+        .post_form(
+            "/follow",
+            "/places/blackpool",
+            &[
+                ("subject_type", "place"),
+                ("subject_id", place.as_str()),
+                ("on", "1"),
+                ("back", "//evil.example"),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers()["location"], "/library/mine");
+    let r = reader
+        .post_form(
+            "/follow",
+            "/places/blackpool",
+            &[
+                ("subject_type", "planet"),
+                ("subject_id", "x"),
+                ("on", "1"),
+                ("back", "/"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = reader
+        .post_form(
+            &format!("/library/{id}/marks"),
+            &format!("/library/{id}"),
+            &[("mark", "bookmark"), ("on", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, mine) = reader.get_text("/library/mine").await;
+    let section = |html: &str, id: &str| {
+        html.split(&format!("id=\"{id}\""))
+            .nth(1)
+            .unwrap_or("")
+            .split("</ul>")
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(
+        section(&mine, "following").contains("Gannetshore"),
+        "{mine}"
+    );
+    assert!(
+        section(&mine, "bookmarks").contains("Gannetshore"),
+        "{mine}"
+    );
+
+    // A moderator features it: the home page shows it, to anyone.
+    let moderator = app.client();
+    moderator.sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let r = moderator
+        .post_form(
+            &format!("/library/{id}/feature"),
+            &format!("/library/{id}"),
+            &[("on", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, home) = app.client().get_text("/").await;
+    assert!(section(&home, "featured").contains("Gannetshore"), "{home}");
+    let r = reader
+        .post_form(
+            &format!("/library/{id}/feature"),
+            &format!("/library/{id}"),
+            &[("on", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "only moderators feature");
+
+    // Removing the file: gone from the page and the download.
+    let browser = app.client();
+    browser.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let r = reader
+        .post_form(
+            &format!("/attachments/{attachment}/delete"),
+            &format!("/library/{id}"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "readers cannot remove files"
+    );
+    let r = browser
+        .post_form(
+            &format!("/attachments/{attachment}/delete"),
+            &format!("/library/{id}"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client()
+            .get(&format!("/attachments/{attachment}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Withdrawn: out of search and the feed, still in the author's list.
+    wait_for_hits(&author, "gannetshore", 1).await;
+    let r = browser
+        .post_form(
+            &format!("/library/{id}/workflow"),
+            &format!("/library/{id}"),
+            &[("action", "withdraw")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    wait_for_hits(&app.client(), "gannetshore", 0).await;
+    let (_, feed) = app.client().get_text("/feed.atom").await;
+    assert!(!feed.contains("Gannetshore"));
+    assert_eq!(
+        app.client().get(&format!("/library/{id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let (_, mine) = browser.get_text("/library/mine").await;
+    assert!(section(&mine, "my-items").contains("Withdrawn"), "{mine}");
+
+    // Reopened and deleted: gone for everyone, kept in the audit log.
+    let r = browser
+        .post_form(
+            &format!("/library/{id}/workflow"),
+            &format!("/library/{id}"),
+            &[("action", "reopen")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = reader
+        .post_form(&format!("/library/{id}/delete"), "/library", &[])
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_FOUND,
+        "a reader cannot see, let alone delete, a draft"
+    );
+    let r = browser
+        .post_form(
+            &format!("/library/{id}/delete"),
+            &format!("/library/{id}"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        browser.get(&format!("/library/{id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.count(&format!(
+            "items WHERE id = '{id}' AND deleted_at IS NOT NULL"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "audit_log WHERE action = 'item.delete' AND subject_id = '{id}'"
+        ))
+        .await,
+        1
     );
 }

@@ -40,9 +40,9 @@ pub fn routes() -> Router<AppState> {
         .route("/attachments/{id}", get(download))
         .route("/attachments/{id}/delete", post(remove_attachment))
         .route("/follow", post(follow))
-        .route("/themes/{slug}", get(theme_page))
-        .route("/agendas/{slug}", get(agenda_page))
-        .route("/audiences/{slug}", get(audience_page))
+        .route("/themes/{slug}", term_route(Vocabulary::Theme))
+        .route("/agendas/{slug}", term_route(Vocabulary::Agenda))
+        .route("/audiences/{slug}", term_route(Vocabulary::Audience))
         .route("/themes/{slug}/feed.atom", get(theme_feed))
         .route("/places/{slug}", get(place_page))
         .route("/organisations/{slug}", get(organisation_page))
@@ -657,29 +657,53 @@ async fn workflow(
         return Err(AppError::field("action", "Choose what to do with the item").into());
     };
     match s.app.transition(&actor, &id, t, &f.comment).await {
-        Ok(to) => {
-            let code = match (t, to) {
-                (Transition::Submit, _) => "submitted",
-                (Transition::Approve, _) => "approved",
-                (Transition::SendBack, _) => "sent_back",
-                (Transition::Withdraw, _) => "withdrawn",
-                (Transition::Reopen, _) => "reopened",
+        Ok(_) => {
+            let code = match t {
+                Transition::Submit => "submitted",
+                Transition::Approve => "approved",
+                Transition::SendBack => "sent_back",
+                Transition::Withdraw => "withdrawn",
+                Transition::Reopen => "reopened",
             };
             s.app.wake_mailer();
             Ok(Redirect::to(&format!("/library/{id}?notice={code}")).into_response())
         }
         Err(AppError::Invalid(errs)) => {
-            let view = s.app.item(Some(&actor), &id).await?;
-            Ok(form_again(
+            item_again(
                 &s,
                 &v,
-                "library/item.html",
+                &actor,
+                &id,
                 &errs,
-                context! { item => item_ctx(&view), more => Vec::<Value>::new(), comment => f.comment },
-            ))
+                context! { comment => f.comment },
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The item page again (422) with the problems of a form on it (workflow comment, upload).
+async fn item_again(
+    s: &AppState,
+    v: &Visitor,
+    actor: &Actor,
+    id: &str,
+    errs: &[lz_app::FieldError],
+    extra: Value,
+) -> PageResult {
+    let view = s.app.item(Some(actor), id).await?;
+    let is_moderator = matches!(
+        actor.role,
+        lz_domain::Role::NetworkAdmin | lz_domain::Role::Moderator
+    );
+    Ok(form_again(
+        s,
+        v,
+        "library/item.html",
+        errs,
+        context! { item => item_ctx(&view), more => Vec::<Value>::new(), is_moderator, ..extra },
+    ))
 }
 
 async fn history(State(s): State<AppState>, v: Visitor, Path(id): Path<String>) -> PageResult {
@@ -773,16 +797,7 @@ async fn upload(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/library/{id}?notice=attached")).into_response()),
-        Err(AppError::Invalid(errs)) => {
-            let view = s.app.item(Some(&actor), &id).await?;
-            Ok(form_again(
-                &s,
-                &v,
-                "library/item.html",
-                &errs,
-                context! { item => item_ctx(&view), more => Vec::<Value>::new() },
-            ))
-        }
+        Err(AppError::Invalid(errs)) => item_again(&s, &v, &actor, &id, &errs, context! {}).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -943,31 +958,16 @@ async fn term_page(
     ))
 }
 
-async fn theme_page(
-    State(s): State<AppState>,
-    v: Visitor,
-    Path(slug): Path<String>,
-    axum_extra::extract::Query(p): axum_extra::extract::Query<SearchParams>,
-) -> PageResult {
-    term_page(s, v, Vocabulary::Theme, slug, p).await
-}
-
-async fn agenda_page(
-    State(s): State<AppState>,
-    v: Visitor,
-    Path(slug): Path<String>,
-    axum_extra::extract::Query(p): axum_extra::extract::Query<SearchParams>,
-) -> PageResult {
-    term_page(s, v, Vocabulary::Agenda, slug, p).await
-}
-
-async fn audience_page(
-    State(s): State<AppState>,
-    v: Visitor,
-    Path(slug): Path<String>,
-    axum_extra::extract::Query(p): axum_extra::extract::Query<SearchParams>,
-) -> PageResult {
-    term_page(s, v, Vocabulary::Audience, slug, p).await
+/// The page of one term of `vocab` (`/themes/{slug}`, `/agendas/{slug}`, `/audiences/{slug}`).
+fn term_route(vocab: Vocabulary) -> axum::routing::MethodRouter<AppState> {
+    get(
+        move |State(s): State<AppState>,
+              v: Visitor,
+              Path(slug): Path<String>,
+              axum_extra::extract::Query(p): axum_extra::extract::Query<SearchParams>| {
+            term_page(s, v, vocab, slug, p)
+        },
+    )
 }
 
 async fn place_page(
@@ -983,18 +983,16 @@ async fn place_page(
         .into_iter()
         .find(|x| x.slug == slug)
         .ok_or(AppError::NotFound)?;
-    let results = results_ctx(&s, &v, &p, Some(("place", place.slug.clone()))).await?;
-    let is_following = following(&s, &v, "place", &place.id).await?;
-    Ok(page(
-        &s,
-        &v,
-        "library/browse.html",
-        context! {
-            heading => place.name, description => place.summary, kind => "Place",
-            subject_type => "place", subject_id => place.id, following => is_following,
-            path_here => format!("/places/{}", place.slug), results,
-        },
-    ))
+    let subject = Subject {
+        facet: "place",
+        kind: "Place",
+        id: place.id,
+        slug: place.slug,
+        heading: place.name,
+        description: place.summary,
+        path: "places",
+    };
+    browse_page(&s, &v, &p, subject).await
 }
 
 async fn organisation_page(
@@ -1010,16 +1008,45 @@ async fn organisation_page(
         .into_iter()
         .find(|x| x.slug == slug)
         .ok_or(AppError::NotFound)?;
-    let results = results_ctx(&s, &v, &p, Some(("organisation", org.slug.clone()))).await?;
-    let is_following = following(&s, &v, "organisation", &org.id).await?;
+    let subject = Subject {
+        facet: "organisation",
+        kind: "Organisation",
+        id: org.id,
+        slug: org.slug,
+        heading: org.name,
+        description: org
+            .place_name
+            .map(|p| format!("A partner organisation in {p}."))
+            .unwrap_or_default(),
+        path: "organisations",
+    };
+    browse_page(&s, &v, &p, subject).await
+}
+
+/// What a place or organisation page is about.
+struct Subject {
+    /// The search facet (and follow subject type) it fixes.
+    facet: &'static str,
+    kind: &'static str,
+    id: String,
+    slug: String,
+    heading: String,
+    description: String,
+    /// The first part of its address.
+    path: &'static str,
+}
+
+async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subject) -> PageResult {
+    let results = results_ctx(s, v, p, Some((subject.facet, subject.slug.clone()))).await?;
+    let is_following = following(s, v, subject.facet, &subject.id).await?;
     Ok(page(
-        &s,
-        &v,
+        s,
+        v,
         "library/browse.html",
         context! {
-            heading => org.name, description => org.place_name.map(|p| format!("A partner organisation in {p}.")).unwrap_or_default(), kind => "Organisation",
-            subject_type => "organisation", subject_id => org.id, following => is_following,
-            path_here => format!("/organisations/{}", org.slug), results,
+            heading => subject.heading, description => subject.description, kind => subject.kind,
+            subject_type => subject.facet, subject_id => subject.id, following => is_following,
+            path_here => format!("/{}/{}", subject.path, subject.slug), results,
         },
     ))
 }
@@ -1136,29 +1163,43 @@ struct TermForm {
     into: String,
 }
 
+/// After a taxonomy change: back to the list with a notice, or the list again with the problems.
+async fn taxonomy_done(
+    s: &AppState,
+    v: &Visitor,
+    result: Result<(), AppError>,
+    notice: &str,
+    values: Value,
+) -> PageResult {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/taxonomy?notice={notice}")).into_response()),
+        Err(AppError::Invalid(errs)) => {
+            let ctx = taxonomy_ctx(s, None).await?;
+            Ok(form_again(
+                s,
+                v,
+                "library/taxonomy.html",
+                &errs,
+                context! { values, ..ctx },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 async fn create_term(
     State(s): State<AppState>,
     SignedIn(actor, v): SignedIn,
     HtmlForm(f): HtmlForm<TermForm>,
 ) -> PageResult {
-    match s
+    let result = s
         .app
         .create_term(Some(&actor), &f.vocabulary, &f.name, &f.description)
         .await
-    {
-        Ok(_) => Ok(Redirect::to("/admin/taxonomy?notice=term-created").into_response()),
-        Err(AppError::Invalid(errs)) => {
-            let ctx = taxonomy_ctx(&s, None).await?;
-            Ok(form_again(
-                &s,
-                &v,
-                "library/taxonomy.html",
-                &errs,
-                context! { values => context! { vocabulary => f.vocabulary, name => f.name, description => f.description }, ..ctx },
-            ))
-        }
-        Err(e) => Err(e.into()),
-    }
+        .map(|_| ());
+    let values =
+        context! { vocabulary => f.vocabulary, name => f.name, description => f.description };
+    taxonomy_done(&s, &v, result, "term-created", values).await
 }
 
 async fn rename_term(
@@ -1167,18 +1208,11 @@ async fn rename_term(
     Path(id): Path<String>,
     HtmlForm(f): HtmlForm<TermForm>,
 ) -> PageResult {
-    match s
+    let result = s
         .app
         .rename_term(&actor, &id, &f.name, &f.description)
-        .await
-    {
-        Ok(()) => Ok(Redirect::to("/admin/taxonomy?notice=term-renamed").into_response()),
-        Err(AppError::Invalid(errs)) => {
-            let ctx = taxonomy_ctx(&s, None).await?;
-            Ok(form_again(&s, &v, "library/taxonomy.html", &errs, ctx))
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    taxonomy_done(&s, &v, result, "term-renamed", context! {}).await
 }
 
 async fn merge_term(
@@ -1187,14 +1221,8 @@ async fn merge_term(
     Path(id): Path<String>,
     HtmlForm(f): HtmlForm<TermForm>,
 ) -> PageResult {
-    match s.app.merge_term(&actor, &id, &f.into).await {
-        Ok(()) => Ok(Redirect::to("/admin/taxonomy?notice=term-merged").into_response()),
-        Err(AppError::Invalid(errs)) => {
-            let ctx = taxonomy_ctx(&s, None).await?;
-            Ok(form_again(&s, &v, "library/taxonomy.html", &errs, ctx))
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = s.app.merge_term(&actor, &id, &f.into).await;
+    taxonomy_done(&s, &v, result, "term-merged", context! {}).await
 }
 
 async fn search_gaps(State(s): State<AppState>, SignedIn(actor, v): SignedIn) -> PageResult {
