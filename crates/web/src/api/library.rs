@@ -1,7 +1,6 @@
 //! The learning library over the API: search, items (read, write, workflow, history),
 //! attachments and the taxonomy. Same use cases and permission checks as the pages.
 
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -447,8 +446,19 @@ pub async fn upload(
     ApiCaller(actor, _): ApiCaller,
     Path(id): Path<String>,
     Query(q): Query<UploadQuery>,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> ApiResult<Response> {
+    // Read at most LZ_MAX_UPLOAD_BYTES: a larger body is refused without being held.
+    let limit = s.app.config.max_upload_bytes;
+    let Ok(body) = axum::body::to_bytes(body, limit).await else {
+        return Ok(crate::error::problem(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "File too large",
+            format!("Files can be at most {} kB.", limit / 1024),
+            vec![],
+        ));
+    };
     let id = s.app.add_attachment(&actor, &id, &q.name, &body).await?;
     Ok(created(Created { id }))
 }
