@@ -761,6 +761,68 @@ async fn bad_item_input_changes_nothing(app: TestApp) {
     let (_, item) = author.api_get(&format!("/items/{id}")).await;
     assert_eq!(item["title"], "Owned by Blackpool");
     assert_eq!(item["status"], "draft");
+    // The author changes it over the API: a new version, the change kept.
+    let (s, v) = author
+        .api_send(
+            Method::PUT,
+            &format!("/items/{id}"),
+            json!({"kind": "practice_guide", "title": "Owned by Blackpool, revised", "summary": "y",
+                   "organisation_id": org, "visibility": "public", "authors": ["Alex Sample", "Sam Coauthor"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    let (_, item) = author.api_get(&format!("/items/{id}")).await;
+    assert_eq!(item["version"], 2);
+    assert_eq!(item["kind"], "practice_guide");
+    assert_eq!(item["authors"], json!(["Alex Sample", "Sam Coauthor"]));
+    let (_, history) = author.api_get(&format!("/items/{id}/history")).await;
+    let fields: Vec<&str> = history[0]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["field"].as_str())
+        .collect();
+    assert!(
+        fields.contains(&"Title") && fields.contains(&"Kind") && fields.contains(&"Authors"),
+        "{history}"
+    );
+    // Marks over the API need a published item; bad marks are refused.
+    let (s, _) = member
+        .api_post(
+            &format!("/items/{id}/marks"),
+            json!({"mark": "bookmark", "on": true}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "a draft is not visible to the member"
+    );
+    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    publish(&author, &moderator, &id).await;
+    let (s, _) = member
+        .api_post(
+            &format!("/items/{id}/marks"),
+            json!({"mark": "love", "on": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = member
+        .api_post(
+            &format!("/items/{id}/marks"),
+            json!({"mark": "useful", "on": "yes"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = member
+        .api_post(
+            &format!("/items/{id}/marks"),
+            json!({"mark": "useful", "on": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, item) = member.api_get(&format!("/items/{id}")).await;
+    assert_eq!(item["useful_count"], 1);
     // The HTML form says what is wrong, beside each field, with 422.
     let browser = app.client();
     browser.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
