@@ -14,6 +14,55 @@ const EXTRACT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Attachments per item.
 const MAX_ATTACHMENTS: usize = 20;
 
+/// The binary and the memory limit for extraction in a child process.
+pub struct ExtractorProgram {
+    pub program: std::path::PathBuf,
+    pub memory_mib: u64,
+}
+
+impl ExtractorProgram {
+    async fn extract(&self, kind: FileKind, bytes: Vec<u8>) -> Result<String, String> {
+        use tokio::io::AsyncWriteExt;
+        let mut child = tokio::process::Command::new(&self.program)
+            .args([
+                "extract-text",
+                "--kind",
+                kind.code(),
+                "--memory-mib",
+                &self.memory_mib.to_string(),
+                "--cpu-seconds",
+                &EXTRACT_TIMEOUT.as_secs().to_string(),
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            // A child still running when we give up is killed, not left behind.
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("starting {}: {e}", self.program.display()))?;
+        let mut stdin = child.stdin.take().ok_or("no stdin for the extractor")?;
+        // Written from a task so that a child that stops reading cannot block us.
+        let writer = tokio::spawn(async move {
+            let _ = stdin.write_all(&bytes).await;
+        });
+        let out = tokio::time::timeout(EXTRACT_TIMEOUT, child.wait_with_output())
+            .await
+            .map_err(|_| "took too long".to_string())?
+            .map_err(|e| format!("extractor: {e}"))?;
+        writer.abort();
+        if out.status.success() {
+            String::from_utf8(out.stdout).map_err(|e| format!("extractor output: {e}"))
+        } else {
+            let why = String::from_utf8_lossy(&out.stderr);
+            Err(format!(
+                "extractor ended with {}: {}",
+                out.status,
+                why.chars().take(300).collect::<String>()
+            ))
+        }
+    }
+}
+
 /// A file to hand to the person who asked for it.
 pub struct Download {
     pub file_name: String,
@@ -169,6 +218,15 @@ impl App {
         Ok(true)
     }
 
+    /// Extracts text in a child process (`program extract-text`) from now on: a hostile
+    /// document can then exhaust only the child's memory and CPU limits, not the server.
+    pub fn use_extractor_program(&mut self, program: std::path::PathBuf, memory_mib: u64) {
+        self.extractor = Some(std::sync::Arc::new(ExtractorProgram {
+            program,
+            memory_mib,
+        }));
+    }
+
     async fn extract(&self, a: &AttachmentRow) -> Result<String, String> {
         let kind = FileKind::parse(&a.kind).ok_or("unknown kind")?;
         let bytes = self
@@ -176,6 +234,9 @@ impl App {
             .get(&a.storage_key)
             .await
             .map_err(|e| e.to_string())?;
+        if let Some(x) = &self.extractor {
+            return x.extract(kind, bytes).await;
+        }
         let job = tokio::task::spawn_blocking(move || {
             lz_files::extract_text(kind, &bytes, &ExtractLimits::default())
         });

@@ -40,6 +40,9 @@ pub struct App {
     /// One catch-up or rebuild at a time in this process.
     pub(crate) index_lock: Arc<tokio::sync::Mutex<()>>,
     pub(crate) extract_wake: Arc<tokio::sync::Notify>,
+    /// The program that extracts attachments' text in a child process under memory and CPU
+    /// limits (the binary's hidden `extract-text` command); none: in this process.
+    pub(crate) extractor: Option<Arc<attachments::ExtractorProgram>>,
     pub(crate) hasher: secrets::PasswordHasherConfig,
     /// A hash to verify against when an email is unknown, so both paths take the same time.
     pub(crate) dummy_hash: Arc<tokio::sync::OnceCell<String>>,
@@ -58,7 +61,11 @@ impl App {
         let search = lz_search::SearchIndex::open(&index_dir).map_err(|e| {
             AppError::Internal(format!("opening search index {}: {e}", index_dir.display()))
         })?;
-        let files = lz_files::Storage::local(config.data_dir.join("files"));
+        let files = match &config.s3 {
+            Some(s3) => lz_files::Storage::s3(s3)
+                .map_err(|e| AppError::Internal(format!("LZ_STORAGE_URL: {e}")))?,
+            None => lz_files::Storage::local(config.data_dir.join("files")),
+        };
         let db = Db::connect(&config.database_url, config.db_max_connections)
             .await
             .map_err(|e| AppError::Internal(format!("opening database: {e}")))?;
@@ -77,6 +84,7 @@ impl App {
             index_wake: Arc::new(tokio::sync::Notify::new()),
             index_lock: Arc::new(tokio::sync::Mutex::new(())),
             extract_wake: Arc::new(tokio::sync::Notify::new()),
+            extractor: None,
             hasher,
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
         })

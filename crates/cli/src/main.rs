@@ -22,6 +22,9 @@ fn settings_help() -> String {
     s
 }
 
+/// Address space of the text-extraction child: a large deck needs well under this.
+const EXTRACT_MEMORY_MIB: u64 = 1024;
+
 #[derive(Parser)]
 #[command(name = "learning-zone", version, about = "Learning Zone: share learning and practice across a network of places and partners", after_help = settings_help())]
 struct Cli {
@@ -50,6 +53,18 @@ enum Command {
     },
     /// Rebuild the search index from the database (stop the server first).
     Reindex,
+    /// (Internal) Extract the text of one attachment from standard input to standard output,
+    /// within memory and CPU limits; the server runs it for every uploaded document.
+    #[command(hide = true)]
+    ExtractText {
+        /// pdf, docx, pptx or csv.
+        #[arg(long)]
+        kind: String,
+        #[arg(long, default_value_t = 512)]
+        memory_mib: u64,
+        #[arg(long, default_value_t = 60)]
+        cpu_seconds: u64,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -145,6 +160,15 @@ fn return_large_blocks_to_the_system() {}
 fn main() -> Result<()> {
     return_large_blocks_to_the_system();
     let cli = Cli::parse();
+    // Before any configuration, logging or runtime: the extractor needs none of them.
+    if let Command::ExtractText {
+        kind,
+        memory_mib,
+        cpu_seconds,
+    } = &cli.command
+    {
+        return extract_text(kind, *memory_mib, *cpu_seconds);
+    }
     let config = Config::load(cli.config.as_deref(), std::env::vars())?;
     init_logging(&config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -194,6 +218,11 @@ async fn run(command: Command, config: Config) -> Result<()> {
             println!("Added {n} synthetic items. Run `learning-zone reindex` (or start the server) to index them.");
             Ok(())
         }
+        Command::ExtractText {
+            kind,
+            memory_mib,
+            cpu_seconds,
+        } => extract_text(&kind, memory_mib, cpu_seconds),
         Command::Reindex => {
             let app = open(config).await?;
             let bar = progress_bar(0, "items");
@@ -271,6 +300,48 @@ async fn run(command: Command, config: Config) -> Result<()> {
     }
 }
 
+/// The `extract-text` child: limits itself, reads the document, prints its text.
+fn extract_text(kind: &str, memory_mib: u64, cpu_seconds: u64) -> Result<()> {
+    limit_resources(memory_mib, cpu_seconds)?;
+    let kind = lz_files::FileKind::parse(kind).with_context(|| format!("--kind {kind}"))?;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .context("reading the document from standard input")?;
+    let text = lz_files::extract_text(kind, &bytes, &lz_files::ExtractLimits::default())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    use std::io::Write;
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .context("writing the text")?;
+    Ok(())
+}
+
+/// Caps this process's address space and CPU time, so that a document built to exhaust
+/// memory or loop forever ends this process only.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_resources(memory_mib: u64, cpu_seconds: u64) -> Result<()> {
+    let set = |resource, value: u64| -> Result<()> {
+        let lim = libc::rlimit {
+            rlim_cur: value as libc::rlim_t,
+            rlim_max: value as libc::rlim_t,
+        };
+        // SAFETY: setrlimit only reads the struct we pass.
+        if unsafe { libc::setrlimit(resource, &lim) } != 0 {
+            bail!("setrlimit: {}", std::io::Error::last_os_error());
+        }
+        Ok(())
+    };
+    set(libc::RLIMIT_AS, memory_mib.saturating_mul(1 << 20))?;
+    set(libc::RLIMIT_CPU, cpu_seconds)?;
+    Ok(())
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_resources(_: u64, _: u64) -> Result<()> {
+    Ok(())
+}
+
 /// A progress bar on standard error (hidden when it is not a terminal).
 fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(len);
@@ -328,7 +399,11 @@ fn print_demo_accounts(accounts: &[lz_app::demo::DemoAccount]) {
 
 async fn serve(config: Config, demo: bool) -> Result<()> {
     let addr = config.addr;
-    let app = open(config).await?;
+    let mut app = open(config).await?;
+    match std::env::current_exe() {
+        Ok(me) => app.use_extractor_program(me, EXTRACT_MEMORY_MIB),
+        Err(e) => tracing::warn!(error = %e, "own path unknown: extracting text in process"),
+    }
     if demo {
         match app.load_demo().await {
             Ok(accounts) => print_demo_accounts(&accounts),

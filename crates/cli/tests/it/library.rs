@@ -1340,3 +1340,78 @@ async fn follows_bookmarks_features_withdrawal_and_deletion(app: TestApp) {
         1
     );
 }
+
+/// A one-page PDF whose content stream is `text` plus `padding` spaces, Flate-compressed:
+/// small on the wire, huge once a reader unpacks it.
+fn pdf_with_stream(text: &str, padding: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET\n").as_bytes())
+        .expect("zlib");
+    let chunk = vec![b' '; 1 << 20];
+    let mut left = padding;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        z.write_all(&chunk[..n]).expect("zlib");
+        left -= n;
+    }
+    let stream = z.finish().expect("zlib");
+    let mut out: Vec<u8> = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_vec(),
+        [format!("<< /Length {} /Filter /FlateDecode >>\nstream\n", stream.len()).into_bytes(), stream, b"\nendstream".to_vec()].concat(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ];
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n", i + 1).into_bytes());
+        out.extend(body);
+        out.extend(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).into_bytes());
+    for o in offsets {
+        out.extend(format!("{o:010} 00000 n \n").into_bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .into_bytes(),
+    );
+    out
+}
+
+/// A PDF that unpacks to 400 MB exhausts only the extraction child's memory limit: its
+/// text is marked failed, the server answers on, and the next file is extracted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pdf_decompression_bomb_is_contained_by_the_extractor() {
+    let app = TestApp::spawn_with(
+        crate::common::Backend::Sqlite,
+        &[("TEST_EXTRACT_MEMORY_MIB", "256")],
+    )
+    .await
+    .expect("sqlite");
+    app.load_demo().await;
+    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let org = org_id(&author, "blackpool-council").await;
+    let id = new_item(&author, &org, "Bomb carrier", "network", json!({})).await;
+    let bomb = pdf_with_stream("kittiwake", 400 << 20);
+    assert!(bomb.len() < 2 << 20, "{} bytes", bomb.len());
+    let (s, v) = upload_api(&author, &id, "bomb.pdf", bomb).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    wait_for_text(&author, &id).await;
+    let (_, item) = author.api_get(&format!("/items/{id}")).await;
+    assert_eq!(item["attachments"][0]["text_status"], "failed", "{item}");
+    assert_eq!(app.client().get("/healthz").await.status(), StatusCode::OK);
+    // The same document without the padding is read.
+    let (s, v) = upload_api(&author, &id, "fine.pdf", pdf_with_stream("kittiwake", 0)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    wait_for_text(&author, &id).await;
+    let (_, item) = author.api_get(&format!("/items/{id}")).await;
+    assert_eq!(item["attachments"][1]["text_status"], "done", "{item}");
+}

@@ -149,7 +149,14 @@ impl TestApp {
         ];
         env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let config = Config::load(None, env).expect("test config");
-        let app = App::open(config).await.expect("open app");
+        let mut app = App::open(config).await.expect("open app");
+        // Text is extracted by the real binary in a child process, as `serve` does.
+        let memory_mib = extra
+            .iter()
+            .find(|(k, _)| *k == "TEST_EXTRACT_MEMORY_MIB")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(1024);
+        app.use_extractor_program(env!("CARGO_BIN_EXE_learning-zone").into(), memory_mib);
         let (stop, rx) = tokio::sync::watch::channel(false);
         tokio::spawn(app.clone().run_mailer(rx.clone()));
         tokio::spawn(app.clone().run_indexer(rx.clone()));
