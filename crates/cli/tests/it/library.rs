@@ -26,6 +26,7 @@ on_both_databases!(
     bad_item_input_changes_nothing,
     taxonomy_renamed_and_merged_without_breaking_links,
     reindex_rebuilds_the_same_results,
+    feeds_metadata_pagination_and_sorting,
     place_leads_review_only_their_places,
     follows_bookmarks_features_withdrawal_and_deletion,
 );
@@ -379,6 +380,25 @@ async fn visibility_holds_everywhere_an_item_shows(app: TestApp) {
         )
         .await
         .expect("same-place member");
+    // A place lead in that place, and a contributor of the same organisation as the author.
+    app.app
+        .create_user_direct(
+            "lee.lead@greatermanchester-ca.gov.uk",
+            "Lee Lead",
+            DEMO_PASSWORD,
+            lz_domain::Role::PlaceLead,
+        )
+        .await
+        .expect("place lead");
+    app.app
+        .create_user_direct(
+            "casey.colleague@greatersport.co.uk",
+            "Casey Colleague",
+            DEMO_PASSWORD,
+            lz_domain::Role::Contributor,
+        )
+        .await
+        .expect("colleague");
     let author = app
         .client()
         .api_sign_in(GM_CONTRIBUTOR, DEMO_PASSWORD)
@@ -430,6 +450,22 @@ async fn visibility_holds_everywhere_an_item_shows(app: TestApp) {
             "same place",
             Some("sam.sameplace@greatermanchester-ca.gov.uk"),
             &["public", "network", "place"],
+        ),
+        // Cath Hudspith: organisation admin of Chorley Council.
+        (
+            "org admin elsewhere",
+            Some("cath.hudspith@chorley.gov.uk"),
+            &["public", "network"],
+        ),
+        (
+            "place lead of the place",
+            Some("lee.lead@greatermanchester-ca.gov.uk"),
+            &["public", "network", "place"],
+        ),
+        (
+            "colleague in the organisation",
+            Some("casey.colleague@greatersport.co.uk"),
+            &["public", "network", "place", "organisation"],
         ),
         (
             "author",
@@ -1414,4 +1450,132 @@ async fn pdf_decompression_bomb_is_contained_by_the_extractor() {
     wait_for_text(&author, &id).await;
     let (_, item) = author.api_get(&format!("/items/{id}")).await;
     assert_eq!(item["attachments"][1]["text_status"], "done", "{item}");
+}
+
+/// Atom feeds parse as XML and hold public items only; schema.org metadata only on public
+/// published items; search pages through results and sorts by date.
+async fn feeds_metadata_pagination_and_sorting(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let org = org_id(&api, "active-lancashire").await;
+    let theme = term_id(&api, "theme").await;
+    let (_, terms) = api.api_get("/terms").await;
+    let theme_slug = terms
+        .as_array()
+        .expect("terms")
+        .iter()
+        .find(|t| t["id"] == theme.as_str())
+        .expect("theme")["slug"]
+        .as_str()
+        .expect("slug")
+        .to_string();
+    let mut ids = Vec::new();
+    for i in 0..23 {
+        let vis = if i == 0 { "network" } else { "public" };
+        let id = new_item(
+            &api,
+            &org,
+            &format!("Lapwing note {i:02} & <friends>"),
+            vis,
+            json!({"terms": [theme.clone()]}),
+        )
+        .await;
+        publish(&api, &moderator, &id).await;
+        ids.push(id);
+    }
+    wait_for_hits(&api, "lapwing", 23).await;
+
+    // Pages of 20, newest first when asked.
+    let (_, page1) = api.api_get("/search?q=lapwing&sort=newest").await;
+    let (_, page2) = api.api_get("/search?q=lapwing&sort=newest&page=2").await;
+    assert_eq!(hit_ids(&page1).len(), 20);
+    assert_eq!(hit_ids(&page2).len(), 3);
+    let both: Vec<String> = hit_ids(&page1).into_iter().chain(hit_ids(&page2)).collect();
+    let mut sorted = both.clone();
+    sorted.sort();
+    sorted.dedup();
+    let mut all = ids.clone();
+    all.sort();
+    assert_eq!(sorted, all, "the two pages hold every item once");
+    let times: Vec<i64> = [&page1, &page2]
+        .iter()
+        .flat_map(|p| p["hits"].as_array().cloned().unwrap_or_default())
+        .map(|h| h["published_at"].as_i64().unwrap_or(0))
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0] >= w[1]),
+        "newest first across pages: {times:?}"
+    );
+    let (s, html) = app.client().get_text("/library?q=lapwing&page=2").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("Page 2 of 2") && html.contains("rel=\"prev\""),
+        "{html}"
+    );
+
+    // Feeds: well-formed XML (checked by Python's parser), public items only, escaped titles.
+    for path in [
+        "/feed.atom".to_string(),
+        format!("/themes/{theme_slug}/feed.atom"),
+    ] {
+        let r = app.client().get(&path).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("application/atom+xml"));
+        let xml = r.text().await.expect("feed");
+        assert!(
+            xml.contains("Lapwing note 05 &amp; &lt;friends&gt;"),
+            "{path}: {xml}"
+        );
+        assert!(
+            !xml.contains("Lapwing note 00"),
+            "the network item stays out of {path}"
+        );
+        let parsed = std::process::Command::new("python3")
+            .args(["-c", "import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.buffer.read()); print(len(d.getElementsByTagName('entry')))"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin.take().expect("stdin").write_all(xml.as_bytes())?;
+                c.wait_with_output()
+            })
+            .expect("python3");
+        assert!(
+            parsed.status.success(),
+            "{path} is not well-formed XML: {xml}"
+        );
+        let entries: usize = String::from_utf8_lossy(&parsed.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0);
+        assert!(entries >= 22, "{path}: {entries} entries");
+    }
+    assert_eq!(
+        app.client()
+            .get("/themes/no-such-theme/feed.atom")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // schema.org metadata on a public item, none on a network one.
+    let (_, public) = app.client().get_text(&format!("/library/{}", ids[1])).await;
+    let ld = public
+        .split("application/ld+json\">")
+        .nth(1)
+        .and_then(|r| r.split("</script>").next())
+        .expect("JSON-LD");
+    let v: Value = serde_json::from_str(ld).expect("JSON-LD parses");
+    assert_eq!(v["@type"], "CreativeWork");
+    assert_eq!(v["name"], "Lapwing note 01 & <friends>");
+    assert!(!ld.contains('<'), "no raw < inside the script element");
+    let reader = app.client();
+    reader.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    let (_, network) = reader.get_text(&format!("/library/{}", ids[0])).await;
+    assert!(!network.contains("application/ld+json"));
 }
