@@ -41,6 +41,8 @@ pub struct PlanView {
     pub actions: Vec<ActionRow>,
     pub updates: Vec<store::UpdateRow>,
     pub milestones: Vec<store::MilestoneRow>,
+    /// Published library items linked to work areas, as far as the reader may see them.
+    pub learning: Vec<lz_store::library::LinkedItemRow>,
     pub can_edit: bool,
 }
 
@@ -386,7 +388,7 @@ impl App {
 
     /// A plan the reader may see (anything else is "not found", whether or not it exists).
     pub async fn plan_view(&self, actor: Option<&Actor>, id: &str) -> AppResult<PlanView> {
-        self.load_view(&reader(actor), id, |plan| {
+        self.load_view(&reader(actor), &crate::library::reader(actor), id, |plan| {
             actor.is_some_and(|a| can_edit(a, plan))
         })
         .await
@@ -399,6 +401,8 @@ impl App {
                 user_id: None,
                 sees_everything: true,
             },
+            // Learning named in a report sent by email: public items only.
+            &lz_store::library::Reader::default(),
             id,
             |_| false,
         )
@@ -408,6 +412,7 @@ impl App {
     async fn load_view(
         &self,
         reader: &Reader<'_>,
+        library_reader: &lz_store::library::Reader<'_>,
         id: &str,
         can_edit: impl Fn(&PlanRow) -> bool,
     ) -> AppResult<PlanView> {
@@ -423,9 +428,93 @@ impl App {
             actions: store::actions_of_plan(&mut c, id).await?,
             updates: store::updates(&mut c, id).await?,
             milestones: store::milestones(&mut c, id).await?,
+            learning: lz_store::library::linked_to_plan(&mut c, library_reader, id).await?,
             can_edit: can_edit(&plan),
             plan,
         })
+    }
+
+    /// Links a published library item to a work area (those who may post its updates).
+    /// `item` is the item's address (`…/library/ID`) or its id. Returns the plan's id.
+    pub async fn link_learning(
+        &self,
+        actor: &Actor,
+        work_area_id: &str,
+        item: &str,
+    ) -> AppResult<String> {
+        let item_id = item
+            .trim()
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .split(['?', '#'])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let unknown = || {
+            AppError::field(
+                "item",
+                "Paste the address of a published library item that you can see",
+            )
+        };
+        if item_id.is_empty() || item_id.len() > 64 {
+            return Err(unknown());
+        }
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let plan_id = self
+            .editable_work_area(&mut tx, actor, work_area_id)
+            .await?
+            .id;
+        let found =
+            lz_store::library::item(&mut tx, &crate::library::reader(Some(actor)), &item_id)
+                .await?
+                .filter(|i| i.status == "published")
+                .ok_or_else(unknown)?;
+        if lz_store::library::link_work_area(&mut tx, work_area_id, &found.id, actor.id(), now)
+            .await?
+        {
+            record(
+                &mut tx,
+                now,
+                Some(actor.id()),
+                "work_area.link_learning",
+                ("work_area", work_area_id),
+                &found.title,
+            )
+            .await?;
+        }
+        commit(tx).await?;
+        Ok(plan_id)
+    }
+
+    pub async fn unlink_learning(
+        &self,
+        actor: &Actor,
+        work_area_id: &str,
+        item_id: &str,
+    ) -> AppResult<String> {
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let plan_id = self
+            .editable_work_area(&mut tx, actor, work_area_id)
+            .await?
+            .id;
+        if !lz_store::library::unlink_work_area(&mut tx, work_area_id, item_id).await? {
+            return Err(AppError::NotFound);
+        }
+        record(
+            &mut tx,
+            now,
+            Some(actor.id()),
+            "work_area.unlink_learning",
+            ("work_area", work_area_id),
+            item_id,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(plan_id)
     }
 
     pub async fn my_actions(&self, actor: &Actor) -> AppResult<Vec<ActionRow>> {
@@ -560,15 +649,8 @@ impl App {
         p.into_result()?;
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let (_, plan_id) = store::work_area(&mut tx, work_area_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let plan = store::plan(&mut tx, &reader(Some(actor)), &plan_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !can_edit(actor, &plan) && !store::is_lead(&mut tx, work_area_id, actor.id()).await? {
-            return Err(AppError::Forbidden);
-        }
+        self.editable_work_area(&mut tx, actor, work_area_id)
+            .await?;
         let id = new_id();
         store::insert_update(
             &mut tx,

@@ -71,6 +71,16 @@ pub struct Report {
     pub milestones_due: Vec<MilestoneLine>,
     /// Outcomes with a measurable indicator.
     pub indicators: Vec<IndicatorLine>,
+    /// Library items linked to work areas (those the reader may see).
+    pub learning: Vec<LearningLine>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LearningLine {
+    pub work_area: String,
+    pub item_id: String,
+    pub title: String,
+    pub organisation: String,
 }
 
 /// Days ahead that count as "due soon".
@@ -222,7 +232,23 @@ pub fn build(view: &PlanView, date: &str) -> Report {
             current: o.current_value.clone(),
         })
         .collect();
+    let learning = view
+        .learning
+        .iter()
+        .map(|l| LearningLine {
+            work_area: view
+                .work_areas
+                .iter()
+                .find(|w| w.id == l.work_area_id)
+                .map(|w| w.title.clone())
+                .unwrap_or_default(),
+            item_id: l.id.clone(),
+            title: l.title.clone(),
+            organisation: l.organisation_name.clone(),
+        })
+        .collect();
     Report {
+        learning,
         indicators,
         milestones_missed,
         milestones_due,

@@ -85,6 +85,16 @@ pub fn outline(r: &Report) -> Vec<Block> {
             ));
         }
     }
+    b.push(Block::Heading(2, "Learning linked".into()));
+    if r.learning.is_empty() {
+        b.push(Block::Para("No learning linked to the work areas.".into()));
+    }
+    for l in &r.learning {
+        b.push(Block::Para(format!(
+            "{}: {} ({})",
+            l.work_area, l.title, l.organisation
+        )));
+    }
     b.push(Block::Heading(2, "Recent updates".into()));
     if r.recent_updates.is_empty() {
         b.push(Block::Para(

@@ -1025,3 +1025,70 @@ pub async fn misses(c: &mut Conn, since: i64) -> StoreResult<Vec<MissRow>> {
     .fetch_all(c)
     .await?)
 }
+
+// ---------- learning linked to delivery-plan work areas ----------
+
+#[derive(Debug, Clone, FromRow, serde::Serialize)]
+pub struct LinkedItemRow {
+    pub work_area_id: String,
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub organisation_name: String,
+}
+
+/// The published items linked to a plan's work areas that the reader may read: a plan
+/// visible to the whole network can link an item only its organisation sees.
+pub async fn linked_to_plan(
+    c: &mut Conn,
+    reader: &Reader<'_>,
+    plan_id: &str,
+) -> StoreResult<Vec<LinkedItemRow>> {
+    let (all, user, lead) = binds(reader);
+    Ok(sqlx::query_as(&format!(
+        "SELECT l.work_area_id, i.id, i.title, i.kind, o.name AS organisation_name
+         FROM work_area_links l JOIN work_areas w ON w.id = l.work_area_id
+         JOIN items i ON i.id = l.item_id JOIN organisations o ON o.id = i.organisation_id
+         WHERE w.plan_id = $4 AND CAST($3 AS BIGINT) >= 0 AND {PUBLISHED_VISIBLE}
+         ORDER BY LOWER(i.title)"
+    ))
+    .bind(all)
+    .bind(user)
+    .bind(lead)
+    .bind(plan_id)
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn link_work_area(
+    c: &mut Conn,
+    work_area_id: &str,
+    item_id: &str,
+    by: &str,
+    now: i64,
+) -> StoreResult<bool> {
+    let r = sqlx::query(
+        "INSERT INTO work_area_links (work_area_id, item_id, created_by, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(work_area_id)
+    .bind(item_id)
+    .bind(by)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn unlink_work_area(
+    c: &mut Conn,
+    work_area_id: &str,
+    item_id: &str,
+) -> StoreResult<bool> {
+    let r = sqlx::query("DELETE FROM work_area_links WHERE work_area_id = $1 AND item_id = $2")
+        .bind(work_area_id)
+        .bind(item_id)
+        .execute(c)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}

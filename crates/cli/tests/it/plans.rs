@@ -29,6 +29,7 @@ on_both_databases!(
     work_areas_are_edited_after_import,
     minutes_added_through_the_page,
     plan_documents_uploaded_as_files,
+    learning_linked_to_work_areas,
 );
 
 async fn plan_by_title(api: &Client, starts: &str) -> Value {
@@ -1582,4 +1583,227 @@ async fn plan_documents_uploaded_as_files(app: TestApp) {
         StatusCode::FORBIDDEN
     );
     assert_eq!(app.count("plans").await, plans);
+}
+
+/// A published library item that you can see, linked to a work area.
+async fn published_item(
+    author: &Client,
+    moderator: &Client,
+    org_slug: &str,
+    title: &str,
+    visibility: &str,
+) -> String {
+    let (_, orgs) = author.api_get("/organisations").await;
+    let org = orgs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["slug"] == org_slug)
+        .unwrap()["id"]
+        .clone();
+    let (s, v) = author
+        .api_post("/items", json!({"kind": "case_study", "title": title, "summary": "s", "organisation_id": org, "visibility": visibility}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    for (who, action) in [(author, "submit"), (moderator, "approve")] {
+        let (s, v) = who
+            .api_post(
+                &format!("/items/{id}/workflow"),
+                json!({ "action": action }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    id
+}
+
+/// Work areas link the learning that delivers or shows them; each reader sees only the
+/// linked items they may see, on the plan page, in the API and in the Executive report.
+async fn learning_linked_to_work_areas(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let moderator = app
+        .client()
+        .api_sign_in("amanda.forrest@activelancashire.org.uk", DEMO_PASSWORD)
+        .await;
+    let blackpool = app
+        .client()
+        .api_sign_in("alex.sample@blackpool.gov.uk", DEMO_PASSWORD)
+        .await;
+    let gm = app
+        .client()
+        .api_sign_in("jordan.testwell@gmmoving.co.uk", DEMO_PASSWORD)
+        .await;
+    let public = published_item(
+        &blackpool,
+        &moderator,
+        "blackpool-council",
+        "Seafront learning walk",
+        "public",
+    )
+    .await;
+    let private = published_item(
+        &gm,
+        &moderator,
+        "gm-moving",
+        "GM internal review",
+        "organisation",
+    )
+    .await;
+    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
+    let plan_id = plan["id"].as_str().unwrap().to_string();
+    let area = plan["work_areas"][0]["id"].as_str().unwrap().to_string();
+
+    // The network admin links the public item by pasting its address into the plan page.
+    let browser = app.client();
+    browser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let address = format!("{}/library/{public}", app.base);
+    let r = browser
+        .post_form(
+            &format!("/work-areas/{area}/learning"),
+            &format!("/plans/{plan_id}"),
+            &[("item", address.as_str()), ("plan_id", plan_id.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Rubbish and drafts are refused beside the field; nothing is linked.
+    let r = browser
+        .post_form(
+            &format!("/work-areas/{area}/learning"),
+            &format!("/plans/{plan_id}"),
+            &[("item", "not an item"), ("plan_id", plan_id.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(&format!("href=\"#item-{area}\"")) && html.contains("Paste the address"),
+        "{html}"
+    );
+    let (_, orgs) = admin.api_get("/organisations").await;
+    let al = orgs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["slug"] == "active-lancashire")
+        .unwrap()["id"]
+        .clone();
+    let (s, draft) = admin
+        .api_post("/items", json!({"kind": "tool", "title": "Unfinished", "summary": "s", "organisation_id": al, "visibility": "public"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{draft}");
+    let (s, v) = admin
+        .api_post(
+            &format!("/work-areas/{area}/learning"),
+            json!({"item": draft["id"]}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a draft is not linked: {v}"
+    );
+    // The organisation-only item, over the API (the admin sees it).
+    let (s, v) = admin
+        .api_post(
+            &format!("/work-areas/{area}/learning"),
+            json!({"item": private}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    let (s, _) = admin
+        .api_post(
+            &format!("/work-areas/{area}/learning"),
+            json!({"item": private, "extra": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The admin sees both; a member elsewhere sees only the public one, everywhere.
+    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
+    let mut linked: Vec<String> = plan["work_areas"][0]["learning"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    linked.sort();
+    let mut both = vec![public.clone(), private.clone()];
+    both.sort();
+    assert_eq!(linked, both);
+    let member_api = app
+        .client()
+        .api_sign_in("chris.specimen@activecheshire.org", DEMO_PASSWORD)
+        .await;
+    let plan = plan_by_title(&member_api, "North West Place Cluster Delivery Plan").await;
+    assert_eq!(plan["work_areas"][0]["learning"], json!([public.clone()]));
+    let member = app.client();
+    member
+        .sign_in("chris.specimen@activecheshire.org", DEMO_PASSWORD)
+        .await;
+    let (_, page) = member.get_text(&format!("/plans/{plan_id}")).await;
+    assert!(
+        page.contains("Seafront learning walk") && !page.contains("GM internal review"),
+        "plan page"
+    );
+    assert!(
+        !page.contains(&format!("action=\"/work-areas/{area}/learning\"")),
+        "no link form for a member"
+    );
+    let (_, report) = member.get_text(&format!("/plans/{plan_id}/report")).await;
+    assert!(
+        report.contains("Learning linked")
+            && report.contains("Seafront learning walk")
+            && !report.contains("GM internal review"),
+        "report"
+    );
+    let (_, report) = browser.get_text(&format!("/plans/{plan_id}/report")).await;
+    assert!(
+        report.contains("GM internal review"),
+        "the admin's report names both"
+    );
+    // A member may not link or unlink.
+    let (s, _) = member_api
+        .api_post(
+            &format!("/work-areas/{area}/learning"),
+            json!({"item": public}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = member_api
+        .api_send(
+            Method::DELETE,
+            &format!("/work-areas/{area}/learning/{public}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Unlinking: once, then "not found".
+    let r = browser
+        .post_form(
+            &format!("/work-areas/{area}/learning/{public}/remove"),
+            &format!("/plans/{plan_id}"),
+            &[("plan_id", plan_id.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (s, _) = admin
+        .api_send(
+            Method::DELETE,
+            &format!("/work-areas/{area}/learning/{public}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.count("audit_log WHERE action = 'work_area.link_learning'")
+            .await,
+        2
+    );
+    assert_eq!(
+        app.count("audit_log WHERE action = 'work_area.unlink_learning'")
+            .await,
+        1
+    );
 }

@@ -29,7 +29,7 @@ use crate::AppState;
         network::organisations, network::create_organisation, network::update_organisation,
         network::request_to_join, network::join_requests, network::decide, network::users, network::set_role,
         library::search, library::item, library::create_item, library::update_item, library::workflow, library::history, library::mark, library::upload, library::terms,
-        plans::plans, plans::plan, plans::import, plans::minutes, plans::my_actions, plans::close_action, plans::assign_action, plans::post_update, plans::report,
+        plans::plans, plans::plan, plans::import, plans::minutes, plans::my_actions, plans::close_action, plans::assign_action, plans::post_update, plans::link_learning, plans::unlink_learning, plans::report,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),

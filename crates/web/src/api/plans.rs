@@ -24,6 +24,11 @@ pub fn routes() -> Router<AppState> {
         .route("/actions/{id}/close", post(close_action))
         .route("/actions/{id}/assign", post(assign_action))
         .route("/work-areas/{id}/updates", post(post_update))
+        .route("/work-areas/{id}/learning", post(link_learning))
+        .route(
+            "/work-areas/{id}/learning/{item}",
+            axum::routing::delete(unlink_learning),
+        )
 }
 
 #[derive(Serialize, ToSchema)]
@@ -79,6 +84,8 @@ pub struct WorkArea {
     budget_allocated_pence: i64,
     budget_spent_pence: i64,
     outcomes: Vec<String>,
+    /// Ids of the library items linked to it that the caller may see.
+    learning: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -163,6 +170,12 @@ pub async fn plan(
                 .iter()
                 .filter(|o| o.work_area_id == w.id)
                 .map(|o| o.text.clone())
+                .collect(),
+            learning: view
+                .learning
+                .iter()
+                .filter(|l| l.work_area_id == w.id)
+                .map(|l| l.id.clone())
                 .collect(),
         })
         .collect();
@@ -310,6 +323,38 @@ pub async fn assign_action(
     ApiJson(b): ApiJson<AssignBody>,
 ) -> ApiResult<axum::http::StatusCode> {
     s.app.assign_action(&actor, &id, &b.user_id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LearningBody {
+    /// The library item's id or its web address.
+    item: String,
+}
+
+/// Link a published library item to a work area (its leads, or people who may change the plan).
+#[utoipa::path(post, path = "/api/v1/work-areas/{id}/learning", security(("bearer" = [])), request_body = LearningBody,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn link_learning(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<LearningBody>,
+) -> ApiResult<axum::http::StatusCode> {
+    s.app.link_learning(&actor, &id, &b.item).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Unlink a library item from a work area.
+#[utoipa::path(delete, path = "/api/v1/work-areas/{id}/learning/{item}", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn unlink_learning(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    Path((id, item)): Path<(String, String)>,
+) -> ApiResult<axum::http::StatusCode> {
+    s.app.unlink_learning(&actor, &id, &item).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

@@ -37,6 +37,11 @@ pub fn routes() -> Router<AppState> {
             "/work-areas/{id}/edit",
             get(edit_work_area_form).post(edit_work_area),
         )
+        .route("/work-areas/{id}/learning", post(link_learning))
+        .route(
+            "/work-areas/{id}/learning/{item}/remove",
+            post(unlink_learning),
+        )
         .route("/work-areas/{id}/milestones", post(add_milestone))
         .route("/milestones/{id}/status", post(milestone_status))
         .route("/outcomes/{id}/indicator", post(set_indicator))
@@ -227,12 +232,15 @@ fn plan_ctx(view: &PlanView, today: &str, actor_id: Option<&str>) -> Value {
             id => m.id.clone(), title => m.title.clone(), due => m.due_date.clone(), status => m.status.clone(),
             missed => m.status == "planned" && m.due_date.as_deref().is_some_and(|d| d < today),
         }).collect();
+        let learning: Vec<Value> = view.learning.iter().filter(|l| l.work_area_id == w.id).map(|l| context! {
+            id => l.id.clone(), title => l.title.clone(), organisation => l.organisation_name.clone(),
+        }).collect();
         let is_lead = actor_id.is_some_and(|me| view.leads.iter().any(|l| l.work_area_id == w.id && l.user_id.as_deref() == Some(me)));
         context! {
             id => w.id.clone(), kind => w.kind.clone(), title => w.title.clone(), why => w.why.clone(), what => w.what_we_will_do.clone(),
             progress => w.progress.clone(), when_text => w.when_text.clone(), start => w.start_date.clone(), end => w.end_date.clone(), end_open => w.end_open == 1,
             rag => w.rag.clone(), leads, budget_lines => lines, budget => (w.budget_allocated_pence > 0).then(|| money(w.budget_allocated_pence)), outcomes,
-            spent => money(w.budget_spent_pence), updates, milestones, may_update => view.can_edit || is_lead,
+            spent => money(w.budget_spent_pence), updates, milestones, learning, may_update => view.can_edit || is_lead,
         }
     }).collect();
     let total: i64 = view
@@ -326,6 +334,44 @@ async fn post_update(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct LearningForm {
+    #[serde(default)]
+    item: String,
+    #[serde(default)]
+    plan_id: String,
+}
+
+async fn link_learning(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<LearningForm>,
+) -> PageResult {
+    match s.app.link_learning(&actor, &id, &f.item).await {
+        Ok(plan) => {
+            Ok(Redirect::to(&format!("/plans/{plan}?notice=saved#wa-{id}")).into_response())
+        }
+        Err(AppError::Invalid(errs)) => {
+            let values = context! { item => f.item };
+            work_area_form_again(
+                &s, &v, &actor, &f.plan_id, &id, "learning", "", &errs, values,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn unlink_learning(
+    State(s): State<AppState>,
+    SignedIn(actor, _v): SignedIn,
+    Path((id, item)): Path<(String, String)>,
+) -> PageResult {
+    let plan = s.app.unlink_learning(&actor, &id, &item).await?;
+    Ok(Redirect::to(&format!("/plans/{plan}?notice=saved#wa-{id}")).into_response())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -511,7 +557,7 @@ fn report_ctx(r: &lz_app::report::Report, date_value: &str) -> Value {
         report => context! { plan_id => r.plan_id.clone(), plan_title => r.plan_title.clone(), date => r.date.clone(), red => r.rag_counts[0], amber => r.rag_counts[1], green => r.rag_counts[2], unknown => r.rag_counts[3],
             allocated => money(r.allocated_pence), spent => money(r.spent_pence) },
         areas, overdue => r.overdue.iter().map(action).collect::<Vec<_>>(), due_soon => r.due_soon.iter().map(action).collect::<Vec<_>>(),
-        updates => Value::from_serialize(&r.recent_updates), date_value,
+        updates => Value::from_serialize(&r.recent_updates), learning => Value::from_serialize(&r.learning), date_value,
         milestones_missed => Value::from_serialize(&r.milestones_missed), milestones_due => Value::from_serialize(&r.milestones_due),
         indicators => r.indicators.iter().map(|i| context! {
             indicator => i.indicator.clone(), outcome => i.outcome.clone(), work_area => i.work_area.clone(), baseline => i.baseline.clone(), target => i.target.clone(), current => i.current.clone(),
