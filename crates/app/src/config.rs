@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("database_url", "sqlite://<data_dir>/learning-zone.db", "sqlite://PATH or postgres://USER@HOST:PORT/DB"),
     ("data_dir", "./data", "where the SQLite database and uploaded files live"),
+    ("storage_url", "(none: files under <data_dir>/files)", "where uploaded files live instead: s3://BUCKET[/PREFIX]?endpoint=http://HOST:PORT&region=REGION (S3-compatible object storage)"),
+    ("s3_access_key_id", "(none: AWS_ACCESS_KEY_ID, else the machine's role)", "access key id for the storage_url bucket"),
+    ("s3_secret_access_key", "(none: AWS_SECRET_ACCESS_KEY)", "secret access key for the storage_url bucket"),
     ("addr", "127.0.0.1:8080", "address and port the web server listens on"),
     ("base_url", "http://<addr>", "public URL of the site, used in emails; https turns on Secure cookies"),
     ("smtp_url", "(none: mail is kept in the outbox and logged)", "smtp://HOST:PORT (plain), smtp://USER:PASS@HOST:587?tls=required (STARTTLS) or smtps://USER:PASS@HOST:465"),
@@ -31,6 +34,8 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
 pub struct Config {
     pub database_url: String,
     pub data_dir: PathBuf,
+    /// Attachments in an S3-compatible bucket (`LZ_STORAGE_URL`); none: under `data_dir/files`.
+    pub s3: Option<lz_files::S3Config>,
     pub addr: SocketAddr,
     pub base_url: url::Url,
     pub smtp_url: Option<String>,
@@ -60,12 +65,63 @@ pub enum LogFormat {
 pub struct ConfigError(pub String);
 
 fn bad(key: &str, from_env: bool, msg: impl std::fmt::Display) -> ConfigError {
-    let name = if from_env {
+    ConfigError(format!("{}: {msg}", setting_name(key, from_env)))
+}
+
+fn setting_name(key: &str, from_env: bool) -> String {
+    if from_env {
         format!("LZ_{}", key.to_uppercase())
     } else {
         format!("{key} (config file)")
+    }
+}
+
+/// `storage_url` with its keys: both keys or neither (then the `AWS_*` variables apply),
+/// and keys only with an `s3://` URL, so that a misspelt URL setting cannot quietly leave
+/// uploads on the local disk.
+fn s3_config(
+    url: Option<(String, bool)>,
+    key_id: Option<(String, bool)>,
+    secret: Option<(String, bool)>,
+) -> Result<Option<lz_files::S3Config>, ConfigError> {
+    let key_id = key_id.filter(|(s, _)| !s.is_empty());
+    let secret = secret.filter(|(s, _)| !s.is_empty());
+    let config = match url {
+        Some((s, env)) if !s.is_empty() => lz_files::S3Config::from_url(&s)
+            .map(Some)
+            .map_err(|e| bad("storage_url", env, e))?,
+        _ => None,
     };
-    ConfigError(format!("{name}: {msg}"))
+    match (config, key_id, secret) {
+        (config, None, None) => Ok(config),
+        (Some(config), Some((id, _)), Some((secret, _))) => Ok(Some(config.with_keys(id, secret))),
+        (Some(_), Some((_, env)), None) => Err(bad(
+            "s3_secret_access_key",
+            env,
+            format!(
+                "missing: {} is set, so set this too (or neither)",
+                setting_name("s3_access_key_id", env)
+            ),
+        )),
+        (Some(_), None, Some((_, env))) => Err(bad(
+            "s3_access_key_id",
+            env,
+            format!(
+                "missing: {} is set, so set this too (or neither)",
+                setting_name("s3_secret_access_key", env)
+            ),
+        )),
+        (None, Some((_, env)), _) => Err(bad(
+            "s3_access_key_id",
+            env,
+            "is set, but there is no s3:// storage_url for it: set LZ_STORAGE_URL",
+        )),
+        (None, None, Some((_, env))) => Err(bad(
+            "s3_secret_access_key",
+            env,
+            "is set, but there is no s3:// storage_url for it: set LZ_STORAGE_URL",
+        )),
+    }
 }
 
 impl Config {
@@ -163,6 +219,11 @@ impl Config {
                 s
             }
         };
+        let s3 = s3_config(
+            get("storage_url"),
+            get("s3_access_key_id"),
+            get("s3_secret_access_key"),
+        )?;
         let base_url = match get("base_url") {
             None => url::Url::parse(&format!("http://{addr}"))
                 .map_err(|e| ConfigError(e.to_string()))?,
@@ -249,6 +310,7 @@ impl Config {
         Ok(Config {
             database_url,
             data_dir,
+            s3,
             addr,
             base_url,
             smtp_url,
@@ -340,6 +402,84 @@ mod tests {
         assert!(e.to_string().contains("LZ_DATABASE_URL"), "{e}");
         let e = Config::load(None, env(&[("LZ_ARGON2_ITERATIONS", "-3")])).unwrap_err();
         assert!(e.to_string().contains("LZ_ARGON2_ITERATIONS"), "{e}");
+    }
+
+    #[test]
+    fn storage_is_local_unless_an_s3_url_is_given() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert!(c.s3.is_none());
+        let c = Config::load(None, env(&[("LZ_STORAGE_URL", " ")])).unwrap();
+        assert!(c.s3.is_none(), "empty means local");
+        let c = Config::load(
+            None,
+            env(&[
+                (
+                    "LZ_STORAGE_URL",
+                    "s3://lz-files/uploads?endpoint=http://127.0.0.1:9000&region=eu-west-2",
+                ),
+                ("LZ_S3_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+                ("LZ_S3_SECRET_ACCESS_KEY", "wJalrXUtnFEMI"),
+            ]),
+        )
+        .unwrap();
+        let s3 = c.s3.as_ref().unwrap();
+        assert_eq!(s3.bucket, "lz-files");
+        assert_eq!(s3.prefix, "uploads");
+        assert_eq!(s3.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(s3.region.as_deref(), Some("eu-west-2"));
+        assert_eq!(s3.access_key_id.as_deref(), Some("AKIDEXAMPLE"));
+        assert_eq!(s3.secret_access_key.as_deref(), Some("wJalrXUtnFEMI"));
+        assert!(
+            !format!("{c:?}").contains("wJalrXUtnFEMI"),
+            "the secret is not printed"
+        );
+        // Without keys the AWS_* variables apply (read when storage opens).
+        let c = Config::load(None, env(&[("LZ_STORAGE_URL", "s3://lz-files")])).unwrap();
+        assert_eq!(c.s3.unwrap().access_key_id, None);
+    }
+
+    #[test]
+    fn bad_storage_settings_stop_start_up_naming_the_setting() {
+        for url in [
+            "minio://lz-files",
+            "s3://",
+            "s3://Bad_Bucket",
+            "s3://lz-files?endpoint=ftp://host",
+            "s3://lz-files?endpont=http://127.0.0.1:9000",
+            "/srv/files",
+        ] {
+            let e = Config::load(None, env(&[("LZ_STORAGE_URL", url)])).unwrap_err();
+            assert!(e.to_string().contains("LZ_STORAGE_URL"), "{url}: {e}");
+        }
+        let e = Config::load(
+            None,
+            env(&[
+                ("LZ_STORAGE_URL", "s3://lz-files"),
+                ("LZ_S3_ACCESS_KEY_ID", "x"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("LZ_S3_SECRET_ACCESS_KEY"), "{e}");
+        let e = Config::load(
+            None,
+            env(&[
+                ("LZ_STORAGE_URL", "s3://lz-files"),
+                ("LZ_S3_SECRET_ACCESS_KEY", "x"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("LZ_S3_ACCESS_KEY_ID"), "{e}");
+        // Keys without a bucket: most likely a misspelt LZ_STORAGE_URL.
+        let e = Config::load(
+            None,
+            env(&[
+                ("LZ_S3_ACCESS_KEY_ID", "x"),
+                ("LZ_S3_SECRET_ACCESS_KEY", "y"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("LZ_S3_ACCESS_KEY_ID"), "{e}");
+        assert!(e.to_string().contains("LZ_STORAGE_URL"), "{e}");
     }
 
     #[test]

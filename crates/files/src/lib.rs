@@ -12,6 +12,7 @@ mod error;
 mod extract;
 mod kind;
 mod names;
+mod s3;
 pub mod samples;
 mod storage;
 
@@ -19,7 +20,7 @@ pub use error::FileError;
 pub use extract::{extract_text, ExtractLimits};
 pub use kind::{sniff, FileKind};
 pub use names::{content_disposition, display_name, DISPLAY_NAME_MAX_CHARS};
-pub use storage::{is_valid_key, key_for, LocalStorage, Storage};
+pub use storage::{is_valid_key, key_for, LocalStorage, S3Config, S3Storage, Storage};
 
 #[cfg(test)]
 mod tests;

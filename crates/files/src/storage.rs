@@ -1,8 +1,13 @@
 //! Where attachment bytes live: content-addressed blobs keyed by their SHA-256, so keys
 //! are ours (never user input) and the same content is stored once.
 //!
+//! Two backends behind one enum: local files ([`LocalStorage`], the default) and an
+//! S3-compatible bucket ([`S3Storage`]), with the same key layout (`ab/cd/<hash>`), the same
+//! key validation and the same errors.
+//!
 //! The local backend does plain blocking `std::fs` work; the async [`Storage`] methods
-//! run it on tokio's blocking pool, and `*_blocking` twins serve non-async callers.
+//! run it on tokio's blocking pool, and `*_blocking` twins serve non-async callers. The S3
+//! backend is async only: its `*_blocking` twins answer an error.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -12,12 +17,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sha2::{Digest, Sha256};
 
 use crate::error::FileError;
+pub use crate::s3::{S3Config, S3Storage};
 
-/// Where attachment bytes live. An object-store backend can be added as another
-/// variant; callers only use the methods on this enum.
+/// Where attachment bytes live; callers only use the methods on this enum.
 #[derive(Debug, Clone)]
 pub enum Storage {
     Local(LocalStorage),
+    S3(S3Storage),
 }
 
 /// Blobs under a root directory, laid out as `<root>/ab/cd/<full hash>` so no
@@ -44,21 +50,36 @@ impl Storage {
         Storage::Local(LocalStorage::new(root))
     }
 
+    /// Objects in an S3-compatible bucket. Nothing is contacted until the first use.
+    pub fn s3(config: &S3Config) -> Result<Self, FileError> {
+        Ok(Storage::S3(S3Storage::new(config)?))
+    }
+
     /// Stores the bytes and returns their key; storing the same content again writes
     /// nothing and returns the same key. Hashing and I/O run on the blocking pool.
     pub async fn put(&self, bytes: &[u8]) -> Result<String, FileError> {
-        // The blocking pool needs owned data; one copy is cheap next to the fsync.
-        let this = self.clone();
-        let bytes = bytes.to_vec();
-        blocking(move || this.put_blocking(&bytes)).await
+        match self {
+            Storage::Local(local) => {
+                // The blocking pool needs owned data; one copy is cheap next to the fsync.
+                let local = local.clone();
+                let bytes = bytes.to_vec();
+                blocking(move || local.put(&bytes)).await
+            }
+            Storage::S3(s3) => s3.put(bytes).await,
+        }
     }
 
     /// The bytes stored under `key`; [`FileError::InvalidKey`] for a malformed key,
     /// [`FileError::NotFound`] when nothing is stored under it.
     pub async fn get(&self, key: &str) -> Result<Vec<u8>, FileError> {
-        let this = self.clone();
-        let key = key.to_string();
-        blocking(move || this.get_blocking(&key)).await
+        match self {
+            Storage::Local(local) => {
+                let local = local.clone();
+                let key = key.to_string();
+                blocking(move || local.get(&key)).await
+            }
+            Storage::S3(s3) => s3.get(key).await,
+        }
     }
 
     /// Removes the blob. Deleting a missing blob succeeds, so retries are safe.
@@ -66,47 +87,73 @@ impl Storage {
     /// Content is shared between attachments with the same bytes: delete a key only
     /// when no attachment refers to it any more.
     pub async fn delete(&self, key: &str) -> Result<(), FileError> {
-        let this = self.clone();
-        let key = key.to_string();
-        blocking(move || this.delete_blocking(&key)).await
+        match self {
+            Storage::Local(local) => {
+                let local = local.clone();
+                let key = key.to_string();
+                blocking(move || local.delete(&key)).await
+            }
+            Storage::S3(s3) => s3.delete(key).await,
+        }
     }
 
     /// Whether a blob is stored under `key` (false for malformed keys and on errors).
     pub async fn exists(&self, key: &str) -> bool {
-        let this = self.clone();
-        let key = key.to_string();
-        blocking(move || Ok(this.exists_blocking(&key)))
-            .await
-            .unwrap_or(false)
+        match self {
+            Storage::Local(local) => {
+                let local = local.clone();
+                let key = key.to_string();
+                blocking(move || Ok(local.exists(&key)))
+                    .await
+                    .unwrap_or(false)
+            }
+            Storage::S3(s3) => s3.exists(key).await,
+        }
     }
 
-    /// [`Storage::put`] for code that is not async (CLI, demo loader, tests).
+    /// [`Storage::put`] for code that is not async (tools, tests). Local storage only:
+    /// with S3 it answers an error, because driving the HTTP client from outside the
+    /// server's runtime (or blocking one of its threads) is not safe. Use [`Storage::put`].
     pub fn put_blocking(&self, bytes: &[u8]) -> Result<String, FileError> {
         match self {
             Storage::Local(local) => local.put(bytes),
+            Storage::S3(_) => Err(local_only()),
         }
     }
 
-    /// [`Storage::get`] for code that is not async.
+    /// [`Storage::get`] for code that is not async; local storage only.
     pub fn get_blocking(&self, key: &str) -> Result<Vec<u8>, FileError> {
         match self {
             Storage::Local(local) => local.get(key),
+            Storage::S3(_) => Err(local_only()),
         }
     }
 
-    /// [`Storage::delete`] for code that is not async.
+    /// [`Storage::delete`] for code that is not async; local storage only.
     pub fn delete_blocking(&self, key: &str) -> Result<(), FileError> {
         match self {
             Storage::Local(local) => local.delete(key),
+            Storage::S3(_) => Err(local_only()),
         }
     }
 
-    /// [`Storage::exists`] for code that is not async.
+    /// [`Storage::exists`] for code that is not async; local storage only (false on S3).
     pub fn exists_blocking(&self, key: &str) -> bool {
         match self {
             Storage::Local(local) => local.exists(key),
+            Storage::S3(_) => {
+                tracing::error!(
+                    "exists_blocking called on S3 storage: blocking access is local-only"
+                );
+                false
+            }
         }
     }
+}
+
+fn local_only() -> FileError {
+    tracing::error!("a *_blocking storage method was called on S3 storage");
+    FileError::Io("blocking access is local-only; this storage is S3".into())
 }
 
 /// Runs blocking storage work off the async threads.

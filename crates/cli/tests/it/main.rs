@@ -11,3 +11,4 @@ mod ops;
 mod permissions;
 mod plans;
 mod security;
+mod storage;
