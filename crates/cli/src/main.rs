@@ -642,6 +642,7 @@ async fn backup(config: Config, path: &Path) -> Result<()> {
     }
     std::fs::create_dir_all(path).with_context(|| format!("creating {}", path.display()))?;
     let data_dir = config.data_dir.clone();
+    let in_bucket = config.s3.is_some();
     let app = open(config).await?;
     app.db
         .backup_sqlite_to(&path.join(BACKUP_DB))
@@ -652,6 +653,10 @@ async fn backup(config: Config, path: &Path) -> Result<()> {
         copy_dir(&files, &path.join("files"))?;
     }
     println!("Backed up to {}", path.display());
+    if in_bucket {
+        // Said every time: a backup without the attachments must not pass for a whole one.
+        println!("Attachments are in the S3 bucket (LZ_STORAGE_URL), not in this backup: back the bucket up with your provider's tools.");
+    }
     Ok(())
 }
 
