@@ -416,6 +416,15 @@ impl Latencies {
         self.sorted[rank.clamp(1, self.sorted.len()) - 1]
     }
 
+    /// Number of recorded latencies.
+    pub fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+
     pub fn max(&self) -> Duration {
         self.sorted.last().copied().unwrap_or_default()
     }

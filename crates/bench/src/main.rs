@@ -23,9 +23,9 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use lz_bench::{
-    browser, clock_ticks_per_second, drain, errors_cell, join_all, mib, ms, proc_status,
-    progress, server_binary, sign_in, wait_timeout, CpuMeter, Errors, Latencies, Machine, Phase,
-    ProcStatus, RssSampler, Server, TempDir, STEP_TIMEOUT,
+    browser, clock_ticks_per_second, drain, errors_cell, join_all, mib, ms, proc_status, progress,
+    server_binary, sign_in, wait_timeout, CpuMeter, Errors, Latencies, Machine, Phase, ProcStatus,
+    RssSampler, Server, TempDir, STEP_TIMEOUT,
 };
 
 /// Password of the benchmark accounts (zxcvbn-strong; the accounts live in a throwaway database).
