@@ -219,7 +219,20 @@ struct Inner {
     /// server.
     writer: Mutex<Option<WriterState>>,
     applied_seq: AtomicI64,
+    /// "More like this" answers for the current index generation: the same item page is
+    /// read far more often than the index changes, and the query is a wide disjunction.
+    similar: Mutex<SimilarCache>,
 }
+
+/// Cached "more like this" hits, keyed by item, access and limit; emptied when the
+/// searcher's generation changes (after any commit) or when it grows past its cap.
+#[derive(Default)]
+struct SimilarCache {
+    generation: u64,
+    hits: std::collections::HashMap<(String, String, usize), Vec<Hit>>,
+}
+
+const SIMILAR_CACHE_ENTRIES: usize = 20_000;
 
 /// The search index. Cheap to clone; `Send + Sync`.
 #[derive(Clone)]
@@ -305,8 +318,13 @@ impl SearchIndex {
         Self::from_index(Index::create_in_ram(schema))
     }
 
-    fn from_index(index: Index) -> Result<Self, SearchError> {
+    fn from_index(mut index: Index) -> Result<Self, SearchError> {
         schema::register_analyser(&index)?;
+        // Segments are searched in parallel, one thread per core: a lone query uses the
+        // whole machine instead of one core.
+        index
+            .set_default_multithread_executor()
+            .map_err(SearchError::tantivy("starting the search threads"))?;
         let (_, fields) = schema::build_schema();
         // Manual: we reload right after each commit, so a search after `apply` sees it.
         let reader = index
@@ -325,6 +343,7 @@ impl SearchIndex {
                 fields,
                 writer: Mutex::new(None),
                 applied_seq: AtomicI64::new(applied_seq),
+                similar: Mutex::new(SimilarCache::default()),
             }),
         })
     }
@@ -462,13 +481,45 @@ impl SearchIndex {
         access: &Access,
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
-        search::more_like_this(
-            &self.inner.reader.searcher(),
-            &self.inner.fields,
-            id,
-            access,
-            limit,
-        )
+        let searcher = self.inner.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let key = (id.to_string(), access_key(access), limit);
+        {
+            let cache = self
+                .inner
+                .similar
+                .lock()
+                .map_err(|_| SearchError::Poisoned)?;
+            if cache.generation == generation {
+                if let Some(hits) = cache.hits.get(&key) {
+                    return Ok(hits.clone());
+                }
+            }
+        }
+        let hits = search::more_like_this(&searcher, &self.inner.fields, id, access, limit)?;
+        let mut cache = self
+            .inner
+            .similar
+            .lock()
+            .map_err(|_| SearchError::Poisoned)?;
+        if cache.generation != generation || cache.hits.len() >= SIMILAR_CACHE_ENTRIES {
+            cache.hits.clear();
+            cache.generation = generation;
+        }
+        cache.hits.insert(key, hits.clone());
+        Ok(hits)
+    }
+}
+
+/// One string per distinct access (tokens are sorted by the caller or here).
+fn access_key(access: &Access) -> String {
+    match access {
+        Access::Everything => "*".to_string(),
+        Access::Tokens(t) => {
+            let mut t = t.clone();
+            t.sort();
+            t.join(" ")
+        }
     }
 }
 
