@@ -155,23 +155,45 @@ impl App {
         // Changes logged after this point are replayed by the next catch-up.
         let seq = store::last_change(&mut c).await?;
         let total = store::count_published(&mut c).await? as u64;
-        let mut rebuild = self.search.rebuild().map_err(search_error)?;
-        let mut after = String::new();
-        let mut done = 0u64;
-        loop {
-            let rows = store::index_rows_page(&mut c, &after, 1_000).await?;
-            let Some(last) = rows.last().map(|r| r.id.clone()) else {
-                break;
-            };
-            let docs = self.search_docs(&mut c, rows).await?;
-            done += docs.len() as u64;
-            for d in docs {
-                rebuild.add(&d).map_err(search_error)?;
-            }
-            progress(done, total);
-            after = last;
-        }
         drop(c);
+        // Reading the database and preparing documents overlaps with indexing: a producer
+        // task pages through the items while batches are added on a blocking thread.
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<SearchDoc>>(2);
+        let app = self.clone();
+        let producer = tokio::spawn(async move {
+            let mut c = app.db.acquire().await?;
+            let mut after = String::new();
+            loop {
+                let rows = store::index_rows_page(&mut c, &after, 1_000).await?;
+                let Some(last) = rows.last().map(|r| r.id.clone()) else {
+                    return Ok::<(), AppError>(());
+                };
+                let docs = app.search_docs(&mut c, rows).await?;
+                if tx.send(docs).await.is_err() {
+                    // The consumer stopped (it failed): its error is the one reported.
+                    return Ok(());
+                }
+                after = last;
+            }
+        });
+        let mut rebuild = self.search.rebuild().map_err(search_error)?;
+        let mut done = 0u64;
+        while let Some(docs) = rx.recv().await {
+            done += docs.len() as u64;
+            rebuild = tokio::task::spawn_blocking(move || {
+                for d in &docs {
+                    rebuild.add(d)?;
+                }
+                Ok::<_, lz_search::SearchError>(rebuild)
+            })
+            .await
+            .map_err(|e| AppError::Internal(format!("reindex task: {e}")))?
+            .map_err(search_error)?;
+            progress(done, total);
+        }
+        producer
+            .await
+            .map_err(|e| AppError::Internal(format!("reindex reader: {e}")))??;
         tokio::task::spawn_blocking(move || rebuild.finish(seq))
             .await
             .map_err(|e| AppError::Internal(format!("reindex task: {e}")))?
