@@ -127,7 +127,10 @@ pub fn search(
         let mut hit = hit_from_doc(fields, &doc, score);
         let texts = [fields.body, fields.summary, fields.attachments_excerpt];
         let best = texts.iter().find_map(|&field| {
-            let snippet = snippets.snippet(text_of(&doc, field));
+            // Only the start of a long text is analysed for the snippet: analysing whole
+            // stored bodies for every hit of every page costs more than the search itself.
+            let text = crate::schema::truncate_utf8(text_of(&doc, field), SNIPPET_SOURCE_BYTES);
+            let snippet = snippets.snippet(text);
             (!snippet.highlighted().is_empty()).then_some(snippet)
         });
         hit.snippet_html = match best {
@@ -164,6 +167,9 @@ fn rarity(searcher: &Searcher, field: Field, term: &str) -> f32 {
         .unwrap_or(0);
     1.0 / (1.0 + doc_freq as f32)
 }
+
+/// How much of each stored text a snippet is looked for in.
+const SNIPPET_SOURCE_BYTES: usize = 6_000;
 
 fn text_of(doc: &TantivyDocument, field: Field) -> &str {
     doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("")

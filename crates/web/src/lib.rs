@@ -30,6 +30,10 @@ pub struct AppState {
     pub app: App,
     pub templates: Arc<templates::Templates>,
     pub metrics: Arc<ops::Metrics>,
+    /// Display names of facet values (terms, places, organisations), read at most every
+    /// few seconds instead of three queries on every search or item page.
+    pub(crate) labels:
+        Arc<std::sync::Mutex<Option<(std::time::Instant, Arc<pages::library::Names>)>>>,
 }
 
 pub fn router(app: App) -> Router {
@@ -37,6 +41,7 @@ pub fn router(app: App) -> Router {
     let state = AppState {
         templates: Arc::new(templates::Templates::new(&app.config)),
         metrics: Arc::new(ops::Metrics::new()),
+        labels: Arc::default(),
         app,
     };
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");

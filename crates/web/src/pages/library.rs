@@ -129,7 +129,25 @@ pub struct Names {
     pub organisations: BTreeMap<String, String>,
 }
 
-pub async fn names(s: &AppState) -> Result<Names, AppError> {
+/// How long display names are reused: a renamed term shows its new name within this.
+const LABELS_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+
+pub async fn names(s: &AppState) -> Result<std::sync::Arc<Names>, AppError> {
+    if let Ok(cache) = s.labels.lock() {
+        if let Some((at, names)) = cache.as_ref() {
+            if at.elapsed() < LABELS_FOR {
+                return Ok(names.clone());
+            }
+        }
+    }
+    let fresh = std::sync::Arc::new(read_names(s).await?);
+    if let Ok(mut cache) = s.labels.lock() {
+        *cache = Some((std::time::Instant::now(), fresh.clone()));
+    }
+    Ok(fresh)
+}
+
+async fn read_names(s: &AppState) -> Result<Names, AppError> {
     Ok(Names {
         terms: s
             .app
