@@ -32,8 +32,7 @@ pub struct AppState {
     pub metrics: Arc<ops::Metrics>,
     /// Display names of facet values (terms, places, organisations), read at most every
     /// few seconds instead of three queries on every search or item page.
-    pub(crate) labels:
-        Arc<std::sync::Mutex<Option<(std::time::Instant, Arc<pages::library::Names>)>>>,
+    pub(crate) labels: Arc<std::sync::Mutex<Option<pages::library::CachedNames>>>,
 }
 
 pub fn router(app: App) -> Router {

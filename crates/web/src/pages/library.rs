@@ -129,6 +129,9 @@ pub struct Names {
     pub organisations: BTreeMap<String, String>,
 }
 
+/// Display names with the moment they were read.
+pub type CachedNames = (std::time::Instant, std::sync::Arc<Names>);
+
 /// How long display names are reused: a renamed term shows its new name within this.
 const LABELS_FOR: std::time::Duration = std::time::Duration::from_secs(10);
 
