@@ -354,6 +354,30 @@ pub struct ItemContent {
     pub links: Vec<(String, String)>,
 }
 
+/// A statement on `items` with `$1` the id and `$2`–`$14` the content, in column order:
+/// kind, title, summary, the six sections, body, organisation, place, visibility.
+fn with_content<'q>(
+    sql: &'q str,
+    id: &'q str,
+    content: &'q ItemContent,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    sqlx::query(sql)
+        .bind(id)
+        .bind(&content.kind)
+        .bind(&content.title)
+        .bind(&content.summary)
+        .bind(&content.context)
+        .bind(&content.what_we_did)
+        .bind(&content.what_we_learned)
+        .bind(&content.do_differently)
+        .bind(&content.outcomes)
+        .bind(&content.contacts)
+        .bind(&content.body_md)
+        .bind(&content.organisation_id)
+        .bind(content.place_id.as_deref())
+        .bind(&content.visibility)
+}
+
 pub async fn insert_item(
     c: &mut Conn,
     id: &str,
@@ -362,26 +386,14 @@ pub async fn insert_item(
     created_by: &str,
     now: i64,
 ) -> StoreResult<()> {
-    sqlx::query(
+    with_content(
         "INSERT INTO items (id, kind, title, summary, context, what_we_did, what_we_learned, do_differently,
             outcomes, contacts, body_md, organisation_id, place_id, visibility, status, version, created_by,
             created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17)",
+        id,
+        content,
     )
-    .bind(id)
-    .bind(&content.kind)
-    .bind(&content.title)
-    .bind(&content.summary)
-    .bind(&content.context)
-    .bind(&content.what_we_did)
-    .bind(&content.what_we_learned)
-    .bind(&content.do_differently)
-    .bind(&content.outcomes)
-    .bind(&content.contacts)
-    .bind(&content.body_md)
-    .bind(&content.organisation_id)
-    .bind(content.place_id.as_deref())
-    .bind(&content.visibility)
     .bind(status)
     .bind(created_by)
     .bind(now)
@@ -397,29 +409,19 @@ pub async fn update_item(
     content: &ItemContent,
     now: i64,
 ) -> StoreResult<i64> {
-    let (version,): (i64,) = sqlx::query_as(
+    use sqlx::Row;
+    let row = with_content(
         "UPDATE items SET kind = $2, title = $3, summary = $4, context = $5, what_we_did = $6,
             what_we_learned = $7, do_differently = $8, outcomes = $9, contacts = $10, body_md = $11,
             organisation_id = $12, place_id = $13, visibility = $14, version = version + 1, updated_at = $15
          WHERE id = $1 RETURNING version",
+        id,
+        content,
     )
-    .bind(id)
-    .bind(&content.kind)
-    .bind(&content.title)
-    .bind(&content.summary)
-    .bind(&content.context)
-    .bind(&content.what_we_did)
-    .bind(&content.what_we_learned)
-    .bind(&content.do_differently)
-    .bind(&content.outcomes)
-    .bind(&content.contacts)
-    .bind(&content.body_md)
-    .bind(&content.organisation_id)
-    .bind(content.place_id.as_deref())
-    .bind(&content.visibility)
     .bind(now)
     .fetch_one(&mut *c)
     .await?;
+    let version: i64 = row.try_get("version")?;
     replace_children(c, id, content).await?;
     Ok(version)
 }
