@@ -49,7 +49,7 @@ pub fn search(
 ) -> Result<SearchResults, SearchError> {
     let analyser = analyser_of(searcher)?;
     let clauses = query::parse(&req.text, &analyser);
-    let access_q = query::access_filter(fields, access);
+    let access_q = query::access_filter(searcher, fields, access)?;
 
     let mut scored: Vec<Box<dyn Query>> = Vec::with_capacity(clauses.len());
     // Analysed terms to highlight, weighted by rarity (rarer = better snippet fragment).
@@ -281,7 +281,7 @@ pub fn more_like_this(
     if limit == 0 {
         return Ok(Vec::new());
     }
-    let access_q = query::access_filter(fields, access);
+    let access_q = query::access_filter(searcher, fields, access)?;
     let id_query = TermQuery::new(schema::id_term(fields, id), IndexRecordOption::Basic);
     // The source item must itself be visible, or its words would leak through the results.
     let find = query::and_all(

@@ -709,3 +709,51 @@ fn indexes_five_thousand_docs_quickly() {
     );
     assert!(indexing.as_secs() < 30, "indexing took {indexing:?}");
 }
+
+/// Signed-in readers are filtered by exclusion ("all but what they lack"): an item with no
+/// token at all, or with tokens of other places and organisations, stays hidden; their own
+/// organisation's item shows; a reader holding every token present sees all.
+#[test]
+fn exclusion_filter_hides_what_signed_in_readers_lack() {
+    let index = SearchIndex::open_in_ram().expect("index");
+    let with = |id: &str, access: &[&str]| SearchDoc {
+        access: access.iter().map(|s| s.to_string()).collect(),
+        ..doc(id, &format!("Curlew {id}"))
+    };
+    index
+        .apply(
+            vec![
+                with("open", &["public"]),
+                with("partners", &["network"]),
+                with("nobody", &[]),
+                with("theirs", &["org:b"]),
+                with("ours", &["org:a"]),
+                with("place", &["place:p"]),
+            ],
+            vec![],
+            1,
+        )
+        .expect("apply");
+    let member = |extra: &[&str]| {
+        let mut t = vec!["public".to_string(), "network".to_string()];
+        t.extend(extra.iter().map(|s| s.to_string()));
+        Access::Tokens(t)
+    };
+    let found = |access: &Access| {
+        let r = index.search(&req("curlew"), access).expect("search");
+        let mut v: Vec<String> = ids(&r).into_iter().map(String::from).collect();
+        v.sort();
+        (r.total, v)
+    };
+    assert_eq!(
+        found(&member(&["org:a"])),
+        (3, vec!["open".into(), "ours".into(), "partners".into()])
+    );
+    assert_eq!(
+        found(&member(&["org:a", "org:b", "place:p"])).0,
+        5,
+        "nobody's item stays hidden"
+    );
+    assert_eq!(found(&public()), (1, vec!["open".into()]));
+    assert_eq!(found(&Access::Everything).0, 6);
+}
