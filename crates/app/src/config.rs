@@ -25,6 +25,8 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("session_idle_minutes", "720", "a session ends after this long without a request"),
     ("max_body_bytes", "1048576", "largest request body accepted by forms and the API"),
     ("max_upload_bytes", "52428800", "largest file upload (multipart form) accepted"),
+    ("guest_registration", "true", "true: events may let people register without an account (confirmed by an emailed link)"),
+    ("event_personal_data_days", "30", "days after an event that registrants' access and dietary answers are deleted"),
     ("db_max_connections", "10", "size of the database connection pool"),
     ("trust_proxy", "false", "true behind a reverse proxy: take the client address from X-Forwarded-For"),
     ("log_format", "text", "text or json"),
@@ -50,6 +52,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     pub max_upload_bytes: usize,
     pub db_max_connections: u32,
+    /// Events may offer registration without an account.
+    pub guest_registration: bool,
+    /// Access and dietary answers are deleted this many days after their event.
+    pub event_personal_data_days: i64,
     pub trust_proxy: bool,
     pub log_format: LogFormat,
 }
@@ -299,6 +305,20 @@ impl Config {
                 }
             },
         };
+        let guest_registration = match get("guest_registration") {
+            None => true,
+            Some((s, env)) => match s.to_lowercase().as_str() {
+                "true" | "1" | "yes" => true,
+                "false" | "0" | "no" => false,
+                _ => {
+                    return Err(bad(
+                        "guest_registration",
+                        env,
+                        format!("{s:?} is not true or false"),
+                    ))
+                }
+            },
+        };
         let log_format = match get("log_format") {
             None => LogFormat::Text,
             Some((s, env)) => match s.as_str() {
@@ -358,6 +378,14 @@ impl Config {
                 10,
                 1,
                 1000,
+            )?,
+            guest_registration,
+            event_personal_data_days: parse_num(
+                get("event_personal_data_days"),
+                "event_personal_data_days",
+                30,
+                0,
+                3650,
             )?,
             trust_proxy,
             log_format,

@@ -1,6 +1,7 @@
 //! Background jobs, one loop each, all stopping when the shutdown signal changes:
 //! mail delivery (SMTP, retried with back-off, claimed so that several instances never send a
-//! message twice) and housekeeping every 15 minutes (expired sessions, scheduled reports, action reminders).
+//! message twice) and housekeeping every 15 minutes (expired sessions, scheduled reports, action
+//! reminders, event reminders and follow-ups, event personal-data clean-up).
 
 use std::time::Duration;
 
@@ -84,20 +85,37 @@ impl App {
         Ok(())
     }
 
-    /// Periodic work every 15 minutes: expired sessions, scheduled reports, action reminders. Runs until `shutdown` changes.
+    /// Periodic work every 15 minutes: expired sessions, scheduled reports, action reminders,
+    /// event reminders and follow-ups, event personal-data clean-up. Runs until `shutdown` changes.
     pub async fn run_housekeeping(self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
         loop {
-            if let Ok(mut c) = self.db.acquire().await {
-                if let Err(e) =
-                    lz_store::security::delete_expired_sessions(&mut c, self.now()).await
-                {
-                    tracing::warn!(error = %e, "session clean-up failed");
-                }
-            }
+            self.run_due_jobs().await;
             tokio::select! {
-                _ = tokio::time::sleep(Duration::from_secs(3600)) => {},
+                _ = tokio::time::sleep(Duration::from_secs(15 * 60)) => {},
                 _ = shutdown.changed() => return,
             }
+        }
+    }
+
+    /// One round of the housekeeping work. Each job claims what it sends in the database, so
+    /// running it on several instances, or again after a restart, sends nothing twice.
+    pub async fn run_due_jobs(&self) {
+        if let Ok(mut c) = self.db.acquire().await {
+            if let Err(e) = lz_store::security::delete_expired_sessions(&mut c, self.now()).await {
+                tracing::warn!(error = %e, "session clean-up failed");
+            }
+        }
+        if let Err(e) = self.send_scheduled_reports().await {
+            tracing::warn!(error = %e, "scheduled reports failed");
+        }
+        if let Err(e) = self.send_action_reminders().await {
+            tracing::warn!(error = %e, "action reminders failed");
+        }
+        if let Err(e) = self.send_event_mail().await {
+            tracing::warn!(error = %e, "event reminders failed");
+        }
+        if let Err(e) = self.delete_event_personal_data().await {
+            tracing::warn!(error = %e, "event personal-data clean-up failed");
         }
     }
 }

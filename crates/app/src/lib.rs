@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod config;
 pub mod demo;
+pub mod events;
 mod error;
 pub mod jobs;
 pub mod library;

@@ -20,6 +20,33 @@ pub async fn enqueue(c: &mut Conn, now: i64, email: &Email) -> AppResult<()> {
     Ok(())
 }
 
+/// A text attachment: a calendar file, say.
+pub struct Attachment {
+    pub file_name: String,
+    pub media_type: String,
+    pub text: String,
+}
+
+/// Adds a message with one attachment to the outbox inside the caller's transaction.
+pub async fn enqueue_with(
+    c: &mut Conn,
+    now: i64,
+    email: &Email,
+    attachment: &Attachment,
+) -> AppResult<()> {
+    outbox::insert_with_attachment(
+        c,
+        &new_id(),
+        &email.to,
+        &email.subject,
+        &email.body,
+        (&attachment.file_name, &attachment.media_type, &attachment.text),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 impl App {
     /// Tells the mail job that new messages are waiting (call after commit).
     pub fn wake_mailer(&self) {
@@ -46,12 +73,29 @@ impl App {
             .to_addr
             .parse()
             .map_err(|e| AppError::Internal(format!("recipient: {e}")))?;
-        Message::builder()
+        let builder = Message::builder()
             .from(from)
             .to(to)
             .subject(&msg.subject)
-            .message_id(Some(format!("<{}@learning-zone>", msg.id)))
-            .singlepart(lettre::message::SinglePart::plain(msg.body_text.clone()))
-            .map_err(|e| AppError::Internal(format!("building message: {e}")))
+            .message_id(Some(format!("<{}@learning-zone>", msg.id)));
+        let text = lettre::message::SinglePart::plain(msg.body_text.clone());
+        let built = match (&msg.attachment_name, &msg.attachment_body) {
+            (Some(name), Some(body)) => {
+                let media = msg
+                    .attachment_type
+                    .as_deref()
+                    .unwrap_or("application/octet-stream")
+                    .parse::<lettre::message::header::ContentType>()
+                    .map_err(|e| AppError::Internal(format!("attachment type: {e}")))?;
+                let file = lettre::message::Attachment::new(name.clone()).body(body.clone(), media);
+                builder.multipart(
+                    lettre::message::MultiPart::mixed()
+                        .singlepart(text)
+                        .singlepart(file),
+                )
+            }
+            _ => builder.singlepart(text),
+        };
+        built.map_err(|e| AppError::Internal(format!("building message: {e}")))
     }
 }

@@ -2,6 +2,7 @@
 //! Values are parsed once at the edge (web, CLI) and passed inward already valid.
 
 pub mod email;
+pub mod events;
 pub mod ids;
 pub mod library;
 pub mod markdown;

@@ -3,6 +3,7 @@
 //! sqlx's `Any` driver; only migrations differ per backend (column types).
 
 mod db;
+pub mod events;
 pub mod library;
 pub mod network;
 pub mod ops;

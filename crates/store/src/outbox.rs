@@ -15,9 +15,13 @@ pub struct OutboxRow {
     pub attempts: i64,
     pub sent_at: Option<i64>,
     pub last_error: Option<String>,
+    pub attachment_name: Option<String>,
+    pub attachment_type: Option<String>,
+    #[serde(skip)]
+    pub attachment_body: Option<String>,
 }
 
-const COLUMNS: &str = "id, to_addr, subject, body_text, created_at, attempts, sent_at, last_error";
+const COLUMNS: &str = "id, to_addr, subject, body_text, created_at, attempts, sent_at, last_error, attachment_name, attachment_type, attachment_body";
 
 pub async fn insert(
     c: &mut Conn,
@@ -36,6 +40,33 @@ pub async fn insert(
     .bind(subject)
     .bind(body)
     .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// A message with one text attachment (a calendar file): (file name, media type, text).
+pub async fn insert_with_attachment(
+    c: &mut Conn,
+    id: &str,
+    to: &str,
+    subject: &str,
+    body: &str,
+    attachment: (&str, &str, &str),
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO outbox (id, to_addr, subject, body_text, created_at, next_attempt_at, attachment_name, attachment_type, attachment_body)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(to)
+    .bind(subject)
+    .bind(body)
+    .bind(now)
+    .bind(attachment.0)
+    .bind(attachment.1)
+    .bind(attachment.2)
     .execute(c)
     .await?;
     Ok(())
