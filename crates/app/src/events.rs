@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use lz_domain::events::{
-    self as rules, EventClock, EventFormat, EventStatus, IcalEvent, IcalMethod,
-    RegistrationStatus, ShownStatus, MAX_CAPACITY,
+    self as rules, EventClock, EventFormat, EventStatus, IcalEvent, IcalMethod, RegistrationStatus,
+    ShownStatus, MAX_CAPACITY,
 };
 use lz_domain::library::{parse_link, Transition, Visibility};
 use lz_domain::{clean_line, EmailAddress, Role};
@@ -261,6 +261,15 @@ fn clock_of(e: &EventRow) -> EventClock {
     }
 }
 
+/// The calendar entry's text: the summary, and for registrants the joining link.
+fn description_for(ev: &EventRow, with_link: bool) -> String {
+    if with_link && !ev.joining_link.is_empty() {
+        format!("{}\n\nJoin online: {}", ev.summary, ev.joining_link)
+    } else {
+        ev.summary.clone()
+    }
+}
+
 fn bounded(p: &mut Problems, field: &'static str, label: &str, raw: &str, max: usize) -> String {
     let s = raw.trim().replace("\r\n", "\n");
     if s.chars().count() > max {
@@ -339,7 +348,9 @@ impl App {
             .check("title", clean_line(&input.title, "a title", 200))
             .unwrap_or_default();
         let purpose = bounded(&mut p, "purpose", "The purpose", &input.purpose, 5_000);
-        let org = self.check_owner(&mut p, actor, &input.organisation_id).await?;
+        let org = self
+            .check_owner(&mut p, actor, &input.organisation_id)
+            .await?;
         let terms = self.check_terms(&mut p, &input.terms).await?;
         p.into_result()?;
         let now = self.now();
@@ -377,7 +388,11 @@ impl App {
         &self,
         actor: Option<&Actor>,
         id: &str,
-    ) -> AppResult<(SeriesRow, Vec<(String, String, String, String)>, Vec<EventRow>)> {
+    ) -> AppResult<(
+        SeriesRow,
+        Vec<(String, String, String, String)>,
+        Vec<EventRow>,
+    )> {
         let mut c = self.db.acquire().await?;
         let s = store::series_by_id(&mut c, id)
             .await?
@@ -470,7 +485,10 @@ impl App {
         }
         if let (Some(o), Some(s)) = (opens, start) {
             if o >= s {
-                p.add("opens_date", "Registration must open before the event starts");
+                p.add(
+                    "opens_date",
+                    "Registration must open before the event starts",
+                );
             }
         }
         let visibility = match Visibility::parse(&input.visibility) {
@@ -492,7 +510,9 @@ impl App {
                 String::new()
             }
         };
-        let organisation_id = self.check_owner(&mut p, actor, &input.organisation_id).await?;
+        let organisation_id = self
+            .check_owner(&mut p, actor, &input.organisation_id)
+            .await?;
         let term_ids = self.check_terms(&mut p, &input.terms).await?;
         let series_id = match input.series_id.trim() {
             "" => None,
@@ -595,7 +615,11 @@ impl App {
             ));
         }
         let mut content = self.event_content(actor, input, false).await?;
-        if !content.organiser_ids.iter().any(|u| u == &view.event.created_by) {
+        if !content
+            .organiser_ids
+            .iter()
+            .any(|u| u == &view.event.created_by)
+        {
             content.organiser_ids.push(view.event.created_by.clone());
         }
         let now = self.now();
@@ -833,15 +857,17 @@ impl App {
             .accepts_registrations(now)
             .map_err(|m| AppError::Conflict(m.into()))?;
         if let Some(r) = store::live_registration(tx, new.event_id, new.email).await? {
-            return Err(AppError::Conflict(match RegistrationStatus::parse(&r.status) {
-                Some(RegistrationStatus::Waiting) => {
-                    "You are already on the waiting list for this event".into()
-                }
-                Some(RegistrationStatus::Pending) => {
-                    "This address has a registration waiting for email confirmation".into()
-                }
-                _ => "You are already registered for this event".into(),
-            }));
+            return Err(AppError::Conflict(
+                match RegistrationStatus::parse(&r.status) {
+                    Some(RegistrationStatus::Waiting) => {
+                        "You are already on the waiting list for this event".into()
+                    }
+                    Some(RegistrationStatus::Pending) => {
+                        "This address has a registration waiting for email confirmation".into()
+                    }
+                    _ => "You are already registered for this event".into(),
+                },
+            ));
         }
         let taken = store::registered_count(tx, new.event_id).await?;
         let status = if taken < ev.capacity {
@@ -877,9 +903,7 @@ impl App {
     ) -> AppResult<()> {
         let when = rules::display_range(ev.starts_at, ev.ends_at);
         let manage = match manage_token {
-            Some(t) => self
-                .config
-                .link(&format!("/events/registration?token={t}")),
+            Some(t) => self.config.link(&format!("/events/registration?token={t}")),
             None => self.config.link(&format!("/events/{}", ev.id)),
         };
         match status {
@@ -888,7 +912,7 @@ impl App {
                     "Hello {name},\n\nYou are registered for {}.\n\nWhen: {when}\n{}\n\nAdd it to your calendar with the attached file, or from {}\n\nIf you cannot come, please cancel so that someone on the waiting list can have your place: {manage}\n\n{}\n",
                     ev.title,
                     self.where_text(ev),
-                    self.config.link(&format!("/events/{}.ics", ev.id)),
+                    self.config.link(&format!("/events/{}/calendar.ics", ev.id)),
                     self.config.host_name
                 );
                 let ics = self.ics_for(ev, IcalMethod::Publish, true, now);
@@ -962,8 +986,13 @@ impl App {
             let Some(next) = store::first_waiting(tx, event_id).await? else {
                 break;
             };
-            store::set_registration_status(tx, &next.id, RegistrationStatus::Registered.code(), now)
-                .await?;
+            store::set_registration_status(
+                tx,
+                &next.id,
+                RegistrationStatus::Registered.code(),
+                now,
+            )
+            .await?;
             let body_intro = format!(
                 "Hello {},\n\nGood news: a place has become free at {}, and it is now yours. You are registered.\n\n",
                 next.name, ev.title
@@ -1008,10 +1037,7 @@ impl App {
         let organisation = match input.organisation.trim() {
             "" => String::new(),
             raw => p
-                .check(
-                    "organisation",
-                    clean_line(raw, "your organisation", 200),
-                )
+                .check("organisation", clean_line(raw, "your organisation", 200))
                 .unwrap_or_default(),
         };
         let (access, dietary) = self.check_answers(
@@ -1086,10 +1112,7 @@ impl App {
     }
 
     /// A guest's registration from the emailed link's token.
-    pub async fn guest_registration(
-        &self,
-        token: &str,
-    ) -> AppResult<(RegistrationRow, EventRow)> {
+    pub async fn guest_registration(&self, token: &str) -> AppResult<(RegistrationRow, EventRow)> {
         let mut c = self.db.acquire().await?;
         let r = store::registration_by_token(&mut c, &hash_token(token.trim()))
             .await?
@@ -1180,7 +1203,9 @@ impl App {
             return Err(AppError::NotFound);
         }
         if r.status == RegistrationStatus::Cancelled.code() {
-            return Err(AppError::Conflict("This registration is already cancelled".into()));
+            return Err(AppError::Conflict(
+                "This registration is already cancelled".into(),
+            ));
         }
         let mut tx = self.db.begin().await?;
         store::lock_event(&mut tx, &r.event_id).await?;
@@ -1271,9 +1296,7 @@ impl App {
                     RegistrationStatus::parse(&r.status)
                         .map(|s| s.label().to_string())
                         .unwrap_or(r.status),
-                    r.registered_at
-                        .map(rules::display)
-                        .unwrap_or_default(),
+                    r.registered_at.map(rules::display).unwrap_or_default(),
                     match r.attended {
                         Some(1) => "yes".into(),
                         Some(_) => "no".into(),
@@ -1586,7 +1609,9 @@ impl App {
             rules::local_date(ev.starts_at)
         );
         let item = crate::library::ItemInput {
-            kind: lz_domain::library::ItemKind::EventMaterial.code().to_string(),
+            kind: lz_domain::library::ItemKind::EventMaterial
+                .code()
+                .to_string(),
             title,
             summary,
             body_md: input.notes.clone(),
@@ -1635,7 +1660,16 @@ impl App {
             .map(|e| (e.id, e.title)))
     }
 
-    fn ics_event<'a>(&self, ev: &'a EventRow, with_link: bool, now: i64, uid: &'a str, url: &'a str) -> IcalEvent<'a> {
+    /// One event for a calendar; `description` is the summary, with the joining link for
+    /// registrants (see `description_for`).
+    fn ics_event<'a>(
+        &self,
+        ev: &'a EventRow,
+        description: &'a str,
+        with_link: bool,
+        now: i64,
+        ids: (&'a str, &'a str),
+    ) -> IcalEvent<'a> {
         let location: &str = if !ev.venue.is_empty() {
             &ev.venue
         } else if with_link {
@@ -1644,15 +1678,15 @@ impl App {
             ""
         };
         IcalEvent {
-            uid,
+            uid: ids.0,
             sequence: ev.sequence,
             starts_at: ev.starts_at,
             ends_at: ev.ends_at,
             stamp: now,
             summary: &ev.title,
-            description: &ev.summary,
+            description,
             location,
-            url,
+            url: ids.1,
             cancelled: ev.status == EventStatus::Cancelled.code(),
             organizer: None,
         }
@@ -1667,7 +1701,8 @@ impl App {
     fn ics_for(&self, ev: &EventRow, method: IcalMethod, with_link: bool, now: i64) -> Attachment {
         let uid = self.uid(ev);
         let url = self.config.link(&format!("/events/{}", ev.id));
-        let mut ie = self.ics_event(ev, with_link, now, &uid, &url);
+        let description = description_for(ev, with_link);
+        let mut ie = self.ics_event(ev, &description, with_link, now, (&uid, &url));
         let from = self.config.mail_from.clone();
         let organizer = from
             .rsplit_once('<')
@@ -1694,7 +1729,9 @@ impl App {
     pub async fn event_ics(&self, actor: Option<&Actor>, id: &str) -> AppResult<String> {
         let view = self.event(actor, id).await?;
         let with_link = view.joining_link().is_some();
-        Ok(self.ics_for(&view.event, IcalMethod::Publish, with_link, self.now()).text)
+        Ok(self
+            .ics_for(&view.event, IcalMethod::Publish, with_link, self.now())
+            .text)
     }
 
     /// The feed of upcoming (and cancelled upcoming) events the reader may see.
@@ -1709,7 +1746,7 @@ impl App {
             .iter()
             .filter(|e| e.status != EventStatus::Draft.code())
             .zip(ids.iter())
-            .map(|(e, (uid, url))| self.ics_event(e, false, now, uid, url))
+            .map(|(e, (uid, url))| self.ics_event(e, &e.summary, false, now, (uid, url)))
             .collect();
         Ok(rules::calendar(
             IcalMethod::Publish,
@@ -1727,8 +1764,7 @@ impl App {
             let due = {
                 let mut c = self.db.acquire().await?;
                 if follow_up {
-                    store::follow_ups_due(&mut c, now - FOLLOW_UP_WITHIN_DAYS * DAY_MS, now)
-                        .await?
+                    store::follow_ups_due(&mut c, now - FOLLOW_UP_WITHIN_DAYS * DAY_MS, now).await?
                 } else {
                     store::reminders_due(&mut c, now, now + REMIND_DAYS_BEFORE * DAY_MS).await?
                 }
@@ -1747,11 +1783,10 @@ impl App {
                     } else {
                         // Guests have no account: a fresh token is their key to the form.
                         let token = random_token("lzr_");
-                        store::set_token_hash(&mut tx, &d.registration_id, &hash_token(&token)).await?;
-                        self.config.link(&format!(
-                            "/events/{}/feedback?token={token}",
-                            ev.id
-                        ))
+                        store::set_token_hash(&mut tx, &d.registration_id, &hash_token(&token))
+                            .await?;
+                        self.config
+                            .link(&format!("/events/{}/feedback?token={token}", ev.id))
                     };
                     crate::mail::enqueue(
                         &mut tx,

@@ -40,7 +40,11 @@ pub async fn enqueue_with(
         &email.to,
         &email.subject,
         &email.body,
-        (&attachment.file_name, &attachment.media_type, &attachment.text),
+        (
+            &attachment.file_name,
+            &attachment.media_type,
+            &attachment.text,
+        ),
         now,
     )
     .await?;

@@ -335,7 +335,10 @@ pub fn calendar(method: IcalMethod, name: &str, events: &[IcalEvent<'_>]) -> Str
             "DTSTART;TZID={TIME_ZONE}:{}",
             local_stamp(e.starts_at)
         ));
-        line(&format!("DTEND;TZID={TIME_ZONE}:{}", local_stamp(e.ends_at)));
+        line(&format!(
+            "DTEND;TZID={TIME_ZONE}:{}",
+            local_stamp(e.ends_at)
+        ));
         line(&format!("SUMMARY:{}", escape(e.summary)));
         if !e.description.is_empty() {
             line(&format!("DESCRIPTION:{}", escape(e.description)));

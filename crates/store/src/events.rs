@@ -321,21 +321,23 @@ pub async fn event_visible(
 }
 
 pub async fn event_unchecked(c: &mut Conn, id: &str) -> StoreResult<Option<EventRow>> {
-    Ok(
-        sqlx::query_as(&format!("{EVENT_SELECT} WHERE e.id = $1"))
-            .bind(id)
-            .fetch_optional(c)
-            .await?,
-    )
+    Ok(sqlx::query_as(&format!("{EVENT_SELECT} WHERE e.id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?)
 }
 
 /// Which events a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventList<'a> {
     /// Not yet ended, soonest first.
-    Upcoming { now: i64 },
+    Upcoming {
+        now: i64,
+    },
     /// Ended, newest first.
-    Past { now: i64 },
+    Past {
+        now: i64,
+    },
     Series(&'a str),
 }
 
@@ -584,11 +586,7 @@ pub struct FeedbackRow {
     pub created_at: i64,
 }
 
-pub async fn insert_feedback(
-    c: &mut Conn,
-    event_id: &str,
-    f: &FeedbackRow,
-) -> StoreResult<()> {
+pub async fn insert_feedback(c: &mut Conn, event_id: &str, f: &FeedbackRow) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO event_feedback (registration_id, event_id, rating, do_differently, topics_next, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -700,7 +698,12 @@ pub async fn delete_personal_answers(c: &mut Conn, cutoff: i64, now: i64) -> Sto
     Ok(r.rows_affected())
 }
 
-pub async fn link_material(c: &mut Conn, event_id: &str, item_id: &str, now: i64) -> StoreResult<()> {
+pub async fn link_material(
+    c: &mut Conn,
+    event_id: &str,
+    item_id: &str,
+    now: i64,
+) -> StoreResult<()> {
     sqlx::query("INSERT INTO event_materials (event_id, item_id, created_at) VALUES ($1, $2, $3)")
         .bind(event_id)
         .bind(item_id)

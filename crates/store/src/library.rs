@@ -1094,3 +1094,13 @@ pub async fn unlink_work_area(
         .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// The newest live item with exactly this title (demo data links to its own items by title).
+pub async fn item_id_by_title(c: &mut Conn, title: &str) -> StoreResult<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM items WHERE title = $1 AND deleted_at IS NULL ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(title)
+    .fetch_optional(c)
+    .await?)
+}

@@ -66,6 +66,16 @@ impl Templates {
             "library/taxonomy.html",
             "library/gaps.html",
             "library/feed.xml",
+            "events/list.html",
+            "events/card.html",
+            "events/form.html",
+            "events/series_form.html",
+            "events/series.html",
+            "events/show.html",
+            "events/guest.html",
+            "events/registrations.html",
+            "events/feedback.html",
+            "events/report.html",
         );
         env.add_filter("datetime", format_ms);
         env.add_filter("date", format_iso_date);

@@ -2,6 +2,7 @@
 //! database so that a new installation can be tried at once.
 
 pub mod data;
+mod events;
 mod library;
 mod synthetic;
 
@@ -93,6 +94,7 @@ impl App {
         }
         self.load_demo_plans().await?;
         self.load_demo_library().await?;
+        self.load_demo_events().await?;
         Ok(accounts)
     }
 

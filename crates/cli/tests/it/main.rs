@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod browser;
+mod events;
 mod library;
 mod membership;
 mod ops;

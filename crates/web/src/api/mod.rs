@@ -3,6 +3,7 @@
 //! the OpenAPI document at `/api/v1/openapi.json`.
 
 mod accounts;
+mod events;
 mod library;
 mod network;
 mod plans;
@@ -29,6 +30,7 @@ use crate::AppState;
         network::organisations, network::create_organisation, network::update_organisation,
         network::request_to_join, network::join_requests, network::decide, network::users, network::set_role,
         library::search, library::item, library::create_item, library::update_item, library::workflow, library::history, library::mark, library::upload, library::terms,
+        events::events, events::event, events::create_event, events::update_event, events::cancel_event, events::create_series, events::register, events::cancel_registration, events::registrations, events::attendance, events::feedback, events::report,
         plans::plans, plans::plan, plans::import, plans::minutes, plans::my_actions, plans::close_action, plans::assign_action, plans::post_update, plans::link_learning, plans::unlink_learning, plans::report,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
@@ -56,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .merge(network::routes())
         .merge(plans::routes())
         .merge(library::routes())
+        .merge(events::routes())
         .fallback(|| async {
             problem(
                 StatusCode::NOT_FOUND,

@@ -646,6 +646,11 @@ async fn show(
         vec![]
     };
     let ld = json_ld(&s, &view).map(Value::from_safe_string);
+    let from_event = s
+        .app
+        .event_of_item(v.actor.as_ref(), &id)
+        .await?
+        .map(|(id, title)| context! { id, title });
     let is_moderator = v.actor.as_ref().is_some_and(|a| {
         matches!(
             a.role,
@@ -656,7 +661,7 @@ async fn show(
         &s,
         &v,
         "library/item.html",
-        context! { item => item_ctx(&view), more, json_ld => ld, notice => item_notice(q.notice.as_deref()), is_moderator },
+        context! { item => item_ctx(&view), more, json_ld => ld, notice => item_notice(q.notice.as_deref()), is_moderator, from_event },
     ))
 }
 

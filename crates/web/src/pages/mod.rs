@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod directory;
+mod events;
 pub(crate) mod library;
 mod plans;
 mod timeline;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(plans::routes())
         .merge(library::routes())
+        .merge(events::routes())
 }
 
 pub async fn not_found(_: Visitor) -> Response {

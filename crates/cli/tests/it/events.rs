@@ -1,0 +1,1154 @@
+//! Learning events: series and events, registration and the waiting list (also under 200
+//! concurrent requests), guests, calendars read by an independent parser, reminders across a
+//! restart, attendance, feedback, the report, materials, personal-data clean-up, permissions
+//! and hostile input; on both databases.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::common::{python_with, Client, TestApp, DEMO_PASSWORD};
+use crate::on_both_databases;
+
+const ADMIN: &str = "beth.kay@activelancashire.org.uk";
+const MODERATOR: &str = "amanda.forrest@activelancashire.org.uk";
+/// Contributor at Blackpool Council (may organise events).
+const BLACKPOOL: &str = "alex.sample@blackpool.gov.uk";
+/// Org admin at Chorley Council.
+const CHORLEY: &str = "cath.hudspith@chorley.gov.uk";
+/// Member at Active Cheshire.
+const CHESHIRE_MEMBER: &str = "chris.specimen@activecheshire.org";
+/// Member at Hyndburn Leisure Trust.
+const HYNDBURN_MEMBER: &str = "jamie.placeholder@hyndburnleisure.co.uk";
+
+const DAY_MS: i64 = 86_400_000;
+
+on_both_databases!(
+    organiser_runs_an_event_from_creation_to_report,
+    calendars_parse_with_correct_utc_times,
+    two_hundred_concurrent_registrations_for_fifty_places,
+    reminders_and_follow_ups_go_once_across_a_restart,
+    guests_register_by_email_and_cancel_by_link,
+    bad_event_input_changes_nothing,
+    event_visibility_and_organiser_rights,
+    personal_answers_are_deleted_after_the_event,
+);
+
+async fn org_id(api: &Client, slug: &str) -> String {
+    let (_, orgs) = api.api_get("/organisations").await;
+    orgs.as_array()
+        .expect("organisations")
+        .iter()
+        .find(|o| o["slug"] == slug)
+        .unwrap_or_else(|| panic!("organisation {slug}"))["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
+}
+
+async fn theme_id(api: &Client) -> String {
+    let (_, terms) = api.api_get("/terms").await;
+    terms
+        .as_array()
+        .expect("terms")
+        .iter()
+        .find(|t| t["vocabulary"] == "theme")
+        .expect("a theme")["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
+}
+
+/// The UK calendar date `days` from the app's now, as "YYYY-MM-DD".
+fn date_in(app: &TestApp, days: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp((app.app.now() + days * DAY_MS) / 1000)
+        .expect("time");
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
+fn next_year(app: &TestApp) -> i32 {
+    time::OffsetDateTime::from_unix_timestamp(app.app.now() / 1000)
+        .expect("time")
+        .year()
+        + 1
+}
+
+fn event_body(org: &str, title: &str, date: &str, capacity: i64, extra: Value) -> Value {
+    let mut b = json!({
+        "title": title,
+        "summary": "Places share what works.",
+        "format": "in_person",
+        "venue": "Preston Guild Hall",
+        "start_date": date,
+        "start_time": "10:00",
+        "end_time": "12:30",
+        "capacity": capacity,
+        "organisation_id": org,
+        "visibility": "network",
+        "status": "open",
+        "ask_access": true,
+        "ask_dietary": true,
+    });
+    if let (Some(o), Some(e)) = (b.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            o.insert(k.clone(), v.clone());
+        }
+    }
+    b
+}
+
+async fn create_event(api: &Client, body: Value) -> String {
+    let (s, v) = api.api_post("/events", body).await;
+    assert_eq!(s, StatusCode::CREATED, "create event: {v}");
+    v["id"].as_str().expect("id").to_string()
+}
+
+async fn registrations(api: &Client, event: &str) -> Vec<Value> {
+    let (s, v) = api.api_get(&format!("/events/{event}/registrations")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v.as_array().expect("list").clone()
+}
+
+fn count_status(regs: &[Value], status: &str) -> usize {
+    regs.iter().filter(|r| r["status"] == status).count()
+}
+
+async fn mails(app: &TestApp, to: &str, subject_like: &str) -> i64 {
+    let mut c = app.app.db.acquire().await.expect("db");
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE to_addr = $1 AND subject LIKE $2")
+        .bind(to)
+        .bind(subject_like)
+        .fetch_one(&mut *c)
+        .await
+        .expect("count")
+}
+
+async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.client();
+    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let api = admin.api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let org = org_id(&api, "active-lancashire").await;
+    let theme = theme_id(&api).await;
+
+    // A series and an event through the HTML forms.
+    let r = admin
+        .post_form(
+            "/events/series/new",
+            "/events/series/new",
+            &[
+                ("title", "Learning series 2027"),
+                ("purpose", "Three events on shared priorities."),
+                ("organisation_id", &org),
+                ("terms", &theme),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let series_page = r.headers()["location"].to_str().unwrap().to_string();
+    let series = series_page
+        .trim_start_matches("/events/series/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let date = date_in(&app, 10);
+    let r = admin
+        .post_form(
+            "/events/new",
+            "/events/new",
+            &[
+                ("series_id", &series),
+                ("title", "Enabling active environments"),
+                ("summary", "Planning, streets and parks."),
+                ("format", "hybrid"),
+                ("venue", "Preston Guild Hall"),
+                ("joining_link", "https://meet.example.org/secret-room"),
+                ("start_date", &date),
+                ("start_time", "10:00"),
+                ("end_time", "12:00"),
+                ("capacity", "1"),
+                ("organisation_id", &org),
+                ("visibility", "network"),
+                ("status", "open"),
+                ("terms", &theme),
+                ("ask_access", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{:?}", r.text().await);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let event = loc
+        .trim_start_matches("/events/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, html) = admin.get_text(&series_page).await;
+    assert!(
+        html.contains("Enabling active environments"),
+        "series lists its event"
+    );
+
+    // The first partner registers in one step; the confirmation carries the calendar file.
+    let first = app.client();
+    first.sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let (_, html) = first.get_text(&format!("/events/{event}")).await;
+    assert!(
+        !html.contains("secret-room"),
+        "joining link hidden before registering"
+    );
+    let r = first
+        .post_form(
+            &format!("/events/{event}/register"),
+            &format!("/events/{event}"),
+            &[("access_needs", "Step-free access please")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("notice=registered"));
+    let mail = app.outbox_to(CHORLEY).await.expect("confirmation");
+    assert!(
+        mail.subject.starts_with("You are registered"),
+        "{}",
+        mail.subject
+    );
+    assert_eq!(mail.attachment_name.as_deref(), Some("invite.ics"));
+    let ics = mail.attachment_body.clone().unwrap_or_default();
+    assert!(ics.contains("BEGIN:VEVENT") && ics.contains("secret-room"));
+    let (_, html) = first.get_text(&format!("/events/{event}")).await;
+    assert!(
+        html.contains("secret-room"),
+        "joining link shown once registered"
+    );
+    // Registering twice is refused.
+    let r = first
+        .post_form(
+            &format!("/events/{event}/register"),
+            &format!("/events/{event}"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    // The event is full: the second partner joins the waiting list.
+    let second = app.client();
+    second.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let (_, html) = second.get_text(&format!("/events/{event}")).await;
+    assert!(html.contains("Join the waiting list"));
+    let r = second
+        .post_form(
+            &format!("/events/{event}/register"),
+            &format!("/events/{event}"),
+            &[],
+        )
+        .await;
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("notice=waiting"));
+    assert_eq!(mails(&app, BLACKPOOL, "Waiting list:%").await, 1);
+
+    // The first cancels; the second is promoted and emailed with the calendar file.
+    let regs = registrations(&api, &event).await;
+    let first_reg = regs.iter().find(|r| r["email"] == CHORLEY).expect("first")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Someone else's registration cannot be cancelled by them.
+    let r = second
+        .post_form(
+            &format!("/registrations/{first_reg}/cancel"),
+            &format!("/events/{event}"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = first
+        .post_form(
+            &format!("/registrations/{first_reg}/cancel"),
+            &format!("/events/{event}"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let promoted = app.outbox_to(BLACKPOOL).await.expect("promotion");
+    assert!(
+        promoted.subject.starts_with("A place is free"),
+        "{}",
+        promoted.subject
+    );
+    assert_eq!(promoted.attachment_name.as_deref(), Some("invite.ics"));
+    let regs = registrations(&api, &event).await;
+    assert_eq!(count_status(&regs, "registered"), 1);
+    assert_eq!(count_status(&regs, "waiting"), 0);
+    assert_eq!(count_status(&regs, "cancelled"), 1);
+    let second_reg = regs
+        .iter()
+        .find(|r| r["email"] == BLACKPOOL)
+        .expect("second")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Feedback waits for the event; then the organiser marks attendance from the register.
+    let r = second
+        .post_form(
+            &format!("/events/{event}/feedback"),
+            &format!("/events/{event}"),
+            &[("rating", "5")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "not before the event");
+    app.app.clock.advance(10 * DAY_MS + 3 * 3_600_000);
+    // Sessions end after a day without use: sign in again on the day.
+    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    second.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let (_, html) = admin
+        .get_text(&format!("/events/{event}/registrations"))
+        .await;
+    assert!(html.contains(BLACKPOOL));
+    let r = admin
+        .post_form(
+            &format!("/events/{event}/attendance"),
+            &format!("/events/{event}/registrations"),
+            &[(&format!("a_{second_reg}"), "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A cancelled registration cannot be marked: nothing changes.
+    let r = admin
+        .post_form(
+            &format!("/events/{event}/attendance"),
+            &format!("/events/{event}/registrations"),
+            &[
+                (&format!("a_{second_reg}"), "no"),
+                (&format!("a_{first_reg}"), "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let regs = registrations(&api, &event).await;
+    let second_row = regs.iter().find(|r| r["email"] == BLACKPOOL).unwrap();
+    assert_eq!(
+        second_row["attended"], true,
+        "unchanged by the refused form"
+    );
+
+    // The attendee gives feedback once.
+    let (s, html) = second.get_text(&format!("/events/{event}/feedback")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("How useful was the event?"));
+    let r = second
+        .post_form(
+            &format!("/events/{event}/feedback"),
+            &format!("/events/{event}/feedback"),
+            &[("rating", "9")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = second
+        .post_form(
+            &format!("/events/{event}/feedback"),
+            &format!("/events/{event}/feedback"),
+            &[
+                ("rating", "4"),
+                ("do_differently", "Talk to our planners"),
+                ("topics_next", "Active travel"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let api2 = second.api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let (s, _) = api2
+        .api_post(&format!("/events/{event}/feedback"), json!({"rating": 5}))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "feedback once");
+
+    // The report: registrations, attendance by place and organisation, feedback.
+    let (s, html) = admin.get_text(&format!("/events/{event}/report")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Blackpool Council"));
+    assert!(html.contains("Talk to our planners"));
+    let (_, rep) = api.api_get(&format!("/events/{event}/report")).await;
+    assert_eq!(rep["registered"], 1);
+    assert_eq!(rep["attended"], 1);
+    assert_eq!(rep["cancelled"], 1);
+    assert_eq!(rep["feedback_count"], 1);
+    assert_eq!(rep["average_rating"], 4.0);
+    assert_eq!(rep["by_organisation"][0]["name"], "Blackpool Council");
+
+    // CSV export for organisers only.
+    let r = admin
+        .get(&format!("/events/{event}/registrations.csv"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("Name,Email"));
+    assert!(csv.contains(BLACKPOOL));
+    assert_eq!(
+        second
+            .get(&format!("/events/{event}/registrations.csv"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // The organiser publishes the slides into the library.
+    let pdf = lz_files::samples::pdf("Slides", &["Active environments slides: planning wording"]);
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", admin.csrf(&format!("/events/{event}")).await)
+        .text("title", "Slides: enabling active environments")
+        .text("links", "https://video.example.org/recording Recording")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf).file_name("slides.pdf"),
+        );
+    let r = admin
+        .http
+        .post(admin.url(&format!("/events/{event}/materials")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{:?}", r.text().await);
+    let (_, html) = second.get_text(&format!("/events/{event}")).await;
+    let item = html
+        .split("href=\"/library/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("material link")
+        .to_string();
+    let (_, v) = api.api_get(&format!("/items/{item}")).await;
+    assert_eq!(v["kind"], "event_material");
+    assert_eq!(v["status"], "published");
+    let (_, html) = second.get_text(&format!("/library/{item}")).await;
+    assert!(html.contains("From the event"));
+}
+
+/// Parses iCalendar text with Python's `icalendar` package; one line per event:
+/// "SUMMARY|start UTC|end UTC|SEQUENCE|STATUS".
+fn parse_ics(ics: &str) -> Vec<String> {
+    let python = python_with("icalendar", "icalendar");
+    let dir = crate::common::temp_dir("ics");
+    let file = dir.join("cal.ics");
+    std::fs::write(&file, ics).expect("write ics");
+    let script = r#"
+import sys, datetime, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+utc = datetime.timezone.utc
+for ev in cal.walk('VEVENT'):
+    s = ev.decoded('DTSTART').astimezone(utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+    e = ev.decoded('DTEND').astimezone(utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+    print('|'.join([str(ev.get('SUMMARY')), s, e, str(ev.get('SEQUENCE')), str(ev.get('STATUS'))]))
+"#;
+    let out = std::process::Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(&file)
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "icalendar could not parse: {}\n{ics}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+async fn calendars_parse_with_correct_utc_times(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let org = org_id(&api, "active-lancashire").await;
+    let y = next_year(&app);
+    // 10:00 UK time is 09:00 UTC in British Summer Time and 10:00 UTC in winter.
+    let summer = create_event(
+        &api,
+        event_body(
+            &org,
+            "Summer, in BST; with commas",
+            &format!("{y}-07-15"),
+            20,
+            json!({"visibility": "public"}),
+        ),
+    )
+    .await;
+    let winter = create_event(
+        &api,
+        event_body(
+            &org,
+            "Winter in GMT",
+            &format!("{y}-01-20"),
+            20,
+            json!({"visibility": "public"}),
+        ),
+    )
+    .await;
+    let anyone = app.client();
+    let r = anyone.get(&format!("/events/{summer}/calendar.ics")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    let one = parse_ics(&r.text().await.unwrap());
+    assert_eq!(
+        one,
+        vec![format!(
+            "Summer, in BST; with commas|{y}-07-15T09:00:00Z|{y}-07-15T11:30:00Z|0|CONFIRMED"
+        )]
+    );
+    let (_, feed) = anyone.get_text("/events.ics").await;
+    let lines = parse_ics(&feed);
+    assert!(
+        lines.contains(&format!(
+            "Winter in GMT|{y}-01-20T10:00:00Z|{y}-01-20T12:30:00Z|0|CONFIRMED"
+        )),
+        "{lines:?}"
+    );
+    assert!(lines.iter().any(|l| l.starts_with("Summer, in BST")));
+
+    // A change raises SEQUENCE; a cancellation says CANCELLED with a higher SEQUENCE.
+    let (s, v) = api
+        .api_send(
+            Method::PUT,
+            &format!("/events/{winter}"),
+            event_body(
+                &org,
+                "Winter in GMT",
+                &format!("{y}-01-20"),
+                25,
+                json!({"visibility": "public", "start_time": "11:00", "end_time": "13:00"}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    let (_, ics) = anyone
+        .get_text(&format!("/events/{winter}/calendar.ics"))
+        .await;
+    assert_eq!(
+        parse_ics(&ics),
+        vec![format!(
+            "Winter in GMT|{y}-01-20T11:00:00Z|{y}-01-20T13:00:00Z|1|CONFIRMED"
+        )]
+    );
+    let member = app.client().api_sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let (s, _) = member
+        .api_post(&format!("/events/{winter}/registrations"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = api
+        .api_post(&format!("/events/{winter}/cancel"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, ics) = anyone
+        .get_text(&format!("/events/{winter}/calendar.ics"))
+        .await;
+    assert_eq!(
+        parse_ics(&ics),
+        vec![format!(
+            "Winter in GMT|{y}-01-20T11:00:00Z|{y}-01-20T13:00:00Z|2|CANCELLED"
+        )]
+    );
+    // The registrant's email carries a METHOD:CANCEL calendar file.
+    let mail = app.outbox_to(CHORLEY).await.expect("cancellation email");
+    assert!(mail.subject.starts_with("Cancelled:"));
+    let body = mail.attachment_body.unwrap_or_default();
+    assert!(body.contains("METHOD:CANCEL"));
+    assert_eq!(parse_ics(&body)[0].rsplit('|').next(), Some("CANCELLED"));
+    // Registering for a cancelled event is refused.
+    let other = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let (s, v) = other
+        .api_post(&format!("/events/{winter}/registrations"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(v["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("cancelled"));
+}
+
+async fn two_hundred_concurrent_registrations_for_fifty_places(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let org = org_id(&api, "active-lancashire").await;
+    let event = create_event(
+        &api,
+        event_body(&org, "Popular event", &date_in(&app, 20), 50, json!({})),
+    )
+    .await;
+    let mut callers = vec![];
+    for i in 0..200 {
+        let email = format!("person{i}@example.org");
+        app.app
+            .create_user_direct(
+                &email,
+                &format!("Person {i}"),
+                crate::common::PASSWORD,
+                lz_domain::Role::Member,
+            )
+            .await
+            .expect("user");
+        let token = app
+            .app
+            .create_api_token_for_email(&email, "load")
+            .await
+            .expect("token");
+        callers.push(app.client().with_token(&token));
+    }
+    let path = format!("/events/{event}/registrations");
+    let tasks: Vec<_> = callers
+        .into_iter()
+        .map(|c| {
+            let path = path.clone();
+            tokio::spawn(async move { c.api_post(&path, json!({})).await })
+        })
+        .collect();
+    let mut registered = 0;
+    let mut waiting = 0;
+    for t in tasks {
+        let (s, v) = t.await.expect("task");
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        match v["status"].as_str() {
+            Some("registered") => registered += 1,
+            Some("waiting") => waiting += 1,
+            other => panic!("status {other:?}"),
+        }
+    }
+    assert_eq!((registered, waiting), (50, 150));
+    let regs = registrations(&api, &event).await;
+    assert_eq!(count_status(&regs, "registered"), 50);
+    assert_eq!(count_status(&regs, "waiting"), 150);
+}
+
+async fn reminders_and_follow_ups_go_once_across_a_restart(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let org = org_id(&api, "active-lancashire").await;
+    let event = create_event(
+        &api,
+        event_body(&org, "Reminder test", &date_in(&app, 5), 10, json!({})),
+    )
+    .await;
+    for who in [CHORLEY, BLACKPOOL] {
+        let c = app.client().api_sign_in(who, DEMO_PASSWORD).await;
+        let (s, _) = c
+            .api_post(&format!("/events/{event}/registrations"), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+    }
+    // Blackpool cancels: no reminder for a cancelled registration.
+    let regs = registrations(&api, &event).await;
+    let bp = regs.iter().find(|r| r["email"] == BLACKPOOL).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let c = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let (s, _) = c
+        .api_send(Method::DELETE, &format!("/registrations/{bp}"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(app.app.send_event_mail().await.unwrap(), 0, "not due yet");
+
+    // "Restart": a second instance over the same database, both with the clock 4 days on.
+    let restarted = lz_app::App::open((*app.app.config).clone()).await.unwrap();
+    app.app.clock.advance(4 * DAY_MS);
+    restarted.clock.advance(4 * DAY_MS);
+    assert_eq!(restarted.send_event_mail().await.unwrap(), 1);
+    assert_eq!(app.app.send_event_mail().await.unwrap(), 0, "not twice");
+    restarted.run_due_jobs().await;
+    assert_eq!(mails(&app, CHORLEY, "Reminder:%").await, 1);
+    assert_eq!(mails(&app, BLACKPOOL, "Reminder:%").await, 0);
+    let reminder = app.outbox_to(CHORLEY).await.unwrap();
+    assert_eq!(reminder.attachment_name.as_deref(), Some("invite.ics"));
+
+    // After the event: one follow-up with the feedback form.
+    app.app.clock.advance(2 * DAY_MS);
+    restarted.clock.advance(2 * DAY_MS);
+    app.app.run_due_jobs().await;
+    restarted.run_due_jobs().await;
+    assert_eq!(mails(&app, CHORLEY, "Thank you for joining%").await, 1);
+    assert_eq!(mails(&app, BLACKPOOL, "Thank you for joining%").await, 0);
+    let follow = app.outbox_to(CHORLEY).await.unwrap();
+    assert!(follow
+        .body_text
+        .contains(&format!("/events/{event}/feedback")));
+}
+
+async fn guests_register_by_email_and_cancel_by_link(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let org = org_id(&api, "active-lancashire").await;
+    let event = create_event(
+        &api,
+        event_body(
+            &org,
+            "Open session",
+            &date_in(&app, 12),
+            1,
+            json!({"visibility": "public", "allow_guests": true, "format": "hybrid", "joining_link": "https://meet.example.org/guest-room"}),
+        ),
+    )
+    .await;
+    let guest = app.client();
+    let (_, html) = guest.get_text(&format!("/events/{event}")).await;
+    assert!(html.contains("register without an account"));
+    // Bad input first: nothing is stored.
+    let before = app.count("registrations").await;
+    let r = guest
+        .post_form(
+            &format!("/events/{event}/guest"),
+            &format!("/events/{event}"),
+            &[("name", ""), ("email", "not-an-email")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("There is a problem"));
+    assert_eq!(app.count("registrations").await, before);
+
+    let email = "sam.guest@example.org";
+    let r = guest
+        .post_form(
+            &format!("/events/{event}/guest"),
+            &format!("/events/{event}"),
+            &[
+                ("name", "Sam Guest"),
+                ("email", email),
+                ("organisation", "=HYPERLINK(\"http://evil\")"),
+                ("access_needs", "Hearing loop"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let link = app.link_from_email(email, "/events/registration").await;
+    let path = link.trim_start_matches(&app.base).to_string();
+    let token = path.split("token=").nth(1).unwrap().to_string();
+    let (_, html) = guest.get_text(&path).await;
+    assert!(html.contains("Waiting for email confirmation"));
+    assert!(!html.contains("guest-room"));
+    let r = guest
+        .post_form("/events/registration/confirm", &path, &[("token", &token)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Registered"), "{html}");
+    assert!(
+        html.contains("guest-room"),
+        "joining link for the registered guest"
+    );
+    let mail = app.outbox_to(email).await.unwrap();
+    assert!(mail.subject.starts_with("You are registered"));
+    assert_eq!(mail.attachment_name.as_deref(), Some("invite.ics"));
+
+    // The CSV export neutralises the formula the guest typed.
+    let admin = app.client();
+    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let csv = admin
+        .get(&format!("/events/{event}/registrations.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(csv.contains("Hearing loop"));
+
+    // A wrong token shows nothing; the right one cancels.
+    let (s, _) = guest.get_text("/events/registration?token=lzr_wrong").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let r = guest
+        .post_form("/events/registration/cancel", &path, &[("token", &token)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Cancelled"));
+    let regs = registrations(&api, &event).await;
+    assert_eq!(count_status(&regs, "cancelled"), 1);
+    assert_eq!(count_status(&regs, "registered"), 0);
+}
+
+async fn bad_event_input_changes_nothing(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let org = org_id(&api, "active-lancashire").await;
+    let date = date_in(&app, 30);
+    let before = app.count("events").await;
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"end_time": "09:00"}), "end_time"),
+        (json!({"capacity": 0}), "capacity"),
+        (json!({"capacity": -5}), "capacity"),
+        (json!({"capacity": "lots"}), "capacity"),
+        (json!({"capacity": 1.5}), "capacity"),
+        (
+            json!({"format": "online", "joining_link": "javascript:alert(1)"}),
+            "joining_link",
+        ),
+        (
+            json!({"joining_link": "ftp://example.org/room"}),
+            "joining_link",
+        ),
+        (json!({"start_date": "31/12/2027"}), "start_date"),
+        (json!({"start_date": "2020-01-01"}), "start_date"),
+        (json!({"visibility": "place"}), "visibility"),
+        (json!({"status": "cancelled"}), "status"),
+        (json!({"format": "carrier pigeon"}), "format"),
+        (json!({"title": "x".repeat(300)}), "title"),
+        (json!({"title": "bad\u{0007}bell"}), "title"),
+        (json!({"terms": ["no-such-term"]}), "terms"),
+        (json!({"series_id": "no-such-series"}), "series_id"),
+        (
+            json!({"organisers": ["nobody@nowhere.example"]}),
+            "organisers",
+        ),
+        (json!({"opens_date": date_in(&app, 31)}), "opens_date"),
+    ];
+    for (extra, field) in cases {
+        let (s, v) = api
+            .api_post("/events", event_body(&org, "Bad", &date, 10, extra.clone()))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{extra}: {v}");
+        assert_eq!(v["errors"][0]["field"], field, "{extra}: {v}");
+    }
+    // Wrong types and unknown fields are problem details too.
+    let (s, v) = api.api_post("/events", json!({"title": 5})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (s, _, ct) = api
+        .api_raw(
+            Method::POST,
+            "/events",
+            "application/json",
+            b"{not json".to_vec(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(ct.starts_with("application/problem+json"));
+    // The clocks going forward: 01:30 on the last Sunday of March does not exist in the UK.
+    let y = next_year(&app);
+    let march_change = (25..=31)
+        .rev()
+        .find(|d| {
+            time::Date::from_calendar_date(y, time::Month::March, *d)
+                .map(|x| x.weekday() == time::Weekday::Sunday)
+                .unwrap_or(false)
+        })
+        .unwrap();
+    let (s, v) = api
+        .api_post(
+            "/events",
+            event_body(
+                &org,
+                "Gap",
+                &format!("{y}-03-{march_change:02}"),
+                10,
+                json!({"start_time": "01:30", "end_time": "03:00"}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("clocks"));
+    assert_eq!(app.count("events").await, before, "nothing stored");
+
+    // The HTML form lists the problems and keeps what was typed, escaped.
+    let admin = app.client();
+    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let r = admin
+        .post_form(
+            "/events/new",
+            "/events/new",
+            &[
+                ("title", "<script>alert(1)</script>"),
+                ("capacity", "-1"),
+                ("start_date", &date),
+                ("start_time", "10:00"),
+                ("end_time", "09:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("The end must be after the start"));
+    assert!(html.contains("The number of places must be between 1 and"));
+    assert!(!html.contains("<script>alert(1)</script>"));
+    assert!(html.contains("&lt;script&gt;"));
+    assert_eq!(app.count("events").await, before);
+
+    // Registering after registration closed, and after the event started.
+    let closing = create_event(
+        &api,
+        event_body(
+            &org,
+            "Closing soon",
+            &date,
+            10,
+            json!({"closes_date": date_in(&app, 2)}),
+        ),
+    )
+    .await;
+    let member = app.client().api_sign_in(CHORLEY, DEMO_PASSWORD).await;
+    app.app.clock.advance(3 * DAY_MS);
+    let (s, v) = member
+        .api_post(&format!("/events/{closing}/registrations"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("closed"));
+    // Access answers that are too long are refused.
+    let open = create_event(
+        &api,
+        event_body(&org, "Open", &date_in(&app, 9), 10, json!({})),
+    )
+    .await;
+    let (s, v) = member
+        .api_post(
+            &format!("/events/{open}/registrations"),
+            json!({"access_needs": "a".repeat(5000)}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (s, _) = member
+        .api_post(
+            &format!("/events/{open}/registrations"),
+            json!({"unknown": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // Attendance for another event's registration changes nothing.
+    let (s, reg) = member
+        .api_post(&format!("/events/{open}/registrations"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, v) = api
+        .api_send(
+            Method::PUT,
+            &format!("/events/{closing}/attendance"),
+            json!({"marks": [{"registration_id": reg["id"], "attended": true}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // Unknown ids are 404s.
+    let (s, _) = member
+        .api_send(Method::DELETE, "/registrations/nope", json!({}))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = member.api_get("/events/nope").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+async fn event_visibility_and_organiser_rights(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let org = org_id(&api, "active-lancashire").await;
+    let date = date_in(&app, 15);
+    let network = create_event(
+        &api,
+        event_body(&org, "Partners only", &date, 10, json!({"format": "online", "venue": "", "joining_link": "https://meet.example.org/partners"})),
+    )
+    .await;
+    let draft = create_event(
+        &api,
+        event_body(&org, "Still a draft", &date, 10, json!({"status": "draft"})),
+    )
+    .await;
+
+    // Signed out: network and draft events appear nowhere.
+    let anon = app.client();
+    for id in [&network, &draft] {
+        assert_eq!(
+            anon.get(&format!("/events/{id}")).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            anon.get(&format!("/events/{id}/calendar.ics"))
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+        let (s, _) = anon.api_get(&format!("/events/{id}")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+    let (_, feed) = anon.get_text("/events.ics").await;
+    assert!(!feed.contains("Partners only") && !feed.contains("Still a draft"));
+    let (_, list) = anon.get_text("/events").await;
+    assert!(!list.contains("Partners only"));
+    let (_, v) = anon.api_get("/events").await;
+    assert!(!v.to_string().contains("Partners only"));
+
+    // A member sees the network event, not the draft, and no joining link until registered.
+    let member = app.client();
+    member.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    let (s, html) = member.get_text(&format!("/events/{network}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!html.contains("meet.example.org/partners"));
+    assert_eq!(
+        member.get(&format!("/events/{draft}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let (_, feed) = member.get_text("/events.ics").await;
+    assert!(feed.contains("Partners only") && !feed.contains("Still a draft"));
+    assert!(
+        !feed.contains("meet.example.org"),
+        "no joining links in the feed"
+    );
+    let member_api = member.api_sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    let (_, v) = member_api.api_get(&format!("/events/{network}")).await;
+    assert_eq!(v["joining_link"], Value::Null);
+    let (s, _) = member_api
+        .api_post(&format!("/events/{network}/registrations"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, v) = member_api.api_get(&format!("/events/{network}")).await;
+    assert_eq!(v["joining_link"], "https://meet.example.org/partners");
+
+    // Members cannot create events; non-organisers cannot run someone else's.
+    let (s, _) = member_api
+        .api_post("/events", event_body(&org, "Mine", &date, 5, json!({})))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(
+        member.get("/events/new").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let outsider = app.client();
+    outsider.sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let outsider_api = outsider.api_sign_in(CHORLEY, DEMO_PASSWORD).await;
+    for (who, client) in [
+        ("member", &member),
+        ("org admin of another organisation", &outsider),
+    ] {
+        for path in [
+            format!("/events/{network}/registrations"),
+            format!("/events/{network}/registrations.csv"),
+            format!("/events/{network}/report"),
+            format!("/events/{network}/edit"),
+        ] {
+            assert_eq!(
+                client.get(&path).await.status(),
+                StatusCode::FORBIDDEN,
+                "{who}: {path}"
+            );
+        }
+        for path in [
+            format!("/events/{network}/cancel"),
+            format!("/events/{network}/attendance"),
+            format!("/events/{network}/email"),
+        ] {
+            let r = client
+                .post_form(
+                    &path,
+                    &format!("/events/{network}"),
+                    &[("subject", "x"), ("message", "y")],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{who}: {path}");
+        }
+    }
+    let (s, _) = outsider_api
+        .api_get(&format!("/events/{network}/registrations"))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = outsider_api
+        .api_post(&format!("/events/{network}/cancel"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = outsider_api
+        .api_send(
+            Method::PUT,
+            &format!("/events/{network}"),
+            event_body(&org, "Hijacked", &date, 5, json!({})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // A moderator organises any event; a named organiser runs this one.
+    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let (s, regs) = moderator
+        .api_get(&format!("/events/{network}/registrations"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(regs.as_array().unwrap().len(), 1);
+    let (s, v) = api
+        .api_send(
+            Method::PUT,
+            &format!("/events/{network}"),
+            event_body(&org, "Partners only", &date, 10, json!({"format": "online", "venue": "", "joining_link": "https://meet.example.org/partners", "organisers": [CHORLEY]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    let (s, _) = outsider_api
+        .api_get(&format!("/events/{network}/registrations"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "named organiser");
+
+    // Emailing registrants reaches the registered member.
+    let admin = app.client();
+    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let r = admin
+        .post_form(
+            &format!("/events/{network}/email"),
+            &format!("/events/{network}/registrations"),
+            &[
+                ("subject", "Room change"),
+                ("message", "We have moved rooms."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(mails(&app, CHESHIRE_MEMBER, "Room change%").await, 1);
+    assert_eq!(mails(&app, HYNDBURN_MEMBER, "Room change%").await, 0);
+}
+
+async fn personal_answers_are_deleted_after_the_event(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let org = org_id(&api, "active-lancashire").await;
+    let event = create_event(
+        &api,
+        event_body(&org, "Lunch included", &date_in(&app, 3), 10, json!({})),
+    )
+    .await;
+    let member = app.client();
+    member.sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let (_, html) = member.get_text(&format!("/events/{event}")).await;
+    assert!(
+        html.contains("deleted 30 days after the event"),
+        "policy on the form"
+    );
+    let m = member.api_sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let (s, reg) = m
+        .api_post(
+            &format!("/events/{event}/registrations"),
+            json!({"access_needs": "Wheelchair user", "dietary_needs": "Vegan"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{reg}");
+    app.app.clock.advance(4 * DAY_MS);
+    let (s, _) = api
+        .api_send(
+            Method::PUT,
+            &format!("/events/{event}/attendance"),
+            json!({"marks": [{"registration_id": reg["id"], "attended": true}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    // Before the period ends, the answers stay; after it, they go and the counts stay.
+    app.app.clock.advance(20 * DAY_MS);
+    app.app.delete_event_personal_data().await.unwrap();
+    let regs = registrations(&api, &event).await;
+    assert_eq!(regs[0]["dietary_needs"], "Vegan");
+    app.app.clock.advance(11 * DAY_MS);
+    app.app.run_due_jobs().await;
+    let regs = registrations(&api, &event).await;
+    assert_eq!(regs[0]["access_needs"], Value::Null);
+    assert_eq!(regs[0]["dietary_needs"], Value::Null);
+    assert_eq!(regs[0]["attended"], true);
+    let (_, rep) = api.api_get(&format!("/events/{event}/report")).await;
+    assert_eq!(rep["registered"], 1);
+    assert_eq!(rep["attended"], 1);
+}
