@@ -1497,7 +1497,8 @@ impl App {
         let ev = store::event_unchecked(&mut c, event_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if self.now() < ev.starts_at {
+        // Feedback opens when the event starts, or as soon as an organiser marks the person present.
+        if self.now() < ev.starts_at && r.attended != Some(1) {
             return Err(AppError::Conflict(
                 "Feedback opens when the event starts".into(),
             ));

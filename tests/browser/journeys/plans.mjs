@@ -25,6 +25,7 @@ import {
   typeInto,
   visit,
 } from '../lib/harness.mjs';
+import { navLink, signIn, signOut } from '../lib/steps.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PLAN_DOCUMENT = path.join(here, '../../../crates/app/src/demo/seeds/nw-delivery-plan.txt');
@@ -37,24 +38,8 @@ const EXECUTIVE_PLAN = 'Partnership Executive: Delivery Plan - Overview of Manda
 const FRAMING_WORK_AREA = /^Improve the framing/;
 const SAVED = 'Your changes have been saved.';
 
-async function signIn(page, email, password) {
-  await expectPath(page, '/sign-in');
-  await expectHeading(page, 'Sign in');
-  await typeInto(page, 'Email address', email);
-  await typeInto(page, 'Password', password);
-  await activate(page, page.locator('main').getByRole('button', { name: 'Sign in', exact: true }), 'button "Sign in"');
-  await expectPath(page, '/account');
-}
 
-async function signOut(page) {
-  await activate(page, page.getByRole('button', { name: 'Sign out', exact: true }), 'button "Sign out"');
-  await expectPath(page, '/sign-in');
-  await expectNotice(page, 'You have signed out.');
-}
 
-function navLink(page, name) {
-  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
-}
 
 async function goToPlan(page, title) {
   await activate(page, navLink(page, 'Plans'), 'navigation link "Plans"');

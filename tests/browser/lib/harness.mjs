@@ -468,7 +468,7 @@ function parseEntity(raw) {
       }
     }
     const plain = parts.find((p) => p.mime === 'text/plain') || parts.find((p) => p.mime.startsWith('text/')) || parts[0];
-    return { headers, mime, text: plain ? plain.text : '' };
+    return { headers, mime, text: plain ? plain.text : '', parts };
   }
   const cte = (headers['content-transfer-encoding'] || ['7bit'])[0].toLowerCase();
   let bytes;
@@ -487,7 +487,27 @@ export function parseMail(buffer) {
   const entity = parseEntity(buffer.toString('latin1'));
   const h = (k) => (entity.headers[k] || []).map(decodeHeader);
   const recipients = [...h('to'), ...h('cc'), ...h('x-rcptto'), ...h('delivered-to')].join(', ').toLowerCase();
-  return { subject: h('subject')[0] || '', to: h('to').join(', '), recipients, body: entity.text, headers: entity.headers };
+  return {
+    subject: h('subject')[0] || '',
+    to: h('to').join(', '),
+    recipients,
+    body: entity.text,
+    headers: entity.headers,
+    attachments: attachmentsOf(entity),
+  };
+}
+
+/** The parts sent as attachments, at any depth: { name, mime, text }. */
+function attachmentsOf(entity) {
+  const out = [];
+  for (const p of entity.parts || []) {
+    const disposition = (p.headers['content-disposition'] || [''])[0];
+    if (/^\s*attachment/i.test(disposition)) {
+      out.push({ name: headerParam(disposition, 'filename') || '', mime: p.mime, text: p.text });
+    }
+    out.push(...attachmentsOf(p));
+  }
+  return out;
 }
 
 function readMaildir(maildir) {

@@ -384,7 +384,7 @@ async fn event_page(
         .map(|t| context! { slug => t.2, name => t.3 })
         .collect();
     let my = view.my_registration.as_ref().map(|r| {
-        context! { id => r.id, status => r.status, label => RegistrationStatus::parse(&r.status).map(|x| x.label()).unwrap_or_default(), has_feedback => r.has_feedback == 1 }
+        context! { id => r.id, status => r.status, label => RegistrationStatus::parse(&r.status).map(|x| x.label()).unwrap_or_default(), has_feedback => r.has_feedback == 1, attended => r.attended == Some(1) }
     });
     let materials: Vec<Value> = view
         .materials

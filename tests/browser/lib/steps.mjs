@@ -1,0 +1,125 @@
+// Steps the journeys share: signing in and out, the main navigation, choosing a radio button
+// and typing into a field by keyboard, and a minimal PDF to upload.
+
+import { activate, assert, ensureChecked, expectHeading, expectNotice, expectPath, tabTo, typeInto } from './harness.mjs';
+
+// A minimal PDF: one A4 page of Helvetica (a standard font, nothing embedded) in WinAnsi
+// encoding, with a correct cross-reference table so that strict readers (lopdf and
+// pdf-extract below it) accept it.
+
+function pdfString(text) {
+  // A literal string: backslash, parentheses escaped; anything outside printable ASCII dropped.
+  return `(${text.replace(/[^\x20-\x7e]/g, '?').replace(/[\\()]/g, (c) => `\\${c}`)})`;
+}
+
+export function minimalPdf(lines) {
+  const content = [
+    'BT',
+    '/F1 12 Tf',
+    '72 770 Td',
+    ...lines.map((l, i) => (i === 0 ? `${pdfString(l)} Tj` : `0 -16 Td ${pdfString(l)} Tj`)),
+    'ET',
+  ].join('\n');
+  const contentBytes = Buffer.from(content, 'latin1');
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+    Buffer.concat([
+      Buffer.from(`<< /Length ${contentBytes.length} >>\nstream\n`, 'latin1'),
+      contentBytes,
+      Buffer.from('\nendstream', 'latin1'),
+    ]),
+  ];
+  const chunks = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  let length = chunks[0].length;
+  const offsets = [];
+  objects.forEach((body, i) => {
+    offsets.push(length);
+    const chunk = Buffer.concat([
+      Buffer.from(`${i + 1} 0 obj\n`, 'latin1'),
+      Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'),
+      Buffer.from('\nendobj\n', 'latin1'),
+    ]);
+    chunks.push(chunk);
+    length += chunk.length;
+  });
+  const xrefOffset = length;
+  // Each entry is exactly 20 bytes: 10-digit offset, space, 5-digit generation, space, n/f, space, LF.
+  const xref = [
+    'xref',
+    `0 ${objects.length + 1}`,
+    '0000000000 65535 f ',
+    ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n `),
+    'trailer',
+    `<< /Size ${objects.length + 1} /Root 1 0 R >>`,
+    'startxref',
+    String(xrefOffset),
+    '%%EOF',
+    '',
+  ].join('\n');
+  chunks.push(Buffer.from(xref, 'latin1'));
+  return Buffer.concat(chunks);
+}
+
+export async function signIn(page, email, password) {
+  await expectPath(page, '/sign-in');
+  await expectHeading(page, 'Sign in');
+  await typeInto(page, 'Email address', email);
+  await typeInto(page, 'Password', password);
+  await activate(page, page.locator('main').getByRole('button', { name: 'Sign in', exact: true }), 'button "Sign in"');
+  await expectPath(page, '/account');
+}
+
+export async function signOut(page) {
+  await activate(page, page.getByRole('button', { name: 'Sign out', exact: true }), 'button "Sign out"');
+  await expectPath(page, '/sign-in');
+  await expectNotice(page, 'You have signed out.');
+}
+
+export function navLink(page, name) {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+}
+
+/** Tabs to a text field found by `locator`, clears it and types `value`. */
+export async function typeIntoField(page, locator, value, description) {
+  await tabTo(page, locator, description);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  if (value !== '') await page.keyboard.type(value);
+  const got = await locator.inputValue();
+  assert(got === value, `${description} holds ${JSON.stringify(got)} after typing ${JSON.stringify(value)}`);
+  return locator;
+}
+
+/**
+ * Chooses the radio button `target` as a keyboard user does: Tab reaches the group's checked
+ * (or first) radio, then the arrow keys move the choice.
+ */
+export async function chooseRadio(page, target, description) {
+  const name = await target.getAttribute('name');
+  const group = page.locator(`input[type="radio"][name="${name}"]`);
+  const n = await group.count();
+  let entry = group.first();
+  for (let i = 0; i < n; i++) {
+    if (await group.nth(i).isChecked()) entry = group.nth(i);
+  }
+  await tabTo(page, entry, `radio group "${name}"`);
+  // With nothing chosen yet, Tab lands on the first radio without choosing it: Space does.
+  if (!(await target.isChecked()) && (await target.evaluate((el) => el === document.activeElement))) {
+    await page.keyboard.press('Space');
+  }
+  const ids = await group.evaluateAll((els) => els.map((e) => e.id));
+  const targetId = await target.getAttribute('id');
+  for (let i = 0; i <= n && !(await target.isChecked()); i++) {
+    const current = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    await page.keyboard.press(ids.indexOf(targetId) > ids.indexOf(current) ? 'ArrowDown' : 'ArrowUp');
+  }
+  assert(await target.isChecked(), `could not choose ${description} with the arrow keys`);
+  assert(
+    await target.evaluate((el) => el === document.activeElement),
+    `${description} is checked but does not have the focus`,
+  );
+  await ensureChecked(page);
+}
