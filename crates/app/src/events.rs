@@ -603,7 +603,8 @@ impl App {
         Ok(id)
     }
 
-    /// Saves a changed event. More places take people off the waiting list at once.
+    /// Saves a changed event. More places take people off the waiting list at once; people
+    /// registered are emailed an updated calendar file when the time or place changes.
     pub async fn update_event(&self, actor: &Actor, id: &str, input: &EventInput) -> AppResult<()> {
         let view = self.event(Some(actor), id).await?;
         if !view.is_organiser {
@@ -626,6 +627,51 @@ impl App {
         let mut tx = self.db.begin().await?;
         store::lock_event(&mut tx, id).await?;
         store::update_event(&mut tx, id, &content, now).await?;
+        let old = &view.event;
+        let moved = old.starts_at != content.starts_at || old.ends_at != content.ends_at;
+        if moved {
+            // A reminder for the old date says nothing about the new one.
+            store::reset_reminders(&mut tx, id).await?;
+        }
+        let mut emailed = false;
+        if (moved
+            || old.venue != content.venue
+            || old.address != content.address
+            || old.joining_link != content.joining_link
+            || old.format != content.format)
+            && old.status != EventStatus::Draft.code()
+        {
+            let ev = store::event_unchecked(&mut tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            for r in store::registrations_of_event(&mut tx, id)
+                .await?
+                .iter()
+                .filter(|r| r.status == RegistrationStatus::Registered.code())
+            {
+                let body = format!(
+                    "Hello {},\n\n{} has changed. Here are the details now:\n\nWhen: {}\n{}\nThe attached calendar file updates your calendar.\n\n{}\n\n{}\n",
+                    r.name,
+                    ev.title,
+                    rules::display_range(ev.starts_at, ev.ends_at),
+                    self.where_text(&ev),
+                    self.config.link(&format!("/events/{id}")),
+                    self.config.host_name
+                );
+                crate::mail::enqueue_with(
+                    &mut tx,
+                    now,
+                    &Email {
+                        to: r.email.clone(),
+                        subject: format!("Changed: {}", ev.title),
+                        body,
+                    },
+                    &self.ics_for(&ev, IcalMethod::Publish, true, now),
+                )
+                .await?;
+                emailed = true;
+            }
+        }
         let promoted = self.promote_waiting(&mut tx, id, now).await?;
         record(
             &mut tx,
@@ -637,7 +683,7 @@ impl App {
         )
         .await?;
         commit(tx).await?;
-        if promoted > 0 {
+        if promoted > 0 || emailed {
             self.wake_mailer();
         }
         Ok(())

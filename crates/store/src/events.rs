@@ -678,6 +678,15 @@ pub async fn claim_mail(
     Ok(r.rows_affected() == 1)
 }
 
+/// The event moved: its reminders go again, for the new date.
+pub async fn reset_reminders(c: &mut Conn, event_id: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE registrations SET reminded_at = NULL WHERE event_id = $1")
+        .bind(event_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
 /// Deletes access and dietary answers of events that ended before `cutoff`; returns how many
 /// events were cleaned. Registrations and attendance stay.
 pub async fn delete_personal_answers(c: &mut Conn, cutoff: i64, now: i64) -> StoreResult<u64> {

@@ -514,7 +514,13 @@ async fn calendars_parse_with_correct_utc_times(app: TestApp) {
     );
     assert!(lines.iter().any(|l| l.starts_with("Summer, in BST")));
 
-    // A change raises SEQUENCE; a cancellation says CANCELLED with a higher SEQUENCE.
+    // A change raises SEQUENCE and sends registrants the updated calendar file; a
+    // cancellation says CANCELLED with a higher SEQUENCE.
+    let member = app.client().api_sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let (s, _) = member
+        .api_post(&format!("/events/{winter}/registrations"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
     let (s, v) = api
         .api_send(
             Method::PUT,
@@ -538,11 +544,18 @@ async fn calendars_parse_with_correct_utc_times(app: TestApp) {
             "Winter in GMT|{y}-01-20T11:00:00Z|{y}-01-20T13:00:00Z|1|CONFIRMED"
         )]
     );
-    let member = app.client().api_sign_in(CHORLEY, DEMO_PASSWORD).await;
-    let (s, _) = member
-        .api_post(&format!("/events/{winter}/registrations"), json!({}))
-        .await;
-    assert_eq!(s, StatusCode::CREATED);
+    let changed = app.outbox_to(CHORLEY).await.expect("change email");
+    assert!(
+        changed.subject.starts_with("Changed:"),
+        "{}",
+        changed.subject
+    );
+    assert_eq!(
+        parse_ics(&changed.attachment_body.unwrap_or_default()),
+        vec![format!(
+            "Winter in GMT|{y}-01-20T11:00:00Z|{y}-01-20T13:00:00Z|1|CONFIRMED"
+        )]
+    );
     let (s, _) = api
         .api_post(&format!("/events/{winter}/cancel"), json!({}))
         .await;

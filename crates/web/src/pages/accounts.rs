@@ -54,11 +54,20 @@ async fn home(State(s): State<AppState>, v: Visitor, Query(q): Query<NoticeQuery
             .item_list(actor, lz_store::library::ItemList::Featured, 3)
             .await?,
     );
+    let events: Vec<minijinja::Value> = s
+        .app
+        .upcoming_events(actor)
+        .await?
+        .into_iter()
+        .filter(|e| e.status != "draft")
+        .take(3)
+        .map(|e| context! { id => e.id, title => e.title, when => lz_domain::events::display_range(e.starts_at, e.ends_at) })
+        .collect();
     Ok(page(
         &s,
         &v,
         "home.html",
-        context! { places => places, organisations => orgs, notice => notice_text(q.notice.as_deref()), newest, featured },
+        context! { places => places, organisations => orgs, notice => notice_text(q.notice.as_deref()), newest, featured, events },
     ))
 }
 
