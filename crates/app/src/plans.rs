@@ -428,14 +428,24 @@ impl App {
             actions: store::actions_of_plan(&mut c, id).await?,
             updates: store::updates(&mut c, id).await?,
             milestones: store::milestones(&mut c, id).await?,
-            learning: lz_store::library::linked_to_plan(&mut c, library_reader, id).await?,
+            learning: {
+                // Library items, then events: both "learning that delivers or shows it".
+                let mut l = lz_store::library::linked_to_plan(&mut c, library_reader, id).await?;
+                let events_reader = lz_store::events::EventReader {
+                    user_id: library_reader.user_id,
+                    sees_everything: library_reader.sees_everything,
+                };
+                l.extend(lz_store::events::linked_to_plan(&mut c, events_reader, id).await?);
+                l
+            },
             can_edit: can_edit(&plan),
             plan,
         })
     }
 
-    /// Links a published library item to a work area (those who may post its updates).
-    /// `item` is the item's address (`…/library/ID`) or its id. Returns the plan's id.
+    /// Links a published library item or an event to a work area (those who may post its
+    /// updates). `item` is the item's address (`…/library/ID`) or id, or an event's address
+    /// (`…/events/ID`). Returns the plan's id.
     pub async fn link_learning(
         &self,
         actor: &Actor,
@@ -455,9 +465,10 @@ impl App {
         let unknown = || {
             AppError::field(
                 "item",
-                "Paste the address of a published library item that you can see",
+                "Paste the address of a published library item or an event that you can see",
             )
         };
+        let is_event = item.contains("/events/");
         if item_id.is_empty() || item_id.len() > 64 {
             return Err(unknown());
         }
@@ -467,21 +478,43 @@ impl App {
             .editable_work_area(&mut tx, actor, work_area_id)
             .await?
             .id;
-        let found =
-            lz_store::library::item(&mut tx, &crate::library::reader(Some(actor)), &item_id)
+        let (linked, title) = if is_event {
+            let reader = lz_store::events::EventReader {
+                user_id: Some(actor.id()),
+                sees_everything: false,
+            };
+            let found = lz_store::events::event_visible(&mut tx, reader, &item_id)
                 .await?
-                .filter(|i| i.status == "published")
+                .filter(|e| e.status != "draft")
                 .ok_or_else(unknown)?;
-        if lz_store::library::link_work_area(&mut tx, work_area_id, &found.id, actor.id(), now)
-            .await?
-        {
+            let linked =
+                lz_store::events::link_work_area(&mut tx, work_area_id, &found.id, actor.id(), now)
+                    .await?;
+            (linked, found.title)
+        } else {
+            let found =
+                lz_store::library::item(&mut tx, &crate::library::reader(Some(actor)), &item_id)
+                    .await?
+                    .filter(|i| i.status == "published")
+                    .ok_or_else(unknown)?;
+            let linked = lz_store::library::link_work_area(
+                &mut tx,
+                work_area_id,
+                &found.id,
+                actor.id(),
+                now,
+            )
+            .await?;
+            (linked, found.title)
+        };
+        if linked {
             record(
                 &mut tx,
                 now,
                 Some(actor.id()),
                 "work_area.link_learning",
                 ("work_area", work_area_id),
-                &found.title,
+                &title,
             )
             .await?;
         }
@@ -501,7 +534,9 @@ impl App {
             .editable_work_area(&mut tx, actor, work_area_id)
             .await?
             .id;
-        if !lz_store::library::unlink_work_area(&mut tx, work_area_id, item_id).await? {
+        if !lz_store::library::unlink_work_area(&mut tx, work_area_id, item_id).await?
+            && !lz_store::events::unlink_work_area(&mut tx, work_area_id, item_id).await?
+        {
             return Err(AppError::NotFound);
         }
         record(
@@ -893,6 +928,8 @@ pub struct WorkAreaEdit {
     pub end: String,
     /// One budget line per line, e.g. "Room hire £1,500".
     pub budget: String,
+    /// Money committed (promised, not yet spent) in pounds; empty: none.
+    pub committed: String,
 }
 
 impl App {
@@ -960,6 +997,16 @@ impl App {
                 _ => p.add("budget", format!("Budget line {} needs exactly one amount in pounds, like “Room hire £1,500”", n + 1)),
             }
         }
+        let committed = match e.committed.trim() {
+            "" => 0,
+            raw => parse_pounds(raw).unwrap_or_else(|| {
+                p.add(
+                    "committed",
+                    "Enter the amount committed in pounds, like 1,250 or £1,250.50",
+                );
+                0
+            }),
+        };
         for text in [&e.why, &e.what_we_will_do] {
             if text.chars().count() > 10_000 {
                 p.add("why", "Text must be 10,000 characters or fewer");
@@ -983,6 +1030,7 @@ impl App {
             what_we_will_do: e.what_we_will_do.trim(),
             start_date: start.as_deref(),
             end_date: end.as_deref(),
+            committed_pence: committed,
             now,
         };
         store::update_work_area(&mut tx, &change, &lead_rows, &budget).await?;

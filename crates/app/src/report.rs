@@ -13,6 +13,8 @@ pub struct AreaLine {
     pub rag: Option<String>,
     pub reason: String,
     pub allocated_pence: i64,
+    /// Committed now (the work area's current figure, not as of the report's date).
+    pub committed_pence: i64,
     pub spent_pence: i64,
     pub start: Option<String>,
     pub end: Option<String>,
@@ -63,6 +65,7 @@ pub struct Report {
     pub overdue: Vec<ActionLine>,
     pub due_soon: Vec<ActionLine>,
     pub allocated_pence: i64,
+    pub committed_pence: i64,
     pub spent_pence: i64,
     pub recent_updates: Vec<UpdateLine>,
     /// Planned milestones whose due date has passed.
@@ -78,6 +81,8 @@ pub struct Report {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LearningLine {
     pub work_area: String,
+    /// A library item's kind, or "event".
+    pub kind: String,
     pub item_id: String,
     pub title: String,
     pub organisation: String,
@@ -132,6 +137,7 @@ pub fn build(view: &PlanView, date: &str) -> Report {
                 rag: latest.and_then(|u| u.rag.clone()),
                 reason: latest.map(|u| u.body.clone()).unwrap_or_default(),
                 allocated_pence: w.budget_allocated_pence,
+                committed_pence: w.budget_committed_pence,
                 spent_pence: spent,
                 start: w.start_date.clone(),
                 end: w.end_date.clone(),
@@ -242,6 +248,7 @@ pub fn build(view: &PlanView, date: &str) -> Report {
                 .find(|w| w.id == l.work_area_id)
                 .map(|w| w.title.clone())
                 .unwrap_or_default(),
+            kind: l.kind.clone(),
             item_id: l.id.clone(),
             title: l.title.clone(),
             organisation: l.organisation_name.clone(),
@@ -256,6 +263,7 @@ pub fn build(view: &PlanView, date: &str) -> Report {
         plan_title: view.plan.title.clone(),
         date: date.to_string(),
         allocated_pence: areas.iter().map(|a| a.allocated_pence).sum(),
+        committed_pence: areas.iter().map(|a| a.committed_pence).sum(),
         spent_pence: areas.iter().map(|a| a.spent_pence).sum(),
         areas,
         rag_counts,
@@ -296,6 +304,7 @@ pub fn csv(report: &Report, table: &str) -> AppResult<String> {
                 "start",
                 "end",
                 "allocated_gbp",
+                "committed_gbp",
                 "spent_gbp",
             ]
             .map(String::from)
@@ -310,6 +319,7 @@ pub fn csv(report: &Report, table: &str) -> AppResult<String> {
                     a.start.clone().unwrap_or_default(),
                     a.end.clone().unwrap_or_default(),
                     pounds(a.allocated_pence),
+                    pounds(a.committed_pence),
                     pounds(a.spent_pence),
                 ])?;
             }
@@ -384,8 +394,8 @@ impl App {
 pub fn email_text(r: &Report, link: &str) -> String {
     let money = |p: i64| crate::report_docs::money(p);
     let mut s = format!(
-        "Executive report: {}\nAs it stood on {}.\n\nStatus: {} red, {} amber, {} green, {} without an update.\nBudget: {} allocated, {} spent.\n",
-        r.plan_title, r.date, r.rag_counts[0], r.rag_counts[1], r.rag_counts[2], r.rag_counts[3], money(r.allocated_pence), money(r.spent_pence)
+        "Executive report: {}\nAs it stood on {}.\n\nStatus: {} red, {} amber, {} green, {} without an update.\nBudget: {} allocated, {} committed, {} spent.\n",
+        r.plan_title, r.date, r.rag_counts[0], r.rag_counts[1], r.rag_counts[2], r.rag_counts[3], money(r.allocated_pence), money(r.committed_pence), money(r.spent_pence)
     );
     if !r.milestones_missed.is_empty() {
         s.push_str("\nMilestones missed:\n");

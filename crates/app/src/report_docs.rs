@@ -41,15 +41,23 @@ pub fn outline(r: &Report) -> Vec<Block> {
         )),
         Block::Heading(2, "Work areas and budget".into()),
         Block::Para(format!(
-            "Budget allocated {}, spent {}.",
+            "Budget allocated {}, committed {}, spent {}.",
             money(r.allocated_pence),
+            money(r.committed_pence),
             money(r.spent_pence)
         )),
     ];
     b.push(Block::Table(
-        ["Work area", "Lead", "Status", "Allocated", "Spent"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "Work area",
+            "Lead",
+            "Status",
+            "Allocated",
+            "Committed",
+            "Spent",
+        ]
+        .map(String::from)
+        .to_vec(),
         r.areas
             .iter()
             .map(|a| {
@@ -58,6 +66,7 @@ pub fn outline(r: &Report) -> Vec<Block> {
                     a.leads.join(", "),
                     a.rag.clone().unwrap_or_else(|| "none".into()),
                     money(a.allocated_pence),
+                    money(a.committed_pence),
                     money(a.spent_pence),
                 ]
             })
@@ -85,13 +94,14 @@ pub fn outline(r: &Report) -> Vec<Block> {
             ));
         }
     }
-    b.push(Block::Heading(2, "Learning linked".into()));
+    b.push(Block::Heading(2, "Learning and events linked".into()));
     if r.learning.is_empty() {
         b.push(Block::Para("No learning linked to the work areas.".into()));
     }
     for l in &r.learning {
+        let what = if l.kind == "event" { "Event: " } else { "" };
         b.push(Block::Para(format!(
-            "{}: {} ({})",
+            "{}: {what}{} ({})",
             l.work_area, l.title, l.organisation
         )));
     }

@@ -741,3 +741,58 @@ pub async fn event_of_item(c: &mut Conn, item_id: &str) -> StoreResult<Option<St
             .await?,
     )
 }
+
+/// The events linked to a plan's work areas that the reader may see (drafts excluded), in the
+/// shape of linked library items with kind "event".
+pub async fn linked_to_plan(
+    c: &mut Conn,
+    reader: EventReader<'_>,
+    plan_id: &str,
+) -> StoreResult<Vec<crate::library::LinkedItemRow>> {
+    let (all, user) = reader.binds();
+    Ok(sqlx::query_as(&format!(
+        "SELECT l.work_area_id, e.id, e.title, 'event' AS kind, o.name AS organisation_name
+         FROM work_area_events l JOIN work_areas w ON w.id = l.work_area_id
+         JOIN events e ON e.id = l.event_id JOIN organisations o ON o.id = e.organisation_id
+         WHERE w.plan_id = $3 AND e.status <> 'draft' AND {EVENT_VISIBLE}
+         ORDER BY e.starts_at"
+    ))
+    .bind(all)
+    .bind(user)
+    .bind(plan_id)
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn link_work_area(
+    c: &mut Conn,
+    work_area_id: &str,
+    event_id: &str,
+    by: &str,
+    now: i64,
+) -> StoreResult<bool> {
+    let r = sqlx::query(
+        "INSERT INTO work_area_events (work_area_id, event_id, created_by, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(work_area_id)
+    .bind(event_id)
+    .bind(by)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn unlink_work_area(
+    c: &mut Conn,
+    work_area_id: &str,
+    event_id: &str,
+) -> StoreResult<bool> {
+    let r = sqlx::query("DELETE FROM work_area_events WHERE work_area_id = $1 AND event_id = $2")
+        .bind(work_area_id)
+        .bind(event_id)
+        .execute(c)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}

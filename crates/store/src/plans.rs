@@ -122,6 +122,8 @@ pub struct WorkAreaRow {
     pub rag: Option<String>,
     pub rag_reason: String,
     pub budget_allocated_pence: i64,
+    /// Money promised (orders placed, contracts signed) but not yet spent.
+    pub budget_committed_pence: i64,
     pub budget_spent_pence: i64,
 }
 
@@ -172,7 +174,7 @@ pub async fn work_areas(c: &mut Conn, plan_id: &str) -> StoreResult<Vec<WorkArea
         "SELECT w.id, w.plan_id, w.position, w.kind, w.title, w.why, w.progress, w.what_we_will_do, w.resources,
             w.when_text, w.start_date, w.end_date, w.end_open, w.rag, w.rag_reason,
             CAST(COALESCE((SELECT SUM(b.amount_pence) FROM budget_lines b WHERE b.work_area_id = w.id), 0) AS BIGINT) AS budget_allocated_pence,
-            w.budget_spent_pence
+            w.budget_committed_pence, w.budget_spent_pence
          FROM work_areas w WHERE w.plan_id = $1 AND w.deleted_at IS NULL ORDER BY w.position",
     )
     .bind(plan_id)
@@ -727,6 +729,7 @@ pub struct WorkAreaChange<'a> {
     pub what_we_will_do: &'a str,
     pub start_date: Option<&'a str>,
     pub end_date: Option<&'a str>,
+    pub committed_pence: i64,
     pub now: i64,
 }
 
@@ -739,7 +742,7 @@ pub async fn update_work_area(
 ) -> StoreResult<()> {
     sqlx::query(
         "UPDATE work_areas SET title = $2, why = $3, what_we_will_do = $4, start_date = $5, end_date = $6,
-            end_open = $7, updated_at = $8 WHERE id = $1",
+            end_open = $7, updated_at = $8, budget_committed_pence = $9 WHERE id = $1",
     )
     .bind(w.id)
     .bind(w.title)
@@ -749,6 +752,7 @@ pub async fn update_work_area(
     .bind(w.end_date)
     .bind(i64::from(w.start_date.is_some() && w.end_date.is_none()))
     .bind(w.now)
+    .bind(w.committed_pence)
     .execute(&mut *c)
     .await?;
     sqlx::query("DELETE FROM work_area_leads WHERE work_area_id = $1")

@@ -832,15 +832,15 @@ async fn report_documents_open_in_independent_readers(app: TestApp) {
         "H|Status at a glance",
         "H|Work areas and budget",
         "H|Actions overdue",
-        "P|Budget allocated £24,000, spent £2,500.",
-        "T|Work area | Lead | Status | Allocated | Spent",
+        "P|Budget allocated £24,000, committed £0, spent £2,500.",
+        "T|Work area | Lead | Status | Allocated | Committed | Spent",
     ] {
         assert!(text.contains(expect), "DOCX lacks {expect:?}:\n{text}");
     }
     assert!(
         text.lines()
             .any(|l| l.starts_with("T|Improve the framing")
-                && l.ends_with("| amber | £5,000 | £2,500")),
+                && l.ends_with("| amber | £5,000 | £0 | £2,500")),
         "{text}"
     );
     // Someone who may not see the plan gets neither.
@@ -1378,6 +1378,7 @@ async fn work_areas_are_edited_after_import(app: TestApp) {
         ("start", "2026-09-30"),
         ("end", "2026-05-01"),
         ("budget", "Consultant £7,000\nLaunch event"),
+        ("committed", "-500"),
         ("why", ""),
         ("what_we_will_do", ""),
     ];
@@ -1388,6 +1389,7 @@ async fn work_areas_are_edited_after_import(app: TestApp) {
         "Enter a name",
         "on or after the start date",
         "Budget line 2 needs exactly one amount",
+        "Enter the amount committed in pounds",
     ] {
         assert!(html.contains(expect), "{expect}");
     }
@@ -1406,6 +1408,7 @@ async fn work_areas_are_edited_after_import(app: TestApp) {
             "budget",
             "Consultant to collate evidence £7,000\nLaunch event £2,000",
         ),
+        ("committed", "£7,000"),
         ("why", "Places need one resource."),
         ("what_we_will_do", "Procure a consultant."),
     ];
@@ -1418,6 +1421,19 @@ async fn work_areas_are_edited_after_import(app: TestApp) {
         json!(["A Consultant Not Yet Signed Up", "Richard Davis Boreham"])
     );
     assert_eq!(w["budget_allocated_pence"], 900_000);
+    assert_eq!(w["budget_committed_pence"], 700_000);
+    let (_, report) = beth.get_text(&format!("/plans/{plan_id}/report")).await;
+    assert!(
+        report.contains("£7,000 committed"),
+        "committed money in the report"
+    );
+    let (_, csv) = beth
+        .get_text(&format!("/plans/{plan_id}/report/csv?table=work_areas"))
+        .await;
+    assert!(
+        csv.contains("committed_gbp") && csv.contains("7000.00"),
+        "{csv}"
+    );
     assert_eq!(w["budget_lines"].as_array().unwrap().len(), 2);
     assert_eq!(
         w["title"],
@@ -1738,6 +1754,48 @@ async fn learning_linked_to_work_areas(app: TestApp) {
         .await;
     let plan = plan_by_title(&member_api, "North West Place Cluster Delivery Plan").await;
     assert_eq!(plan["work_areas"][0]["learning"], json!([public.clone()]));
+
+    // Events link the same way, by their address; a draft cannot be linked, and only those
+    // who may see an event see it linked.
+    let (_, events) = admin.api_get("/events?past=true").await;
+    let series_event = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["title"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("Learning series event 1")
+        })
+        .expect("demo learning series event")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (s, v) = admin
+        .api_post(
+            &format!("/work-areas/{area}/learning"),
+            json!({"item": format!("{}/events/{series_event}", app.base)}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    let plan = plan_by_title(&member_api, "North West Place Cluster Delivery Plan").await;
+    assert_eq!(
+        plan["work_areas"][0]["events"],
+        json!([series_event.clone()])
+    );
+    let (_, page) = app.client().get_text(&format!("/plans/{plan_id}")).await;
+    assert!(
+        !page.contains("Learning series event 1"),
+        "network event hidden from the signed-out"
+    );
+    let (s, v) = admin
+        .api_post(
+            &format!("/work-areas/{area}/learning"),
+            json!({"item": format!("{}/events/no-such-event", app.base)}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     let member = app.client();
     member
         .sign_in("chris.specimen@activecheshire.org", DEMO_PASSWORD)
@@ -1753,7 +1811,8 @@ async fn learning_linked_to_work_areas(app: TestApp) {
     );
     let (_, report) = member.get_text(&format!("/plans/{plan_id}/report")).await;
     assert!(
-        report.contains("Learning linked")
+        report.contains("Learning and events linked")
+            && report.contains("Learning series event 1")
             && report.contains("Seafront learning walk")
             && !report.contains("GM internal review"),
         "report"
@@ -1799,7 +1858,8 @@ async fn learning_linked_to_work_areas(app: TestApp) {
     assert_eq!(
         app.count("audit_log WHERE action = 'work_area.link_learning'")
             .await,
-        2
+        3,
+        "two items and one event"
     );
     assert_eq!(
         app.count("audit_log WHERE action = 'work_area.unlink_learning'")

@@ -82,10 +82,14 @@ pub struct WorkArea {
     rag: Option<String>,
     budget_lines: Vec<BudgetLine>,
     budget_allocated_pence: i64,
+    budget_committed_pence: i64,
     budget_spent_pence: i64,
     outcomes: Vec<String>,
     /// Ids of the library items linked to it that the caller may see.
+    /// Linked library items' ids.
     learning: Vec<String>,
+    /// Linked events' ids.
+    events: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -164,6 +168,7 @@ pub async fn plan(
                 })
                 .collect(),
             budget_allocated_pence: w.budget_allocated_pence,
+            budget_committed_pence: w.budget_committed_pence,
             budget_spent_pence: w.budget_spent_pence,
             outcomes: view
                 .outcomes
@@ -174,7 +179,13 @@ pub async fn plan(
             learning: view
                 .learning
                 .iter()
-                .filter(|l| l.work_area_id == w.id)
+                .filter(|l| l.work_area_id == w.id && l.kind != "event")
+                .map(|l| l.id.clone())
+                .collect(),
+            events: view
+                .learning
+                .iter()
+                .filter(|l| l.work_area_id == w.id && l.kind == "event")
                 .map(|l| l.id.clone())
                 .collect(),
         })

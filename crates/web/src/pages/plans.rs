@@ -233,14 +233,14 @@ fn plan_ctx(view: &PlanView, today: &str, actor_id: Option<&str>) -> Value {
             missed => m.status == "planned" && m.due_date.as_deref().is_some_and(|d| d < today),
         }).collect();
         let learning: Vec<Value> = view.learning.iter().filter(|l| l.work_area_id == w.id).map(|l| context! {
-            id => l.id.clone(), title => l.title.clone(), organisation => l.organisation_name.clone(),
+            id => l.id.clone(), title => l.title.clone(), organisation => l.organisation_name.clone(), kind => l.kind.clone(),
         }).collect();
         let is_lead = actor_id.is_some_and(|me| view.leads.iter().any(|l| l.work_area_id == w.id && l.user_id.as_deref() == Some(me)));
         context! {
             id => w.id.clone(), kind => w.kind.clone(), title => w.title.clone(), why => w.why.clone(), what => w.what_we_will_do.clone(),
             progress => w.progress.clone(), when_text => w.when_text.clone(), start => w.start_date.clone(), end => w.end_date.clone(), end_open => w.end_open == 1,
             rag => w.rag.clone(), leads, budget_lines => lines, budget => (w.budget_allocated_pence > 0).then(|| money(w.budget_allocated_pence)), outcomes,
-            spent => money(w.budget_spent_pence), updates, milestones, learning, may_update => view.can_edit || is_lead,
+            spent => money(w.budget_spent_pence), committed => (w.budget_committed_pence > 0).then(|| money(w.budget_committed_pence)), updates, milestones, learning, may_update => view.can_edit || is_lead,
         }
     }).collect();
     let total: i64 = view
@@ -548,14 +548,14 @@ fn report_ctx(r: &lz_app::report::Report, date_value: &str) -> Value {
         let share = if a.allocated_pence > 0 { (a.spent_pence as f64 / a.allocated_pence as f64).min(1.0) } else { 0.0 };
         context! {
             title => a.title.clone(), kind => a.kind.clone(), leads => a.leads.join(", "), rag => a.rag.clone(), reason => a.reason.clone(),
-            allocated => money(a.allocated_pence), spent => money(a.spent_pence), bar => (share * 200.0).round() as i64,
+            allocated => money(a.allocated_pence), committed => money(a.committed_pence), has_committed => a.committed_pence > 0, spent => money(a.spent_pence), bar => (share * 200.0).round() as i64,
             over => a.spent_pence > a.allocated_pence, has_budget => a.allocated_pence > 0,
         }
     }).collect();
     let action = |a: &lz_app::report::ActionLine| context! { description => a.description.clone(), owner => a.owner.clone(), due => a.due.clone() };
     context! {
         report => context! { plan_id => r.plan_id.clone(), plan_title => r.plan_title.clone(), date => r.date.clone(), red => r.rag_counts[0], amber => r.rag_counts[1], green => r.rag_counts[2], unknown => r.rag_counts[3],
-            allocated => money(r.allocated_pence), spent => money(r.spent_pence) },
+            allocated => money(r.allocated_pence), committed => money(r.committed_pence), spent => money(r.spent_pence) },
         areas, overdue => r.overdue.iter().map(action).collect::<Vec<_>>(), due_soon => r.due_soon.iter().map(action).collect::<Vec<_>>(),
         updates => Value::from_serialize(&r.recent_updates), learning => Value::from_serialize(&r.learning), date_value,
         milestones_missed => Value::from_serialize(&r.milestones_missed), milestones_due => Value::from_serialize(&r.milestones_due),
@@ -899,6 +899,7 @@ async fn edit_work_area_form(
     let values = context! {
         title => w.title.clone(), leads => leads.join("\n"), why => w.why.clone(), what_we_will_do => w.what_we_will_do.clone(),
         start => w.start_date.clone(), end => w.end_date.clone(), budget => budget.join("\n"),
+        committed => if w.budget_committed_pence > 0 { money(w.budget_committed_pence) } else { String::new() },
     };
     Ok(page(
         &s,
@@ -924,6 +925,8 @@ struct WorkAreaForm {
     end: String,
     #[serde(default)]
     budget: String,
+    #[serde(default)]
+    committed: String,
 }
 
 async fn edit_work_area(
@@ -940,6 +943,7 @@ async fn edit_work_area(
         start: f.start.clone(),
         end: f.end.clone(),
         budget: f.budget.clone(),
+        committed: f.committed.clone(),
     };
     match s.app.edit_work_area(&actor, &id, &edit).await {
         Ok(()) => {
@@ -948,7 +952,7 @@ async fn edit_work_area(
         }
         Err(AppError::Invalid(errs)) => {
             let (view, _) = editable_area(&s, &actor, &id).await?;
-            let values = context! { title => f.title, leads => f.leads, why => f.why, what_we_will_do => f.what_we_will_do, start => f.start, end => f.end, budget => f.budget };
+            let values = context! { title => f.title, leads => f.leads, why => f.why, what_we_will_do => f.what_we_will_do, start => f.start, end => f.end, budget => f.budget, committed => f.committed };
             Ok(form_again(
                 &s,
                 &v,
