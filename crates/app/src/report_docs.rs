@@ -94,12 +94,20 @@ pub fn outline(r: &Report) -> Vec<Block> {
             ));
         }
     }
-    b.push(Block::Heading(2, "Learning and events linked".into()));
+    b.push(Block::Heading(
+        2,
+        "Learning, evidence and events linked".into(),
+    ));
     if r.learning.is_empty() {
         b.push(Block::Para("No learning linked to the work areas.".into()));
     }
     for l in &r.learning {
-        let what = if l.kind == "event" { "Event: " } else { "" };
+        // Evaluations and reports in the library are the evidence a work area can point to.
+        let what = match l.kind.as_str() {
+            "event" => "Event: ",
+            "evaluation" => "Evidence: ",
+            _ => "",
+        };
         b.push(Block::Para(format!(
             "{}: {what}{} ({})",
             l.work_area, l.title, l.organisation

@@ -222,7 +222,19 @@ struct Inner {
     /// "More like this" answers for the current index generation: the same item page is
     /// read far more often than the index changes, and the query is a wide disjunction.
     similar: Mutex<SimilarCache>,
+    /// Browse answers (no text: the library's front page, theme, place and organisation
+    /// pages) for the current generation: few distinct requests, read on every visit, each
+    /// counting facets over the whole collection. Searches with text are never cached.
+    browse: Mutex<BrowseCache>,
 }
+
+#[derive(Default)]
+struct BrowseCache {
+    generation: u64,
+    results: std::collections::HashMap<(String, String), SearchResults>,
+}
+
+const BROWSE_CACHE_ENTRIES: usize = 2_000;
 
 /// Cached "more like this" hits, keyed by item, access and limit; emptied when the
 /// searcher's generation changes (after any commit) or when it grows past its cap.
@@ -344,6 +356,7 @@ impl SearchIndex {
                 writer: Mutex::new(None),
                 applied_seq: AtomicI64::new(applied_seq),
                 similar: Mutex::new(SimilarCache::default()),
+                browse: Mutex::new(BrowseCache::default()),
             }),
         })
     }
@@ -465,12 +478,42 @@ impl SearchIndex {
         req: &SearchRequest,
         access: &Access,
     ) -> Result<SearchResults, SearchError> {
-        search::search(
-            &self.inner.reader.searcher(),
-            &self.inner.fields,
-            req,
-            access,
-        )
+        let searcher = self.inner.reader.searcher();
+        if !req.text.trim().is_empty() {
+            return search::search(&searcher, &self.inner.fields, req, access);
+        }
+        let generation = searcher.generation().generation_id();
+        let key = (
+            format!(
+                "{:?}|{:?}|{}|{}",
+                req.filters, req.sort, req.page, req.per_page
+            ),
+            access_key(access),
+        );
+        {
+            let cache = self
+                .inner
+                .browse
+                .lock()
+                .map_err(|_| SearchError::Poisoned)?;
+            if cache.generation == generation {
+                if let Some(r) = cache.results.get(&key) {
+                    return Ok(r.clone());
+                }
+            }
+        }
+        let results = search::search(&searcher, &self.inner.fields, req, access)?;
+        let mut cache = self
+            .inner
+            .browse
+            .lock()
+            .map_err(|_| SearchError::Poisoned)?;
+        if cache.generation != generation || cache.results.len() >= BROWSE_CACHE_ENTRIES {
+            cache.results.clear();
+            cache.generation = generation;
+        }
+        cache.results.insert(key, results.clone());
+        Ok(results)
     }
 
     /// Items like this one (by its title/summary/body terms), visible to `access`, excluding

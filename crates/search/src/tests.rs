@@ -72,6 +72,42 @@ fn search_right_after_apply_sees_the_change() {
 }
 
 #[test]
+fn browsing_is_cached_per_generation_and_reader() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let browse = SearchRequest {
+        sort: Sort::Newest,
+        ..req("")
+    };
+    let mut hidden = doc("h", "Members only");
+    hidden.access = vec!["network".to_string()];
+    idx.apply(vec![doc("a", "Walking"), hidden], vec![], 1)
+        .unwrap();
+    assert_eq!(idx.search(&browse, &public()).unwrap().total, 1);
+    // Another reader's answer is not the cached one.
+    let network = Access::Tokens(vec!["network".into(), "public".into()]);
+    assert_eq!(idx.search(&browse, &network).unwrap().total, 2);
+    assert_eq!(idx.search(&browse, &public()).unwrap().total, 1);
+    // A change (a new generation) is seen at once, also in the facet counts.
+    idx.apply(vec![doc("b", "Cycling")], vec!["a".to_string()], 2)
+        .unwrap();
+    let r = idx.search(&browse, &public()).unwrap();
+    assert_eq!(ids(&r), vec!["b"]);
+    assert_eq!(
+        r.facets.kind,
+        vec![FacetCount {
+            value: "case_study".into(),
+            count: 1
+        }]
+    );
+    // Other pages and filters are other entries.
+    let page2 = SearchRequest {
+        page: 2,
+        ..browse.clone()
+    };
+    assert!(idx.search(&page2, &public()).unwrap().hits.is_empty());
+}
+
+#[test]
 fn apply_upserts_deletes_and_is_idempotent() {
     let idx = SearchIndex::open_in_ram().unwrap();
     let batch = vec![doc("a", "Cycling lanes"), doc("b", "Swimming pools")];

@@ -838,9 +838,8 @@ async fn report_documents_open_in_independent_readers(app: TestApp) {
         assert!(text.contains(expect), "DOCX lacks {expect:?}:\n{text}");
     }
     assert!(
-        text.lines()
-            .any(|l| l.starts_with("T|Improve the framing")
-                && l.ends_with("| amber | £5,000 | £0 | £2,500")),
+        text.lines().any(|l| l.starts_with("T|Improve the framing")
+            && l.ends_with("| amber | £5,000 | £0 | £2,500")),
         "{text}"
     );
     // Someone who may not see the plan gets neither.
@@ -1811,7 +1810,7 @@ async fn learning_linked_to_work_areas(app: TestApp) {
     );
     let (_, report) = member.get_text(&format!("/plans/{plan_id}/report")).await;
     assert!(
-        report.contains("Learning and events linked")
+        report.contains("Learning, evidence and events linked")
             && report.contains("Learning series event 1")
             && report.contains("Seafront learning walk")
             && !report.contains("GM internal review"),
