@@ -274,15 +274,13 @@ impl App {
         let now = self.now();
         let hash = hash_token(token);
         let mut c = self.db.acquire().await?;
-        let Some(s) = security::session(&mut c, &hash, now).await? else {
+        let Some(s) = security::session_with_user(&mut c, &hash, now).await? else {
             return Ok(None);
         };
         if now - s.last_seen_at > 60_000 {
             security::touch_session(&mut c, &hash, now, now + self.session_ttl_ms()).await?;
         }
-        Ok(load_actor(&mut c, &s.user_id)
-            .await?
-            .map(|a| (a, s.csrf_token)))
+        Ok(actor_of(&mut c, s.user).await?.map(|a| (a, s.csrf_token)))
     }
 
     pub async fn sign_out(&self, token: &str) -> AppResult<()> {
@@ -567,11 +565,16 @@ pub(crate) async fn load_actor(c: &mut Conn, user_id: &str) -> AppResult<Option<
     let Some(user) = users::by_id(c, user_id).await? else {
         return Ok(None);
     };
+    actor_of(c, user).await
+}
+
+/// The person as an actor with their memberships; none when the account is disabled.
+async fn actor_of(c: &mut Conn, user: UserRow) -> AppResult<Option<Actor>> {
     if user.disabled_at.is_some() {
         return Ok(None);
     }
     let role = user.role.parse::<Role>().unwrap_or(Role::Member);
-    let memberships = users::memberships_of_user(c, user_id).await?;
+    let memberships = users::memberships_of_user(c, &user.id).await?;
     Ok(Some(Actor {
         user,
         role,

@@ -469,6 +469,7 @@ impl SearchIndex {
             index: self.clone(),
             id,
             finished: false,
+            seen: std::collections::HashSet::new(),
         })
     }
 
@@ -571,6 +572,9 @@ pub struct Rebuild {
     index: SearchIndex,
     id: u64,
     finished: bool,
+    /// Ids added so far: only a repeated id needs a delete (each delete is checked against
+    /// every document at commit, which for a whole collection cost more than the adds).
+    seen: std::collections::HashSet<String>,
 }
 
 impl Rebuild {
@@ -584,10 +588,13 @@ impl Rebuild {
 
     /// Adds one item (the writer flushes to disk by itself as its memory budget fills).
     pub fn add(&mut self, doc: &SearchDoc) -> Result<(), SearchError> {
+        let repeated = !self.seen.insert(doc.id.clone());
         let state = self.locked()?;
         let f = &self.index.inner.fields;
         // Guards against the same id being fed twice.
-        state.writer.delete_term(schema::id_term(f, &doc.id));
+        if repeated {
+            state.writer.delete_term(schema::id_term(f, &doc.id));
+        }
         state
             .writer
             .add_document(schema::to_document(f, doc))

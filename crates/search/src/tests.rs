@@ -623,6 +623,8 @@ fn rebuild_replaces_everything_atomically() {
 
     let mut rebuild = idx.rebuild().unwrap();
     rebuild.add(&doc("new1", "New content")).unwrap();
+    rebuild.add(&doc("new2", "Newer content")).unwrap();
+    // The same id fed twice keeps the last one only.
     rebuild.add(&doc("new2", "New content")).unwrap();
     // Old content stays searchable; changes must wait for the rebuild.
     assert_eq!(

@@ -46,6 +46,32 @@ pub async fn session(c: &mut Conn, id_hash: &str, now: i64) -> StoreResult<Optio
     .await?)
 }
 
+/// A live session with its person, in one query (every signed-in request asks).
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionUserRow {
+    pub csrf_token: String,
+    pub last_seen_at: i64,
+    #[sqlx(flatten)]
+    pub user: crate::users::UserRow,
+}
+
+pub async fn session_with_user(
+    c: &mut Conn,
+    id_hash: &str,
+    now: i64,
+) -> StoreResult<Option<SessionUserRow>> {
+    Ok(sqlx::query_as(
+        "SELECT s.csrf_token, s.last_seen_at, u.id, u.email, u.name, u.password_hash, u.role,
+            u.email_verified_at, u.created_at, u.disabled_at
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(id_hash)
+    .bind(now)
+    .fetch_optional(c)
+    .await?)
+}
+
 /// Slides the expiry forward (idle timeout); done at most once a minute per session.
 pub async fn touch_session(
     c: &mut Conn,

@@ -1232,13 +1232,18 @@ impl Report<'_> {
         for l in &self.served.loads {
             let p = &l.phase;
             let p99 = ms_f(p.latencies.pct(99.0));
-            let target = if l.what.starts_with("search") {
-                TARGET_SEARCH_P99_MS
+            // The issue sets the page target at 64 connections; its search target is for the
+            // queries one at a time (next table): search under load is reported, not judged.
+            let target_cell = if l.what.starts_with("search") {
+                format!("none under load (p99 < {TARGET_SEARCH_P99_MS:.0} ms is for one at a time, below)")
             } else {
-                TARGET_PAGE_P99_MS
+                format!(
+                    "p99 < {TARGET_PAGE_P99_MS:.0} ms: {}",
+                    verdict(p99, TARGET_PAGE_P99_MS, true)
+                )
             };
             o.push_str(&format!(
-                "| {} | {} `{}` | {:.0} | {} | {} | **{}** | {} | {} | {:.0} % / {:.0} % | p99 < {target:.0} ms: {} |\n",
+                "| {} | {} `{}` | {:.0} | {} | {} | **{}** | {} | {} | {:.0} % / {:.0} % | {target_cell} |\n",
                 l.role.name(),
                 l.what,
                 l.path,
@@ -1250,7 +1255,6 @@ impl Report<'_> {
                 errors_cell(&p.errors),
                 p.server_cpu_pct,
                 p.client_cpu_pct,
-                verdict(p99, target, true)
             ));
         }
 

@@ -646,11 +646,14 @@ async fn show(
         vec![]
     };
     let ld = json_ld(&s, &view).map(Value::from_safe_string);
-    let from_event = s
-        .app
-        .event_of_item(v.actor.as_ref(), &id)
-        .await?
-        .map(|(id, title)| context! { id, title });
+    let from_event = if view.item.kind == ItemKind::EventMaterial.code() {
+        s.app
+            .event_of_item(v.actor.as_ref(), &id)
+            .await?
+            .map(|(id, title)| context! { id, title })
+    } else {
+        None
+    };
     let is_moderator = v.actor.as_ref().is_some_and(|a| {
         matches!(
             a.role,
