@@ -236,14 +236,33 @@ struct BrowseCache {
 
 const BROWSE_CACHE_ENTRIES: usize = 2_000;
 
-/// Cached "more like this" hits, keyed by item, access and limit; emptied when the
-/// searcher's generation changes (after any commit) or when it grows past its cap.
+/// Cached "more like this" hits, keyed by item, access and limit. They outlive commits: a
+/// commit removes only the answers whose item or any of whose hits it changed (so a withdrawn
+/// or re-scoped item never shows from the cache), and an answer is recomputed after
+/// `SIMILAR_TTL` so that new items find their way in. Emptied by a rebuild or past its cap.
 #[derive(Default)]
 struct SimilarCache {
-    generation: u64,
-    hits: std::collections::HashMap<(String, String, usize), Vec<Hit>>,
+    /// Raised by every invalidation: an answer computed before it is not stored.
+    epoch: u64,
+    hits: std::collections::HashMap<(String, String, usize), (std::time::Instant, Vec<Hit>)>,
 }
 
+impl SimilarCache {
+    fn invalidate(&mut self, changed: &std::collections::HashSet<&str>) {
+        self.epoch += 1;
+        self.hits.retain(|(item, _, _), (_, hits)| {
+            !changed.contains(item.as_str())
+                && !hits.iter().any(|h| changed.contains(h.id.as_str()))
+        });
+    }
+
+    fn clear(&mut self) {
+        self.epoch += 1;
+        self.hits.clear();
+    }
+}
+
+const SIMILAR_TTL: std::time::Duration = std::time::Duration::from_secs(600);
 const SIMILAR_CACHE_ENTRIES: usize = 20_000;
 
 /// The search index. Cheap to clone; `Send + Sync`.
@@ -405,7 +424,21 @@ impl SearchIndex {
         if state.rebuild.is_some() {
             return Err(SearchError::RebuildInProgress);
         }
+        let changed: Vec<String> = upserts
+            .iter()
+            .map(|d| d.id.clone())
+            .chain(deletes.iter().cloned())
+            .collect();
         let result = self.apply_locked(&mut state.writer, upserts, deletes, seq);
+        if result.is_ok() {
+            let changed: std::collections::HashSet<&str> =
+                changed.iter().map(String::as_str).collect();
+            self.inner
+                .similar
+                .lock()
+                .map_err(|_| SearchError::Poisoned)?
+                .invalidate(&changed);
+        }
         if result.is_err() {
             // Drop the half-applied batch so a later commit cannot publish it.
             if let Err(err) = state.writer.rollback() {
@@ -525,32 +558,37 @@ impl SearchIndex {
         access: &Access,
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
-        let searcher = self.inner.reader.searcher();
-        let generation = searcher.generation().generation_id();
         let key = (id.to_string(), access_key(access), limit);
-        {
+        // The epoch is read before the searcher is taken: a commit reloads the reader first and
+        // then raises the epoch, so an answer from an older searcher is never stored.
+        let epoch = {
             let cache = self
                 .inner
                 .similar
                 .lock()
                 .map_err(|_| SearchError::Poisoned)?;
-            if cache.generation == generation {
-                if let Some(hits) = cache.hits.get(&key) {
+            if let Some((at, hits)) = cache.hits.get(&key) {
+                if at.elapsed() < SIMILAR_TTL {
                     return Ok(hits.clone());
                 }
             }
-        }
+            cache.epoch
+        };
+        let searcher = self.inner.reader.searcher();
         let hits = search::more_like_this(&searcher, &self.inner.fields, id, access, limit)?;
         let mut cache = self
             .inner
             .similar
             .lock()
             .map_err(|_| SearchError::Poisoned)?;
-        if cache.generation != generation || cache.hits.len() >= SIMILAR_CACHE_ENTRIES {
-            cache.hits.clear();
-            cache.generation = generation;
+        if cache.epoch == epoch {
+            if cache.hits.len() >= SIMILAR_CACHE_ENTRIES {
+                cache.hits.clear();
+            }
+            cache
+                .hits
+                .insert(key, (std::time::Instant::now(), hits.clone()));
         }
-        cache.hits.insert(key, hits.clone());
         Ok(hits)
     }
 }
@@ -608,6 +646,14 @@ impl Rebuild {
         let mut state = self.locked()?;
         state.rebuild = None;
         let result = self.index.commit(&mut state.writer, seq);
+        if result.is_ok() {
+            self.index
+                .inner
+                .similar
+                .lock()
+                .map_err(|_| SearchError::Poisoned)?
+                .clear();
+        }
         if result.is_err() {
             if let Err(err) = state.writer.rollback() {
                 tracing::error!(%err, "search index rollback after a failed rebuild failed");

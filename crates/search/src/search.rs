@@ -316,8 +316,11 @@ pub fn more_like_this(
         .with_min_doc_frequency(2)
         // Terms in most items say nothing about this one (but in a tiny index every
         // term is in "most" items, and dropping them all would find nothing).
+        // Never above the live documents: tantivy's term selection counts deleted documents in
+        // a term's frequency but not in the total, and panics when the first passes the second
+        // (a small index with an edited item).
         .with_max_doc_frequency(if num_docs < 50 {
-            u64::MAX
+            num_docs
         } else {
             num_docs / 2
         })

@@ -613,6 +613,28 @@ fn more_like_this_finds_similar_items() {
         .unwrap()
         .is_empty());
     assert!(idx.more_like_this("swim", &public(), 0).unwrap().is_empty());
+
+    // The answer outlives a commit that touches neither the item nor its hits …
+    let before = idx.more_like_this("swim", &public(), 5).unwrap();
+    let mut other = doc("swim3", "Swimming lessons pools lifeguards children");
+    other.body = "Swimming lessons pools lifeguards children water confidence".into();
+    idx.apply(vec![other], vec![], 2).unwrap();
+    assert_eq!(idx.more_like_this("swim", &public(), 5).unwrap(), before);
+    // … but a hit that is withdrawn or hidden from the reader leaves it at once.
+    let mut hidden = doc("swim2", "Learn to swim in local pools");
+    hidden.access = vec!["network".to_string()];
+    idx.apply(vec![hidden], vec![], 3).unwrap();
+    let after = idx.more_like_this("swim", &public(), 5).unwrap();
+    assert!(after.iter().all(|h| h.id != "swim2"), "{after:?}");
+    assert_eq!(after.first().map(|h| h.id.as_str()), Some("swim3"));
+    idx.apply(vec![], vec!["swim3".to_string()], 4).unwrap();
+    let after = idx.more_like_this("swim", &public(), 5).unwrap();
+    assert!(after.iter().all(|h| h.id != "swim3"));
+    // The item itself hidden: nothing, not the cached answer.
+    let mut gone = doc("swim", "Swimming lessons for children");
+    gone.access = vec!["network".to_string()];
+    idx.apply(vec![gone], vec![], 5).unwrap();
+    assert!(idx.more_like_this("swim", &public(), 5).unwrap().is_empty());
 }
 
 #[test]
