@@ -41,6 +41,10 @@ pub struct App {
     /// One catch-up or rebuild at a time in this process.
     pub(crate) index_lock: Arc<tokio::sync::Mutex<()>>,
     pub(crate) extract_wake: Arc<tokio::sync::Notify>,
+    /// "More like this" computed during a request (one at a time) and in the background: an
+    /// item page under load does not wait behind others' computations (`search.rs`).
+    pub(crate) similar_now: Arc<tokio::sync::Semaphore>,
+    pub(crate) similar_later: Arc<tokio::sync::Semaphore>,
     /// The program that extracts attachments' text in a child process under memory and CPU
     /// limits (the binary's hidden `extract-text` command); none: in this process.
     pub(crate) extractor: Option<Arc<attachments::ExtractorProgram>>,
@@ -85,6 +89,8 @@ impl App {
             index_wake: Arc::new(tokio::sync::Notify::new()),
             index_lock: Arc::new(tokio::sync::Mutex::new(())),
             extract_wake: Arc::new(tokio::sync::Notify::new()),
+            similar_now: Arc::new(tokio::sync::Semaphore::new(1)),
+            similar_later: Arc::new(tokio::sync::Semaphore::new(1)),
             extractor: None,
             hasher,
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),

@@ -241,12 +241,33 @@ impl App {
         item_id: &str,
     ) -> AppResult<Vec<lz_search::Hit>> {
         let access = access_for(actor);
+        if let Some(hits) = self.search.cached_more_like_this(item_id, &access, 5) {
+            return Ok(hits);
+        }
         let index = self.search.clone();
         let id = item_id.to_string();
-        tokio::task::spawn_blocking(move || index.more_like_this(&id, &access, 5))
+        match self.similar_now.clone().try_acquire_owned() {
+            Ok(permit) => tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                index.more_like_this(&id, &access, 5)
+            })
             .await
             .map_err(|e| AppError::Internal(format!("search task: {e}")))?
-            .map_err(search_error)
+            .map_err(search_error),
+            Err(_) => {
+                // Busy: the page goes without it this once rather than queue behind other
+                // pages' computations; one background computation fills the cache.
+                if let Ok(permit) = self.similar_later.clone().try_acquire_owned() {
+                    tokio::task::spawn_blocking(move || {
+                        let _permit = permit;
+                        if let Err(e) = index.more_like_this(&id, &access, 5) {
+                            tracing::warn!(error = %e, "more like this in the background");
+                        }
+                    });
+                }
+                Ok(Vec::new())
+            }
+        }
     }
 
     /// Searches that found nothing in the last `days`, most frequent first (curators only).

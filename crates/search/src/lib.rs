@@ -550,6 +550,22 @@ impl SearchIndex {
         Ok(results)
     }
 
+    /// The cached answer of [`Self::more_like_this`], if there is a current one.
+    pub fn cached_more_like_this(
+        &self,
+        id: &str,
+        access: &Access,
+        limit: usize,
+    ) -> Option<Vec<Hit>> {
+        let key = (id.to_string(), access_key(access), limit);
+        let cache = self.inner.similar.lock().ok()?;
+        cache
+            .hits
+            .get(&key)
+            .filter(|(at, _)| at.elapsed() < SIMILAR_TTL)
+            .map(|(_, hits)| hits.clone())
+    }
+
     /// Items like this one (by its title/summary/body terms), visible to `access`, excluding
     /// itself. Empty if the item does not exist or `access` cannot see it.
     pub fn more_like_this(
