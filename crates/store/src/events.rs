@@ -176,6 +176,39 @@ pub async fn terms_of(
     .await?)
 }
 
+/// A statement on `events` with `$1` the id and `$2`–`$21` the content, in column order:
+/// series, title, summary, format, venue, address, access information, joining link,
+/// speakers, start, end, capacity, registration opens and closes, organisation, visibility,
+/// status, and the three flags.
+fn with_content<'q>(
+    sql: &'q str,
+    id: &'q str,
+    e: &'q EventContent,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    sqlx::query(sql)
+        .bind(id)
+        .bind(e.series_id.as_deref())
+        .bind(&e.title)
+        .bind(&e.summary)
+        .bind(&e.format)
+        .bind(&e.venue)
+        .bind(&e.address)
+        .bind(&e.access_info)
+        .bind(&e.joining_link)
+        .bind(&e.speakers)
+        .bind(e.starts_at)
+        .bind(e.ends_at)
+        .bind(e.capacity)
+        .bind(e.registration_opens_at)
+        .bind(e.registration_closes_at)
+        .bind(&e.organisation_id)
+        .bind(&e.visibility)
+        .bind(&e.status)
+        .bind(i64::from(e.allow_guests))
+        .bind(i64::from(e.ask_access))
+        .bind(i64::from(e.ask_dietary))
+}
+
 pub async fn insert_event(
     c: &mut Conn,
     id: &str,
@@ -183,34 +216,15 @@ pub async fn insert_event(
     created_by: &str,
     now: i64,
 ) -> StoreResult<()> {
-    sqlx::query(
+    with_content(
         "INSERT INTO events (id, series_id, title, summary, format, venue, address, access_info, joining_link,
             speakers, starts_at, ends_at, capacity, registration_opens_at, registration_closes_at,
             organisation_id, visibility, status, allow_guests, ask_access, ask_dietary, created_by,
             created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23)",
+        id,
+        e,
     )
-    .bind(id)
-    .bind(&e.series_id)
-    .bind(&e.title)
-    .bind(&e.summary)
-    .bind(&e.format)
-    .bind(&e.venue)
-    .bind(&e.address)
-    .bind(&e.access_info)
-    .bind(&e.joining_link)
-    .bind(&e.speakers)
-    .bind(e.starts_at)
-    .bind(e.ends_at)
-    .bind(e.capacity)
-    .bind(e.registration_opens_at)
-    .bind(e.registration_closes_at)
-    .bind(&e.organisation_id)
-    .bind(&e.visibility)
-    .bind(&e.status)
-    .bind(i64::from(e.allow_guests))
-    .bind(i64::from(e.ask_access))
-    .bind(i64::from(e.ask_dietary))
     .bind(created_by)
     .bind(now)
     .execute(&mut *c)
@@ -220,35 +234,16 @@ pub async fn insert_event(
 
 /// Saves a changed event; `sequence` rises so calendars replace their copy.
 pub async fn update_event(c: &mut Conn, id: &str, e: &EventContent, now: i64) -> StoreResult<()> {
-    sqlx::query(
+    with_content(
         "UPDATE events SET series_id = $2, title = $3, summary = $4, format = $5, venue = $6, address = $7,
             access_info = $8, joining_link = $9, speakers = $10, starts_at = $11, ends_at = $12, capacity = $13,
             registration_opens_at = $14, registration_closes_at = $15, organisation_id = $16, visibility = $17,
             status = $18, allow_guests = $19, ask_access = $20, ask_dietary = $21, sequence = sequence + 1,
             updated_at = $22
          WHERE id = $1",
+        id,
+        e,
     )
-    .bind(id)
-    .bind(&e.series_id)
-    .bind(&e.title)
-    .bind(&e.summary)
-    .bind(&e.format)
-    .bind(&e.venue)
-    .bind(&e.address)
-    .bind(&e.access_info)
-    .bind(&e.joining_link)
-    .bind(&e.speakers)
-    .bind(e.starts_at)
-    .bind(e.ends_at)
-    .bind(e.capacity)
-    .bind(e.registration_opens_at)
-    .bind(e.registration_closes_at)
-    .bind(&e.organisation_id)
-    .bind(&e.visibility)
-    .bind(&e.status)
-    .bind(i64::from(e.allow_guests))
-    .bind(i64::from(e.ask_access))
-    .bind(i64::from(e.ask_dietary))
     .bind(now)
     .execute(&mut *c)
     .await?;

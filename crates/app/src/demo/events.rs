@@ -206,9 +206,10 @@ impl App {
                 let user = lz_store::users::by_email(&mut tx, email).await?;
                 let org = orgs.iter().find(|o| o.slug == p.organisation_slug);
                 let rid = new_id();
-                store::insert_registration(
+                let over = content.ends_at < now;
+                register_demo(
                     &mut tx,
-                    &NewRegistration {
+                    NewRegistration {
                         id: &rid,
                         event_id: &id,
                         user_id: user.as_ref().map(|u| u.id.as_str()),
@@ -222,35 +223,31 @@ impl App {
                         dietary_needs: None,
                         token_hash: None,
                     },
+                    over,
+                    *attended,
                     now,
                 )
                 .await?;
-                if content.ends_at < now {
-                    // Past events: their mail went out at the time.
-                    store::claim_mail(&mut tx, &rid, false, now).await?;
-                    store::claim_mail(&mut tx, &rid, true, now).await?;
-                    store::set_attendance(&mut tx, &id, &rid, *attended, now).await?;
-                    if *rating > 0 {
-                        store::insert_feedback(
-                            &mut tx,
-                            &id,
-                            &FeedbackRow {
-                                registration_id: rid.clone(),
-                                rating: *rating,
-                                do_differently: differently.to_string(),
-                                topics_next: topics.to_string(),
-                                created_at: content.ends_at,
-                            },
-                        )
-                        .await?;
-                    }
+                if over && *rating > 0 {
+                    store::insert_feedback(
+                        &mut tx,
+                        &id,
+                        &FeedbackRow {
+                            registration_id: rid.clone(),
+                            rating: *rating,
+                            do_differently: differently.to_string(),
+                            topics_next: topics.to_string(),
+                            created_at: content.ends_at,
+                        },
+                    )
+                    .await?;
                 }
             }
             for (name, email, org) in ev.guests {
                 let rid = new_id();
-                store::insert_registration(
+                register_demo(
                     &mut tx,
-                    &NewRegistration {
+                    NewRegistration {
                         id: &rid,
                         event_id: &id,
                         user_id: None,
@@ -264,12 +261,11 @@ impl App {
                         dietary_needs: None,
                         token_hash: None,
                     },
+                    content.ends_at < now,
+                    Some(true),
                     now,
                 )
                 .await?;
-                store::claim_mail(&mut tx, &rid, false, now).await?;
-                store::claim_mail(&mut tx, &rid, true, now).await?;
-                store::set_attendance(&mut tx, &id, &rid, Some(true), now).await?;
             }
             if let Some(title) = ev.material {
                 let item: Option<String> =
@@ -282,4 +278,22 @@ impl App {
         crate::commit(tx).await?;
         Ok(())
     }
+}
+
+/// Registers a demo person; for an event already over, its emails count as sent and the
+/// attendance is recorded.
+async fn register_demo(
+    c: &mut lz_store::Conn,
+    new: NewRegistration<'_>,
+    over: bool,
+    attended: Option<bool>,
+    now: i64,
+) -> AppResult<()> {
+    store::insert_registration(c, &new, now).await?;
+    if over {
+        store::claim_mail(c, new.id, false, now).await?;
+        store::claim_mail(c, new.id, true, now).await?;
+        store::set_attendance(c, new.event_id, new.id, attended, now).await?;
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::common::{python_with, Client, TestApp, DEMO_PASSWORD};
+use crate::common::{org_id, python_with, Client, TestApp, DEMO_PASSWORD};
 use crate::on_both_databases;
 
 const ADMIN: &str = "beth.kay@activelancashire.org.uk";
@@ -32,18 +32,6 @@ on_both_databases!(
     event_visibility_and_organiser_rights,
     personal_answers_are_deleted_after_the_event,
 );
-
-async fn org_id(api: &Client, slug: &str) -> String {
-    let (_, orgs) = api.api_get("/organisations").await;
-    orgs.as_array()
-        .expect("organisations")
-        .iter()
-        .find(|o| o["slug"] == slug)
-        .unwrap_or_else(|| panic!("organisation {slug}"))["id"]
-        .as_str()
-        .expect("id")
-        .to_string()
-}
 
 async fn theme_id(api: &Client) -> String {
     let (_, terms) = api.api_get("/terms").await;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::common::{postgres_url, skip, Backend, Client, TestApp, DEMO_PASSWORD};
+use crate::common::{org_id, postgres_url, skip, Backend, TestApp, DEMO_PASSWORD};
 
 const AUTHOR: &str = "alex.sample@blackpool.gov.uk";
 const MODERATOR: &str = "amanda.forrest@activelancashire.org.uk";
@@ -165,18 +165,6 @@ fn with_slash(prefix: &str) -> String {
     } else {
         format!("{prefix}/")
     }
-}
-
-async fn org_id(api: &Client, slug: &str) -> String {
-    let (_, orgs) = api.api_get("/organisations").await;
-    orgs.as_array()
-        .expect("organisations")
-        .iter()
-        .find(|o| o["slug"] == slug)
-        .unwrap_or_else(|| panic!("organisation {slug}"))["id"]
-        .as_str()
-        .expect("id")
-        .to_string()
 }
 
 /// moto's S3-compatible server (from PyPI) on a free loopback port, with the bucket made.

@@ -98,32 +98,43 @@ pub async fn events(
         rows.into_iter()
             .map(|e| {
                 let shown = s.app.shown_status(&e);
-                Event {
-                    when: rules::display_range(e.starts_at, e.ends_at),
-                    starts_at: rfc3339(e.starts_at),
-                    ends_at: rfc3339(e.ends_at),
-                    status: shown.code().into(),
-                    id: e.id,
-                    series_id: e.series_id,
-                    title: e.title,
-                    summary: e.summary,
-                    format: e.format,
-                    venue: e.venue,
-                    address: e.address,
-                    access_info: e.access_info,
-                    joining_link: None,
-                    speakers: e.speakers,
-                    capacity: e.capacity,
-                    registered: e.registered,
-                    waiting: e.waiting,
-                    visibility: e.visibility,
-                    themes: vec![],
-                    my_registration: None,
-                    my_registration_id: None,
-                }
+                event_json(e, shown.code(), None, vec![], None)
             })
             .collect(),
     ))
+}
+
+/// An event as the API shows it; `mine`: the caller's registration (status, id).
+fn event_json(
+    e: lz_store::events::EventRow,
+    status: &str,
+    joining_link: Option<String>,
+    themes: Vec<String>,
+    mine: Option<(String, String)>,
+) -> Event {
+    Event {
+        when: rules::display_range(e.starts_at, e.ends_at),
+        starts_at: rfc3339(e.starts_at),
+        ends_at: rfc3339(e.ends_at),
+        status: status.into(),
+        id: e.id,
+        series_id: e.series_id,
+        title: e.title,
+        summary: e.summary,
+        format: e.format,
+        venue: e.venue,
+        address: e.address,
+        access_info: e.access_info,
+        joining_link,
+        speakers: e.speakers,
+        capacity: e.capacity,
+        registered: e.registered,
+        waiting: e.waiting,
+        visibility: e.visibility,
+        themes,
+        my_registration: mine.as_ref().map(|m| m.0.clone()),
+        my_registration_id: mine.map(|m| m.1),
+    }
 }
 
 /// One event.
@@ -135,30 +146,18 @@ pub async fn event(
 ) -> ApiResult<Json<Event>> {
     let view = s.app.event(v.actor.as_ref(), &id).await?;
     let link = view.joining_link().map(str::to_string);
-    let e = view.event;
-    Ok(Json(Event {
-        when: rules::display_range(e.starts_at, e.ends_at),
-        starts_at: rfc3339(e.starts_at),
-        ends_at: rfc3339(e.ends_at),
-        status: view.shown.code().into(),
-        id: e.id,
-        series_id: e.series_id,
-        title: e.title,
-        summary: e.summary,
-        format: e.format,
-        venue: e.venue,
-        address: e.address,
-        access_info: e.access_info,
-        joining_link: link,
-        speakers: e.speakers,
-        capacity: e.capacity,
-        registered: e.registered,
-        waiting: e.waiting,
-        visibility: e.visibility,
-        themes: view.terms.into_iter().map(|t| t.2).collect(),
-        my_registration: view.my_registration.as_ref().map(|r| r.status.clone()),
-        my_registration_id: view.my_registration.map(|r| r.id),
-    }))
+    let mine = view
+        .my_registration
+        .as_ref()
+        .map(|r| (r.status.clone(), r.id.clone()));
+    let themes = view.terms.iter().map(|t| t.2.clone()).collect();
+    Ok(Json(event_json(
+        view.event,
+        view.shown.code(),
+        link,
+        themes,
+        mine,
+    )))
 }
 
 /// An event as written: UK local dates ("2026-07-15") and times ("10:00").

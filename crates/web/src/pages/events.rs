@@ -11,7 +11,7 @@ use lz_app::events::{
     Answers, EventInput, EventView, FeedbackInput, GuestInput, MaterialInput, SeriesInput,
     STATUSES, VISIBILITIES,
 };
-use lz_app::{Actor, AppError};
+use lz_app::{Actor, AppError, FieldError};
 use lz_domain::events::{self as rules, EventFormat, RegistrationStatus};
 use lz_domain::library::Vocabulary;
 use lz_store::events::EventRow;
@@ -426,6 +426,25 @@ async fn event_page(
     ))
 }
 
+/// The event page again (422) with the form's problems and what was typed (`extra`).
+async fn event_again(
+    s: &AppState,
+    v: &Visitor,
+    id: &str,
+    errs: &[FieldError],
+    extra: Value,
+) -> PageResult {
+    let (errors, error_for) = super::errors_ctx(errs);
+    event_page(
+        s,
+        v,
+        id,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        context! { errors, error_for, ..extra },
+    )
+    .await
+}
+
 async fn show(
     State(s): State<AppState>,
     v: Visitor,
@@ -458,15 +477,7 @@ async fn register(
             Ok(Redirect::to(&format!("/events/{id}?notice={code}")).into_response())
         }
         Err(AppError::Invalid(errs)) => {
-            let (errors, error_for) = super::errors_ctx(&errs);
-            event_page(
-                &s,
-                &v,
-                &id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                context! { errors, error_for, answers => context! { access_needs => a.access_needs, dietary_needs => a.dietary_needs } },
-            )
-            .await
+            event_again(&s, &v, &id, &errs, context! { answers => context! { access_needs => a.access_needs, dietary_needs => a.dietary_needs } }).await
         }
         Err(e) => Err(e.into()),
     }
@@ -481,15 +492,7 @@ async fn register_guest(
     match s.app.register_guest(&id, &g).await {
         Ok(()) => Ok(Redirect::to(&format!("/events/{id}?notice=guest-sent")).into_response()),
         Err(AppError::Invalid(errs)) => {
-            let (errors, error_for) = super::errors_ctx(&errs);
-            event_page(
-                &s,
-                &v,
-                &id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                context! { errors, error_for, guest => context! { name => g.name, email => g.email, organisation => g.organisation, access_needs => g.access_needs, dietary_needs => g.dietary_needs } },
-            )
-            .await
+            event_again(&s, &v, &id, &errs, context! { guest => context! { name => g.name, email => g.email, organisation => g.organisation, access_needs => g.access_needs, dietary_needs => g.dietary_needs } }).await
         }
         Err(e) => Err(e.into()),
     }
@@ -588,6 +591,27 @@ async fn registrations_page(
     ))
 }
 
+/// The registrations page again (422) with the form's problems.
+async fn registrations_again(
+    s: &AppState,
+    v: &Visitor,
+    actor: &Actor,
+    id: &str,
+    errs: &[FieldError],
+    extra: Value,
+) -> PageResult {
+    let (errors, error_for) = super::errors_ctx(errs);
+    registrations_page(
+        s,
+        v,
+        actor,
+        id,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        context! { errors, error_for, ..extra },
+    )
+    .await
+}
+
 async fn registrations(
     State(s): State<AppState>,
     SignedIn(actor, v): SignedIn,
@@ -651,16 +675,7 @@ async fn attendance(
             Redirect::to(&format!("/events/{id}/registrations?notice=attendance")).into_response(),
         ),
         Err(AppError::Invalid(errs)) => {
-            let (errors, error_for) = super::errors_ctx(&errs);
-            registrations_page(
-                &s,
-                &v,
-                &actor,
-                &id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                context! { errors, error_for },
-            )
-            .await
+            registrations_again(&s, &v, &actor, &id, &errs, context! {}).await
         }
         Err(e) => Err(e.into()),
     }
@@ -697,14 +712,13 @@ async fn email_registrants(
             Ok(Redirect::to(&format!("/events/{id}/registrations?notice=emailed")).into_response())
         }
         Err(AppError::Invalid(errs)) => {
-            let (errors, error_for) = super::errors_ctx(&errs);
-            registrations_page(
+            registrations_again(
                 &s,
                 &v,
                 &actor,
                 &id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                context! { errors, error_for, mail => context! { subject => f.subject, message => f.message } },
+                &errs,
+                context! { mail => context! { subject => f.subject, message => f.message } },
             )
             .await
         }
@@ -854,15 +868,7 @@ async fn materials(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/events/{id}?notice=material")).into_response()),
         Err(AppError::Invalid(errs)) => {
-            let (errors, error_for) = super::errors_ctx(&errs);
-            event_page(
-                &s,
-                &v,
-                &id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                context! { errors, error_for, material => context! { title => input.title, notes => input.notes, links => input.links } },
-            )
-            .await
+            event_again(&s, &v, &id, &errs, context! { material => context! { title => input.title, notes => input.notes, links => input.links } }).await
         }
         Err(e) => Err(e.into()),
     }

@@ -284,6 +284,19 @@ impl Drop for TestApp {
     }
 }
 
+/// The id of the organisation with `slug`, read over the API.
+pub async fn org_id(api: &Client, slug: &str) -> String {
+    let (_, orgs) = api.api_get("/organisations").await;
+    orgs.as_array()
+        .expect("organisations")
+        .iter()
+        .find(|o| o["slug"] == slug)
+        .unwrap_or_else(|| panic!("organisation {slug}"))["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
+}
+
 pub fn find_link(body: &str, path: &str) -> Option<String> {
     // Quoted-printable soft breaks would split links; emails here are plain 7-bit text.
     let joined = body
@@ -343,6 +356,21 @@ impl Client {
             .unwrap_or_default();
         self.raw_post_with(path, "application/json", &auth, body)
             .await
+    }
+
+    /// `raw_post` with any content type and this client's bearer token.
+    pub async fn raw_post_bearer(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (u16, String) {
+        let auth = self
+            .token
+            .as_deref()
+            .map(|t| format!("Bearer {t}"))
+            .unwrap_or_default();
+        self.raw_post_with(path, content_type, &auth, body).await
     }
 
     pub async fn raw_post(&self, path: &str, content_type: &str, body: Vec<u8>) -> (u16, String) {
