@@ -184,17 +184,7 @@ async fn theme_options(s: &AppState) -> Result<Vec<Value>, AppError> {
 }
 
 async fn form_options(s: &AppState, actor: &Actor) -> Result<Value, AppError> {
-    let all_orgs = s.app.organisations().await?;
-    let mine = actor.active_organisation_ids();
-    let sees_all = matches!(
-        actor.role,
-        lz_domain::Role::NetworkAdmin | lz_domain::Role::Moderator
-    );
-    let organisations: Vec<Value> = all_orgs
-        .into_iter()
-        .filter(|o| sees_all || mine.contains(&o.id))
-        .map(|o| context! { value => o.id, label => o.name })
-        .collect();
+    let organisations = super::own_organisation_options(s, actor).await?;
     let series: Vec<Value> = s
         .app
         .all_series()

@@ -334,19 +334,7 @@ async fn form_options(
     actor: &Actor,
     chosen_terms: &[String],
 ) -> Result<Value, AppError> {
-    let everyone = matches!(
-        actor.role,
-        lz_domain::Role::NetworkAdmin | lz_domain::Role::Moderator
-    );
-    let mine = actor.active_organisation_ids();
-    let organisations: Vec<Value> = s
-        .app
-        .organisations()
-        .await?
-        .into_iter()
-        .filter(|o| everyone || mine.contains(&o.id))
-        .map(|o| context! { value => o.id, label => o.name })
-        .collect();
+    let organisations = super::own_organisation_options(s, actor).await?;
     let places: Vec<Value> = s
         .app
         .places()

@@ -111,6 +111,26 @@ pub fn errors_ctx(errors: &[FieldError]) -> (Value, Value) {
     (Value::from_serialize(errors), Value::from_serialize(map))
 }
 
+/// The organisations a person may write for, as select options: their own, or all of them
+/// for network admins and moderators.
+pub async fn own_organisation_options(
+    s: &AppState,
+    actor: &lz_app::Actor,
+) -> Result<Vec<Value>, lz_app::AppError> {
+    let everyone = matches!(
+        actor.role,
+        lz_domain::Role::NetworkAdmin | lz_domain::Role::Moderator
+    );
+    let mine = actor.active_organisation_ids();
+    Ok(s.app
+        .organisations()
+        .await?
+        .into_iter()
+        .filter(|o| everyone || mine.contains(&o.id))
+        .map(|o| minijinja::context! { value => o.id, label => o.name })
+        .collect())
+}
+
 /// Fixed confirmation messages, chosen by a code in the query string (never free text).
 pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
     Some(match code? {
