@@ -1783,7 +1783,13 @@ impl App {
 
     /// The feed of upcoming (and cancelled upcoming) events the reader may see.
     pub async fn events_ics(&self, actor: Option<&Actor>) -> AppResult<String> {
-        let events = self.upcoming_events(actor).await?;
+        // Drafts (which organisers may see) are not in anyone's calendar.
+        let events: Vec<EventRow> = self
+            .upcoming_events(actor)
+            .await?
+            .into_iter()
+            .filter(|e| e.status != EventStatus::Draft.code())
+            .collect();
         let now = self.now();
         let ids: Vec<(String, String)> = events
             .iter()
@@ -1791,7 +1797,6 @@ impl App {
             .collect();
         let items: Vec<IcalEvent<'_>> = events
             .iter()
-            .filter(|e| e.status != EventStatus::Draft.code())
             .zip(ids.iter())
             .map(|(e, (uid, url))| self.ics_event(e, &e.summary, false, now, (uid, url)))
             .collect();

@@ -958,6 +958,28 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
     )
     .await;
 
+    // An organiser's feed leaves their draft out, and each entry's UID and URL are its own.
+    let admin_browser = app.client();
+    admin_browser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let (_, feed) = admin_browser.get_text("/events.ics").await;
+    assert!(!feed.contains("Still a draft"));
+    let unfolded = feed.replace("\r\n ", "");
+    let blocks: Vec<&str> = unfolded.split("BEGIN:VEVENT").skip(1).collect();
+    assert!(blocks.len() >= 2, "{feed}");
+    assert!(
+        !unfolded.contains(&draft),
+        "the draft's id is nowhere in the feed"
+    );
+    let partners = blocks
+        .iter()
+        .find(|b| b.contains("SUMMARY:Partners only"))
+        .expect("the network event");
+    assert!(
+        partners.contains(&format!("UID:{network}@"))
+            && partners.contains(&format!("/events/{network}\r\n")),
+        "{partners}"
+    );
+
     // Signed out: network and draft events appear nowhere.
     let anon = app.client();
     for id in [&network, &draft] {
