@@ -993,6 +993,25 @@ impl App {
         }
     }
 
+    /// Where a registrant manages their place: the event page for people with an account; for
+    /// a guest, a fresh emailed key (it replaces the one sent before, whose link stops working).
+    async fn manage_link(
+        &self,
+        tx: &mut lz_store::Conn,
+        registration_id: &str,
+        has_account: bool,
+        event_id: &str,
+    ) -> AppResult<String> {
+        if has_account {
+            return Ok(self.config.link(&format!("/events/{event_id}")));
+        }
+        let token = random_token("lzr_");
+        store::set_token_hash(tx, registration_id, &hash_token(&token)).await?;
+        Ok(self
+            .config
+            .link(&format!("/events/registration?token={token}")))
+    }
+
     /// Where the event happens, for emails: venue and address, or the joining link.
     fn where_text(&self, ev: &EventRow) -> String {
         let mut s = String::new();
@@ -1044,11 +1063,13 @@ impl App {
                 next.name, ev.title
             );
             let ics = self.ics_for(&ev, IcalMethod::Publish, true, now);
+            let manage = self
+                .manage_link(tx, &next.id, next.user_id.is_some(), &ev.id)
+                .await?;
             let body = format!(
-                "{body_intro}When: {}\n{}\nIf you cannot come after all, please cancel: {}\n\n{}\n",
+                "{body_intro}When: {}\n{}\nIf you cannot come after all, please cancel: {manage}\n\n{}\n",
                 rules::display_range(ev.starts_at, ev.ends_at),
                 self.where_text(&ev),
-                self.config.link(&format!("/events/{}", ev.id)),
                 self.config.host_name
             );
             crate::mail::enqueue_with(
@@ -1855,6 +1876,9 @@ impl App {
                     .await?;
                 } else {
                     let ics = self.ics_for(&ev, IcalMethod::Publish, true, now);
+                    let manage = self
+                        .manage_link(&mut tx, &d.registration_id, d.user_id.is_some(), &ev.id)
+                        .await?;
                     crate::mail::enqueue_with(
                         &mut tx,
                         now,
@@ -1866,12 +1890,11 @@ impl App {
                                 rules::display(ev.starts_at)
                             ),
                             body: format!(
-                                "Hello {},\n\nA reminder that {} is coming up.\n\nWhen: {}\n{}\nIf you can no longer come, please cancel so someone else can have your place: {}\n\n{}\n",
+                                "Hello {},\n\nA reminder that {} is coming up.\n\nWhen: {}\n{}\nIf you can no longer come, please cancel so someone else can have your place: {manage}\n\n{}\n",
                                 d.name,
                                 ev.title,
                                 rules::display_range(ev.starts_at, ev.ends_at),
                                 self.where_text(&ev),
-                                self.config.link(&format!("/events/{}", ev.id)),
                                 self.config.host_name
                             ),
                         },

@@ -760,7 +760,31 @@ async fn guests_register_by_email_and_cancel_by_link(app: TestApp) {
     assert!(csv.contains("'=HYPERLINK"), "{csv}");
     assert!(csv.contains("Hearing loop"));
 
-    // A wrong token shows nothing; the right one cancels.
+    // A second guest finds the event full and waits.
+    let second = "kim.guest@example.org";
+    let other = app.client();
+    let r = other
+        .post_form(
+            &format!("/events/{event}/guest"),
+            &format!("/events/{event}"),
+            &[("name", "Kim Guest"), ("email", second)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let link2 = app.link_from_email(second, "/events/registration").await;
+    let path2 = link2.trim_start_matches(&app.base).to_string();
+    let token2 = path2.split("token=").nth(1).unwrap().to_string();
+    let r = other
+        .post_form(
+            "/events/registration/confirm",
+            &path2,
+            &[("token", &token2)],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains("On the waiting list"));
+
+    // A wrong token shows nothing; the right one cancels, and the waiting guest is promoted
+    // with a link of their own to manage the place.
     let (s, _) = guest.get_text("/events/registration?token=lzr_wrong").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let r = guest
@@ -770,7 +794,17 @@ async fn guests_register_by_email_and_cancel_by_link(app: TestApp) {
     assert!(r.text().await.unwrap().contains("Cancelled"));
     let regs = registrations(&api, &event).await;
     assert_eq!(count_status(&regs, "cancelled"), 1);
-    assert_eq!(count_status(&regs, "registered"), 0);
+    assert_eq!(count_status(&regs, "registered"), 1);
+    let promoted = app.outbox_to(second).await.expect("promotion email");
+    assert!(promoted.subject.starts_with("A place is free"));
+    let manage = crate::common::find_link(&promoted.body_text, "/events/registration")
+        .expect("a link to manage the place");
+    let (s, html) = other.get_text(manage.trim_start_matches(&app.base)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("Registered") && html.contains("guest-room"),
+        "{html}"
+    );
 }
 
 async fn bad_event_input_changes_nothing(app: TestApp) {
