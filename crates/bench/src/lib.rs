@@ -475,6 +475,78 @@ impl Phase {
     }
 }
 
+/// A closed-loop load phase: every client GETs the URLs in turn (each from its own offset)
+/// without pause, for `warmup` (not recorded) and then `measured`; the server's CPU and
+/// resident memory are sampled meanwhile.
+pub async fn closed_loop(
+    pid: u32,
+    clients: &[reqwest::Client],
+    urls: Arc<Vec<String>>,
+    warmup: Duration,
+    measured: Duration,
+) -> Result<Phase> {
+    let ticks = clock_ticks_per_second();
+    let rss = RssSampler::start(pid);
+    let measure_from = Instant::now() + warmup;
+    let end = measure_from + measured;
+    let mut tasks = tokio::task::JoinSet::new();
+    let n = clients.len().max(1);
+    for (k, c) in clients.iter().enumerate() {
+        let (c, urls) = (c.clone(), urls.clone());
+        let mut next = k * urls.len() / n;
+        tasks.spawn(async move {
+            let mut lat = Vec::new();
+            let mut errors = Errors::default();
+            loop {
+                let t0 = Instant::now();
+                if t0 >= end || urls.is_empty() {
+                    break;
+                }
+                let url = &urls[next % urls.len()];
+                next += 1;
+                let result = async {
+                    let r = c.get(url).send().await?;
+                    let status = r.status();
+                    r.bytes().await?;
+                    if status != StatusCode::OK {
+                        bail!("GET {url} answered {status}");
+                    }
+                    Ok::<_, anyhow::Error>(())
+                }
+                .await;
+                let took = t0.elapsed();
+                let counted = t0 >= measure_from;
+                match result {
+                    Ok(()) if counted => lat.push(took),
+                    Ok(()) => {}
+                    Err(e) => {
+                        if counted {
+                            errors.add(format!("{e:#}"));
+                        }
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                    }
+                }
+            }
+            (lat, errors)
+        });
+    }
+    tokio::time::sleep_until(measure_from.into()).await;
+    let t_measure = Instant::now();
+    let cpu = CpuMeter::start(pid);
+    let (lat, errors) = join_all(tasks, end).await?;
+    let elapsed = t_measure.elapsed();
+    let (server_cpu_pct, client_cpu_pct) = cpu.finish(ticks);
+    Ok(Phase {
+        ok: lat.len() as u64,
+        errors,
+        elapsed,
+        latencies: Latencies::from(lat),
+        peak_rss_kib: rss.finish(),
+        server_cpu_pct,
+        client_cpu_pct,
+    })
+}
+
 /// Joins the workers (bounded: the phase's end plus one request timeout and a margin).
 pub async fn join_all(
     mut tasks: tokio::task::JoinSet<(Vec<Duration>, Errors)>,

@@ -339,64 +339,14 @@ async fn measure(args: &Args, server: &Server) -> Result<Results> {
         "Phase 2: GET {} on {n} connections, {} s warm-up + {} s measured …",
         args.page, args.warmup_seconds, args.load_seconds
     ));
-    let load = {
-        let rss = RssSampler::start(server.pid);
-        let start = Instant::now();
-        let measure_from = start + Duration::from_secs(args.warmup_seconds);
-        let end = measure_from + Duration::from_secs(args.load_seconds);
-        let mut tasks = tokio::task::JoinSet::new();
-        for c in clients {
-            let url = format!("{base}{}", args.page);
-            tasks.spawn(async move {
-                let mut lat = Vec::new();
-                let mut errors = Errors::default();
-                loop {
-                    let t0 = Instant::now();
-                    if t0 >= end {
-                        break;
-                    }
-                    let result = async {
-                        let r = c.get(&url).send().await?;
-                        let status = r.status();
-                        r.bytes().await?;
-                        if status != StatusCode::OK {
-                            bail!("GET answered {status}");
-                        }
-                        Ok::<_, anyhow::Error>(())
-                    }
-                    .await;
-                    let took = t0.elapsed();
-                    let counted = t0 >= measure_from;
-                    match result {
-                        Ok(()) if counted => lat.push(took),
-                        Ok(()) => {}
-                        Err(e) => {
-                            if counted {
-                                errors.add(format!("{e:#}"));
-                            }
-                            tokio::time::sleep(Duration::from_millis(10)).await;
-                        }
-                    }
-                }
-                (lat, errors)
-            });
-        }
-        tokio::time::sleep_until(measure_from.into()).await;
-        let t_measure = Instant::now();
-        let cpu = CpuMeter::start(server.pid);
-        let (lat, errors) = join_all(tasks, end).await?;
-        let elapsed = t_measure.elapsed();
-        let (server_cpu_pct, client_cpu_pct) = cpu.finish(ticks);
-        Phase {
-            ok: lat.len() as u64,
-            errors,
-            elapsed,
-            latencies: Latencies::from(lat),
-            peak_rss_kib: rss.finish(),
-            server_cpu_pct,
-            client_cpu_pct,
-        }
-    };
+    let load = lz_bench::closed_loop(
+        server.pid,
+        &clients,
+        Arc::new(vec![format!("{base}{}", args.page)]),
+        Duration::from_secs(args.warmup_seconds),
+        Duration::from_secs(args.load_seconds),
+    )
+    .await?;
 
     let after = proc_status(server.pid).context("reading the server's /proc/PID/status")?;
     Ok(Results {

@@ -27,8 +27,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 
 use lz_bench::{
-    browser, clock_ticks_per_second, errors_cell, join_all, mib, ms, proc_status, progress,
-    server_binary, sign_in, CpuMeter, Errors, Latencies, Machine, Phase, ProcStatus, RssSampler,
+    browser, errors_cell, mib, ms, proc_status, progress,
+    server_binary, sign_in, Errors, Latencies, Machine, Phase, ProcStatus, RssSampler,
     Server, STEP_TIMEOUT,
 };
 
@@ -969,67 +969,14 @@ async fn closed_loop(
     clients: &[reqwest::Client],
     urls: Arc<Vec<String>>,
 ) -> Result<Phase> {
-    let ticks = clock_ticks_per_second();
-    let rss = RssSampler::start(server.pid);
-    let start = Instant::now();
-    let measure_from = start + Duration::from_secs(args.warmup_seconds);
-    let end = measure_from + Duration::from_secs(args.seconds);
-    let mut tasks = tokio::task::JoinSet::new();
-    let n = clients.len().max(1);
-    for (k, c) in clients.iter().enumerate() {
-        let (c, urls) = (c.clone(), urls.clone());
-        let mut next = k * urls.len() / n;
-        tasks.spawn(async move {
-            let mut lat = Vec::new();
-            let mut errors = Errors::default();
-            loop {
-                let t0 = Instant::now();
-                if t0 >= end {
-                    break;
-                }
-                let url = &urls[next % urls.len()];
-                next += 1;
-                let result = async {
-                    let r = c.get(url).send().await?;
-                    let status = r.status();
-                    r.bytes().await?;
-                    if status != StatusCode::OK {
-                        bail!("GET {url} answered {status}");
-                    }
-                    Ok::<_, anyhow::Error>(())
-                }
-                .await;
-                let took = t0.elapsed();
-                let counted = t0 >= measure_from;
-                match result {
-                    Ok(()) if counted => lat.push(took),
-                    Ok(()) => {}
-                    Err(e) => {
-                        if counted {
-                            errors.add(format!("{e:#}"));
-                        }
-                        tokio::time::sleep(Duration::from_millis(10)).await;
-                    }
-                }
-            }
-            (lat, errors)
-        });
-    }
-    tokio::time::sleep_until(measure_from.into()).await;
-    let t_measure = Instant::now();
-    let cpu = CpuMeter::start(server.pid);
-    let (lat, errors) = join_all(tasks, end).await?;
-    let elapsed = t_measure.elapsed();
-    let (server_cpu_pct, client_cpu_pct) = cpu.finish(ticks);
-    Ok(Phase {
-        ok: lat.len() as u64,
-        errors,
-        elapsed,
-        latencies: Latencies::from(lat),
-        peak_rss_kib: rss.finish(),
-        server_cpu_pct,
-        client_cpu_pct,
-    })
+    lz_bench::closed_loop(
+        server.pid,
+        clients,
+        urls,
+        Duration::from_secs(args.warmup_seconds),
+        Duration::from_secs(args.seconds),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
