@@ -478,7 +478,7 @@ impl App {
             .editable_work_area(&mut tx, actor, work_area_id)
             .await?
             .id;
-        let (linked, title) = if is_event {
+        let (what, target_id, title) = if is_event {
             let reader = lz_store::events::EventReader {
                 user_id: Some(actor.id()),
                 sees_everything: false,
@@ -487,26 +487,16 @@ impl App {
                 .await?
                 .filter(|e| e.status != "draft")
                 .ok_or_else(unknown)?;
-            let linked =
-                lz_store::events::link_work_area(&mut tx, work_area_id, &found.id, actor.id(), now)
-                    .await?;
-            (linked, found.title)
+            (store::Linked::Event, found.id, found.title)
         } else {
             let found =
                 lz_store::library::item(&mut tx, &crate::library::reader(Some(actor)), &item_id)
                     .await?
                     .filter(|i| i.status == "published")
                     .ok_or_else(unknown)?;
-            let linked = lz_store::library::link_work_area(
-                &mut tx,
-                work_area_id,
-                &found.id,
-                actor.id(),
-                now,
-            )
-            .await?;
-            (linked, found.title)
+            (store::Linked::Item, found.id, found.title)
         };
+        let linked = store::link(&mut tx, what, work_area_id, &target_id, actor.id(), now).await?;
         if linked {
             record(
                 &mut tx,
@@ -534,8 +524,8 @@ impl App {
             .editable_work_area(&mut tx, actor, work_area_id)
             .await?
             .id;
-        if !lz_store::library::unlink_work_area(&mut tx, work_area_id, item_id).await?
-            && !lz_store::events::unlink_work_area(&mut tx, work_area_id, item_id).await?
+        if !store::unlink(&mut tx, store::Linked::Item, work_area_id, item_id).await?
+            && !store::unlink(&mut tx, store::Linked::Event, work_area_id, item_id).await?
         {
             return Err(AppError::NotFound);
         }

@@ -758,36 +758,3 @@ pub async fn linked_to_plan(
     .fetch_all(c)
     .await?)
 }
-
-pub async fn link_work_area(
-    c: &mut Conn,
-    work_area_id: &str,
-    event_id: &str,
-    by: &str,
-    now: i64,
-) -> StoreResult<bool> {
-    let r = sqlx::query(
-        "INSERT INTO work_area_events (work_area_id, event_id, created_by, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(work_area_id)
-    .bind(event_id)
-    .bind(by)
-    .bind(now)
-    .execute(c)
-    .await?;
-    Ok(r.rows_affected() == 1)
-}
-
-pub async fn unlink_work_area(
-    c: &mut Conn,
-    work_area_id: &str,
-    event_id: &str,
-) -> StoreResult<bool> {
-    let r = sqlx::query("DELETE FROM work_area_events WHERE work_area_id = $1 AND event_id = $2")
-        .bind(work_area_id)
-        .bind(event_id)
-        .execute(c)
-        .await?;
-    Ok(r.rows_affected() == 1)
-}

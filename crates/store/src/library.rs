@@ -1062,39 +1062,6 @@ pub async fn linked_to_plan(
     .await?)
 }
 
-pub async fn link_work_area(
-    c: &mut Conn,
-    work_area_id: &str,
-    item_id: &str,
-    by: &str,
-    now: i64,
-) -> StoreResult<bool> {
-    let r = sqlx::query(
-        "INSERT INTO work_area_links (work_area_id, item_id, created_by, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(work_area_id)
-    .bind(item_id)
-    .bind(by)
-    .bind(now)
-    .execute(c)
-    .await?;
-    Ok(r.rows_affected() == 1)
-}
-
-pub async fn unlink_work_area(
-    c: &mut Conn,
-    work_area_id: &str,
-    item_id: &str,
-) -> StoreResult<bool> {
-    let r = sqlx::query("DELETE FROM work_area_links WHERE work_area_id = $1 AND item_id = $2")
-        .bind(work_area_id)
-        .bind(item_id)
-        .execute(c)
-        .await?;
-    Ok(r.rows_affected() == 1)
-}
-
 /// The newest live item with exactly this title (demo data links to its own items by title).
 pub async fn item_id_by_title(c: &mut Conn, title: &str) -> StoreResult<Option<String>> {
     Ok(sqlx::query_scalar(

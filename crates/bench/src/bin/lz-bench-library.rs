@@ -27,9 +27,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 
 use lz_bench::{
-    browser, errors_cell, mib, ms, proc_status, progress,
-    server_binary, sign_in, Errors, Latencies, Machine, Phase, ProcStatus, RssSampler,
-    Server, STEP_TIMEOUT,
+    browser, errors_cell, mib, ms, proc_status, progress, server_binary, sign_in, Errors,
+    Latencies, Machine, Phase, ProcStatus, RssSampler, Server, STEP_TIMEOUT,
 };
 
 /// The 200 queries (see the file's header for the format).
