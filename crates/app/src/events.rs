@@ -1940,12 +1940,15 @@ impl App {
         actor: &Actor,
     ) -> AppResult<Vec<(RegistrationRow, EventRow)>> {
         let mut c = self.db.acquire().await?;
-        let mut out = vec![];
-        for r in store::registrations_of_user(&mut c, actor.id()).await? {
-            if let Some(e) = store::event_unchecked(&mut c, &r.event_id).await? {
-                out.push((r, e));
-            }
-        }
+        let regs = store::registrations_of_user(&mut c, actor.id()).await?;
+        let events = store::events_registered_by(&mut c, actor.id()).await?;
+        let mut out: Vec<(RegistrationRow, EventRow)> = regs
+            .into_iter()
+            .filter_map(|r| {
+                let e = events.iter().find(|e| e.id == r.event_id)?.clone();
+                Some((r, e))
+            })
+            .collect();
         out.sort_by_key(|(_, e)| e.starts_at);
         Ok(out)
     }

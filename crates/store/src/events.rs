@@ -357,6 +357,18 @@ pub async fn events(
     Ok(q.bind(limit).fetch_all(c).await?)
 }
 
+/// The events a person holds a live registration for (one query for the "your
+/// registrations" list).
+pub async fn events_registered_by(c: &mut Conn, user_id: &str) -> StoreResult<Vec<EventRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{EVENT_SELECT} WHERE e.id IN
+            (SELECT r.event_id FROM registrations r WHERE r.user_id = $1 AND r.status <> 'cancelled')"
+    ))
+    .bind(user_id)
+    .fetch_all(c)
+    .await?)
+}
+
 pub async fn organisers(c: &mut Conn, event_id: &str) -> StoreResult<Vec<(String, String)>> {
     Ok(sqlx::query_as(
         "SELECT u.id, u.name FROM event_organisers eo JOIN users u ON u.id = eo.user_id
