@@ -211,6 +211,17 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
         html.contains("secret-room"),
         "joining link shown once registered"
     );
+    let (_, list) = first.get_text("/events").await;
+    let mine = list
+        .split("Your registrations")
+        .nth(1)
+        .and_then(|rest| rest.split("</ul>").next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        mine.contains("Enabling active environments") && mine.contains("Registered"),
+        "the events page lists the person's registration: {mine}"
+    );
     // Registering twice is refused.
     let r = first
         .post_form(
