@@ -816,6 +816,55 @@ async fn guests_register_by_email_and_cancel_by_link(app: TestApp) {
         html.contains("Registered") && html.contains("guest-room"),
         "{html}"
     );
+
+    // After the event the guest's follow-up carries a link to the feedback form, which works
+    // without an account, once.
+    app.app.clock.advance(13 * DAY_MS);
+    app.app.run_due_jobs().await;
+    let follow = app.outbox_to(second).await.expect("follow-up");
+    assert!(
+        follow.subject.starts_with("Thank you for joining"),
+        "{}",
+        follow.subject
+    );
+    let form = crate::common::find_link(&follow.body_text, &format!("/events/{event}/feedback"))
+        .expect("feedback link");
+    let form_path = form.trim_start_matches(&app.base).to_string();
+    let feedback_token = form_path.split("token=").nth(1).unwrap().to_string();
+    let visitor = app.client();
+    let (s, html) = visitor.get_text(&form_path).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("How useful was the event?"));
+    let r = visitor
+        .post_form(
+            &format!("/events/{event}/feedback"),
+            &form_path,
+            &[
+                ("token", &feedback_token),
+                ("rating", "4"),
+                ("topics_next", "More on care homes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = visitor
+        .post_form(
+            &format!("/events/{event}/feedback"),
+            // The form is gone once answered; the token comes from another form.
+            "/sign-in",
+            &[("token", &feedback_token), ("rating", "5")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "once only");
+    // Without a token or an account there is no form.
+    let (s, _) = app
+        .client()
+        .get_text(&format!("/events/{event}/feedback"))
+        .await;
+    assert_ne!(s, StatusCode::OK);
+    let (_, rep) = api.api_get(&format!("/events/{event}/report")).await;
+    assert_eq!(rep["feedback_count"], 1);
+    assert_eq!(rep["topics_next"], json!(["More on care homes"]));
 }
 
 async fn bad_event_input_changes_nothing(app: TestApp) {
@@ -1074,9 +1123,81 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
     let (_, v) = member_api.api_get(&format!("/events/{network}")).await;
     assert_eq!(v["joining_link"], "https://meet.example.org/partners");
 
+    // An event that does not take guests refuses a guest registration.
+    let anyone = app.client();
+    let public = create_event(
+        &api,
+        event_body(
+            &org,
+            "Partners and public",
+            &date,
+            10,
+            json!({"visibility": "public"}),
+        ),
+    )
+    .await;
+    let (_, page) = anyone.get_text(&format!("/events/{public}")).await;
+    assert!(!page.contains("register without an account"));
+    let r = anyone
+        .post_form(
+            &format!("/events/{public}/guest"),
+            // The page has no guest form; the token comes from another form.
+            "/sign-in",
+            &[("name", "Sam"), ("email", "sam@example.org")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // The organiser changes the event through its form, which shows the times in UK time.
+    let organiser = app.client();
+    organiser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let edit = format!("/events/{public}/edit");
+    let (s, html) = organiser.get_text(&edit).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("value=\"10:00\"") && html.contains(&format!("value=\"{date}\"")));
+    let r = organiser
+        .post_form(
+            &edit,
+            &edit,
+            &[
+                ("title", "Partners and public, renamed"),
+                ("summary", "Places share what works."),
+                ("format", "in_person"),
+                ("venue", "Preston Guild Hall"),
+                ("start_date", &date),
+                ("start_time", "10:30"),
+                ("end_time", "12:30"),
+                ("capacity", "12"),
+                ("organisation_id", &org),
+                ("visibility", "public"),
+                ("status", "open"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, v) = api.api_get(&format!("/events/{public}")).await;
+    assert_eq!(v["title"], "Partners and public, renamed");
+    assert_eq!(v["capacity"], 12);
+    assert!(
+        v["when"].as_str().unwrap_or_default().contains("10:30"),
+        "{v}"
+    );
+    // A series over the API: contributors and above, not members.
+    let (s, _) = api
+        .api_post(
+            "/series",
+            json!({"title": "API series", "organisation_id": org}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+
     // Members cannot create events; non-organisers cannot run someone else's.
     let (s, _) = member_api
         .api_post("/events", event_body(&org, "Mine", &date, 5, json!({})))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = member_api
+        .api_post("/series", json!({"title": "Mine", "organisation_id": org}))
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(
