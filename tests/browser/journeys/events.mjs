@@ -20,7 +20,7 @@ import {
   visit,
   waitForMail,
 } from '../lib/harness.mjs';
-import { chooseRadio, minimalPdf, navLink, signIn, signOut } from '../lib/steps.mjs';
+import { chooseFile, chooseRadio, minimalPdf, navLink, signIn, signOut } from '../lib/steps.mjs';
 
 const DEMO_PASSWORD = 'demo: moorland heather trail';
 const CATH = { name: 'Cath Hudspith', email: 'cath.hudspith@chorley.gov.uk' };
@@ -158,9 +158,11 @@ export async function run(ctx) {
     await openEvent(page, title);
     await typeInto(page, 'Title', `Slides: ${title}`);
     const input = page.locator('#file');
-    await tabTo(page, input, 'file input "Slides or document"');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
-    await chooser.setFiles({ name: slides, mimeType: 'application/pdf', buffer: minimalPdf([`Slides ${suffix}`, 'Active design principles for planners.']) });
+    await chooseFile(page, input, 'file input "Slides or document"', {
+      name: slides,
+      mimeType: 'application/pdf',
+      buffer: minimalPdf([`Slides ${suffix}`, 'Active design principles for planners.']),
+    });
     await typeInto(page, 'Recording and other links', 'https://video.example.org/recording Recording of the event');
     await activate(page, page.locator('main').getByRole('button', { name: 'Publish to the library', exact: true }), 'button "Publish to the library"');
     await expectNotice(page, 'The material has been added to the library.');

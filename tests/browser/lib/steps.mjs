@@ -123,3 +123,22 @@ export async function chooseRadio(page, target, description) {
   );
   await ensureChecked(page);
 }
+
+/**
+ * Tabs to a file input and chooses `file` ({ name, mimeType, buffer }) as a keyboard user does:
+ * Space opens the file chooser, which Playwright answers. A busy machine sometimes drops that
+ * key press before the chooser opens, so it is pressed again (up to three times).
+ */
+export async function chooseFile(page, input, description, file) {
+  await tabTo(page, input, description);
+  let chooser = null;
+  for (let attempt = 0; attempt < 3 && !chooser; attempt++) {
+    const waiting = page.waitForEvent('filechooser', { timeout: 7000 }).catch(() => null);
+    await page.keyboard.press('Space');
+    chooser = await waiting;
+  }
+  assert(chooser, `pressing Space on ${description} did not open the file chooser`);
+  await chooser.setFiles(file);
+  const chosen = await input.evaluate((el) => (el.files.length ? el.files[0].name : ''));
+  assert(chosen === file.name, `${description} holds "${chosen}", expected "${file.name}"`);
+}
