@@ -8,7 +8,7 @@ use lz_store::{network, Conn};
 
 use crate::mail::{enqueue, Email};
 use crate::secrets::{hash_token, random_token};
-use crate::{commit, new_id, record, Actor, App, AppError, AppResult, Problems};
+use crate::{commit, fresh, new_id, record, Actor, App, AppError, AppResult, Problems};
 
 const VERIFY_TTL_MS: i64 = 24 * 3600 * 1000;
 const RESET_TTL_MS: i64 = 3600 * 1000;
@@ -273,19 +273,44 @@ impl App {
     pub async fn session_actor(&self, token: &str) -> AppResult<Option<(Actor, String)>> {
         let now = self.now();
         let hash = hash_token(token);
+        let ticket = match self.sessions.get(&hash, now) {
+            Ok((actor, csrf, expires_at)) if expires_at > now => return Ok(Some((actor, csrf))),
+            Ok(_) => return Ok(None),
+            Err(ticket) => ticket,
+        };
         let mut c = self.db.acquire().await?;
         let Some(s) = security::session_with_user(&mut c, &hash, now).await? else {
             return Ok(None);
         };
+        let mut expires_at = s.expires_at;
         if now - s.last_seen_at > 60_000 {
-            security::touch_session(&mut c, &hash, now, now + self.session_ttl_ms()).await?;
+            expires_at = now + self.session_ttl_ms();
+            security::touch_session(&mut c, &hash, now, expires_at).await?;
         }
-        Ok(actor_of(&mut c, s.user).await?.map(|a| (a, s.csrf_token)))
+        if s.user.disabled_at.is_some() {
+            return Ok(None);
+        }
+        let role = s.user.role.parse::<Role>().unwrap_or(Role::Member);
+        let actor = Actor {
+            user: s.user,
+            role,
+            memberships: s.memberships,
+        };
+        self.sessions.put(
+            ticket,
+            hash,
+            (actor.clone(), s.csrf_token.clone(), expires_at),
+            now,
+        );
+        Ok(Some((actor, s.csrf_token)))
     }
 
     pub async fn sign_out(&self, token: &str) -> AppResult<()> {
         let mut c = self.db.acquire().await?;
-        security::delete_session(&mut c, &hash_token(token)).await?;
+        let hash = hash_token(token);
+        security::delete_session(&mut c, &hash).await?;
+        self.sessions.forget(&hash);
+        fresh::note_write();
         Ok(())
     }
 

@@ -203,6 +203,8 @@ impl App {
             return Ok(false);
         };
         drop(c);
+        // The attachment now shows as being read.
+        crate::fresh::note_write();
         let (status, text) = match self.extract(&a).await {
             Ok(t) => ("done", t),
             Err(e) => {

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 mod error;
 pub mod events;
+mod fresh;
 pub mod jobs;
 pub mod library;
 pub mod mail;
@@ -23,8 +24,16 @@ use std::sync::Arc;
 pub use config::Config;
 pub use error::{AppError, AppResult, FieldError, Problems};
 use lz_domain::Role;
+use lz_store::library::{ItemDetails, ItemRow};
 use lz_store::users::{MembershipRow, UserRow};
 pub use lz_store::Db;
+
+/// A session's person, CSRF token and expiry.
+pub(crate) type CachedSession = (Actor, String, i64);
+/// An item row with its details.
+pub(crate) type CachedItem = Arc<(ItemRow, ItemDetails)>;
+/// A person's marks: (item id, mark).
+pub(crate) type CachedMarks = Arc<Vec<(String, String)>>;
 
 /// The application: configuration, database, clock and the mail worker's wake-up signal.
 #[derive(Clone)]
@@ -45,6 +54,14 @@ pub struct App {
     /// item page under load does not wait behind others' computations (`search.rs`).
     pub(crate) similar_now: Arc<tokio::sync::Semaphore>,
     pub(crate) similar_later: Arc<tokio::sync::Semaphore>,
+    /// Who is signed in with which session (by its hash): the person, the CSRF token and
+    /// when the session expires; for a second at most (`fresh.rs`).
+    pub(crate) sessions: Arc<fresh::Fresh<String, CachedSession>>,
+    /// Items (any state, unchecked: each reader's right is checked on every use) with their
+    /// terms, authors, links, attachments and useful count, for the item page.
+    pub(crate) items: Arc<fresh::Fresh<String, CachedItem>>,
+    /// Each person's own marks (item, mark), for the item page.
+    pub(crate) marks: Arc<fresh::Fresh<String, CachedMarks>>,
     /// The program that extracts attachments' text in a child process under memory and CPU
     /// limits (the binary's hidden `extract-text` command); none: in this process.
     pub(crate) extractor: Option<Arc<attachments::ExtractorProgram>>,
@@ -91,6 +108,9 @@ impl App {
             extract_wake: Arc::new(tokio::sync::Notify::new()),
             similar_now: Arc::new(tokio::sync::Semaphore::new(1)),
             similar_later: Arc::new(tokio::sync::Semaphore::new(1)),
+            sessions: Arc::new(fresh::Fresh::new(10_000)),
+            items: Arc::new(fresh::Fresh::new(20_000)),
+            marks: Arc::new(fresh::Fresh::new(10_000)),
             extractor: None,
             hasher,
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
@@ -193,5 +213,6 @@ pub(crate) async fn record(
 /// Commits a transaction, mapping the error into the app's.
 pub(crate) async fn commit(tx: lz_store::Tx<'_>) -> AppResult<()> {
     tx.commit().await.map_err(lz_store::StoreError::from)?;
+    fresh::note_write();
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! managed taxonomy, attachments, marks and follows; with the permission checks inside.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use lz_domain::library::{
     next_status, ItemKind, ItemStatus, Mark, Transition, Visibility, Vocabulary,
@@ -154,6 +155,35 @@ fn is_editor(a: &Actor, item: &ItemRow, authors: &[AuthorRow]) -> bool {
     sees_everything(a)
         || item.created_by == a.id()
         || authors.iter().any(|x| x.user_id.as_deref() == Some(a.id()))
+}
+
+/// Whether a reader may open an item in its current state: the rule of the store's `MAY_VIEW`
+/// (kept in step with it), applied here to an item read once for every reader. Published
+/// items by visibility; their own items (as creator or author) for anyone signed in; every
+/// item for moderators and admins; items in review in their places for place leads.
+fn may_view(actor: Option<&Actor>, item: &ItemRow, authors: &[AuthorRow]) -> bool {
+    let Some(a) = actor else {
+        return item.status == "published" && item.visibility == "public";
+    };
+    let in_my_place = || {
+        item.place_id.as_deref().is_some_and(|p| {
+            a.active_memberships()
+                .any(|m| m.place_id.as_deref() == Some(p))
+        })
+    };
+    sees_everything(a)
+        || (item.status == "published"
+            && match item.visibility.as_str() {
+                "public" | "network" => true,
+                "organisation" => a
+                    .active_memberships()
+                    .any(|m| m.organisation_id == item.organisation_id),
+                "place" => in_my_place(),
+                _ => false,
+            })
+        || item.created_by == a.id()
+        || authors.iter().any(|x| x.user_id.as_deref() == Some(a.id()))
+        || (a.role == Role::PlaceLead && item.status == "in_review" && in_my_place())
 }
 
 /// Moderators and network admins review any item, place leads those of their places;
@@ -442,23 +472,44 @@ impl App {
 
     /// An item with what the reader may do with it; NotFound when they may not see it.
     pub async fn item(&self, actor: Option<&Actor>, id: &str) -> AppResult<ItemView> {
-        let mut c = self.db.acquire().await?;
-        let item = store::item(&mut c, &reader(actor), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let ids = vec![item.id.clone()];
-        let terms = store::terms_of(&mut c, &ids).await?;
-        let authors = store::authors(&mut c, id).await?;
-        let links = store::links(&mut c, id).await?;
-        let attachments = store::attachments(&mut c, id).await?;
-        let (useful_count, my_marks) =
-            store::marks(&mut c, id, actor.map(|a| a.id()).unwrap_or_default()).await?;
+        let now = self.now();
+        let cached = match self.items.get(id, now) {
+            Ok(found) => found,
+            Err(ticket) => {
+                let mut c = self.db.acquire().await?;
+                let item = store::item_unchecked(&mut c, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                // No reader: their own marks come from `my_marks`.
+                let details = store::item_details(&mut c, id, "").await?;
+                let found = Arc::new((item, details));
+                self.items.put(ticket, id.to_string(), found.clone(), now);
+                found
+            }
+        };
+        let (item, details) = &*cached;
+        if !may_view(actor, item, &details.authors) {
+            return Err(AppError::NotFound);
+        }
+        let my_marks = match actor {
+            Some(a) => self.my_marks(a.id(), id, now).await?,
+            None => vec![],
+        };
+        let item = item.clone();
+        let store::ItemDetails {
+            terms,
+            authors,
+            links,
+            attachments,
+            useful_count,
+            my_marks: _,
+        } = details.clone();
         let status = ItemStatus::parse(&item.status).unwrap_or(ItemStatus::Draft);
         let can_edit = actor.is_some_and(|a| is_editor(a, &item, &authors));
         let can_review =
             actor.is_some_and(|a| is_reviewer(a, &item)) && status == ItemStatus::InReview;
         let reviews = if can_edit || actor.is_some_and(|a| is_reviewer(a, &item)) {
-            store::reviews(&mut c, id).await?
+            store::reviews(&mut *self.db.acquire().await?, id).await?
         } else {
             vec![]
         };
@@ -477,6 +528,25 @@ impl App {
             useful_count,
             my_marks,
         })
+    }
+
+    /// The marks a person has put on one item (their marks are read once for all items).
+    async fn my_marks(&self, user_id: &str, item_id: &str, now: i64) -> AppResult<Vec<String>> {
+        let all = match self.marks.get(user_id, now) {
+            Ok(found) => found,
+            Err(ticket) => {
+                let mut c = self.db.acquire().await?;
+                let found = Arc::new(store::marks_of_user(&mut c, user_id).await?);
+                self.marks
+                    .put(ticket, user_id.to_string(), found.clone(), now);
+                found
+            }
+        };
+        Ok(all
+            .iter()
+            .filter(|(item, _)| item == item_id)
+            .map(|(_, mark)| mark.clone())
+            .collect())
     }
 
     /// Moves an item through the workflow. Sending back needs a comment for the author.
@@ -638,6 +708,7 @@ impl App {
         }
         let mut c = self.db.acquire().await?;
         store::set_mark(&mut c, actor.id(), item_id, mark.code(), on, self.now()).await?;
+        crate::fresh::note_write();
         Ok(())
     }
 

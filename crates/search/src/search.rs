@@ -20,7 +20,7 @@ use crate::{
 
 /// "More like this" looks at no more than this much of the body (term statistics cost a
 /// dictionary lookup per distinct word).
-const MLT_BODY_BYTES: usize = 8 * 1024;
+const MLT_BODY_BYTES: usize = 4 * 1024;
 const MLT_MAX_LIMIT: usize = 100;
 
 fn analyser_of(searcher: &Searcher) -> Result<TextAnalyzer, SearchError> {
@@ -314,18 +314,20 @@ pub fn more_like_this(
     let mlt = MoreLikeThisQuery::builder()
         // A term only this item has cannot find anything else.
         .with_min_doc_frequency(2)
-        // Terms in most items say nothing about this one (but in a tiny index every
-        // term is in "most" items, and dropping them all would find nothing).
+        // Terms in more than a tenth of the items say little about this one and each costs
+        // a long posting list (but in a tiny index every term is in many items, and dropping
+        // them all would find nothing). 15 terms (Lucene's default is 25) keep the query's
+        // union short: it runs on every item page whose answer is not cached.
         // Never above the live documents: tantivy's term selection counts deleted documents in
         // a term's frequency but not in the total, and panics when the first passes the second
         // (a small index with an edited item).
         .with_max_doc_frequency(if num_docs < 50 {
             num_docs
         } else {
-            num_docs / 2
+            num_docs / 10
         })
         .with_min_term_frequency(1)
-        .with_max_query_terms(25)
+        .with_max_query_terms(15)
         .with_min_word_length(3)
         .with_max_word_length(40)
         .with_document_fields(doc_fields);

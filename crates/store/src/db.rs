@@ -45,6 +45,10 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
+            // A ping before every use guards against a PostgreSQL connection dropped by the
+            // server; an embedded SQLite connection cannot drop, and there the ping is one more
+            // trip through the driver's thread on every request.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

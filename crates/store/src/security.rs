@@ -46,13 +46,37 @@ pub async fn session(c: &mut Conn, id_hash: &str, now: i64) -> StoreResult<Optio
     .await?)
 }
 
-/// A live session with its person, in one query (every signed-in request asks).
-#[derive(Debug, Clone, FromRow)]
+/// A live session with its person and their memberships, in one query (every signed-in
+/// request asks, and each query is a trip through the database driver's thread).
+#[derive(Debug, Clone)]
 pub struct SessionUserRow {
     pub csrf_token: String,
+    pub expires_at: i64,
     pub last_seen_at: i64,
-    #[sqlx(flatten)]
     pub user: crate::users::UserRow,
+    pub memberships: Vec<crate::users::MembershipRow>,
+}
+
+/// One row per membership (one row with no membership columns when there is none).
+#[derive(FromRow)]
+struct SessionJoinRow {
+    csrf_token: String,
+    expires_at: i64,
+    last_seen_at: i64,
+    #[sqlx(flatten)]
+    user: crate::users::UserRow,
+    m_id: Option<String>,
+    m_organisation_id: Option<String>,
+    m_organisation_name: Option<String>,
+    m_organisation_slug: Option<String>,
+    m_place_id: Option<String>,
+    m_place_name: Option<String>,
+    m_place_slug: Option<String>,
+    m_status: Option<String>,
+    m_via: Option<String>,
+    m_message: Option<String>,
+    m_created_at: Option<i64>,
+    m_decided_at: Option<i64>,
 }
 
 pub async fn session_with_user(
@@ -60,16 +84,60 @@ pub async fn session_with_user(
     id_hash: &str,
     now: i64,
 ) -> StoreResult<Option<SessionUserRow>> {
-    Ok(sqlx::query_as(
-        "SELECT s.csrf_token, s.last_seen_at, u.id, u.email, u.name, u.password_hash, u.role,
-            u.email_verified_at, u.created_at, u.disabled_at
+    let rows: Vec<SessionJoinRow> = sqlx::query_as(
+        "SELECT s.csrf_token, s.expires_at, s.last_seen_at, u.id, u.email, u.name, u.password_hash, u.role,
+            u.email_verified_at, u.created_at, u.disabled_at,
+            m.id AS m_id, m.organisation_id AS m_organisation_id, o.name AS m_organisation_name,
+            o.slug AS m_organisation_slug, o.place_id AS m_place_id, p.name AS m_place_name,
+            p.slug AS m_place_slug, m.status AS m_status, m.via AS m_via, m.message AS m_message,
+            m.created_at AS m_created_at, m.decided_at AS m_decided_at
          FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id_hash = $1 AND s.expires_at > $2",
+         LEFT JOIN memberships m ON m.user_id = u.id
+         LEFT JOIN organisations o ON o.id = m.organisation_id
+         LEFT JOIN places p ON p.id = o.place_id
+         WHERE s.id_hash = $1 AND s.expires_at > $2
+         ORDER BY m.created_at, m.id",
     )
     .bind(id_hash)
     .bind(now)
-    .fetch_optional(c)
-    .await?)
+    .fetch_all(c)
+    .await?;
+    let mut out: Option<SessionUserRow> = None;
+    for r in rows {
+        let session = out.get_or_insert_with(|| SessionUserRow {
+            csrf_token: r.csrf_token.clone(),
+            expires_at: r.expires_at,
+            last_seen_at: r.last_seen_at,
+            user: r.user.clone(),
+            memberships: vec![],
+        });
+        let (Some(id), Some(organisation_id), Some(organisation_name), Some(organisation_slug)) = (
+            r.m_id,
+            r.m_organisation_id,
+            r.m_organisation_name,
+            r.m_organisation_slug,
+        ) else {
+            continue;
+        };
+        session.memberships.push(crate::users::MembershipRow {
+            id,
+            user_id: r.user.id.clone(),
+            organisation_id,
+            organisation_name,
+            organisation_slug,
+            place_id: r.m_place_id,
+            place_name: r.m_place_name,
+            place_slug: r.m_place_slug,
+            status: r.m_status.unwrap_or_default(),
+            via: r.m_via.unwrap_or_default(),
+            message: r.m_message.unwrap_or_default(),
+            created_at: r.m_created_at.unwrap_or_default(),
+            decided_at: r.m_decided_at,
+            user_name: r.user.name.clone(),
+            user_email: r.user.email.clone(),
+        });
+    }
+    Ok(out)
 }
 
 /// Slides the expiry forward (idle timeout); done at most once a minute per session.

@@ -7,6 +7,7 @@ mod error;
 mod middleware;
 mod ops;
 mod pages;
+mod rendered;
 mod session;
 mod templates;
 
@@ -24,25 +25,38 @@ use tower_http::trace::TraceLayer;
 
 pub use session::Visitor;
 
-/// What every handler can reach.
+/// What every handler can reach. One pointer: axum clones the state for every extractor and
+/// middleware of every request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub app: App,
     pub templates: Arc<templates::Templates>,
     pub metrics: Arc<ops::Metrics>,
     /// Display names of facet values (terms, places, organisations), read at most every
     /// few seconds instead of three queries on every search or item page.
     pub(crate) labels: Arc<std::sync::Mutex<Option<pages::library::CachedNames>>>,
+    /// Item bodies and sections rendered from Markdown.
+    pub(crate) markdown: Arc<rendered::RenderedMarkdown>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 pub fn router(app: App) -> Router {
     let max_body = app.config.max_body_bytes;
-    let state = AppState {
+    let state = AppState(Arc::new(Shared {
         templates: Arc::new(templates::Templates::new(&app.config)),
         metrics: Arc::new(ops::Metrics::new()),
         labels: Arc::default(),
+        markdown: Arc::default(),
         app,
-    };
+    }));
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .merge(pages::routes())

@@ -96,6 +96,12 @@ struct Args {
     /// Print the results as JSON instead of a Markdown report.
     #[arg(long)]
     json: bool,
+    /// The server's database pool size (LZ_DB_MAX_CONNECTIONS) [default: the server's default].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000))]
+    db_connections: Option<u64>,
+    /// Which pages to load (comma-separated) [default: all four].
+    #[arg(long, value_delimiter = ',', value_parser = ["item", "library", "search-page", "search-api"])]
+    pages: Vec<String>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -133,6 +139,7 @@ fn run(args: Args) -> Result<()> {
     let lz = Lz {
         bin: server_bin.clone(),
         data_dir: data_dir.clone(),
+        db_connections: args.db_connections,
     };
     let db_path = data_dir.join("learning-zone.db");
 
@@ -231,6 +238,7 @@ fn run(args: Args) -> Result<()> {
 struct Lz {
     bin: PathBuf,
     data_dir: PathBuf,
+    db_connections: Option<u64>,
 }
 
 impl Lz {
@@ -246,6 +254,9 @@ impl Lz {
         c.env("LZ_DATA_DIR", &self.data_dir)
             .env("LZ_ADDR", "127.0.0.1:0")
             .env("LZ_LOG", "warn");
+        if let Some(n) = self.db_connections {
+            c.env("LZ_DB_MAX_CONNECTIONS", n.to_string());
+        }
         c
     }
 
@@ -860,13 +871,24 @@ async fn measure_server(
                 .collect::<Vec<_>>(),
         );
         let library_urls = Arc::new(vec![format!("{base}/library")]);
-        let phases: [(&'static str, &'static str, Arc<Vec<String>>); 4] = [
-            ("item page", "/library/{id}", item_urls),
-            ("library page", "/library", library_urls),
-            ("search page", "/library?q=…", page_urls.clone()),
-            ("search API", "/api/v1/search?q=…", api_urls.clone()),
+        let phases: [(&'static str, &'static str, &'static str, Arc<Vec<String>>); 4] = [
+            ("item", "item page", "/library/{id}", item_urls),
+            ("library", "library page", "/library", library_urls),
+            (
+                "search-page",
+                "search page",
+                "/library?q=…",
+                page_urls.clone(),
+            ),
+            (
+                "search-api",
+                "search API",
+                "/api/v1/search?q=…",
+                api_urls.clone(),
+            ),
         ];
-        for (what, path, urls) in phases {
+        let wanted = |code: &str| args.pages.is_empty() || args.pages.iter().any(|p| p == code);
+        for (_, what, path, urls) in phases.into_iter().filter(|p| wanted(p.0)) {
             progress(&format!(
                 "{}: {what} ({} URLs) on {} connections, {} s warm-up + {} s …",
                 role.name(),

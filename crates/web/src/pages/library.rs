@@ -515,7 +515,7 @@ fn item_notice(code: Option<&str>) -> Option<&'static str> {
     })
 }
 
-pub fn item_ctx(view: &ItemView) -> Value {
+pub fn item_ctx(s: &AppState, view: &ItemView) -> Value {
     let i = &view.item;
     let status = ItemStatus::parse(&i.status);
     let sections: Vec<Value> = SECTIONS
@@ -529,7 +529,7 @@ pub fn item_ctx(view: &ItemView) -> Value {
                 "outcomes" => &i.outcomes,
                 _ => &i.contacts,
             };
-            (!text.trim().is_empty()).then(|| context! { heading => heading, html => Value::from_safe_string(lz_domain::markdown::render(text)) })
+            (!text.trim().is_empty()).then(|| context! { heading => heading, html => Value::from_safe_string(s.markdown.render(text).to_string()) })
         })
         .collect();
     let terms: Vec<Value> = view
@@ -556,7 +556,7 @@ pub fn item_ctx(view: &ItemView) -> Value {
         organisation => i.organisation_name, organisation_slug => i.organisation_slug,
         place => i.place_name, place_slug => i.place_slug,
         published_at => i.published_at, updated_at => i.updated_at, version => i.version,
-        body_html => Value::from_safe_string(lz_domain::markdown::render(&i.body_md)),
+        body_html => Value::from_safe_string(s.markdown.render(&i.body_md).to_string()),
         sections, terms, attachments,
         authors => view.authors.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
         links => view.links.iter().map(|l| context! { url => l.url, title => l.title }).collect::<Vec<_>>(),
@@ -652,7 +652,7 @@ async fn show(
         &s,
         &v,
         "library/item.html",
-        context! { item => item_ctx(&view), more, json_ld => ld, notice => item_notice(q.notice.as_deref()), is_moderator, from_event },
+        context! { item => item_ctx(&s, &view), more, json_ld => ld, notice => item_notice(q.notice.as_deref()), is_moderator, from_event },
     ))
 }
 
@@ -719,7 +719,7 @@ async fn item_again(
         v,
         "library/item.html",
         errs,
-        context! { item => item_ctx(&view), more => Vec::<Value>::new(), is_moderator, ..extra },
+        context! { item => item_ctx(s, &view), more => Vec::<Value>::new(), is_moderator, ..extra },
     ))
 }
 
@@ -737,7 +737,7 @@ async fn history(State(s): State<AppState>, v: Visitor, Path(id): Path<String>) 
         &s,
         &v,
         "library/history.html",
-        context! { item => item_ctx(&view), versions },
+        context! { item => item_ctx(&s, &view), versions },
     ))
 }
 

@@ -692,6 +692,10 @@ pub fn python_with(module: &str, package: &str) -> PathBuf {
     if ok(&system) {
         return system;
     }
+    // Tests run in parallel: one at a time creates the venv and installs into it (two pips
+    // in one venv at once fail on a fresh machine).
+    static SETUP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = SETUP.lock().unwrap_or_else(|p| p.into_inner());
     let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/test-tools/venv");
     let py = venv.join("bin/python");
     if !py.exists() {
