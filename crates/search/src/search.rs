@@ -311,39 +311,47 @@ pub fn more_like_this(
         value(fields.body, MLT_BODY_BYTES),
     ];
     let num_docs = searcher.num_docs();
-    let mlt = MoreLikeThisQuery::builder()
-        // A term only this item has cannot find anything else.
-        .with_min_doc_frequency(2)
-        // Terms in more than a tenth of the items say little about this one and each costs
-        // a long posting list (but in a tiny index every term is in many items, and dropping
-        // them all would find nothing). 15 terms (Lucene's default is 25) keep the query's
-        // union short: it runs on every item page whose answer is not cached.
-        // Never above the live documents: tantivy's term selection counts deleted documents in
-        // a term's frequency but not in the total, and panics when the first passes the second
-        // (a small index with an edited item).
-        .with_max_doc_frequency(if num_docs < 50 {
-            num_docs
-        } else {
-            num_docs / 10
-        })
-        .with_min_term_frequency(1)
-        .with_max_query_terms(15)
-        .with_min_word_length(3)
-        .with_max_word_length(40)
-        .with_document_fields(doc_fields);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, Box::new(mlt)),
-        (Occur::MustNot, Box::new(id_query)),
-    ];
-    if let Some(a) = access_q {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(a, 0.0))));
+    // Terms in more than a tenth of the items say little about this one and each costs a long
+    // posting list; when an item has no rarer words (a tiny index, or a short item in plain
+    // words), terms in up to half of the items are tried next, then any term. 15 terms
+    // (Lucene's default is 25) keep the union short: it runs on every item page whose answer
+    // is not cached. Never above the live documents: tantivy's term selection counts deleted
+    // documents in a term's frequency but not in the total, and panics when the first passes
+    // the second (a small index with an edited item).
+    let mut top = Vec::new();
+    for max_doc_frequency in [num_docs / 10, num_docs / 2, num_docs] {
+        if max_doc_frequency < 2 {
+            continue;
+        }
+        let mlt = MoreLikeThisQuery::builder()
+            // A term only this item has cannot find anything else.
+            .with_min_doc_frequency(2)
+            .with_max_doc_frequency(max_doc_frequency)
+            .with_min_term_frequency(1)
+            .with_max_query_terms(15)
+            .with_min_word_length(3)
+            .with_max_word_length(40)
+            .with_document_fields(doc_fields.clone());
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, Box::new(mlt)),
+            (Occur::MustNot, Box::new(id_query.clone())),
+        ];
+        if let Some(a) = &access_q {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(a.box_clone(), 0.0)),
+            ));
+        }
+        top = searcher
+            .search(
+                &BooleanQuery::new(clauses),
+                &TopDocs::with_limit(limit).order_by_score(),
+            )
+            .map_err(SearchError::tantivy("running more-like-this"))?;
+        if !top.is_empty() {
+            break;
+        }
     }
-    let top = searcher
-        .search(
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(limit).order_by_score(),
-        )
-        .map_err(SearchError::tantivy("running more-like-this"))?;
     let mut hits = Vec::with_capacity(top.len());
     for (score, addr) in top {
         let doc: TantivyDocument = searcher
