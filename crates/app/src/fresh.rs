@@ -1,19 +1,18 @@
-//! Answers kept for one second at most: who is signed in with a session, an item with its
-//! details, a person's marks. Every page asks the first; the item page, the most read page,
+//! Answers kept for a few seconds at most: who is signed in with a session (one second), an
+//! item with its details and reviews, a person's marks (five seconds). Every page asks the first; the item page, the most read page,
 //! asks all three, and under load each query was a trip through the database driver's thread.
 //!
 //! Correctness: any write this process commits (a sign-out, a role or membership change, an
 //! edited or withdrawn item, a mark …) empties every cache at once, so within one server
 //! nothing is ever stale; a write by another process (a second server on the same
-//! PostgreSQL, the CLI) is seen within `TTL_MS`. Ages are measured on the app's clock.
+//! PostgreSQL, the CLI) is seen within the cache's time to live (one second for who is signed
+//! in and their rights; five for an item's content, as another server's search index takes
+//! a second or more anyway). Ages are measured on the app's clock.
 
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-
-/// How long an answer may be used without asking the database again.
-pub(crate) const TTL_MS: i64 = 1_000;
 
 /// Raised after every write in this process. Shared by all [`crate::App`]s: two apps over one
 /// database in one process (as the tests' restarts are) must see each other's writes.
@@ -39,13 +38,16 @@ pub(crate) struct Fresh<K, V> {
     entries: Mutex<HashMap<K, Entry<V>>>,
     /// More entries than this: start afresh (bounded memory).
     max_entries: usize,
+    /// How long an answer may be used without asking the database again.
+    ttl_ms: i64,
 }
 
 impl<K: Eq + Hash, V: Clone> Fresh<K, V> {
-    pub(crate) fn new(max_entries: usize) -> Self {
+    pub(crate) fn new(max_entries: usize, ttl_ms: i64) -> Self {
         Self {
             entries: Mutex::new(HashMap::new()),
             max_entries,
+            ttl_ms,
         }
     }
 
@@ -54,7 +56,7 @@ impl<K: Eq + Hash, V: Clone> Fresh<K, V> {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The answer for `key` if no write came since and it is younger than `TTL_MS` at `now`;
+    /// The answer for `key` if no write came since and it is younger than the TTL at `now`;
     /// otherwise the ticket to store a new one with.
     pub(crate) fn get<Q>(&self, key: &Q, now: i64) -> Result<V, Ticket>
     where
@@ -64,7 +66,8 @@ impl<K: Eq + Hash, V: Clone> Fresh<K, V> {
         let ticket = Ticket(WRITES.load(Ordering::SeqCst));
         match self.lock().get(key) {
             Some(e)
-                if e.writes == ticket.0 && (e.loaded_at..e.loaded_at + TTL_MS).contains(&now) =>
+                if e.writes == ticket.0
+                    && (e.loaded_at..e.loaded_at + self.ttl_ms).contains(&now) =>
             {
                 Ok(e.value.clone())
             }
@@ -102,7 +105,7 @@ mod tests {
 
     #[test]
     fn a_write_or_a_second_makes_an_answer_stale() {
-        let cache: Fresh<String, i32> = Fresh::new(10);
+        let cache: Fresh<String, i32> = Fresh::new(10, 1_000);
         // Other tests in this process may write between the put and the get: try again then.
         let fresh = (0..100).any(|_| {
             let Err(ticket) = cache.get("a", 1_000) else {

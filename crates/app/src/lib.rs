@@ -17,6 +17,7 @@ pub mod report;
 pub mod report_docs;
 pub mod search;
 pub mod secrets;
+mod similar;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -34,6 +35,8 @@ pub(crate) type CachedSession = (Actor, String, i64);
 pub(crate) type CachedItem = Arc<(ItemRow, ItemDetails)>;
 /// A person's marks: (item id, mark).
 pub(crate) type CachedMarks = Arc<Vec<(String, String)>>;
+/// An item's review decisions, newest first.
+pub(crate) type CachedReviews = Arc<Vec<lz_store::library::ReviewRow>>;
 
 /// The application: configuration, database, clock and the mail worker's wake-up signal.
 #[derive(Clone)]
@@ -53,15 +56,18 @@ pub struct App {
     /// "More like this" computed during a request (one at a time) and in the background: an
     /// item page under load does not wait behind others' computations (`search.rs`).
     pub(crate) similar_now: Arc<tokio::sync::Semaphore>,
-    pub(crate) similar_later: Arc<tokio::sync::Semaphore>,
+    pub(crate) similar_later: Arc<similar::Similar>,
     /// Who is signed in with which session (by its hash): the person, the CSRF token and
-    /// when the session expires; for a second at most (`fresh.rs`).
+    /// when the session expires; for a second at most (`fresh.rs`, as the three below, which
+    /// keep their answers for five seconds at most).
     pub(crate) sessions: Arc<fresh::Fresh<String, CachedSession>>,
     /// Items (any state, unchecked: each reader's right is checked on every use) with their
     /// terms, authors, links, attachments and useful count, for the item page.
     pub(crate) items: Arc<fresh::Fresh<String, CachedItem>>,
     /// Each person's own marks (item, mark), for the item page.
     pub(crate) marks: Arc<fresh::Fresh<String, CachedMarks>>,
+    /// Each item's review decisions, for the editors and reviewers who see them.
+    pub(crate) reviews: Arc<fresh::Fresh<String, CachedReviews>>,
     /// The program that extracts attachments' text in a child process under memory and CPU
     /// limits (the binary's hidden `extract-text` command); none: in this process.
     pub(crate) extractor: Option<Arc<attachments::ExtractorProgram>>,
@@ -96,6 +102,10 @@ impl App {
             .map_err(|e| AppError::Internal(format!("migrating database: {e}")))?;
         let hasher =
             secrets::PasswordHasherConfig::new(config.argon2_memory_kib, config.argon2_iterations);
+        let similar_later =
+            Arc::new(similar::Similar::start(search.clone()).map_err(|e| {
+                AppError::Internal(format!("starting the more-like-this thread: {e}"))
+            })?);
         Ok(Self {
             config: Arc::new(config),
             db,
@@ -107,10 +117,11 @@ impl App {
             index_lock: Arc::new(tokio::sync::Mutex::new(())),
             extract_wake: Arc::new(tokio::sync::Notify::new()),
             similar_now: Arc::new(tokio::sync::Semaphore::new(1)),
-            similar_later: Arc::new(tokio::sync::Semaphore::new(1)),
-            sessions: Arc::new(fresh::Fresh::new(10_000)),
-            items: Arc::new(fresh::Fresh::new(20_000)),
-            marks: Arc::new(fresh::Fresh::new(10_000)),
+            similar_later,
+            sessions: Arc::new(fresh::Fresh::new(10_000, 1_000)),
+            items: Arc::new(fresh::Fresh::new(20_000, 5_000)),
+            marks: Arc::new(fresh::Fresh::new(10_000, 5_000)),
+            reviews: Arc::new(fresh::Fresh::new(20_000, 5_000)),
             extractor: None,
             hasher,
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),

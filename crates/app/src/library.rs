@@ -509,7 +509,15 @@ impl App {
         let can_review =
             actor.is_some_and(|a| is_reviewer(a, &item)) && status == ItemStatus::InReview;
         let reviews = if can_edit || actor.is_some_and(|a| is_reviewer(a, &item)) {
-            store::reviews(&mut *self.db.acquire().await?, id).await?
+            match self.reviews.get(id, now) {
+                Ok(found) => found.to_vec(),
+                Err(ticket) => {
+                    let found = store::reviews(&mut *self.db.acquire().await?, id).await?;
+                    self.reviews
+                        .put(ticket, id.to_string(), Arc::new(found.clone()), now);
+                    found
+                }
+            }
         } else {
             vec![]
         };

@@ -246,25 +246,24 @@ impl App {
         }
         let index = self.search.clone();
         let id = item_id.to_string();
-        match self.similar_now.clone().try_acquire_owned() {
-            Ok(permit) => tokio::task::spawn_blocking(move || {
+        // A quiet server computes the answer for the page (one at a time); a busy one, or
+        // one with computations already waiting, shows the page without it this once and
+        // queues it for the low-priority thread (`similar.rs`).
+        let permit = if self.similar_later.busy() {
+            None
+        } else {
+            self.similar_now.clone().try_acquire_owned().ok()
+        };
+        match permit {
+            Some(permit) => tokio::task::spawn_blocking(move || {
                 let _permit = permit;
                 index.more_like_this(&id, &access, 5)
             })
             .await
             .map_err(|e| AppError::Internal(format!("search task: {e}")))?
             .map_err(search_error),
-            Err(_) => {
-                // Busy: the page goes without it this once rather than queue behind other
-                // pages' computations; one background computation fills the cache.
-                if let Ok(permit) = self.similar_later.clone().try_acquire_owned() {
-                    tokio::task::spawn_blocking(move || {
-                        let _permit = permit;
-                        if let Err(e) = index.more_like_this(&id, &access, 5) {
-                            tracing::warn!(error = %e, "more like this in the background");
-                        }
-                    });
-                }
+            None => {
+                self.similar_later.queue(&id, access);
                 Ok(Vec::new())
             }
         }

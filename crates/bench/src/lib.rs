@@ -461,6 +461,8 @@ impl Errors {
 
 pub struct Phase {
     pub ok: u64,
+    /// Recorded answers whose body held the phase's marker (none given: 0).
+    pub with_marker: u64,
     pub errors: Errors,
     pub elapsed: Duration,
     pub latencies: Latencies,
@@ -484,6 +486,7 @@ pub async fn closed_loop(
     urls: Arc<Vec<String>>,
     warmup: Duration,
     measured: Duration,
+    marker: Option<&'static str>,
 ) -> Result<Phase> {
     let ticks = clock_ticks_per_second();
     let rss = RssSampler::start(pid);
@@ -496,6 +499,7 @@ pub async fn closed_loop(
         let mut next = k * urls.len() / n;
         tasks.spawn(async move {
             let mut lat = Vec::new();
+            let mut marked = 0u64;
             let mut errors = Errors::default();
             loop {
                 let t0 = Instant::now();
@@ -507,18 +511,23 @@ pub async fn closed_loop(
                 let result = async {
                     let r = c.get(url).send().await?;
                     let status = r.status();
-                    r.bytes().await?;
+                    let body = r.bytes().await?;
                     if status != StatusCode::OK {
                         bail!("GET {url} answered {status}");
                     }
-                    Ok::<_, anyhow::Error>(())
+                    Ok::<_, anyhow::Error>(
+                        marker.is_some_and(|m| body.windows(m.len()).any(|w| w == m.as_bytes())),
+                    )
                 }
                 .await;
                 let took = t0.elapsed();
                 let counted = t0 >= measure_from;
                 match result {
-                    Ok(()) if counted => lat.push(took),
-                    Ok(()) => {}
+                    Ok(has_marker) if counted => {
+                        lat.push(took);
+                        marked += u64::from(has_marker);
+                    }
+                    Ok(_) => {}
                     Err(e) => {
                         if counted {
                             errors.add(format!("{e:#}"));
@@ -527,17 +536,18 @@ pub async fn closed_loop(
                     }
                 }
             }
-            (lat, errors)
+            (lat, marked, errors)
         });
     }
     tokio::time::sleep_until(measure_from.into()).await;
     let t_measure = Instant::now();
     let cpu = CpuMeter::start(pid);
-    let (lat, errors) = join_all(tasks, end).await?;
+    let (lat, with_marker, errors) = join_all(tasks, end).await?;
     let elapsed = t_measure.elapsed();
     let (server_cpu_pct, client_cpu_pct) = cpu.finish(ticks);
     Ok(Phase {
         ok: lat.len() as u64,
+        with_marker,
         errors,
         elapsed,
         latencies: Latencies::from(lat),
@@ -549,21 +559,23 @@ pub async fn closed_loop(
 
 /// Joins the workers (bounded: the phase's end plus one request timeout and a margin).
 pub async fn join_all(
-    mut tasks: tokio::task::JoinSet<(Vec<Duration>, Errors)>,
+    mut tasks: tokio::task::JoinSet<(Vec<Duration>, u64, Errors)>,
     end: Instant,
-) -> Result<(Vec<Duration>, Errors)> {
+) -> Result<(Vec<Duration>, u64, Errors)> {
     let bound = end + REQUEST_TIMEOUT + Duration::from_secs(10);
     let mut all = Vec::new();
+    let mut marked = 0;
     let mut errors = Errors::default();
     while let Some(r) = tokio::time::timeout_at(bound.into(), tasks.join_next())
         .await
         .context("workers did not finish in time")?
     {
-        let (lat, e) = r.context("a worker panicked")?;
+        let (lat, m, e) = r.context("a worker panicked")?;
         all.extend(lat);
+        marked += m;
         errors.merge(e);
     }
-    Ok((all, errors))
+    Ok((all, marked, errors))
 }
 
 pub fn ms(d: Duration) -> String {

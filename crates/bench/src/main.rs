@@ -282,14 +282,15 @@ async fn measure(args: &Args, server: &Server) -> Result<Results> {
                         }
                     }
                 }
-                (lat, errors)
+                (lat, 0, errors)
             });
         }
-        let (lat, errors) = join_all(tasks, end).await?;
+        let (lat, _, errors) = join_all(tasks, end).await?;
         let elapsed = t0.elapsed();
         let (server_cpu_pct, client_cpu_pct) = cpu.finish(ticks);
         Phase {
             ok: lat.len() as u64,
+            with_marker: 0,
             errors,
             elapsed,
             latencies: Latencies::from(lat),
@@ -345,6 +346,7 @@ async fn measure(args: &Args, server: &Server) -> Result<Results> {
         Arc::new(vec![format!("{base}{}", args.page)]),
         Duration::from_secs(args.warmup_seconds),
         Duration::from_secs(args.load_seconds),
+        None,
     )
     .await?;
 

@@ -888,7 +888,7 @@ async fn measure_server(
             ),
         ];
         let wanted = |code: &str| args.pages.is_empty() || args.pages.iter().any(|p| p == code);
-        for (_, what, path, urls) in phases.into_iter().filter(|p| wanted(p.0)) {
+        for (code, what, path, urls) in phases.into_iter().filter(|p| wanted(p.0)) {
             progress(&format!(
                 "{}: {what} ({} URLs) on {} connections, {} s warm-up + {} s …",
                 role.name(),
@@ -897,7 +897,9 @@ async fn measure_server(
                 args.warmup_seconds,
                 args.seconds
             ));
-            let phase = closed_loop(args, server, &clients, urls).await?;
+            // An item page shows "more like this" once its answer is cached (`similar.rs`).
+            let marker = (code == "item").then_some("More like this</h2>");
+            let phase = closed_loop(args, server, &clients, urls, marker).await?;
             loads.push(Load {
                 role,
                 what,
@@ -989,6 +991,7 @@ async fn closed_loop(
     server: &Server,
     clients: &[reqwest::Client],
     urls: Arc<Vec<String>>,
+    marker: Option<&'static str>,
 ) -> Result<Phase> {
     lz_bench::closed_loop(
         server.pid,
@@ -996,6 +999,7 @@ async fn closed_loop(
         urls,
         Duration::from_secs(args.warmup_seconds),
         Duration::from_secs(args.seconds),
+        marker,
     )
     .await
 }
@@ -1223,6 +1227,18 @@ impl Report<'_> {
                 errors_cell(&p.errors),
                 p.server_cpu_pct,
                 p.client_cpu_pct,
+            ));
+        }
+
+        for l in self.served.loads.iter().filter(|l| l.what == "item page") {
+            let p = &l.phase;
+            o.push_str(&format!(
+                "\n{}: {} of {} recorded item pages ({:.0} %) showed \"more like this\"; the others were served \
+                 before their answer was computed (in the background, on CPU time no page wants).\n",
+                l.role.name(),
+                p.with_marker,
+                p.ok,
+                100.0 * p.with_marker as f64 / (p.ok.max(1)) as f64
             ));
         }
 
@@ -1509,6 +1525,7 @@ impl Report<'_> {
                 "page": l.what,
                 "path": l.path,
                 "requests_per_second": l.phase.rate(),
+                "with_more_like_this": l.phase.with_marker,
                 "completed": l.phase.ok,
                 "latency_ms": lat_json(&l.phase.latencies),
                 "errors": l.phase.errors.count,

@@ -1,0 +1,79 @@
+//! "More like this" computed off the request path, at low priority: a page whose answer is
+//! not cached shows without it while this fills the cache. Under saturation the computations
+//! wait for spare CPU instead of taking it from the pages being served (shedding optional
+//! work); on a quiet server a page computes its own answer (see `App::more_like_this`).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
+use std::sync::Arc;
+
+/// Requests waiting beyond this are dropped: a later visit asks again.
+const QUEUE: usize = 1_024;
+
+struct Job {
+    item_id: String,
+    access: lz_search::Access,
+}
+
+pub(crate) struct Similar {
+    jobs: SyncSender<Job>,
+    /// Queued and not yet finished.
+    backlog: Arc<AtomicUsize>,
+}
+
+impl Similar {
+    /// Starts the worker thread; it ends when the last `App` holding this is dropped.
+    pub(crate) fn start(index: lz_search::SearchIndex) -> std::io::Result<Self> {
+        let (jobs, rx) = sync_channel::<Job>(QUEUE);
+        let backlog = Arc::new(AtomicUsize::new(0));
+        let pending = backlog.clone();
+        std::thread::Builder::new()
+            .name("lz-similar".into())
+            .spawn(move || {
+                lower_this_threads_priority();
+                for job in rx {
+                    if let Err(e) = index.more_like_this(&job.item_id, &job.access, 5) {
+                        tracing::warn!(error = %e, "more like this in the background");
+                    }
+                    pending.fetch_sub(1, Ordering::SeqCst);
+                }
+            })?;
+        Ok(Self { jobs, backlog })
+    }
+
+    /// Whether computations are waiting (the server is busy with pages).
+    pub(crate) fn busy(&self) -> bool {
+        self.backlog.load(Ordering::SeqCst) > 0
+    }
+
+    pub(crate) fn queue(&self, item_id: &str, access: lz_search::Access) {
+        self.backlog.fetch_add(1, Ordering::SeqCst);
+        let job = Job {
+            item_id: item_id.to_string(),
+            access,
+        };
+        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) = self.jobs.try_send(job)
+        {
+            self.backlog.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// The calling thread runs only on CPU time nobody else wants (SCHED_IDLE; nice 19 where that
+/// is refused): on Linux both belong to each thread, so the server's other threads keep theirs.
+#[cfg(target_os = "linux")]
+fn lower_this_threads_priority() {
+    let param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: both calls only change the scheduling of the calling thread (pid/who = 0) and
+    // read the struct we pass.
+    unsafe {
+        if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0
+            && libc::setpriority(libc::PRIO_PROCESS, 0, 19) != 0
+        {
+            tracing::debug!(error = %std::io::Error::last_os_error(), "could not lower the priority of more-like-this");
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_this_threads_priority() {}
