@@ -558,7 +558,9 @@ impl SearchIndex {
         limit: usize,
     ) -> Option<Vec<Hit>> {
         let key = (id.to_string(), access_key(access), limit);
-        let cache = self.inner.similar.lock().ok()?;
+        // Never waits: the low-priority thread that fills this cache may hold the lock while
+        // it is off the CPU (a busy server gives it none), and a page must not wait for it.
+        let cache = self.inner.similar.try_lock().ok()?;
         cache
             .hits
             .get(&key)
