@@ -29,6 +29,7 @@ on_both_databases!(
     feeds_metadata_pagination_and_sorting,
     place_leads_review_only_their_places,
     follows_bookmarks_features_withdrawal_and_deletion,
+    a_change_shows_on_the_next_request_despite_the_caches,
 );
 
 async fn term_id(api: &Client, vocabulary: &str) -> String {
@@ -1582,4 +1583,51 @@ async fn feeds_metadata_pagination_and_sorting(app: TestApp) {
     reader.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
     let (_, network) = reader.get_text(&format!("/library/{}", ids[0])).await;
     assert!(!network.contains("application/ld+json"));
+}
+
+/// Items and marks are kept in memory for a few seconds (`app/src/fresh.rs`): a write is seen
+/// by the very next request all the same (sessions: `accounts.rs` replays a cookie whose
+/// session has ended).
+async fn a_change_shows_on_the_next_request_despite_the_caches(app: TestApp) {
+    app.load_demo().await;
+    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let org = org_id(&author, "blackpool-council").await;
+    let id = new_item(&author, &org, "Puffinstack promenade", "public", json!({})).await;
+    publish(&author, &moderator, &id).await;
+    let reader = app.client();
+    reader.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    // Read twice: the second answer comes from memory.
+    for _ in 0..2 {
+        let (s, page) = reader.get_text(&format!("/library/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("Puffinstack promenade"), "{page}");
+    }
+    // Marked useful: the reader's own mark shows at once.
+    let r = reader
+        .post_form(
+            &format!("/library/{id}/marks"),
+            &format!("/library/{id}"),
+            &[("mark", "useful"), ("on", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, v) = author.api_get(&format!("/items/{id}")).await;
+    assert_eq!(v["useful_count"], 1, "{v}");
+    // Withdrawn: gone for the reader on the next request.
+    let (s, v) = author
+        .api_post(
+            &format!("/items/{id}/workflow"),
+            json!({"action": "withdraw"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        reader.get(&format!("/library/{id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.client().get(&format!("/library/{id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
