@@ -77,3 +77,44 @@ fn lower_this_threads_priority() {
 
 #[cfg(not(target_os = "linux"))]
 fn lower_this_threads_priority() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, title: &str) -> lz_search::SearchDoc {
+        lz_search::SearchDoc {
+            id: id.into(),
+            kind: "case_study".into(),
+            title: title.into(),
+            summary: title.into(),
+            access: vec!["public".into()],
+            year: 2026,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_queued_answer_reaches_the_cache() {
+        let index = lz_search::SearchIndex::open_in_ram().expect("index");
+        let docs = vec![
+            doc("a", "walking football for older men"),
+            doc("b", "walking football in the park"),
+            doc("c", "swimming lessons for children"),
+        ];
+        index.apply(docs, vec![], 1).expect("apply");
+        let access = lz_search::Access::Tokens(vec!["public".into()]);
+        assert!(index.cached_more_like_this("a", &access, 5).is_none());
+        let similar = Similar::start(index.clone()).expect("thread");
+        similar.queue("a", access.clone());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while similar.busy() {
+            assert!(std::time::Instant::now() < deadline, "never computed");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let hits = index
+            .cached_more_like_this("a", &access, 5)
+            .expect("cached after the thread ran");
+        assert_eq!(hits.first().map(|h| h.id.as_str()), Some("b"), "{hits:?}");
+    }
+}

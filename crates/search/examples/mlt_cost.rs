@@ -14,6 +14,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         found += index.more_like_this(id, &access, 5)?.len();
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
+    if times.is_empty() {
+        return Err("IDS_FILE lists no item ids".into());
+    }
     times.sort_by(|a, b| a.total_cmp(b));
     let n = times.len();
     println!(

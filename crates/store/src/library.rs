@@ -538,28 +538,10 @@ pub struct AuthorRow {
     pub name: String,
 }
 
-pub async fn authors(c: &mut Conn, item_id: &str) -> StoreResult<Vec<AuthorRow>> {
-    Ok(sqlx::query_as(
-        "SELECT user_id, name FROM item_authors WHERE item_id = $1 ORDER BY position",
-    )
-    .bind(item_id)
-    .fetch_all(c)
-    .await?)
-}
-
 #[derive(Debug, Clone, FromRow, serde::Serialize)]
 pub struct LinkRow {
     pub url: String,
     pub title: String,
-}
-
-pub async fn links(c: &mut Conn, item_id: &str) -> StoreResult<Vec<LinkRow>> {
-    Ok(
-        sqlx::query_as("SELECT url, title FROM item_links WHERE item_id = $1 ORDER BY position")
-            .bind(item_id)
-            .fetch_all(c)
-            .await?,
-    )
 }
 
 /// Everything an item page shows besides the item's own row.
@@ -811,15 +793,6 @@ pub async fn insert_attachment(c: &mut Conn, a: &NewAttachment<'_>) -> StoreResu
     Ok(())
 }
 
-pub async fn attachments(c: &mut Conn, item_id: &str) -> StoreResult<Vec<AttachmentRow>> {
-    Ok(sqlx::query_as(&format!(
-        "{ATTACHMENT_SELECT} WHERE item_id = $1 AND deleted_at IS NULL ORDER BY created_at"
-    ))
-    .bind(item_id)
-    .fetch_all(c)
-    .await?)
-}
-
 pub async fn attachment(c: &mut Conn, id: &str) -> StoreResult<Option<AttachmentRow>> {
     Ok(sqlx::query_as(&format!(
         "{ATTACHMENT_SELECT} WHERE id = $1 AND deleted_at IS NULL"
@@ -931,22 +904,6 @@ pub async fn set_mark(
     now: i64,
 ) -> StoreResult<()> {
     set_flag(c, Flag::Mark, [user_id, item_id, mark], on, now).await
-}
-
-/// How many people marked the item useful, and which marks `user_id` has set on it.
-pub async fn marks(c: &mut Conn, item_id: &str, user_id: &str) -> StoreResult<(i64, Vec<String>)> {
-    let (useful,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM item_marks WHERE item_id = $1 AND mark = 'useful'")
-            .bind(item_id)
-            .fetch_one(&mut *c)
-            .await?;
-    let mine: Vec<(String,)> =
-        sqlx::query_as("SELECT mark FROM item_marks WHERE item_id = $1 AND user_id = $2")
-            .bind(item_id)
-            .bind(user_id)
-            .fetch_all(c)
-            .await?;
-    Ok((useful, mine.into_iter().map(|(m,)| m).collect()))
 }
 
 /// Every mark a person has made: (item id, mark).

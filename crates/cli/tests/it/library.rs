@@ -62,6 +62,18 @@ async fn new_item(api: &Client, org: &str, title: &str, visibility: &str, extra:
     v["id"].as_str().expect("id").to_string()
 }
 
+/// Marks an item useful through the item page's form.
+async fn mark_useful(browser: &Client, id: &str) {
+    let r = browser
+        .post_form(
+            &format!("/library/{id}/marks"),
+            &format!("/library/{id}"),
+            &[("mark", "useful"), ("on", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
 async fn publish(author: &Client, moderator: &Client, id: &str) {
     let (s, v) = author
         .api_post(
@@ -312,14 +324,7 @@ async fn story_written_reviewed_and_found_by_a_word_in_its_pdf(app: TestApp) {
     reader.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
     let (_, html) = reader.get_text("/library?q=thalasotherapy").await;
     assert!(html.contains("Moving more on the promenade"), "{html}");
-    let r = reader
-        .post_form(
-            &format!("/library/{id}/marks"),
-            &format!("/library/{id}"),
-            &[("mark", "useful"), ("on", "1")],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    mark_useful(&reader, &id).await;
     let (_, item) = reader_api.api_get(&format!("/items/{id}")).await;
     assert_eq!(item["useful_count"], 1);
     // The download is the same PDF, as an attachment with the sniffed type.
@@ -1604,14 +1609,7 @@ async fn a_change_shows_on_the_next_request_despite_the_caches(app: TestApp) {
         assert!(page.contains("Puffinstack promenade"), "{page}");
     }
     // Marked useful: the reader's own mark shows at once.
-    let r = reader
-        .post_form(
-            &format!("/library/{id}/marks"),
-            &format!("/library/{id}"),
-            &[("mark", "useful"), ("on", "1")],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    mark_useful(&reader, &id).await;
     let (_, v) = author.api_get(&format!("/items/{id}")).await;
     assert_eq!(v["useful_count"], 1, "{v}");
     // Withdrawn: gone for the reader on the next request.
