@@ -244,6 +244,15 @@ impl App {
         if let Some(hits) = self.search.cached_more_like_this(item_id, &access, 5) {
             return Ok(hits);
         }
+        // The usual answer: the item's neighbours, computed ahead (`similar.rs`), narrowed to
+        // this reader in one short query.
+        if let Some(hits) = self
+            .search
+            .precomputed_more_like_this(item_id, &access, 5)
+            .map_err(search_error)?
+        {
+            return Ok(hits);
+        }
         let index = self.search.clone();
         let id = item_id.to_string();
         // A quiet server computes the answer for the page (one at a time); a busy one, or

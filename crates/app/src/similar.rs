@@ -1,14 +1,23 @@
-//! "More like this" computed off the request path, at low priority: a page whose answer is
-//! not cached shows without it while this fills the cache. Under saturation the computations
-//! wait for spare CPU instead of taking it from the pages being served (shedding optional
-//! work); on a quiet server a page computes its own answer (see `App::more_like_this`).
+//! "More like this" computed off the request path, at low priority. The thread works through
+//! the index's queue of items whose neighbours are not computed yet (all of them after a
+//! start or a rebuild, then each item as it is indexed), from which every page's answer is
+//! then cheap (`SearchIndex::precomputed_more_like_this`). Until an item's neighbours are
+//! known, or when too few are visible to the reader, a page whose answer is not cached shows
+//! without it and queues the full query here. Under saturation all of this waits for spare
+//! CPU instead of taking it from the pages being served (shedding optional work); on a quiet
+//! server a page computes its own answer (see `App::more_like_this`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
+use std::sync::mpsc::{sync_channel, RecvTimeoutError, SyncSender, TryRecvError, TrySendError};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Requests waiting beyond this are dropped: a later visit asks again.
 const QUEUE: usize = 1_024;
+/// Neighbour lists computed between looks at the page requests (about 2 ms each).
+const NEIGHBOURS_BATCH: usize = 8;
+/// How soon items newly indexed are picked up when the thread has nothing else to do.
+const IDLE_POLL: Duration = Duration::from_millis(500);
 
 struct Job {
     item_id: String,
@@ -31,11 +40,33 @@ impl Similar {
             .name("lz-similar".into())
             .spawn(move || {
                 lower_this_threads_priority();
-                for job in rx {
+                let run = |job: Job| {
                     if let Err(e) = index.more_like_this(&job.item_id, &job.access, 5) {
                         tracing::warn!(error = %e, "more like this in the background");
                     }
                     pending.fetch_sub(1, Ordering::SeqCst);
+                };
+                loop {
+                    // Pages waiting come first; then neighbour lists; then sleep.
+                    match rx.try_recv() {
+                        Ok(job) => {
+                            run(job);
+                            continue;
+                        }
+                        Err(TryRecvError::Disconnected) => return,
+                        Err(TryRecvError::Empty) => {}
+                    }
+                    if index.neighbours_pending() > 0 {
+                        if let Err(e) = index.compute_neighbours(NEIGHBOURS_BATCH) {
+                            tracing::warn!(error = %e, "computing more-like-this neighbours");
+                        }
+                        continue;
+                    }
+                    match rx.recv_timeout(IDLE_POLL) {
+                        Ok(job) => run(job),
+                        Err(RecvTimeoutError::Timeout) => {}
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
                 }
             })?;
         Ok(Self { jobs, backlog })
@@ -115,6 +146,19 @@ mod tests {
         let hits = index
             .cached_more_like_this("a", &access, 5)
             .expect("cached after the thread ran");
+        assert_eq!(hits.first().map(|h| h.id.as_str()), Some("b"), "{hits:?}");
+        // Then, with no page waiting, it computes every item's neighbours.
+        while index.neighbours_pending() > 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "neighbours never computed"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let hits = index
+            .precomputed_more_like_this("a", &access, 5)
+            .expect("query")
+            .expect("neighbours computed");
         assert_eq!(hits.first().map(|h| h.id.as_str()), Some("b"), "{hits:?}");
     }
 }

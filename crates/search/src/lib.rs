@@ -2,6 +2,7 @@
 //! The database drives it via `apply` (change-log batches, seq stored in the commit) and `rebuild`.
 
 mod facets;
+mod neighbours;
 mod query;
 mod schema;
 mod search;
@@ -226,6 +227,8 @@ struct Inner {
     /// pages) for the current generation: few distinct requests, read on every visit, each
     /// counting facets over the whole collection. Searches with text are never cached.
     browse: Mutex<BrowseCache>,
+    /// Each item's neighbours, computed ahead of the pages that show them (`neighbours.rs`).
+    neighbours: Mutex<neighbours::Neighbours>,
 }
 
 #[derive(Default)]
@@ -367,6 +370,8 @@ impl SearchIndex {
             .load_metas()
             .map_err(SearchError::tantivy("reading index metadata"))?;
         let applied_seq = payload_seq(metas.payload.as_deref());
+        let mut neighbours = neighbours::Neighbours::default();
+        neighbours.reset(search::all_ids(&reader.searcher())?);
         Ok(SearchIndex {
             inner: Arc::new(Inner {
                 index,
@@ -376,6 +381,7 @@ impl SearchIndex {
                 applied_seq: AtomicI64::new(applied_seq),
                 similar: Mutex::new(SimilarCache::default()),
                 browse: Mutex::new(BrowseCache::default()),
+                neighbours: Mutex::new(neighbours),
             }),
         })
     }
@@ -429,6 +435,8 @@ impl SearchIndex {
             .map(|d| d.id.clone())
             .chain(deletes.iter().cloned())
             .collect();
+        let upserted: Vec<String> = upserts.iter().map(|d| d.id.clone()).collect();
+        let deletes_of_batch = deletes.clone();
         let result = self.apply_locked(&mut state.writer, upserts, deletes, seq);
         if result.is_ok() {
             let changed: std::collections::HashSet<&str> =
@@ -438,6 +446,13 @@ impl SearchIndex {
                 .lock()
                 .map_err(|_| SearchError::Poisoned)?
                 .invalidate(&changed);
+            let mut neighbours = self.neighbours()?;
+            for id in &deletes_of_batch {
+                neighbours.remove(id);
+            }
+            for id in &upserted {
+                neighbours.queue(id, true);
+            }
         }
         if result.is_err() {
             // Drop the half-applied batch so a later commit cannot publish it.
@@ -548,6 +563,63 @@ impl SearchIndex {
         }
         cache.results.insert(key, results.clone());
         Ok(results)
+    }
+
+    fn neighbours(&self) -> Result<MutexGuard<'_, neighbours::Neighbours>, SearchError> {
+        self.inner
+            .neighbours
+            .lock()
+            .map_err(|_| SearchError::Poisoned)
+    }
+
+    /// Items whose neighbours are still to be computed (see [`Self::compute_neighbours`]).
+    pub fn neighbours_pending(&self) -> usize {
+        self.neighbours().map(|n| n.pending()).unwrap_or(0)
+    }
+
+    /// Computes the neighbours of up to `max_items` queued items (about 2 ms each at 100 000
+    /// items); returns how many it took from the queue. Meant for a low-priority thread.
+    pub fn compute_neighbours(&self, max_items: usize) -> Result<usize, SearchError> {
+        let mut done = 0;
+        while done < max_items {
+            let Some((id, ticket)) = self.neighbours()?.next() else {
+                break;
+            };
+            done += 1;
+            // Taken after `next`: a rebuild reloads the reader before it raises the epoch,
+            // so a list from the old content is never stored.
+            let searcher = self.inner.reader.searcher();
+            let list =
+                search::neighbours(&searcher, &self.inner.fields, &id, neighbours::NEIGHBOURS)?;
+            if let Some(list) = list {
+                self.neighbours()?.store(&id, ticket, list);
+            }
+        }
+        Ok(done)
+    }
+
+    /// [`Self::more_like_this`] from the item's precomputed neighbours, narrowed to `access`
+    /// in the query: cheap enough for every page. `None` when they are not computed yet, or
+    /// too few of them are visible to `access`.
+    pub fn precomputed_more_like_this(
+        &self,
+        id: &str,
+        access: &Access,
+        limit: usize,
+    ) -> Result<Option<Vec<Hit>>, SearchError> {
+        let Some(list) = self.neighbours()?.list(id) else {
+            return Ok(None);
+        };
+        let searcher = self.inner.reader.searcher();
+        search::visible_neighbours(
+            &searcher,
+            &self.inner.fields,
+            id,
+            &list,
+            neighbours::NEIGHBOURS,
+            access,
+            limit,
+        )
     }
 
     /// The cached answer of [`Self::more_like_this`], if there is a current one.
@@ -671,6 +743,8 @@ impl Rebuild {
                 .lock()
                 .map_err(|_| SearchError::Poisoned)?
                 .clear();
+            let ids = search::all_ids(&self.index.inner.reader.searcher())?;
+            self.index.neighbours()?.reset(ids);
         }
         if result.is_err() {
             if let Err(err) = state.writer.rollback() {

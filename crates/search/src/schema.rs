@@ -15,7 +15,7 @@ use crate::{SearchDoc, SearchError};
 
 /// Version of the schema *and* of what is indexed (analysis chain, the `nobody` access token):
 /// an index written with another version is wiped on open and rebuilt from the change log.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Name under which [`analyser`] is registered on every opened index (tokenizers are not
 /// persisted by tantivy, only their names).
@@ -89,7 +89,8 @@ pub fn build_schema() -> (Schema, Fields) {
     let keyword = STRING | FAST;
 
     let fields = Fields {
-        id: b.add_text_field(F_ID, STRING | STORED),
+        // FAST: "more like this" neighbour lists read ids from the column, not stored docs.
+        id: b.add_text_field(F_ID, STRING | STORED | FAST),
         kind: b.add_text_field(F_KIND, STRING | FAST | STORED),
         title: b.add_text_field(F_TITLE, stored_text.clone()),
         summary: b.add_text_field(F_SUMMARY, stored_text.clone()),

@@ -281,6 +281,149 @@ pub fn more_like_this(
     if limit == 0 {
         return Ok(Vec::new());
     }
+    let top = like_this(searcher, fields, id, access, limit)?.unwrap_or_default();
+    load_hits(searcher, fields, top)
+}
+
+/// The item's nearest neighbours over the whole collection (ids with their scores, best
+/// first): what [`visible_neighbours`] later narrows to one reader. `None` if the item is
+/// not in the index.
+pub fn neighbours(
+    searcher: &Searcher,
+    fields: &Fields,
+    id: &str,
+    limit: usize,
+) -> Result<Option<Vec<(String, f32)>>, SearchError> {
+    let Some(top) = like_this(searcher, fields, id, &Access::Everything, limit)? else {
+        return Ok(None);
+    };
+    let mut columns = HashMap::new();
+    let mut out = Vec::with_capacity(top.len());
+    let mut name = String::new();
+    for (score, addr) in top {
+        let column = match columns.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .str(schema::F_ID)
+                    .map_err(SearchError::tantivy("opening the id column"))?,
+            ),
+        };
+        let Some(column) = column else { continue };
+        let Some(ord) = column.term_ords(addr.doc_id).next() else {
+            continue;
+        };
+        name.clear();
+        if column
+            .ord_to_str(ord, &mut name)
+            .map_err(SearchError::io("reading the id column"))?
+        {
+            out.push((name.clone(), score));
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Every live item's id (to compute all neighbours after opening or rebuilding the index).
+pub fn all_ids(searcher: &Searcher) -> Result<Vec<String>, SearchError> {
+    let mut ids = Vec::with_capacity(searcher.num_docs() as usize);
+    let mut name = String::new();
+    for segment in searcher.segment_readers() {
+        let Some(column) = segment
+            .fast_fields()
+            .str(schema::F_ID)
+            .map_err(SearchError::tantivy("opening the id column"))?
+        else {
+            continue;
+        };
+        for doc in segment.doc_ids_alive() {
+            if let Some(ord) = column.term_ords(doc).next() {
+                name.clear();
+                if column
+                    .ord_to_str(ord, &mut name)
+                    .map_err(SearchError::io("reading the id column"))?
+                {
+                    ids.push(name.clone());
+                }
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// "More like this" from a precomputed neighbour list (see `neighbours.rs`): the reader's
+/// access is applied in the query, each candidate scoring what it scored when the list was
+/// made, so the answer is the same as [`more_like_this`] for that reader. `None` when the list
+/// was cut at `list_cap` and too few of it are visible to this reader (the caller then runs
+/// the full query).
+pub fn visible_neighbours(
+    searcher: &Searcher,
+    fields: &Fields,
+    id: &str,
+    list: &[(std::sync::Arc<str>, f32)],
+    list_cap: usize,
+    access: &Access,
+    limit: usize,
+) -> Result<Option<Vec<Hit>>, SearchError> {
+    let limit = limit.min(MLT_MAX_LIMIT);
+    if limit == 0 {
+        return Ok(Some(Vec::new()));
+    }
+    let access_q = query::access_filter(searcher, fields, access)?;
+    if let Some(a) = &access_q {
+        // The source item must itself be visible, or its words would leak through the results.
+        let find = query::and_all(
+            vec![Box::new(TermQuery::new(
+                schema::id_term(fields, id),
+                IndexRecordOption::Basic,
+            ))],
+            vec![a.box_clone()],
+        );
+        let visible = searcher
+            .search(&find, &Count)
+            .map_err(SearchError::tantivy("checking the item for more-like-this"))?;
+        if visible == 0 {
+            return Ok(Some(Vec::new()));
+        }
+    }
+    let candidates: Vec<(Occur, Box<dyn Query>)> = list
+        .iter()
+        .map(|(other, score)| {
+            let term = TermQuery::new(schema::id_term(fields, other), IndexRecordOption::Basic);
+            (
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(term), *score)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Must, Box::new(BooleanQuery::new(candidates)))];
+    if let Some(a) = access_q {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(a, 0.0))));
+    }
+    let top = searcher
+        .search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(limit).order_by_score(),
+        )
+        .map_err(SearchError::tantivy("narrowing neighbours to a reader"))?;
+    if top.len() < limit && list.len() >= list_cap {
+        return Ok(None);
+    }
+    load_hits(searcher, fields, top).map(Some)
+}
+
+/// The best `limit` items like `id` that `access` may see, excluding itself; `None` if the
+/// item does not exist or `access` may not see it.
+fn like_this(
+    searcher: &Searcher,
+    fields: &Fields,
+    id: &str,
+    access: &Access,
+    limit: usize,
+) -> Result<Option<Vec<(f32, DocAddress)>>, SearchError> {
     let access_q = query::access_filter(searcher, fields, access)?;
     let id_query = TermQuery::new(schema::id_term(fields, id), IndexRecordOption::Basic);
     // The source item must itself be visible, or its words would leak through the results.
@@ -292,7 +435,7 @@ pub fn more_like_this(
         .search(&find, &TopDocs::with_limit(1).order_by_score())
         .map_err(SearchError::tantivy("finding the item for more-like-this"))?;
     let Some((_, addr)) = found.first() else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let doc: TantivyDocument = searcher
         .doc(*addr)
@@ -314,10 +457,9 @@ pub fn more_like_this(
     // Terms in more than a tenth of the items say little about this one and each costs a long
     // posting list; when an item has no rarer words (a tiny index, or a short item in plain
     // words), terms in up to half of the items are tried next, then any term. 15 terms
-    // (Lucene's default is 25) keep the union short: it runs on every item page whose answer
-    // is not cached. Never above the live documents: tantivy's term selection counts deleted
-    // documents in a term's frequency but not in the total, and panics when the first passes
-    // the second (a small index with an edited item).
+    // (Lucene's default is 25) keep the union short. Never above the live documents:
+    // tantivy's term selection counts deleted documents in a term's frequency but not in the
+    // total, and panics when the first passes the second (a small index with an edited item).
     let mut top = Vec::new();
     for max_doc_frequency in [num_docs / 10, num_docs / 2, num_docs] {
         if max_doc_frequency < 2 {
@@ -352,6 +494,14 @@ pub fn more_like_this(
             break;
         }
     }
+    Ok(Some(top))
+}
+
+fn load_hits(
+    searcher: &Searcher,
+    fields: &Fields,
+    top: Vec<(f32, DocAddress)>,
+) -> Result<Vec<Hit>, SearchError> {
     let mut hits = Vec::with_capacity(top.len());
     for (score, addr) in top {
         let doc: TantivyDocument = searcher

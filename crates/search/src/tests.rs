@@ -817,3 +817,127 @@ fn exclusion_filter_hides_what_signed_in_readers_lack() {
     assert_eq!(found(&public()), (1, vec!["open".into()]));
     assert_eq!(found(&Access::Everything).0, 6);
 }
+
+/// Precomputed neighbours narrowed to a reader give exactly what the full query gives that
+/// reader, never show what the reader may not see, and follow withdrawals at once.
+#[test]
+fn precomputed_neighbours_match_the_full_query_for_every_reader() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let words = [
+        "walking football older men",
+        "swimming lessons children pools",
+        "park run volunteers community",
+        "cycling schools active travel",
+        "dementia friendly dance sessions",
+    ];
+    let scopes = ["public", "network", "place:p1", "org:o1"];
+    let mut docs = Vec::new();
+    for i in 0..60 {
+        let topic = words[i % words.len()];
+        let mut d = doc(&format!("d{i}"), &format!("{topic} {i}"));
+        d.body = format!("{topic} {} notes {i}", words[(i / 5) % words.len()]);
+        d.access = vec![scopes[i % scopes.len()].to_string()];
+        docs.push(d);
+    }
+    idx.apply(docs, vec![], 1).unwrap();
+    assert_eq!(idx.neighbours_pending(), 60, "every indexed item is queued");
+    assert!(idx
+        .precomputed_more_like_this("d0", &public(), 5)
+        .unwrap()
+        .is_none());
+    while idx.compute_neighbours(7).unwrap() > 0 {}
+    assert_eq!(idx.neighbours_pending(), 0);
+
+    let readers = [
+        public(),
+        Access::Tokens(vec!["public".into(), "network".into()]),
+        Access::Tokens(vec!["public".into(), "network".into(), "place:p1".into()]),
+        Access::Tokens(vec![]),
+        Access::Everything,
+    ];
+    let hit_ids = |hits: &[Hit]| hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    let mut answered = 0;
+    for i in 0..60 {
+        let id = format!("d{i}");
+        for reader in &readers {
+            let Some(pre) = idx.precomputed_more_like_this(&id, reader, 5).unwrap() else {
+                continue;
+            };
+            answered += 1;
+            let full = idx.more_like_this(&id, reader, 5).unwrap();
+            assert_eq!(hit_ids(&pre), hit_ids(&full), "{id} for {reader:?}");
+            if let Access::Tokens(tokens) = reader {
+                for h in &pre {
+                    let n: usize = h.id[1..].parse().unwrap();
+                    assert!(tokens.contains(&scopes[n % scopes.len()].to_string()));
+                }
+            }
+        }
+    }
+    assert!(answered > 100, "precomputed lists answered only {answered}");
+
+    // A withdrawn neighbour leaves at once; the edited item is queued again, first.
+    let first = idx
+        .precomputed_more_like_this("d0", &Access::Everything, 5)
+        .unwrap()
+        .unwrap();
+    let gone = first[0].id.clone();
+    idx.apply(
+        vec![doc("d1", "walking football older men 1")],
+        vec![gone.clone()],
+        2,
+    )
+    .unwrap();
+    let after = idx
+        .precomputed_more_like_this("d0", &Access::Everything, 5)
+        .unwrap()
+        .unwrap();
+    assert!(after.iter().all(|h| h.id != gone), "{after:?}");
+    assert_eq!(idx.neighbours_pending(), 1);
+    // A rebuild queues everything again and forgets the old lists.
+    let mut rebuild = idx.rebuild().unwrap();
+    rebuild.add(&doc("solo", "a single item")).unwrap();
+    rebuild.finish(3).unwrap();
+    assert_eq!(idx.neighbours_pending(), 1);
+    assert!(idx
+        .precomputed_more_like_this("d0", &Access::Everything, 5)
+        .unwrap()
+        .is_none());
+}
+
+/// When too few of an item's neighbours are visible to a reader, the precomputed answer
+/// gives way to the full query (which looks past the list).
+#[test]
+fn too_few_visible_neighbours_fall_back_to_the_full_query() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut docs = vec![doc("source", "walking football older men")];
+    for i in 0..40 {
+        let mut d = doc(&format!("n{i}"), "walking football older men");
+        d.access = vec!["network".into()];
+        docs.push(d);
+    }
+    let mut far = doc("far", "walking in the hills");
+    far.body = "football".into();
+    docs.push(far);
+    idx.apply(docs, vec![], 1).unwrap();
+    while idx.compute_neighbours(100).unwrap() > 0 {}
+    assert!(idx
+        .precomputed_more_like_this("source", &public(), 5)
+        .unwrap()
+        .is_none());
+    let full = idx.more_like_this("source", &public(), 5).unwrap();
+    assert_eq!(
+        full.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+        ["far"]
+    );
+    // The secret source gives the signed-out nothing, precomputed or not.
+    let mut hidden = doc("hidden", "walking football older men");
+    hidden.access = vec!["network".into()];
+    idx.apply(vec![hidden], vec![], 2).unwrap();
+    while idx.compute_neighbours(100).unwrap() > 0 {}
+    assert_eq!(
+        idx.precomputed_more_like_this("hidden", &public(), 5)
+            .unwrap(),
+        Some(Vec::new())
+    );
+}

@@ -11,6 +11,7 @@ use axum::Router;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
@@ -32,6 +33,7 @@ pub struct Metrics {
     registry: Mutex<Registry>,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
+    similar_pending: Gauge,
 }
 
 impl Metrics {
@@ -51,10 +53,17 @@ impl Metrics {
             "HTTP request latency by route",
             latency.clone(),
         );
+        let similar_pending = Gauge::default();
+        registry.register(
+            "search_similar_pending",
+            "Items whose 'more like this' neighbours are still to be computed",
+            similar_pending.clone(),
+        );
         Self {
             registry: Mutex::new(registry),
             requests,
             latency,
+            similar_pending,
         }
     }
 
@@ -106,6 +115,13 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        state.metrics.encode(),
+        {
+            let pending = state.app.search.neighbours_pending();
+            state
+                .metrics
+                .similar_pending
+                .set(i64::try_from(pending).unwrap_or(i64::MAX));
+            state.metrics.encode()
+        },
     )
 }
