@@ -253,6 +253,9 @@ impl App {
         {
             return Ok(hits);
         }
+        // Not computed yet (the server has just started, or the item was just indexed):
+        // computed next, for every reader.
+        self.search.prioritise_neighbours(item_id);
         let index = self.search.clone();
         let id = item_id.to_string();
         // A quiet server computes the answer for the page (one at a time); a busy one, or

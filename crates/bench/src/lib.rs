@@ -187,6 +187,10 @@ pub fn proc_memory(pid: u32) -> Option<(u64, u64)> {
 
 pub struct ProcStatus {
     pub rss_kib: u64,
+    /// Of `rss_kib`: anonymous memory (heap, stacks) and pages of mapped files (the search
+    /// index, which the kernel can drop and re-read).
+    pub anon_kib: u64,
+    pub file_kib: u64,
     pub hwm_kib: u64,
     pub threads: u64,
 }
@@ -202,6 +206,8 @@ pub fn proc_status(pid: u32) -> Option<ProcStatus> {
     };
     Some(ProcStatus {
         rss_kib: field("VmRSS:")?,
+        anon_kib: field("RssAnon:").unwrap_or(0),
+        file_kib: field("RssFile:").unwrap_or(0),
         hwm_kib: field("VmHWM:")?,
         threads: field("Threads:")?,
     })

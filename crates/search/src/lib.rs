@@ -577,6 +577,13 @@ impl SearchIndex {
         self.neighbours().map(|n| n.pending()).unwrap_or(0)
     }
 
+    /// Computes `id`'s neighbours next, if they are still to be computed.
+    pub fn prioritise_neighbours(&self, id: &str) {
+        if let Ok(mut n) = self.neighbours() {
+            n.prioritise(id);
+        }
+    }
+
     /// Computes the neighbours of up to `max_items` queued items (about 2 ms each at 100 000
     /// items); returns how many it took from the queue. Meant for a low-priority thread.
     pub fn compute_neighbours(&self, max_items: usize) -> Result<usize, SearchError> {
@@ -610,8 +617,9 @@ impl SearchIndex {
         let Some(list) = self.neighbours()?.list(id) else {
             return Ok(None);
         };
+        let epoch = self.similar_epoch()?;
         let searcher = self.inner.reader.searcher();
-        search::visible_neighbours(
+        let hits = search::visible_neighbours(
             &searcher,
             &self.inner.fields,
             id,
@@ -619,7 +627,47 @@ impl SearchIndex {
             neighbours::NEIGHBOURS,
             access,
             limit,
-        )
+        )?;
+        if let Some(hits) = &hits {
+            self.remember_similar(id, access, limit, epoch, hits)?;
+        }
+        Ok(hits)
+    }
+
+    /// Read before taking a searcher: a commit reloads the reader first and then raises the
+    /// epoch, so an answer from an older searcher is never stored.
+    fn similar_epoch(&self) -> Result<u64, SearchError> {
+        Ok(self
+            .inner
+            .similar
+            .lock()
+            .map_err(|_| SearchError::Poisoned)?
+            .epoch)
+    }
+
+    fn remember_similar(
+        &self,
+        id: &str,
+        access: &Access,
+        limit: usize,
+        epoch: u64,
+        hits: &[Hit],
+    ) -> Result<(), SearchError> {
+        let mut cache = self
+            .inner
+            .similar
+            .lock()
+            .map_err(|_| SearchError::Poisoned)?;
+        if cache.epoch == epoch {
+            if cache.hits.len() >= SIMILAR_CACHE_ENTRIES {
+                cache.hits.clear();
+            }
+            cache.hits.insert(
+                (id.to_string(), access_key(access), limit),
+                (std::time::Instant::now(), hits.to_vec()),
+            );
+        }
+        Ok(())
     }
 
     /// The cached answer of [`Self::more_like_this`], if there is a current one.
@@ -649,8 +697,7 @@ impl SearchIndex {
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
         let key = (id.to_string(), access_key(access), limit);
-        // The epoch is read before the searcher is taken: a commit reloads the reader first and
-        // then raises the epoch, so an answer from an older searcher is never stored.
+        // The epoch is read before the searcher is taken (see `similar_epoch`).
         let epoch = {
             let cache = self
                 .inner
@@ -666,19 +713,7 @@ impl SearchIndex {
         };
         let searcher = self.inner.reader.searcher();
         let hits = search::more_like_this(&searcher, &self.inner.fields, id, access, limit)?;
-        let mut cache = self
-            .inner
-            .similar
-            .lock()
-            .map_err(|_| SearchError::Poisoned)?;
-        if cache.epoch == epoch {
-            if cache.hits.len() >= SIMILAR_CACHE_ENTRIES {
-                cache.hits.clear();
-            }
-            cache
-                .hits
-                .insert(key, (std::time::Instant::now(), hits.clone()));
-        }
+        self.remember_similar(id, access, limit, epoch, &hits)?;
         Ok(hits)
     }
 }

@@ -80,6 +80,19 @@ impl Neighbours {
         }
     }
 
+    /// Moves a queued item to the front (a page asked for it); no-op when not queued.
+    pub(crate) fn prioritise(&mut self, id: &str) {
+        let Some(n) = self.numbers.get(id).copied() else {
+            return;
+        };
+        if self.queued.contains(&n) {
+            if let Some(at) = self.todo.iter().position(|x| *x == n) {
+                self.todo.remove(at);
+                self.todo.push_front(n);
+            }
+        }
+    }
+
     /// The item left the index: its own list goes (others' lists keep it; the reader's query
     /// no longer finds it).
     pub(crate) fn remove(&mut self, id: &str) {

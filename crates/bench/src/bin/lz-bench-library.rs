@@ -793,6 +793,8 @@ struct RoleResults {
 }
 
 struct Served {
+    /// From ready to every item's "more like this" neighbours computed.
+    neighbours_time: Duration,
     idle: ProcStatus,
     after: ProcStatus,
     loads: Vec<Load>,
@@ -816,6 +818,37 @@ async fn measure_server(
             _ => tokio::time::sleep(Duration::from_millis(100)).await,
         }
     }
+    // A server that has just opened the index computes every item's "more like this"
+    // neighbours in the background (`app/src/similar.rs`); until then item pages fall back to
+    // the full query. The steady state is what is measured, so wait for it (and report how
+    // long it took).
+    progress("Waiting for the server to compute every item's neighbours …");
+    let t = Instant::now();
+    loop {
+        let metrics = probe
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .context("GET /metrics")?
+            .text()
+            .await
+            .context("reading /metrics")?;
+        if metrics
+            .lines()
+            .any(|l| l.trim() == "lz_search_similar_pending 0")
+        {
+            break;
+        }
+        if t.elapsed() > Duration::from_secs(3_600) {
+            bail!("the server had not computed every item's neighbours within an hour");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let neighbours_time = t.elapsed();
+    progress(&format!(
+        "Neighbours computed {:.0} s after the server was ready",
+        neighbours_time.as_secs_f64()
+    ));
     drop(probe);
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle = proc_status(server.pid).context("reading the server's /proc/PID/status")?;
@@ -917,6 +950,7 @@ async fn measure_server(
     tokio::time::sleep(Duration::from_secs(1)).await;
     let after = proc_status(server.pid).context("reading the server's /proc/PID/status")?;
     Ok(Served {
+        neighbours_time,
         idle,
         after,
         loads,
@@ -1411,8 +1445,11 @@ impl Report<'_> {
             ));
         }
         o.push_str(&format!(
-            "| **server idle** (started on the index, 2 s settle) | **{}** | {} |\n",
+            "| **server idle** (started on the index, neighbours computed in {:.0} s, 2 s settle) | **{}** (heap {}, mapped index files {}) | {} |\n",
+            s.neighbours_time.as_secs_f64(),
             mib(s.idle.rss_kib),
+            mib(s.idle.anon_kib),
+            mib(s.idle.file_kib),
             s.idle.threads
         ));
         for l in &s.loads {
@@ -1424,8 +1461,10 @@ impl Report<'_> {
             ));
         }
         o.push_str(&format!(
-            "| server after all loads | {} | {} |\n",
+            "| server after all loads | {} (heap {}, mapped index files {}) | {} |\n",
             mib(s.after.rss_kib),
+            mib(s.after.anon_kib),
+            mib(s.after.file_kib),
             s.after.threads
         ));
         o.push_str(&format!(
@@ -1555,8 +1594,11 @@ impl Report<'_> {
                 })),
                 "by_section": sections,
             },
+            "neighbours_seconds": self.served.neighbours_time.as_secs_f64(),
             "memory_mib": {
                 "server_idle_rss": self.served.idle.rss_kib as f64 / 1024.0,
+                "server_idle_anon": self.served.idle.anon_kib as f64 / 1024.0,
+                "server_idle_file": self.served.idle.file_kib as f64 / 1024.0,
                 "server_after_rss": self.served.after.rss_kib as f64 / 1024.0,
                 "server_hwm": self.served.after.hwm_kib as f64 / 1024.0,
                 "reindex_peak_rss": self.reindex.as_ref().map(|r| r.peak_rss_kib as f64 / 1024.0),
