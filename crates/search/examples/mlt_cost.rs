@@ -5,6 +5,8 @@
 
 use lz_search::{Access, SearchIndex};
 
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
 fn report(what: &str, mut times: Vec<f64>, found: usize) {
     times.sort_by(|a, b| a.total_cmp(b));
     let n = times.len();
@@ -17,7 +19,7 @@ fn report(what: &str, mut times: Vec<f64>, found: usize) {
     );
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Res<()> {
     let mut args = std::env::args().skip(1);
     let dir = args.next().ok_or("INDEX_DIR missing")?;
     let ids = std::fs::read_to_string(args.next().ok_or("IDS_FILE missing")?)?;
@@ -32,7 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "place:bench".into(),
         "org:bench".into(),
     ]);
-    let time = |f: &dyn Fn(&str) -> Result<usize, Box<dyn std::error::Error>>| {
+    let time = |f: &dyn Fn(&str) -> Res<usize>| {
         let mut times = Vec::with_capacity(ids.len());
         let mut found = 0;
         for id in &ids {
@@ -40,7 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             found += f(id)?;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
-        Ok::<_, Box<dyn std::error::Error>>((times, found))
+        Res::Ok((times, found))
     };
     let (times, found) = time(&|id| Ok(index.more_like_this(id, &member, 5)?.len()))?;
     report("full query, member", times, found);
