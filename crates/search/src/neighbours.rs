@@ -29,6 +29,8 @@ pub(crate) struct Neighbours {
     numbers: HashMap<Arc<str>, u32>,
     /// By number; `None` until computed (or after the item left the index).
     lists: Vec<Option<List>>,
+    /// May hold an item more than once (moving one to the front pushes it again); only
+    /// entries still in `queued` count, so both operations stay O(1) on a 100 000-item queue.
     todo: VecDeque<u32>,
     queued: HashSet<u32>,
     /// A logical clock: when each item was last indexed and when each list was computed
@@ -66,17 +68,11 @@ impl Neighbours {
         if urgent {
             self.indexed_at[n as usize] = self.tick();
         }
-        if self.queued.insert(n) {
-            if urgent {
-                self.todo.push_front(n);
-            } else {
-                self.todo.push_back(n);
-            }
-        } else if urgent {
-            if let Some(at) = self.todo.iter().position(|x| *x == n) {
-                self.todo.remove(at);
-            }
+        let new = self.queued.insert(n);
+        if urgent {
             self.todo.push_front(n);
+        } else if new {
+            self.todo.push_back(n);
         }
     }
 
@@ -85,11 +81,8 @@ impl Neighbours {
         let Some(n) = self.numbers.get(id).copied() else {
             return;
         };
-        if self.queued.contains(&n) {
-            if let Some(at) = self.todo.iter().position(|x| *x == n) {
-                self.todo.remove(at);
-                self.todo.push_front(n);
-            }
+        if self.queued.contains(&n) && self.todo.front() != Some(&n) {
+            self.todo.push_front(n);
         }
     }
 
@@ -106,8 +99,13 @@ impl Neighbours {
     /// The next item to compute; its list must come from a reader taken after this call,
     /// and goes back through `store` with the ticket.
     pub(crate) fn next(&mut self) -> Option<(Arc<str>, Ticket)> {
-        let n = self.todo.pop_front()?;
-        self.queued.remove(&n);
+        let n = loop {
+            let n = self.todo.pop_front()?;
+            // A copy left behind by a move to the front is skipped.
+            if self.queued.remove(&n) {
+                break n;
+            }
+        };
         let ticket = Ticket {
             epoch: self.epoch,
             at: self.tick(),
@@ -116,7 +114,7 @@ impl Neighbours {
     }
 
     pub(crate) fn pending(&self) -> usize {
-        self.todo.len()
+        self.queued.len()
     }
 
     /// Keeps `list` as `id`'s neighbours and offers `id` to each of them whose list was
@@ -185,12 +183,17 @@ mod tests {
         let mut n = Neighbours::default();
         n.reset(vec!["a".into(), "b".into()]);
         assert_eq!(n.pending(), 2);
+        // A page asks for "b": it comes first, and only once.
+        n.prioritise("b");
+        assert_eq!(n.pending(), 2);
+        let (b, ticket) = n.next().expect("queued");
+        assert_eq!(&*b, "b");
+        n.store(&b, ticket, vec![("a".into(), 2.0)]);
         let (a, ticket) = n.next().expect("queued");
         assert_eq!(&*a, "a");
         n.store("a", ticket, vec![("b".into(), 2.0)]);
-        let (b, ticket) = n.next().expect("queued");
-        n.store(&b, ticket, vec![("a".into(), 2.0)]);
         assert_eq!(n.pending(), 0);
+        assert!(n.next().is_none(), "the copy of b left behind is skipped");
         // "c" arrives later: it joins "a"'s list ahead of the weaker "b".
         n.queue("c", true);
         let (c, ticket) = n.next().expect("queued");

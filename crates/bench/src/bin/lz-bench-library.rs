@@ -1266,9 +1266,14 @@ impl Report<'_> {
 
         for l in self.served.loads.iter().filter(|l| l.what == "item page") {
             let p = &l.phase;
+            let others = if p.with_marker < p.ok {
+                "; the others were served before their answer was computed (in the background, \
+                 on CPU time no page wants)"
+            } else {
+                ""
+            };
             o.push_str(&format!(
-                "\n{}: {} of {} recorded item pages ({:.0} %) showed \"more like this\"; the others were served \
-                 before their answer was computed (in the background, on CPU time no page wants).\n",
+                "\n{}: {} of {} recorded item pages ({:.0} %) showed \"more like this\"{others}.\n",
                 l.role.name(),
                 p.with_marker,
                 p.ok,
