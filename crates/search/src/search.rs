@@ -3,12 +3,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EnableScoring, MoreLikeThisQuery, Occur, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Executor, Order, Searcher, TantivyDocument};
 
 use crate::facets::FacetCollector;
 use crate::query::{self, Clause};
@@ -371,22 +373,19 @@ pub fn visible_neighbours(
     if limit == 0 {
         return Ok(Some(Vec::new()));
     }
-    let access_q = query::access_filter_for_few(fields, access);
-    if let Some(a) = &access_q {
-        // The source item must itself be visible, or its words would leak through the results.
-        let find = query::and_all(
-            vec![Box::new(TermQuery::new(
-                schema::id_term(fields, id),
-                IndexRecordOption::Basic,
-            ))],
-            vec![a.box_clone()],
-        );
-        let visible = searcher
-            .search(&find, &Count)
-            .map_err(SearchError::tantivy("checking the item for more-like-this"))?;
-        if visible == 0 {
-            return Ok(Some(Vec::new()));
-        }
+    // The source item must itself be visible, or its words would leak through the results.
+    let source: Box<dyn Query> = Box::new(TermQuery::new(
+        schema::id_term(fields, id),
+        IndexRecordOption::Basic,
+    ));
+    let visible = search_here(
+        searcher,
+        query::visible_among(fields, source, access).as_ref(),
+        &Count,
+    )
+    .map_err(SearchError::tantivy("checking the item for more-like-this"))?;
+    if visible == 0 {
+        return Ok(Some(Vec::new()));
     }
     let candidates: Vec<(Occur, Box<dyn Query>)> = list
         .iter()
@@ -398,21 +397,32 @@ pub fn visible_neighbours(
             )
         })
         .collect();
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        vec![(Occur::Must, Box::new(BooleanQuery::new(candidates)))];
-    if let Some(a) = access_q {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(a, 0.0))));
-    }
-    let top = searcher
-        .search(
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(limit).order_by_score(),
-        )
-        .map_err(SearchError::tantivy("narrowing neighbours to a reader"))?;
+    let query = query::visible_among(fields, Box::new(BooleanQuery::new(candidates)), access);
+    let top = search_here(
+        searcher,
+        query.as_ref(),
+        &TopDocs::with_limit(limit).order_by_score(),
+    )
+    .map_err(SearchError::tantivy("narrowing neighbours to a reader"))?;
     if top.len() < limit && list.len() >= list_cap {
         return Ok(None);
     }
     load_hits(searcher, fields, top).map(Some)
+}
+
+/// Runs a query over a handful of named items on the calling thread: handing it to the
+/// per-segment thread pool costs more in thread wake-ups than the query itself.
+fn search_here<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &C,
+) -> tantivy::Result<C::Fruit> {
+    let scoring = if collector.requires_scoring() {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    searcher.search_with_executor(query, collector, &Executor::single_thread(), scoring)
 }
 
 /// The best `limit` items like `id` that `access` may see, excluding itself; `None` if the

@@ -37,8 +37,6 @@ const QUERIES: &str = include_str!("../queries.txt");
 const DEMO_PASSWORD: &str = "demo: moorland heather trail";
 const MEMBER: &str = "chris.specimen@activecheshire.org";
 const ADMIN: &str = "beth.kay@activelancashire.org.uk";
-/// Item ids sampled for the item-page load.
-const SAMPLE_IDS: i64 = 2_000;
 /// The FTS5 baseline lives next to the server's database, in its own file.
 const FTS_FILE: &str = "bench-fts5.db";
 /// The issue's targets.
@@ -102,6 +100,11 @@ struct Args {
     /// Which pages to load (comma-separated) [default: all four].
     #[arg(long, value_delimiter = ',', value_parser = ["item", "library", "search-page", "search-api"])]
     pages: Vec<String>,
+    /// Distinct items the item-page load walks through (a random sample of published items).
+    /// The default revisits each item often, as readers do popular ones; a sample near the
+    /// collection's size measures pages whose answers nothing has cached yet.
+    #[arg(long, default_value_t = 2_000, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=10_000_000))]
+    item_sample: i64,
 }
 
 fn main() -> std::process::ExitCode {
@@ -418,27 +421,27 @@ async fn data_stats(db: &Path, data_dir: &Path) -> Result<DataStats> {
 
 /// A random sample of published item ids: all of them (for the admin) and those a member of
 /// another organisation sees (public and network items).
-async fn sample_ids(db: &Path) -> Result<(Vec<String>, Vec<String>)> {
+async fn sample_ids(db: &Path, sample: i64) -> Result<(Vec<String>, Vec<String>)> {
     let mut c = open_read_only(db).await?;
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT id, visibility FROM items WHERE status = 'published' AND deleted_at IS NULL \
          ORDER BY random() LIMIT ?1",
     )
-    .bind(SAMPLE_IDS * 2)
+    .bind(sample.saturating_mul(2))
     .fetch_all(&mut c)
     .await
     .context("sampling item ids")?;
     c.close().await.ok();
     let all: Vec<String> = rows
         .iter()
-        .take(SAMPLE_IDS as usize)
+        .take(usize::try_from(sample).unwrap_or(usize::MAX))
         .map(|(id, _)| id.clone())
         .collect();
     let member: Vec<String> = rows
         .into_iter()
         .filter(|(_, v)| v == "public" || v == "network")
         .map(|(id, _)| id)
-        .take(SAMPLE_IDS as usize)
+        .take(usize::try_from(sample).unwrap_or(usize::MAX))
         .collect();
     if all.is_empty() || member.is_empty() {
         bail!("no published items to load");
@@ -853,7 +856,7 @@ async fn measure_server(
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle = proc_status(server.pid).context("reading the server's /proc/PID/status")?;
 
-    let (all_ids, member_ids) = sample_ids(db).await?;
+    let (all_ids, member_ids) = sample_ids(db, args.item_sample).await?;
     let roles: Vec<Role> = match args.roles.as_str() {
         "member" => vec![Role::Member],
         "admin" => vec![Role::Admin],
