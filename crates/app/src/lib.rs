@@ -119,7 +119,9 @@ impl App {
             similar_now: Arc::new(tokio::sync::Semaphore::new(1)),
             similar_later,
             sessions: Arc::new(fresh::Fresh::new(10_000, 1_000)),
-            items: Arc::new(fresh::Fresh::new(20_000, 5_000)),
+            // Items carry their whole text: a few thousand (the pages read in any five
+            // seconds) bound this cache to tens of MB.
+            items: Arc::new(fresh::Fresh::new(4_096, 5_000)),
             marks: Arc::new(fresh::Fresh::new(10_000, 5_000)),
             reviews: Arc::new(fresh::Fresh::new(20_000, 5_000)),
             extractor: None,
