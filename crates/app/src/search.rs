@@ -255,7 +255,10 @@ impl App {
         }
         // Not computed yet (the server has just started, or the item was just indexed):
         // computed next, for every reader.
-        self.search.prioritise_neighbours(item_id);
+        // (Only an optimisation: the page goes on without it.)
+        if let Err(e) = self.search.prioritise_neighbours(item_id) {
+            tracing::warn!(error = %e, "queueing more-like-this neighbours");
+        }
         let index = self.search.clone();
         let id = item_id.to_string();
         // A quiet server computes the answer for the page (one at a time); a busy one, or

@@ -56,11 +56,16 @@ impl Similar {
                         Err(TryRecvError::Disconnected) => return,
                         Err(TryRecvError::Empty) => {}
                     }
-                    if index.neighbours_pending() > 0 {
-                        if let Err(e) = index.compute_neighbours(NEIGHBOURS_BATCH) {
-                            tracing::warn!(error = %e, "computing more-like-this neighbours");
+                    match index.neighbours_pending() {
+                        Ok(0) => {}
+                        Ok(_) => {
+                            if let Err(e) = index.compute_neighbours(NEIGHBOURS_BATCH) {
+                                tracing::warn!(error = %e, "computing more-like-this neighbours");
+                            }
+                            continue;
                         }
-                        continue;
+                        // Tried again after the idle wait below, not in a tight loop.
+                        Err(e) => tracing::warn!(error = %e, "counting more-like-this neighbours"),
                     }
                     match rx.recv_timeout(IDLE_POLL) {
                         Ok(job) => run(job),
@@ -148,7 +153,7 @@ mod tests {
             .expect("cached after the thread ran");
         assert_eq!(hits.first().map(|h| h.id.as_str()), Some("b"), "{hits:?}");
         // Then, with no page waiting, it computes every item's neighbours.
-        while index.neighbours_pending() > 0 {
+        while index.neighbours_pending().expect("pending") > 0 {
             assert!(
                 std::time::Instant::now() < deadline,
                 "neighbours never computed"

@@ -27,7 +27,16 @@ fn main() -> Res<()> {
     if ids.is_empty() {
         return Err("IDS_FILE lists no item ids".into());
     }
+    let t = std::time::Instant::now();
     let index = SearchIndex::open(std::path::Path::new(&dir))?;
+    let opened = t.elapsed();
+    let t = std::time::Instant::now();
+    let queued = index.neighbours_pending()?;
+    println!(
+        "index opened in {:.1} ms; {queued} items queued for neighbours in {:.1} ms",
+        opened.as_secs_f64() * 1000.0,
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     let member = Access::Tokens(vec![
         "network".into(),
         "public".into(),
@@ -48,7 +57,7 @@ fn main() -> Res<()> {
     report("full query, member", times, found);
 
     for id in ids.iter().rev() {
-        index.prioritise_neighbours(id);
+        index.prioritise_neighbours(id)?;
     }
     let t = std::time::Instant::now();
     index.compute_neighbours(ids.len())?;

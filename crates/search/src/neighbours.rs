@@ -38,8 +38,11 @@ pub(crate) struct Neighbours {
     clock: u64,
     indexed_at: Vec<u64>,
     computed_at: Vec<u64>,
-    /// Raised by `clear`: a list computed before it is not stored.
+    /// Raised by `reset`: a list computed before it is not stored.
     epoch: u64,
+    /// Whether every item of the index has been queued (done on first use, not on opening,
+    /// so that a command that never computes neighbours never reads every id).
+    seeded: bool,
 }
 
 impl Neighbours {
@@ -161,6 +164,18 @@ impl Neighbours {
         )
     }
 
+    pub(crate) fn seeded(&self) -> bool {
+        self.seeded
+    }
+
+    /// Queues every item of the index (those already queued keep their place).
+    pub(crate) fn seed(&mut self, ids: Vec<String>) {
+        for id in ids {
+            self.queue(&id, false);
+        }
+        self.seeded = true;
+    }
+
     /// Forgets everything (the index was rebuilt) and queues `ids`.
     pub(crate) fn reset(&mut self, ids: Vec<String>) {
         let epoch = self.epoch + 1;
@@ -168,9 +183,7 @@ impl Neighbours {
             epoch,
             ..Default::default()
         };
-        for id in ids {
-            self.queue(&id, false);
-        }
+        self.seed(ids);
     }
 }
 

@@ -840,13 +840,17 @@ fn precomputed_neighbours_match_the_full_query_for_every_reader() {
         docs.push(d);
     }
     idx.apply(docs, vec![], 1).unwrap();
-    assert_eq!(idx.neighbours_pending(), 60, "every indexed item is queued");
+    assert_eq!(
+        idx.neighbours_pending().unwrap(),
+        60,
+        "every indexed item is queued"
+    );
     assert!(idx
         .precomputed_more_like_this("d0", &public(), 5)
         .unwrap()
         .is_none());
     while idx.compute_neighbours(7).unwrap() > 0 {}
-    assert_eq!(idx.neighbours_pending(), 0);
+    assert_eq!(idx.neighbours_pending().unwrap(), 0);
 
     let readers = [
         public(),
@@ -895,12 +899,12 @@ fn precomputed_neighbours_match_the_full_query_for_every_reader() {
         .unwrap()
         .unwrap();
     assert!(after.iter().all(|h| h.id != gone), "{after:?}");
-    assert_eq!(idx.neighbours_pending(), 1);
+    assert_eq!(idx.neighbours_pending().unwrap(), 1);
     // A rebuild queues everything again and forgets the old lists.
     let mut rebuild = idx.rebuild().unwrap();
     rebuild.add(&doc("solo", "a single item")).unwrap();
     rebuild.finish(3).unwrap();
-    assert_eq!(idx.neighbours_pending(), 1);
+    assert_eq!(idx.neighbours_pending().unwrap(), 1);
     assert!(idx
         .precomputed_more_like_this("d0", &Access::Everything, 5)
         .unwrap()

@@ -116,11 +116,18 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
         {
-            let pending = state.app.search.neighbours_pending();
-            state
-                .metrics
-                .similar_pending
-                .set(i64::try_from(pending).unwrap_or(i64::MAX));
+            // On an error the gauge keeps its last value rather than claim "none pending".
+            match state.app.search.neighbours_pending() {
+                Ok(pending) => {
+                    state
+                        .metrics
+                        .similar_pending
+                        .set(i64::try_from(pending).unwrap_or(i64::MAX));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "counting more-like-this neighbours to compute")
+                }
+            }
             state.metrics.encode()
         },
     )
