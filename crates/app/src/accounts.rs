@@ -52,7 +52,7 @@ impl App {
         p.into_result()?;
         let (email, name) = match (email, name) {
             (Some(e), Some(n)) => (e, n),
-            _ => return Err(AppError::Internal("validated fields missing".into())),
+            _ => return Err(AppError::internal("validated fields missing")),
         };
 
         let hash = self.hasher.hash(input.password).await?;
@@ -480,7 +480,7 @@ impl App {
         p.check("password", check_password(password, &[]));
         p.into_result()?;
         let (Some(email), Some(name)) = (email, name) else {
-            return Err(AppError::Internal("validated fields missing".into()));
+            return Err(AppError::internal("validated fields missing"));
         };
         let hash = self.hasher.hash(password.to_string()).await?;
         let now = self.now();

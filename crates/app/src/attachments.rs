@@ -74,7 +74,7 @@ fn file_error(e: lz_files::FileError) -> AppError {
     if e.is_user_error() {
         AppError::field("file", e.to_string())
     } else {
-        AppError::Internal(format!("file storage: {e}"))
+        AppError::internal(format!("file storage: {e}"))
     }
 }
 
@@ -176,7 +176,7 @@ impl App {
         // NotFound (not Forbidden) when the item is hidden, so ids reveal nothing.
         self.item(actor, &a.item_id).await?;
         let kind = FileKind::parse(&a.kind).ok_or_else(|| {
-            AppError::Internal(format!("attachment {} has kind {}", a.id, a.kind))
+            AppError::internal(format!("attachment {} has kind {}", a.id, a.kind))
         })?;
         let bytes = self
             .files
@@ -185,7 +185,7 @@ impl App {
             // A row whose bytes are missing (synthetic benchmark data) is "not found", not a fault.
             .map_err(|e| match e {
                 lz_files::FileError::NotFound => AppError::NotFound,
-                other => AppError::Internal(format!("reading attachment {}: {other}", a.id)),
+                other => AppError::internal(format!("reading attachment {}: {other}", a.id)),
             })?;
         Ok(Download {
             file_name: a.file_name,

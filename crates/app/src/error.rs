@@ -24,8 +24,10 @@ pub enum AppError {
     Conflict(String),
     #[error("too many attempts: try again in {retry_after_secs} seconds")]
     TooManyAttempts { retry_after_secs: i64 },
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Something that is not the caller's fault: the cause is kept (`{:#}` prints the whole
+    /// chain) and logged once, with the request id, where the error becomes a response.
+    #[error("internal error: {0:#}")]
+    Internal(#[source] anyhow::Error),
 }
 
 impl AppError {
@@ -37,13 +39,47 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// An internal error from a message alone (no underlying cause to keep).
+    pub fn internal(message: impl std::fmt::Display) -> Self {
+        AppError::Internal(anyhow::anyhow!("{message}"))
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(what) => {
-                AppError::Conflict(format!("a record with the same {what} already exists"))
+            StoreError::Conflict(key) => {
+                AppError::Conflict(format!("a record with the same {key} already exists"))
             }
-            other => AppError::Internal(other.to_string()),
+            other => AppError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+/// Adds what was being done to an error that is not the caller's fault, keeping its cause:
+/// `SearchIndex::open(&dir).context("opening the search index")?`.
+pub trait Context<T> {
+    fn context(self, doing: impl std::fmt::Display + Send + Sync + 'static) -> AppResult<T>;
+}
+
+impl<T, E: std::error::Error + Send + Sync + 'static> Context<T> for Result<T, E> {
+    fn context(self, doing: impl std::fmt::Display + Send + Sync + 'static) -> AppResult<T> {
+        self.map_err(|e| AppError::Internal(anyhow::Error::new(e).context(doing)))
+    }
+}
+
+/// Turns a unique-key clash into what the person should be told, by the key's name
+/// (`table.column`, see `lz_store::UniqueKey`); any other error passes through.
+pub trait OnConflict<T> {
+    fn on_conflict(self, key: &str, error: impl FnOnce() -> AppError) -> AppResult<T>;
+}
+
+impl<T> OnConflict<T> for Result<T, StoreError> {
+    fn on_conflict(self, key: &str, error: impl FnOnce() -> AppError) -> AppResult<T> {
+        match self {
+            Err(StoreError::Conflict(k)) if k.is(key) => Err(error()),
+            other => other.map_err(AppError::from),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! promotion, calendars, attendance, feedback, the event report, materials into the library,
 //! and the background mail (reminders, follow-ups) and personal-data clean-up.
 
+use crate::Context;
 use std::collections::BTreeMap;
 
 use lz_domain::events::{
@@ -10,7 +11,7 @@ use lz_domain::events::{
     ShownStatus, MAX_CAPACITY,
 };
 use lz_domain::library::{parse_link, Transition, Visibility};
-use lz_domain::{clean_line, EmailAddress, Role};
+use lz_domain::{clean_line, EmailAddress};
 use lz_store::events::{
     self as store, EventContent, EventList, EventReader, EventRow, FeedbackRow, NewRegistration,
     RegistrationRow, SeriesRow,
@@ -235,11 +236,11 @@ pub const STATUSES: &[(&str, &str)] = &[
 ];
 
 fn sees_everything(a: &Actor) -> bool {
-    matches!(a.role, Role::NetworkAdmin | Role::Moderator)
+    a.sees_all_content()
 }
 
 fn may_organise(a: &Actor) -> bool {
-    !matches!(a.role, Role::Member)
+    a.contributes()
 }
 
 fn reader(actor: Option<&Actor>) -> EventReader<'_> {
@@ -1115,7 +1116,7 @@ impl App {
         );
         p.into_result()?;
         let Some(email) = email else {
-            return Err(AppError::Internal("validated email missing".into()));
+            return Err(AppError::internal("validated email missing"));
         };
         if let Some(reason) = view.closed_reason {
             return Err(AppError::Conflict(reason.into()));
@@ -1333,8 +1334,7 @@ impl App {
         let mut w = csv::Writer::from_writer(vec![]);
         let n = crate::report::neutralise;
         let row = |w: &mut csv::Writer<Vec<u8>>, cells: Vec<String>| {
-            w.write_record(cells.iter().map(|c| n(c)))
-                .map_err(|e| AppError::Internal(format!("csv: {e}")))
+            w.write_record(cells.iter().map(|c| n(c))).context("csv")
         };
         row(
             &mut w,
@@ -1375,10 +1375,8 @@ impl App {
             )?;
         }
         let _ = view;
-        let bytes = w
-            .into_inner()
-            .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| AppError::Internal(format!("csv: {e}")))
+        let bytes = w.into_inner().context("csv")?;
+        String::from_utf8(bytes).context("csv")
     }
 
     /// Emails everyone registered (and, if asked, waiting); returns how many.

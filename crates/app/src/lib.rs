@@ -1,6 +1,7 @@
 //! Learning Zone's use cases: what a person or an administrator can do, with the permission
 //! checks inside, so that the HTML pages, the JSON API and the CLI cannot disagree.
 
+pub mod access;
 pub mod accounts;
 pub mod attachments;
 pub mod config;
@@ -22,11 +23,10 @@ mod similar;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
+pub use access::Actor;
 pub use config::Config;
-pub use error::{AppError, AppResult, FieldError, Problems};
-use lz_domain::Role;
+pub use error::{AppError, AppResult, Context, FieldError, OnConflict, Problems};
 use lz_store::library::{ItemDetails, ItemRow};
-use lz_store::users::{MembershipRow, UserRow};
 pub use lz_store::Db;
 
 /// A session's person, CSRF token and expiry.
@@ -80,31 +80,28 @@ impl App {
     /// Connects to the database and applies migrations.
     pub async fn open(config: Config) -> AppResult<Self> {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            AppError::Internal(format!(
+            AppError::internal(format!(
                 "creating data dir {}: {e}",
                 config.data_dir.display()
             ))
         })?;
         let index_dir = config.data_dir.join("search-index");
         let search = lz_search::SearchIndex::open(&index_dir).map_err(|e| {
-            AppError::Internal(format!("opening search index {}: {e}", index_dir.display()))
+            AppError::internal(format!("opening search index {}: {e}", index_dir.display()))
         })?;
         let files = match &config.s3 {
-            Some(s3) => lz_files::Storage::s3(s3)
-                .map_err(|e| AppError::Internal(format!("LZ_STORAGE_URL: {e}")))?,
+            Some(s3) => lz_files::Storage::s3(s3).context("LZ_STORAGE_URL")?,
             None => lz_files::Storage::local(config.data_dir.join("files")),
         };
         let db = Db::connect(&config.database_url, config.db_max_connections)
             .await
-            .map_err(|e| AppError::Internal(format!("opening database: {e}")))?;
-        db.migrate()
-            .await
-            .map_err(|e| AppError::Internal(format!("migrating database: {e}")))?;
+            .context("opening database")?;
+        db.migrate().await.context("migrating database")?;
         let hasher =
             secrets::PasswordHasherConfig::new(config.argon2_memory_kib, config.argon2_iterations);
         let similar_later =
             Arc::new(similar::Similar::start(search.clone()).map_err(|e| {
-                AppError::Internal(format!("starting the more-like-this thread: {e}"))
+                AppError::internal(format!("starting the more-like-this thread: {e}"))
             })?);
         Ok(Self {
             config: Arc::new(config),
@@ -156,49 +153,6 @@ impl Clock {
     }
 }
 
-/// The signed-in person making a request, with their role and organisation memberships.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub user: UserRow,
-    pub role: Role,
-    pub memberships: Vec<MembershipRow>,
-}
-
-impl Actor {
-    pub fn id(&self) -> &str {
-        &self.user.id
-    }
-
-    pub fn active_memberships(&self) -> impl Iterator<Item = &MembershipRow> {
-        self.memberships.iter().filter(|m| m.status == "active")
-    }
-
-    pub fn active_organisation_ids(&self) -> Vec<String> {
-        self.active_memberships()
-            .map(|m| m.organisation_id.clone())
-            .collect()
-    }
-
-    pub fn require_network_admin(&self) -> AppResult<()> {
-        if self.role.can_administer_network() {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    /// Network admins decide for any organisation; organisation admins for their own.
-    pub fn may_decide_for(&self, organisation_id: &str) -> bool {
-        match self.role {
-            Role::NetworkAdmin => true,
-            Role::OrgAdmin => self
-                .active_memberships()
-                .any(|m| m.organisation_id == organisation_id),
-            _ => false,
-        }
-    }
-}
-
 pub(crate) fn new_id() -> String {
     lz_domain::Id::new().to_string()
 }
@@ -221,6 +175,45 @@ pub(crate) async fn record(
     };
     lz_store::ops::audit(c, &new_id(), now, &entry).await?;
     Ok(())
+}
+
+/// An audit entry written in the same transaction as the change it describes, then the
+/// commit: `Audit::new(Some(actor.id()), "event.update", ("event", &id), &title).commit(tx, now)`.
+pub(crate) struct Audit<'a> {
+    actor_id: Option<&'a str>,
+    action: &'a str,
+    subject: (&'a str, &'a str),
+    detail: &'a str,
+}
+
+impl<'a> Audit<'a> {
+    pub(crate) fn new(
+        actor_id: Option<&'a str>,
+        action: &'a str,
+        subject: (&'a str, &'a str),
+        detail: &'a str,
+    ) -> Self {
+        Self {
+            actor_id,
+            action,
+            subject,
+            detail,
+        }
+    }
+
+    /// Writes the entry and commits the transaction.
+    pub(crate) async fn commit(self, mut tx: lz_store::Tx<'_>, now: i64) -> AppResult<()> {
+        record(
+            &mut tx,
+            now,
+            self.actor_id,
+            self.action,
+            self.subject,
+            self.detail,
+        )
+        .await?;
+        commit(tx).await
+    }
 }
 
 /// Commits a transaction, mapping the error into the app's.

@@ -1,6 +1,7 @@
 //! The learning library's use cases: writing items, the review workflow, versions, the
 //! managed taxonomy, attachments, marks and follows; with the permission checks inside.
 
+use crate::Context;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -106,7 +107,7 @@ pub(crate) fn reader(actor: Option<&Actor>) -> Reader<'_> {
 }
 
 fn sees_everything(a: &Actor) -> bool {
-    matches!(a.role, Role::NetworkAdmin | Role::Moderator)
+    a.sees_all_content()
 }
 
 /// The search index's access tokens for a reader: the same rule as `PUBLISHED_VISIBLE`.
@@ -148,7 +149,7 @@ pub(crate) fn item_tokens(
 }
 
 fn may_contribute(a: &Actor) -> bool {
-    !matches!(a.role, Role::Member)
+    a.contributes()
 }
 
 fn is_editor(a: &Actor, item: &ItemRow, authors: &[AuthorRow]) -> bool {
@@ -686,7 +687,7 @@ impl App {
         let mut previous = ItemContent::default();
         for r in rows {
             let content: ItemContent = serde_json::from_str(&r.snapshot).map_err(|e| {
-                AppError::Internal(format!("version {} of item {id}: {e}", r.version))
+                AppError::internal(format!("version {} of item {id}: {e}", r.version))
             })?;
             out.push(VersionView {
                 version: r.version,
@@ -1000,8 +1001,7 @@ async fn keep_version(
     by: Option<&str>,
     now: i64,
 ) -> AppResult<()> {
-    let snapshot = serde_json::to_string(content)
-        .map_err(|e| AppError::Internal(format!("version snapshot: {e}")))?;
+    let snapshot = serde_json::to_string(content).context("version snapshot")?;
     store::insert_version(c, &new_id(), item_id, version, status, &snapshot, by, now).await?;
     Ok(())
 }

@@ -2,16 +2,75 @@
 //! caused them; the mail job (`jobs`) delivers them. Without `LZ_SMTP_URL` they stay in the
 //! outbox, readable by network admins, and are logged.
 
+use crate::Context;
 use lettre::message::Mailbox;
 use lettre::Message;
 use lz_store::{outbox, Conn};
 
-use crate::{new_id, Actor, App, AppError, AppResult};
+use crate::{new_id, Actor, App, AppResult};
 
 pub struct Email {
     pub to: String,
     pub subject: String,
     pub body: String,
+}
+
+impl Email {
+    /// A message from a template in `templates/mail/` (see `templates`): its first line is
+    /// `Subject: …`, then a blank line, then the body.
+    pub fn render(to: &str, template: &str, ctx: minijinja::Value) -> AppResult<Email> {
+        let (subject, body) = templates::render(template, ctx)?;
+        Ok(Email {
+            to: to.to_string(),
+            subject,
+            body,
+        })
+    }
+}
+
+/// Mail text lives in `crates/app/templates/mail/*.txt`, rendered by minijinja (the engine
+/// of the web pages) and embedded in the binary, so wording is edited in one place per
+/// message and never inside a use case.
+pub mod templates {
+    use std::sync::LazyLock;
+
+    use minijinja::Environment;
+
+    use crate::{AppError, AppResult, Context};
+
+    macro_rules! embed {
+        ($env:expr, $($name:literal),* $(,)?) => {
+            $( $env.add_template($name, include_str!(concat!("../templates/mail/", $name)))
+                .expect(concat!("mail template ", $name, " must parse")); )*
+        };
+    }
+
+    static MAIL: LazyLock<Environment<'static>> = LazyLock::new(|| {
+        #[allow(unused_mut)]
+        let mut env = Environment::new();
+        // Plain text: nothing is HTML-escaped; lines are kept as written.
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env.set_keep_trailing_newline(true);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        embed!(env,);
+        env
+    });
+
+    /// Renders a mail template into its subject and body.
+    pub fn render(name: &str, ctx: minijinja::Value) -> AppResult<(String, String)> {
+        let text = MAIL
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .context(format!("rendering mail template {name}"))?;
+        let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        let subject = first
+            .strip_prefix("Subject: ")
+            .ok_or_else(|| AppError::internal(format!("mail template {name}: no Subject line")))?;
+        Ok((
+            subject.trim().to_string(),
+            rest.trim_start_matches('\n').to_string(),
+        ))
+    }
 }
 
 /// Adds a message to the outbox inside the caller's transaction.
@@ -68,15 +127,8 @@ impl App {
     }
 
     pub(crate) fn build_message(&self, msg: &outbox::OutboxRow) -> AppResult<Message> {
-        let from: Mailbox = self
-            .config
-            .mail_from
-            .parse()
-            .map_err(|e| AppError::Internal(format!("mail_from: {e}")))?;
-        let to: Mailbox = msg
-            .to_addr
-            .parse()
-            .map_err(|e| AppError::Internal(format!("recipient: {e}")))?;
+        let from: Mailbox = self.config.mail_from.parse().context("mail_from")?;
+        let to: Mailbox = msg.to_addr.parse().context("recipient")?;
         let builder = Message::builder()
             .from(from)
             .to(to)
@@ -90,7 +142,7 @@ impl App {
                     .as_deref()
                     .unwrap_or("application/octet-stream")
                     .parse::<lettre::message::header::ContentType>()
-                    .map_err(|e| AppError::Internal(format!("attachment type: {e}")))?;
+                    .context("attachment type")?;
                 let file = lettre::message::Attachment::new(name.clone()).body(body.clone(), media);
                 builder.multipart(
                     lettre::message::MultiPart::mixed()
@@ -100,6 +152,6 @@ impl App {
             }
             _ => builder.singlepart(text),
         };
-        built.map_err(|e| AppError::Internal(format!("building message: {e}")))
+        built.context("building message")
     }
 }

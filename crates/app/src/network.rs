@@ -86,7 +86,7 @@ fn validate_place(input: &PlaceInput) -> AppResult<ValidPlace> {
             gss_code: (!gss.is_empty()).then(|| gss.to_string()),
             summary: input.summary.trim().to_string(),
         }),
-        _ => Err(AppError::Internal("validated place missing fields".into())),
+        _ => Err(AppError::internal("validated place missing fields")),
     }
 }
 
@@ -203,16 +203,9 @@ impl App {
         } else {
             "place.update"
         };
-        record(
-            &mut tx,
-            now,
-            Some(actor.id()),
-            action,
-            ("place", place_id),
-            &v.name,
-        )
-        .await?;
-        commit(tx).await?;
+        crate::Audit::new(Some(actor.id()), action, ("place", place_id), &v.name)
+            .commit(tx, now)
+            .await?;
         Ok(place_id.to_string())
     }
 
@@ -326,9 +319,7 @@ impl App {
                 place_id,
                 domains,
             }),
-            _ => Err(AppError::Internal(
-                "validated organisation missing fields".into(),
-            )),
+            _ => Err(AppError::internal("validated organisation missing fields")),
         }
     }
 
@@ -403,7 +394,7 @@ impl App {
 
     /// Pending requests the actor may decide.
     pub async fn join_requests(&self, actor: &Actor) -> AppResult<Vec<MembershipRow>> {
-        if !actor.role.can_decide_join_requests() {
+        if !actor.decides_join_requests() {
             return Err(AppError::Forbidden);
         }
         let mut c = self.db.acquire().await?;
@@ -425,7 +416,7 @@ impl App {
             .ok_or(AppError::NotFound)?;
         if !actor.may_decide_for(&m.organisation_id) {
             // Someone else's organisation looks the same as a missing request: ids reveal nothing.
-            return Err(if actor.role.can_decide_join_requests() {
+            return Err(if actor.decides_join_requests() {
                 AppError::NotFound
             } else {
                 AppError::Forbidden

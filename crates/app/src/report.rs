@@ -3,6 +3,7 @@
 //! they stood on that date (from the update history), so a past report can be reproduced.
 
 use crate::plans::PlanView;
+use crate::Context;
 use crate::{Actor, App, AppError, AppResult};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -291,7 +292,7 @@ pub fn csv(report: &Report, table: &str) -> AppResult<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut row = |cells: Vec<String>| -> AppResult<()> {
         w.write_record(cells.iter().map(|c| neutralise(c)))
-            .map_err(|e| AppError::Internal(format!("csv: {e}")))
+            .context("csv")
     };
     match table {
         "work_areas" => {
@@ -359,10 +360,8 @@ pub fn csv(report: &Report, table: &str) -> AppResult<String> {
             ))
         }
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| AppError::Internal(format!("csv: {e}")))
+    let bytes = w.into_inner().context("csv")?;
+    String::from_utf8(bytes).context("csv")
 }
 
 impl App {

@@ -3,7 +3,8 @@
 //! the standard Helvetica font, so nothing is embedded).
 
 use crate::report::Report;
-use crate::{AppError, AppResult};
+use crate::AppResult;
+use crate::Context;
 
 pub enum Block {
     Heading(u8, String),
@@ -175,9 +176,7 @@ pub fn docx(r: &Report) -> AppResult<Vec<u8>> {
         };
     }
     let mut out = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut out)
-        .map_err(|e| AppError::Internal(format!("writing DOCX: {e}")))?;
+    doc.build().pack(&mut out).context("writing DOCX")?;
     Ok(out.into_inner())
 }
 

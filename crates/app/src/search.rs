@@ -2,6 +2,7 @@
 //! (`search_changes`, written in the same transaction as each change), rebuilding it, and
 //! answering queries with the reader's access applied inside the query.
 
+use crate::Context;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -17,7 +18,7 @@ const MAX_ATTACHMENT_TEXT: usize = 200_000;
 const BATCH: i64 = 500;
 
 fn search_error(e: lz_search::SearchError) -> AppError {
-    AppError::Internal(format!("search index: {e}"))
+    AppError::internal(format!("search index: {e}"))
 }
 
 impl App {
@@ -56,7 +57,7 @@ impl App {
             let index = self.search.clone();
             tokio::task::spawn_blocking(move || index.apply(docs, deletes, last))
                 .await
-                .map_err(|e| AppError::Internal(format!("indexer task: {e}")))?
+                .context("indexer task")?
                 .map_err(search_error)?;
             applied += changes.len();
         }
@@ -187,16 +188,14 @@ impl App {
                 Ok::<_, lz_search::SearchError>(rebuild)
             })
             .await
-            .map_err(|e| AppError::Internal(format!("reindex task: {e}")))?
+            .context("reindex task")?
             .map_err(search_error)?;
             progress(done, total);
         }
-        producer
-            .await
-            .map_err(|e| AppError::Internal(format!("reindex reader: {e}")))??;
+        producer.await.context("reindex reader")??;
         tokio::task::spawn_blocking(move || rebuild.finish(seq))
             .await
-            .map_err(|e| AppError::Internal(format!("reindex task: {e}")))?
+            .context("reindex task")?
             .map_err(search_error)?;
         Ok(done)
     }
@@ -220,7 +219,7 @@ impl App {
             && f.year.is_empty();
         let results = tokio::task::spawn_blocking(move || index.search(&req, &access))
             .await
-            .map_err(|e| AppError::Internal(format!("search task: {e}")))?
+            .context("search task")?
             .map_err(search_error)?;
         if results.total == 0 && !text.is_empty() && unfiltered {
             let q: String = text
@@ -275,7 +274,7 @@ impl App {
                 index.more_like_this(&id, &access, 5)
             })
             .await
-            .map_err(|e| AppError::Internal(format!("search task: {e}")))?
+            .context("search task")?
             .map_err(search_error),
             None => {
                 self.similar_later.queue(&id, access);
@@ -286,10 +285,7 @@ impl App {
 
     /// Searches that found nothing in the last `days`, most frequent first (curators only).
     pub async fn search_gaps(&self, actor: &Actor, days: i64) -> AppResult<Vec<store::MissRow>> {
-        if !matches!(
-            actor.role,
-            lz_domain::Role::NetworkAdmin | lz_domain::Role::Moderator
-        ) {
+        if !actor.sees_all_content() {
             return Err(AppError::Forbidden);
         }
         let mut c = self.db.acquire().await?;

@@ -1,13 +1,14 @@
 //! Secrets: random tokens for sessions, links and API access (stored only as SHA-256 hashes,
 //! since they are long and random), and argon2id for passwords (slow on purpose).
 
+use crate::Context;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::{AppError, AppResult};
+use crate::AppResult;
 
 /// 32 random bytes, URL-safe, with a readable prefix (e.g. `lzt_` for API tokens).
 pub fn random_token(prefix: &str) -> String {
@@ -49,14 +50,14 @@ impl PasswordHasherConfig {
             .clone()
             .acquire_owned()
             .await
-            .map_err(|e| AppError::Internal(format!("hashing permits: {e}")))
+            .context("hashing permits")
     }
 }
 
 impl PasswordHasherConfig {
     fn argon2(&self) -> AppResult<Argon2<'static>> {
-        let params = Params::new(self.memory_kib, self.iterations, 1, None)
-            .map_err(|e| AppError::Internal(format!("argon2 parameters: {e}")))?;
+        let params =
+            Params::new(self.memory_kib, self.iterations, 1, None).context("argon2 parameters")?;
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 
@@ -70,10 +71,10 @@ impl PasswordHasherConfig {
             argon
                 .hash_password(password.as_bytes(), &salt)
                 .map(|h| h.to_string())
-                .map_err(|e| AppError::Internal(format!("hashing password: {e}")))
+                .context("hashing password")
         })
         .await
-        .map_err(|e| AppError::Internal(format!("hashing task: {e}")))?
+        .context("hashing task")?
     }
 
     /// Verifies with the parameters stored in `hash`, so older hashes keep working.
@@ -82,11 +83,10 @@ impl PasswordHasherConfig {
         let permit = self.permit().await?;
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            let parsed = PasswordHash::new(&hash)
-                .map_err(|e| AppError::Internal(format!("stored hash: {e}")))?;
+            let parsed = PasswordHash::new(&hash).context("stored hash")?;
             Ok(argon.verify_password(password.as_bytes(), &parsed).is_ok())
         })
         .await
-        .map_err(|e| AppError::Internal(format!("verify task: {e}")))?
+        .context("verify task")?
     }
 }

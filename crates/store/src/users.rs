@@ -4,7 +4,7 @@ use sqlx::FromRow;
 
 use crate::{conflict_as, Conn, StoreResult};
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, Default, FromRow)]
 pub struct UserRow {
     pub id: String,
     pub email: String,
@@ -123,7 +123,7 @@ pub async fn count_with_role(c: &mut Conn, role: &str) -> StoreResult<i64> {
     )
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, Default, FromRow)]
 pub struct MembershipRow {
     pub id: String,
     pub user_id: String,

@@ -48,8 +48,8 @@ impl IntoResponse for PageError {
                 r
             }
             AppError::Invalid(errors) => error_page(StatusCode::BAD_REQUEST, "There is a problem", errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(". ")),
-            AppError::Internal(m) => {
-                tracing::error!(error = %m, "internal error");
+            AppError::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "internal error");
                 error_page(StatusCode::INTERNAL_SERVER_ERROR, "Sorry, there is a problem with the service", "Try again later. The problem has been logged.")
             }
         }
@@ -165,8 +165,8 @@ impl IntoResponse for ApiError {
                 }
                 r
             }
-            AppError::Internal(m) => {
-                tracing::error!(error = %m, "internal error");
+            AppError::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "internal error");
                 problem(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",

@@ -316,9 +316,9 @@ pub fn render(
         context! {
             id => a.id(),
             name => a.user.name.clone(),
-            role => a.role.label(),
-            is_admin => a.role.can_administer_network(),
-            can_decide => a.role.can_decide_join_requests(),
+            role => a.role_label(),
+            is_admin => a.administers_network(),
+            can_decide => a.decides_join_requests(),
         }
     });
     let full = context! {

@@ -132,18 +132,18 @@ impl App {
                 .iter()
                 .find(|t| t.name == name && t.vocabulary == "theme")
                 .map(|t| t.id.clone())
-                .ok_or_else(|| AppError::Internal(format!("demo events: no theme {name}")))
+                .ok_or_else(|| AppError::internal(format!("demo events: no theme {name}")))
         };
         let orgs = self.organisations().await?;
         let host = orgs
             .iter()
             .find(|o| o.slug == "active-lancashire")
-            .ok_or_else(|| AppError::Internal("demo events: no host organisation".into()))?;
+            .ok_or_else(|| AppError::internal("demo events: no host organisation"))?;
         let beth = {
             let mut c = self.db.acquire().await?;
             lz_store::users::by_email(&mut c, "beth.kay@activelancashire.org.uk")
                 .await?
-                .ok_or_else(|| AppError::Internal("demo events: no Beth".into()))?
+                .ok_or_else(|| AppError::internal("demo events: no Beth"))?
         };
         let now = self.now();
         let series = SeriesRow {
@@ -162,7 +162,7 @@ impl App {
         store::insert_series(&mut tx, &series, &series_terms, now).await?;
         for (i, ev) in EVENTS.iter().enumerate() {
             let at = |t: &str| {
-                parse_local(ev.date, t).map_err(|e| AppError::Internal(format!("demo events: {e}")))
+                parse_local(ev.date, t).map_err(|e| AppError::internal(format!("demo events: {e}")))
             };
             let id = new_id();
             let content = EventContent {

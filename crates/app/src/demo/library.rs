@@ -834,7 +834,7 @@ impl App {
         let who = |email: &str| {
             actors
                 .get(email)
-                .ok_or_else(|| AppError::Internal(format!("demo library: no account {email}")))
+                .ok_or_else(|| AppError::internal(format!("demo library: no account {email}")))
         };
         let moderator = who(AMANDA)?;
         let admin = who(BETH)?;
@@ -845,7 +845,7 @@ impl App {
                 .find(|o| o.slug == it.organisation)
                 .map(|o| o.id.clone())
                 .ok_or_else(|| {
-                    AppError::Internal(format!("demo library: no organisation {}", it.organisation))
+                    AppError::internal(format!("demo library: no organisation {}", it.organisation))
                 })?;
             let place_id = match it.place {
                 "" => String::new(),
@@ -853,13 +853,13 @@ impl App {
                     .iter()
                     .find(|p| p.slug == slug)
                     .map(|p| p.id.clone())
-                    .ok_or_else(|| AppError::Internal(format!("demo library: no place {slug}")))?,
+                    .ok_or_else(|| AppError::internal(format!("demo library: no place {slug}")))?,
             };
             let mut term_ids = Vec::new();
             for name in it.themes.iter().chain(it.agendas).chain(it.audiences) {
                 let id = terms
                     .get(name)
-                    .ok_or_else(|| AppError::Internal(format!("demo library: no term {name}")))?;
+                    .ok_or_else(|| AppError::internal(format!("demo library: no term {name}")))?;
                 term_ids.push(id.clone());
             }
             let input = ItemInput {

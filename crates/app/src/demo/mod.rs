@@ -1,6 +1,7 @@
 //! Demo data: the North West place cluster, its partners and people, loaded into an empty
 //! database so that a new installation can be tried at once.
 
+use crate::Context;
 pub mod data;
 mod events;
 mod library;
@@ -78,10 +79,7 @@ impl App {
 
         let mut accounts = Vec::new();
         for person in data::PEOPLE {
-            let role: Role = person
-                .role
-                .parse()
-                .map_err(|e| AppError::Internal(format!("demo data: {e}")))?;
+            let role: Role = person.role.parse().context("demo data")?;
             // Accounts join their organisation through its verified email domain.
             self.create_user_direct(person.email, person.name, DEMO_PASSWORD, role)
                 .await?;

@@ -5,6 +5,7 @@
 //! more than the rows themselves at a million items. Attachments get a row with extracted text
 //! (so search inside attachments is measured) but no stored file: downloading one fails.
 
+use crate::Context;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -573,8 +574,7 @@ impl App {
                     published_at,
                 )
                 .await?;
-                let snapshot = serde_json::to_string(&content)
-                    .map_err(|e| AppError::Internal(format!("version snapshot: {e}")))?;
+                let snapshot = serde_json::to_string(&content).context("version snapshot")?;
                 store::insert_version(
                     &mut tx,
                     &new_id(),

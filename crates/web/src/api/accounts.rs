@@ -164,7 +164,7 @@ pub async fn me(ApiCaller(actor, _): ApiCaller) -> Json<Me> {
         id: actor.user.id.clone(),
         email: actor.user.email.clone(),
         name: actor.user.name.clone(),
-        role: actor.role.code().to_string(),
+        role: actor.role_code().to_string(),
         memberships: actor
             .memberships
             .iter()

@@ -162,7 +162,7 @@ pub async fn organisations(
     State(s): State<AppState>,
     ApiCaller(actor, _): ApiCaller,
 ) -> ApiResult<Json<Vec<Organisation>>> {
-    let admin = actor.role.can_administer_network();
+    let admin = actor.administers_network();
     Ok(Json(
         s.app
             .organisations()

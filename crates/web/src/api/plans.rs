@@ -243,7 +243,7 @@ pub async fn import(
     ApiCaller(actor, _): ApiCaller,
     ApiJson(b): ApiJson<ImportBody>,
 ) -> ApiResult<Response> {
-    if !actor.role.can_decide_join_requests() {
+    if !actor.decides_join_requests() {
         return Err(lz_app::AppError::Forbidden.into());
     }
     if b.dry_run {

@@ -355,7 +355,7 @@ async fn account_page(
         v,
         "account.html",
         context! {
-            account => context! { name => actor.user.name.clone(), email => actor.user.email.clone(), role => actor.role.label() },
+            account => context! { name => actor.user.name.clone(), email => actor.user.email.clone(), role => actor.role_label() },
             memberships, organisations => orgs, tokens, ..extra
         },
     ))

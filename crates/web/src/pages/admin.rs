@@ -38,7 +38,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn index(State(s): State<AppState>, SignedIn(actor, v): SignedIn) -> PageResult {
-    if !actor.role.can_decide_join_requests() {
+    if !actor.decides_join_requests() {
         return Err(AppError::Forbidden.into());
     }
     let pending = s.app.join_requests(&actor).await?.len();

@@ -91,9 +91,7 @@ fn summary(s: &AppState, e: &EventRow) -> Value {
 }
 
 fn can_organise(v: &Visitor) -> bool {
-    v.actor
-        .as_ref()
-        .is_some_and(|a| a.role != lz_domain::Role::Member)
+    v.actor.as_ref().is_some_and(|a| a.contributes())
 }
 
 async fn list(State(s): State<AppState>, v: Visitor, Query(q): Query<NoticeQ>) -> PageResult {
@@ -226,7 +224,7 @@ fn read_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<Respo
 }
 
 async fn new_form(State(s): State<AppState>, SignedIn(actor, v): SignedIn) -> PageResult {
-    if actor.role == lz_domain::Role::Member {
+    if !actor.contributes() {
         return Err(AppError::Forbidden.into());
     }
     let values = input_values(&EventInput {
@@ -865,7 +863,7 @@ async fn materials(
 }
 
 async fn new_series_form(State(s): State<AppState>, SignedIn(actor, v): SignedIn) -> PageResult {
-    if actor.role == lz_domain::Role::Member {
+    if !actor.contributes() {
         return Err(AppError::Forbidden.into());
     }
     let options = form_options(&s, &actor).await?;

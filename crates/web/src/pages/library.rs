@@ -2,6 +2,7 @@
 //! the review workflow, attachments, history, marks, follows, theme/place/organisation pages,
 //! Atom feeds, and the curators' taxonomy and search-gap pages.
 
+use lz_app::Context;
 use std::collections::BTreeMap;
 
 use axum::extract::{Multipart, Path, Query, State};
@@ -309,7 +310,7 @@ async fn search_page(
 }
 
 fn may_write(a: &Actor) -> bool {
-    a.role != lz_domain::Role::Member
+    a.contributes()
 }
 
 // ---------- writing ----------
@@ -642,12 +643,7 @@ async fn show(
     } else {
         None
     };
-    let is_moderator = v.actor.as_ref().is_some_and(|a| {
-        matches!(
-            a.role,
-            lz_domain::Role::NetworkAdmin | lz_domain::Role::Moderator
-        )
-    });
+    let is_moderator = v.actor.as_ref().is_some_and(|a| a.sees_all_content());
     Ok(page(
         &s,
         &v,
@@ -710,10 +706,7 @@ async fn item_again(
     extra: Value,
 ) -> PageResult {
     let view = s.app.item(Some(actor), id).await?;
-    let is_moderator = matches!(
-        actor.role,
-        lz_domain::Role::NetworkAdmin | lz_domain::Role::Moderator
-    );
+    let is_moderator = actor.sees_all_content();
     Ok(form_again(
         s,
         v,
@@ -1101,7 +1094,7 @@ async fn atom(s: &AppState, title: String, self_path: String, term_id: Option<&s
         .collect();
     let xml = s.templates.render("library/feed.xml", context! {
         site => s.templates.site.clone(), title, base, self_path, updated => rfc3339(updated), entries,
-    }).map_err(|e| AppError::Internal(format!("feed template: {e}")))?;
+    }).context("feed template")?;
     Ok((
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
         xml,

@@ -117,10 +117,7 @@ pub async fn own_organisation_options(
     s: &AppState,
     actor: &lz_app::Actor,
 ) -> Result<Vec<Value>, lz_app::AppError> {
-    let everyone = matches!(
-        actor.role,
-        lz_domain::Role::NetworkAdmin | lz_domain::Role::Moderator
-    );
+    let everyone = actor.sees_all_content();
     let mine = actor.active_organisation_ids();
     Ok(s.app
         .organisations()

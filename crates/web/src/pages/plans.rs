@@ -54,10 +54,7 @@ async fn list(State(s): State<AppState>, v: Visitor) -> PageResult {
     let plans: Vec<Value> = s.app.plans(v.actor.as_ref()).await?.into_iter().map(|p| context! {
         id => p.id, title => p.title, owner => p.owner_organisation, period_start => p.period_start, period_end => p.period_end, visibility => p.visibility,
     }).collect();
-    let can_import = v
-        .actor
-        .as_ref()
-        .is_some_and(|a| a.role.can_decide_join_requests());
+    let can_import = v.actor.as_ref().is_some_and(|a| a.decides_join_requests());
     Ok(page(
         &s,
         &v,
@@ -83,7 +80,7 @@ async fn org_options(s: &AppState) -> Result<Vec<Value>, AppError> {
 }
 
 async fn import_form(State(s): State<AppState>, SignedIn(actor, v): SignedIn) -> PageResult {
-    if !actor.role.can_decide_join_requests() {
+    if !actor.decides_join_requests() {
         return Err(AppError::Forbidden.into());
     }
     Ok(page(
@@ -125,7 +122,7 @@ async fn import_upload(
     SignedIn(actor, v): SignedIn,
     mut form: axum::extract::Multipart,
 ) -> PageResult {
-    if !actor.role.can_decide_join_requests() {
+    if !actor.decides_join_requests() {
         return Err(AppError::Forbidden.into());
     }
     let unreadable = |_| AppError::field("file", "The upload could not be read: try again");
@@ -177,7 +174,7 @@ async fn import_with(
     v: &Visitor,
     f: ImportForm,
 ) -> PageResult {
-    if !actor.role.can_decide_join_requests() {
+    if !actor.decides_join_requests() {
         return Err(AppError::Forbidden.into());
     }
     let values = context! { text => f.text.clone(), title => f.title.clone(), owner_organisation_id => f.owner_organisation_id.clone(), visibility => f.visibility.clone() };

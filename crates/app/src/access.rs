@@ -1,0 +1,139 @@
+//! Who is asking, and the rules that more than one feature shares. Each feature's own rules
+//! live in its `access` module (e.g. `events::access`); this file is where a rule that two
+//! features use gets its one name and one definition. Nothing outside `access` modules reads
+//! `Role`.
+
+use lz_domain::Role;
+use lz_store::users::{MembershipRow, UserRow};
+
+use crate::{AppError, AppResult};
+
+/// The signed-in person making a request, with their role and organisation memberships.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: UserRow,
+    pub role: Role,
+    pub memberships: Vec<MembershipRow>,
+}
+
+impl Actor {
+    pub fn id(&self) -> &str {
+        &self.user.id
+    }
+
+    pub fn active_memberships(&self) -> impl Iterator<Item = &MembershipRow> {
+        self.memberships.iter().filter(|m| m.status == "active")
+    }
+
+    pub fn active_organisation_ids(&self) -> Vec<String> {
+        self.active_memberships()
+            .map(|m| m.organisation_id.clone())
+            .collect()
+    }
+
+    /// An active member of this organisation.
+    pub fn belongs_to(&self, organisation_id: &str) -> bool {
+        self.active_memberships()
+            .any(|m| m.organisation_id == organisation_id)
+    }
+
+    /// Network admins and moderators see all shared content (library items and events) at
+    /// every visibility level and in every state. Delivery plans use the stricter
+    /// `sees_all_plans`.
+    pub fn sees_all_content(&self) -> bool {
+        matches!(self.role, Role::NetworkAdmin | Role::Moderator)
+    }
+
+    /// Only network admins see every delivery plan, whoever owns it.
+    pub fn sees_all_plans(&self) -> bool {
+        self.role == Role::NetworkAdmin
+    }
+
+    /// Contributors and every role above them write shared content (items, events, plans).
+    pub fn contributes(&self) -> bool {
+        self.role != Role::Member
+    }
+
+    /// Network admins run the network: places, organisations, roles, the outbox.
+    pub fn administers_network(&self) -> bool {
+        self.role.can_administer_network()
+    }
+
+    pub fn require_network_admin(&self) -> AppResult<()> {
+        if self.administers_network() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Organisation admins and network admins decide join requests (the former only for
+    /// their own organisations: see `may_decide_for`); they also see the administration pages.
+    pub fn decides_join_requests(&self) -> bool {
+        self.role.can_decide_join_requests()
+    }
+
+    /// Network admins decide for any organisation; organisation admins for their own.
+    pub fn may_decide_for(&self, organisation_id: &str) -> bool {
+        match self.role {
+            Role::NetworkAdmin => true,
+            Role::OrgAdmin => self.belongs_to(organisation_id),
+            _ => false,
+        }
+    }
+
+    /// The role's label, for "signed in as … (Moderator)".
+    pub fn role_label(&self) -> &'static str {
+        self.role.label()
+    }
+
+    /// The role's code, for the API's `me`.
+    pub fn role_code(&self) -> &'static str {
+        self.role.code()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// An actor of `role`, an active member of `orgs`, for the access modules' unit tests.
+    pub(crate) fn actor(role: Role, orgs: &[&str]) -> Actor {
+        Actor {
+            user: UserRow {
+                id: "u1".into(),
+                ..UserRow::default()
+            },
+            role,
+            memberships: orgs
+                .iter()
+                .map(|o| MembershipRow {
+                    organisation_id: (*o).into(),
+                    status: "active".into(),
+                    ..MembershipRow::default()
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn only_admins_and_moderators_see_all_content_and_only_admins_all_plans() {
+        for role in Role::ALL {
+            let a = actor(role, &[]);
+            assert_eq!(
+                a.sees_all_content(),
+                matches!(role, Role::NetworkAdmin | Role::Moderator)
+            );
+            assert_eq!(a.sees_all_plans(), role == Role::NetworkAdmin);
+            assert_eq!(a.contributes(), role != Role::Member);
+        }
+    }
+
+    #[test]
+    fn org_admins_decide_only_for_their_own_organisation() {
+        assert!(actor(Role::OrgAdmin, &["o1"]).may_decide_for("o1"));
+        assert!(!actor(Role::OrgAdmin, &["o1"]).may_decide_for("o2"));
+        assert!(actor(Role::NetworkAdmin, &[]).may_decide_for("o2"));
+        assert!(!actor(Role::Moderator, &["o1"]).may_decide_for("o1"));
+    }
+}
