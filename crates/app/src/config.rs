@@ -169,226 +169,35 @@ impl Config {
     }
 
     fn from_values(values: &BTreeMap<String, (String, bool)>) -> Result<Self, ConfigError> {
-        let get = |k: &str| values.get(k).map(|(v, e)| (v.trim().to_string(), *e));
-        fn parse_num<T>(
-            v: Option<(String, bool)>,
-            key: &str,
-            default: T,
-            min: T,
-            max: T,
-        ) -> Result<T, ConfigError>
-        where
-            T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
-        {
-            match v {
-                None => Ok(default),
-                Some((s, env)) => {
-                    let n: T = s
-                        .parse()
-                        .map_err(|_| bad(key, env, format!("{s:?} is not a whole number")))?;
-                    if n < min || n > max {
-                        return Err(bad(key, env, format!("{n} is outside {min}..={max}")));
-                    }
-                    Ok(n)
-                }
-            }
-        }
-
-        let data_dir = PathBuf::from(
-            get("data_dir")
-                .map(|v| v.0)
-                .unwrap_or_else(|| "./data".into()),
-        );
-        let addr = match get("addr") {
-            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
-            Some((s, env)) => s.parse().map_err(|_| {
-                bad(
-                    "addr",
-                    env,
-                    format!("{s:?} is not an address like 127.0.0.1:8080"),
-                )
-            })?,
-        };
-        let database_url = match get("database_url") {
-            None => format!("sqlite://{}", data_dir.join("learning-zone.db").display()),
-            Some((s, env)) => {
-                if !(s.starts_with("sqlite:")
-                    || s.starts_with("postgres://")
-                    || s.starts_with("postgresql://"))
-                {
-                    return Err(bad(
-                        "database_url",
-                        env,
-                        "must start with sqlite:// or postgres://",
-                    ));
-                }
-                s
-            }
-        };
-        let s3 = s3_config(
-            get("storage_url"),
-            get("s3_access_key_id"),
-            get("s3_secret_access_key"),
-        )?;
-        let base_url = match get("base_url") {
-            None => url::Url::parse(&format!("http://{addr}"))
-                .map_err(|e| ConfigError(e.to_string()))?,
-            Some((s, env)) => {
-                let u =
-                    url::Url::parse(&s).map_err(|e| bad("base_url", env, format!("{s:?}: {e}")))?;
-                if !matches!(u.scheme(), "http" | "https") {
-                    return Err(bad("base_url", env, "must be an http:// or https:// URL"));
-                }
-                u
-            }
-        };
-        let smtp_url = match get("smtp_url") {
-            None => None,
-            Some((s, _)) if s.is_empty() => None,
-            Some((s, env)) => {
-                let u = url::Url::parse(&s).map_err(|e| bad("smtp_url", env, format!("{e}")))?;
-                if !matches!(u.scheme(), "smtp" | "smtps") || u.host_str().is_none() {
-                    return Err(bad(
-                        "smtp_url",
-                        env,
-                        "must look like smtp://host:port or smtps://user:pass@host",
-                    ));
-                }
-                Some(s)
-            }
-        };
-        let mail_from = get("mail_from")
-            .map(|v| v.0)
-            .unwrap_or_else(|| "Learning Zone <no-reply@localhost>".into());
-        if let Some((s, env)) = get("mail_from") {
-            s.parse::<lettre::message::Mailbox>()
-                .map_err(|e| bad("mail_from", env, format!("{s:?} is not a mailbox: {e}")))?;
-        }
-        let brand_colour = match get("brand_colour") {
-            None => "#1d4f91".to_string(),
-            Some((s, env)) => {
-                let ok = s.len() == 7
-                    && s.starts_with('#')
-                    && s[1..].chars().all(|c| c.is_ascii_hexdigit());
-                if !ok {
-                    return Err(bad(
-                        "brand_colour",
-                        env,
-                        format!("{s:?} is not a colour like #1d4f91"),
-                    ));
-                }
-                s.to_lowercase()
-            }
-        };
-        let logo_url = match get("logo_url") {
-            None => None,
-            Some((s, _)) if s.is_empty() => None,
-            Some((s, env)) => {
-                let u = url::Url::parse(&s).map_err(|e| bad("logo_url", env, e))?;
-                if !matches!(u.scheme(), "http" | "https") {
-                    return Err(bad("logo_url", env, "must be an http(s) URL"));
-                }
-                Some(s)
-            }
-        };
-        let trust_proxy = match get("trust_proxy") {
-            None => false,
-            Some((s, env)) => match s.to_lowercase().as_str() {
-                "true" | "1" | "yes" => true,
-                "false" | "0" | "no" => false,
-                _ => {
-                    return Err(bad(
-                        "trust_proxy",
-                        env,
-                        format!("{s:?} is not true or false"),
-                    ))
-                }
-            },
-        };
-        let guest_registration = match get("guest_registration") {
-            None => true,
-            Some((s, env)) => match s.to_lowercase().as_str() {
-                "true" | "1" | "yes" => true,
-                "false" | "0" | "no" => false,
-                _ => {
-                    return Err(bad(
-                        "guest_registration",
-                        env,
-                        format!("{s:?} is not true or false"),
-                    ))
-                }
-            },
-        };
-        let log_format = match get("log_format") {
-            None => LogFormat::Text,
-            Some((s, env)) => match s.as_str() {
-                "text" => LogFormat::Text,
-                "json" => LogFormat::Json,
-                _ => return Err(bad("log_format", env, format!("{s:?} is not text or json"))),
-            },
-        };
+        let v = Values(values);
+        let data_dir = PathBuf::from(v.text("data_dir", "./data"));
+        let addr = v.addr()?;
         Ok(Config {
-            database_url,
-            data_dir,
-            s3,
+            database_url: v.database_url(&data_dir)?,
+            s3: s3_config(
+                v.get("storage_url"),
+                v.get("s3_access_key_id"),
+                v.get("s3_secret_access_key"),
+            )?,
+            base_url: v.base_url(addr)?,
+            smtp_url: v.smtp_url()?,
+            mail_from: v.mail_from()?,
+            site_name: v.text("site_name", "Learning Zone"),
+            host_name: v.text("host_name", "Active Lancashire"),
+            brand_colour: v.brand_colour()?,
+            logo_url: v.logo_url()?,
+            argon2_memory_kib: v.num("argon2_memory_kib", 19456, 8, 4 * 1024 * 1024)?,
+            argon2_iterations: v.num("argon2_iterations", 2, 1, 100)?,
+            session_idle_minutes: v.num("session_idle_minutes", 720, 1, 60 * 24 * 90)?,
+            max_body_bytes: v.num("max_body_bytes", 1 << 20, 1024, 1 << 30)?,
+            max_upload_bytes: v.num("max_upload_bytes", 50 << 20, 1024, 1 << 32)?,
+            db_max_connections: v.num("db_max_connections", 10, 1, 1000)?,
+            guest_registration: v.flag("guest_registration", true)?,
+            event_personal_data_days: v.num("event_personal_data_days", 30, 0, 3650)?,
+            trust_proxy: v.flag("trust_proxy", false)?,
+            log_format: v.log_format()?,
             addr,
-            base_url,
-            smtp_url,
-            mail_from,
-            site_name: get("site_name")
-                .map(|v| v.0)
-                .unwrap_or_else(|| "Learning Zone".into()),
-            host_name: get("host_name")
-                .map(|v| v.0)
-                .unwrap_or_else(|| "Active Lancashire".into()),
-            brand_colour,
-            logo_url,
-            argon2_memory_kib: parse_num(
-                get("argon2_memory_kib"),
-                "argon2_memory_kib",
-                19456,
-                8,
-                4 * 1024 * 1024,
-            )?,
-            argon2_iterations: parse_num(get("argon2_iterations"), "argon2_iterations", 2, 1, 100)?,
-            session_idle_minutes: parse_num(
-                get("session_idle_minutes"),
-                "session_idle_minutes",
-                720,
-                1,
-                60 * 24 * 90,
-            )?,
-            max_body_bytes: parse_num(
-                get("max_body_bytes"),
-                "max_body_bytes",
-                1 << 20,
-                1024,
-                1 << 30,
-            )?,
-            max_upload_bytes: parse_num(
-                get("max_upload_bytes"),
-                "max_upload_bytes",
-                50 << 20,
-                1024,
-                1 << 32,
-            )?,
-            db_max_connections: parse_num(
-                get("db_max_connections"),
-                "db_max_connections",
-                10,
-                1,
-                1000,
-            )?,
-            guest_registration,
-            event_personal_data_days: parse_num(
-                get("event_personal_data_days"),
-                "event_personal_data_days",
-                30,
-                0,
-                3650,
-            )?,
-            trust_proxy,
-            log_format,
+            data_dir,
         })
     }
 
@@ -400,6 +209,169 @@ impl Config {
     pub fn link(&self, path: &str) -> String {
         let base = self.base_url.as_str().trim_end_matches('/');
         format!("{base}{path}")
+    }
+}
+
+/// The settings as read (value, and whether it came from the environment), with one parser
+/// per kind of value, so that each error names the setting as the person wrote it.
+struct Values<'a>(&'a BTreeMap<String, (String, bool)>);
+
+impl Values<'_> {
+    fn get(&self, key: &str) -> Option<(String, bool)> {
+        self.0.get(key).map(|(v, e)| (v.trim().to_string(), *e))
+    }
+
+    fn text(&self, key: &str, default: &str) -> String {
+        self.get(key)
+            .map(|v| v.0)
+            .unwrap_or_else(|| default.to_string())
+    }
+
+    /// A whole number within bounds.
+    fn num<T>(&self, key: &str, default: T, min: T, max: T) -> Result<T, ConfigError>
+    where
+        T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+    {
+        let Some((s, env)) = self.get(key) else {
+            return Ok(default);
+        };
+        let n: T = s
+            .parse()
+            .map_err(|_| bad(key, env, format!("{s:?} is not a whole number")))?;
+        if n < min || n > max {
+            return Err(bad(key, env, format!("{n} is outside {min}..={max}")));
+        }
+        Ok(n)
+    }
+
+    fn flag(&self, key: &str, default: bool) -> Result<bool, ConfigError> {
+        match self.get(key) {
+            None => Ok(default),
+            Some((s, env)) => match s.to_lowercase().as_str() {
+                "true" | "1" | "yes" => Ok(true),
+                "false" | "0" | "no" => Ok(false),
+                _ => Err(bad(key, env, format!("{s:?} is not true or false"))),
+            },
+        }
+    }
+
+    /// An optional http(s) URL; empty means none.
+    fn optional_url(
+        &self,
+        key: &str,
+        schemes: &[&str],
+        hint: &str,
+    ) -> Result<Option<String>, ConfigError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some((s, _)) if s.is_empty() => Ok(None),
+            Some((s, env)) => {
+                let u = url::Url::parse(&s).map_err(|e| bad(key, env, e))?;
+                if !schemes.contains(&u.scheme()) || u.host_str().is_none() {
+                    return Err(bad(key, env, hint));
+                }
+                Ok(Some(s))
+            }
+        }
+    }
+
+    fn addr(&self) -> Result<SocketAddr, ConfigError> {
+        match self.get("addr") {
+            None => Ok(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            Some((s, env)) => s.parse().map_err(|_| {
+                bad(
+                    "addr",
+                    env,
+                    format!("{s:?} is not an address like 127.0.0.1:8080"),
+                )
+            }),
+        }
+    }
+
+    fn database_url(&self, data_dir: &std::path::Path) -> Result<String, ConfigError> {
+        match self.get("database_url") {
+            None => Ok(format!(
+                "sqlite://{}",
+                data_dir.join("learning-zone.db").display()
+            )),
+            Some((s, env)) => {
+                if ["sqlite:", "postgres://", "postgresql://"]
+                    .iter()
+                    .any(|p| s.starts_with(p))
+                {
+                    Ok(s)
+                } else {
+                    Err(bad(
+                        "database_url",
+                        env,
+                        "must start with sqlite:// or postgres://",
+                    ))
+                }
+            }
+        }
+    }
+
+    fn base_url(&self, addr: SocketAddr) -> Result<url::Url, ConfigError> {
+        match self.get("base_url") {
+            None => {
+                url::Url::parse(&format!("http://{addr}")).map_err(|e| ConfigError(e.to_string()))
+            }
+            Some((s, env)) => {
+                let u =
+                    url::Url::parse(&s).map_err(|e| bad("base_url", env, format!("{s:?}: {e}")))?;
+                if !matches!(u.scheme(), "http" | "https") {
+                    return Err(bad("base_url", env, "must be an http:// or https:// URL"));
+                }
+                Ok(u)
+            }
+        }
+    }
+
+    fn smtp_url(&self) -> Result<Option<String>, ConfigError> {
+        self.optional_url(
+            "smtp_url",
+            &["smtp", "smtps"],
+            "must look like smtp://host:port or smtps://user:pass@host",
+        )
+    }
+
+    fn logo_url(&self) -> Result<Option<String>, ConfigError> {
+        self.optional_url("logo_url", &["http", "https"], "must be an http(s) URL")
+    }
+
+    fn mail_from(&self) -> Result<String, ConfigError> {
+        if let Some((s, env)) = self.get("mail_from") {
+            s.parse::<lettre::message::Mailbox>()
+                .map_err(|e| bad("mail_from", env, format!("{s:?} is not a mailbox: {e}")))?;
+        }
+        Ok(self.text("mail_from", "Learning Zone <no-reply@localhost>"))
+    }
+
+    fn brand_colour(&self) -> Result<String, ConfigError> {
+        let Some((s, env)) = self.get("brand_colour") else {
+            return Ok("#1d4f91".to_string());
+        };
+        let ok =
+            s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
+        if !ok {
+            return Err(bad(
+                "brand_colour",
+                env,
+                format!("{s:?} is not a colour like #1d4f91"),
+            ));
+        }
+        Ok(s.to_lowercase())
+    }
+
+    fn log_format(&self) -> Result<LogFormat, ConfigError> {
+        match self.get("log_format") {
+            None => Ok(LogFormat::Text),
+            Some((s, env)) => match s.as_str() {
+                "text" => Ok(LogFormat::Text),
+                "json" => Ok(LogFormat::Json),
+                _ => Err(bad("log_format", env, format!("{s:?} is not text or json"))),
+            },
+        }
     }
 }
 
