@@ -1688,11 +1688,11 @@ impl App {
             authors: ev.speakers.replace('\n', ","),
             ..Default::default()
         };
-        let item_id = self.create_item(actor, &item).await?;
+        let item_id = self.library().create(actor, &item).await?;
         if let Some((name, bytes)) = file {
-            if let Err(e) = self.add_attachment(actor, &item_id, name, bytes).await {
+            if let Err(e) = self.library().attach(actor, &item_id, name, bytes).await {
                 // Nothing half-done: the draft goes with the file that failed.
-                let _ = self.delete_item(actor, &item_id).await;
+                let _ = self.library().delete(actor, &item_id).await;
                 return Err(e);
             }
         }
@@ -1702,10 +1702,12 @@ impl App {
             store::link_material(&mut tx, event_id, &item_id, now).await?;
             commit(tx).await?;
         }
-        self.transition(actor, &item_id, Transition::Submit, "")
+        self.library()
+            .transition(actor, &item_id, Transition::Submit, "")
             .await?;
         // Approval may be refused (no self-approval): then the item waits for a reviewer.
         let _ = self
+            .library()
             .transition(actor, &item_id, Transition::Approve, "")
             .await;
         Ok(item_id)

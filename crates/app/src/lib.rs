@@ -3,7 +3,6 @@
 
 pub mod access;
 pub mod accounts;
-pub mod attachments;
 pub mod config;
 pub mod demo;
 mod error;
@@ -26,17 +25,18 @@ use std::sync::Arc;
 pub use access::Actor;
 pub use config::Config;
 pub use error::{AppError, AppResult, Context, FieldError, OnConflict, Problems};
-use lz_store::library::{ItemDetails, ItemRow};
+pub use library::attachments;
+use lz_store::library::ItemDetails;
 pub use lz_store::Db;
 
 /// A session's person, CSRF token and expiry.
 pub(crate) type CachedSession = (Actor, String, i64);
-/// An item row with its details.
-pub(crate) type CachedItem = Arc<(ItemRow, ItemDetails)>;
+/// An item with its details.
+pub(crate) type CachedItem = Arc<(library::ItemRecord, ItemDetails)>;
 /// A person's marks: (item id, mark).
 pub(crate) type CachedMarks = Arc<Vec<(String, String)>>;
 /// An item's review decisions, newest first.
-pub(crate) type CachedReviews = Arc<Vec<lz_store::library::ReviewRow>>;
+pub(crate) type CachedReviews = Arc<Vec<library::ReviewRecord>>;
 
 /// The application: configuration, database, clock and the mail worker's wake-up signal.
 #[derive(Clone)]

@@ -53,6 +53,7 @@ pub mod templates {
         env.set_keep_trailing_newline(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         embed!(env,);
+        embed!(env, "library/approved.txt", "library/sent_back.txt");
         env
     });
 

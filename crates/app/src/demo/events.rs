@@ -126,7 +126,7 @@ const EVENTS: &[DemoEvent] = &[
 
 impl App {
     pub(crate) async fn load_demo_events(&self) -> AppResult<()> {
-        let terms = self.terms().await?;
+        let terms = self.library().terms().await?;
         let term = |name: &str| {
             terms
                 .iter()

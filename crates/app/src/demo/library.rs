@@ -880,7 +880,7 @@ impl App {
                 authors: it.authors.into(),
                 links: it.links.into(),
             };
-            let id = self.create_item(creator, &input).await?;
+            let id = self.library().create(creator, &input).await?;
             if let Some(file) = &it.file {
                 let (name, bytes) = match file {
                     DemoFile::Pdf {
@@ -893,28 +893,31 @@ impl App {
                     }
                     DemoFile::Pptx { name, slides } => (*name, lz_files::samples::pptx(slides)),
                 };
-                self.add_attachment(creator, &id, name, &bytes).await?;
+                self.library().attach(creator, &id, name, &bytes).await?;
             }
             if it.state == State::Draft {
                 continue;
             }
-            self.transition(creator, &id, Transition::Submit, "")
+            self.library()
+                .transition(creator, &id, Transition::Submit, "")
                 .await?;
             // Nobody but a network admin approves their own item, so the moderator's own
             // items go to the network admin.
             let reviewer = if it.by == AMANDA { admin } else { moderator };
             match it.state {
                 State::Published => {
-                    self.transition(
-                        reviewer,
-                        &id,
-                        Transition::Approve,
-                        "Approved for the Learning Zone.",
-                    )
-                    .await?;
+                    self.library()
+                        .transition(
+                            reviewer,
+                            &id,
+                            Transition::Approve,
+                            "Approved for the Learning Zone.",
+                        )
+                        .await?;
                 }
                 State::SentBack => {
-                    self.transition(reviewer, &id, Transition::SendBack, SEND_BACK_COMMENT)
+                    self.library()
+                        .transition(reviewer, &id, Transition::SendBack, SEND_BACK_COMMENT)
                         .await?;
                 }
                 State::InReview | State::Draft => {}
@@ -934,6 +937,7 @@ impl App {
         ] {
             for (name, description) in list {
                 let id = self
+                    .library()
                     .create_term(None, vocabulary, name, description)
                     .await?;
                 ids.insert(*name, id);

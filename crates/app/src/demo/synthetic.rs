@@ -619,10 +619,10 @@ impl App {
     }
 
     async fn synthetic_pools(&self) -> AppResult<Pools> {
-        let mut terms = self.terms().await?;
+        let mut terms = self.library().terms().await?;
         if terms.is_empty() {
             self.load_demo_terms().await?;
-            terms = self.terms().await?;
+            terms = self.library().terms().await?;
         }
         let of = |v: &str| {
             terms

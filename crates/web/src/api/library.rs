@@ -190,11 +190,11 @@ pub async fn item(
     v: Visitor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Item>> {
-    let view = s.app.item(v.actor.as_ref(), &id).await?;
+    let view = s.app.library().item(v.actor.as_ref(), &id).await?;
     let i = view.item;
     Ok(Json(Item {
-        id: i.id,
-        kind: i.kind,
+        id: i.id.into_string(),
+        kind: i.kind.code().to_string(),
         title: i.title,
         summary: i.summary,
         context: i.context,
@@ -204,10 +204,10 @@ pub async fn item(
         outcomes: i.outcomes,
         contacts: i.contacts,
         body_md: i.body_md,
-        organisation_id: i.organisation_id,
-        place_id: i.place_id,
-        visibility: i.visibility,
-        status: i.status,
+        organisation_id: i.organisation_id.into_string(),
+        place_id: i.place_id.map(|p| p.into_string()),
+        visibility: i.visibility.code().to_string(),
+        status: i.status.code().to_string(),
         version: i.version,
         published_at: i.published_at,
         terms: view.terms.into_iter().map(|t| t.term_id).collect(),
@@ -301,7 +301,7 @@ pub async fn create_item(
     ApiCaller(actor, _): ApiCaller,
     ApiJson(b): ApiJson<ItemBody>,
 ) -> ApiResult<Response> {
-    let id = s.app.create_item(&actor, &b.into()).await?;
+    let id = s.app.library().create(&actor, &b.into()).await?;
     Ok(created(Created { id }))
 }
 
@@ -313,7 +313,7 @@ pub async fn update_item(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<ItemBody>,
 ) -> ApiResult<axum::http::StatusCode> {
-    s.app.update_item(&actor, &id, &b.into()).await?;
+    s.app.library().update(&actor, &id, &b.into()).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -345,7 +345,11 @@ pub async fn workflow(
             "Use submit, approve, send_back, withdraw or reopen",
         )
     })?;
-    let to = s.app.transition(&actor, &id, t, &b.comment).await?;
+    let to = s
+        .app
+        .library()
+        .transition(&actor, &id, t, &b.comment)
+        .await?;
     s.app.wake_mailer();
     Ok(Json(Status {
         status: to.code().to_string(),
@@ -381,13 +385,13 @@ pub async fn history(
     v: Visitor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<Version>>> {
-    let (_, versions) = s.app.history(v.actor.as_ref(), &id).await?;
+    let (_, versions) = s.app.library().history(v.actor.as_ref(), &id).await?;
     Ok(Json(
         versions
             .into_iter()
             .map(|v| Version {
                 version: v.version,
-                status: v.status,
+                status: v.status.code().to_string(),
                 changed_by: v.changed_by,
                 created_at: v.created_at,
                 changes: v
@@ -427,7 +431,7 @@ pub async fn mark(
 ) -> ApiResult<axum::http::StatusCode> {
     let m =
         Mark::parse(&b.mark).ok_or_else(|| AppError::field("mark", "Use useful or bookmark"))?;
-    s.app.set_mark(&actor, &id, m, b.on).await?;
+    s.app.library().set_mark(&actor, &id, m, b.on).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -459,7 +463,7 @@ pub async fn upload(
             vec![],
         ));
     };
-    let id = s.app.add_attachment(&actor, &id, &q.name, &body).await?;
+    let id = s.app.library().attach(&actor, &id, &q.name, &body).await?;
     Ok(created(Created { id }))
 }
 
@@ -477,6 +481,7 @@ pub struct Term {
 pub async fn terms(State(s): State<AppState>) -> ApiResult<Json<Vec<Term>>> {
     Ok(Json(
         s.app
+            .library()
             .terms()
             .await?
             .into_iter()

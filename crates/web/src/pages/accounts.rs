@@ -38,7 +38,7 @@ async fn home(State(s): State<AppState>, v: Visitor, Query(q): Query<NoticeQuery
         let o = s.app.organisations().await?;
         (p.len(), o.len())
     };
-    let list = |rows: Vec<lz_store::library::ItemRow>| -> Vec<minijinja::Value> {
+    let list = |rows: Vec<lz_app::library::ItemRecord>| -> Vec<minijinja::Value> {
         rows.into_iter()
             .map(|i| context! { id => i.id, title => i.title, summary => i.summary, organisation => i.organisation_name, published_at => i.published_at })
             .collect()
@@ -46,12 +46,14 @@ async fn home(State(s): State<AppState>, v: Visitor, Query(q): Query<NoticeQuery
     let actor = v.actor.as_ref();
     let newest = list(
         s.app
-            .item_list(actor, lz_store::library::ItemList::Newest, 6)
+            .library()
+            .list(actor, lz_app::library::ItemList::Newest, 6)
             .await?,
     );
     let featured = list(
         s.app
-            .item_list(actor, lz_store::library::ItemList::Featured, 3)
+            .library()
+            .list(actor, lz_app::library::ItemList::Featured, 3)
             .await?,
     );
     let events: Vec<minijinja::Value> = s

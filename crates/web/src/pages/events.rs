@@ -173,6 +173,7 @@ async fn event_ics(State(s): State<AppState>, v: Visitor, Path(id): Path<String>
 
 async fn theme_options(s: &AppState) -> Result<Vec<Value>, AppError> {
     Ok(s.app
+        .library()
         .terms()
         .await?
         .into_iter()

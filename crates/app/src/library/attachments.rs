@@ -1,13 +1,15 @@
 //! Attachments of learning items: uploads checked by their content (never their name),
 //! stored by content hash, downloaded only by those who may see the item (checked every
-//! time), and their text extracted in the background for search.
+//! time), and their text extracted in the background for search (`run_extractor`, on `App`:
+//! it is a job of the server, not something a person does).
 
 use std::time::Duration;
 
 use lz_files::{ExtractLimits, FileKind};
 use lz_store::library::{self as store, AttachmentRow, NewAttachment};
 
-use crate::{commit, new_id, record, Actor, App, AppError, AppResult};
+use super::Library;
+use crate::{commit, new_id, Actor, App, AppError, AppResult, Audit};
 
 /// How long one extraction may take before it is abandoned (and marked failed).
 const EXTRACT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -78,9 +80,9 @@ fn file_error(e: lz_files::FileError) -> AppError {
     }
 }
 
-impl App {
+impl Library<'_> {
     /// Adds a file to an item its editors may change. The type comes from the bytes.
-    pub async fn add_attachment(
+    pub async fn attach(
         &self,
         actor: &Actor,
         item_id: &str,
@@ -88,9 +90,7 @@ impl App {
         bytes: &[u8],
     ) -> AppResult<String> {
         let view = self.item(Some(actor), item_id).await?;
-        if !view.can_edit {
-            return Err(AppError::Forbidden);
-        }
+        view.access.require_edit()?;
         if view.attachments.len() >= MAX_ATTACHMENTS {
             return Err(AppError::field(
                 "file",
@@ -98,14 +98,14 @@ impl App {
             ));
         }
         let kind =
-            lz_files::sniff(bytes, self.config.max_upload_bytes as u64).map_err(file_error)?;
+            lz_files::sniff(bytes, self.app.config.max_upload_bytes as u64).map_err(file_error)?;
         let name = lz_files::display_name(file_name, kind);
         // The bytes are stored first: a crash before the row is written leaves an orphan
         // file (harmless, same key next time), never a row without its file.
-        let key = self.files.put(bytes).await.map_err(file_error)?;
+        let key = self.app.files.put(bytes).await.map_err(file_error)?;
         let id = new_id();
-        let now = self.now();
-        let mut tx = self.db.begin().await?;
+        let now = self.app.now();
+        let mut tx = self.app.db.begin().await?;
         store::insert_attachment(
             &mut tx,
             &NewAttachment {
@@ -121,46 +121,36 @@ impl App {
             },
         )
         .await?;
-        record(
-            &mut tx,
-            now,
-            Some(actor.id()),
-            "attachment.add",
-            ("item", item_id),
-            &name,
-        )
-        .await?;
-        commit(tx).await?;
-        self.extract_wake.notify_one();
+        Audit::new(Some(actor.id()), "attachment.add", ("item", item_id), &name)
+            .commit(tx, now)
+            .await?;
+        self.app.extract_wake.notify_one();
         Ok(id)
     }
 
+    /// Removes a file from an item its editors may change; gives the item's id.
     pub async fn remove_attachment(&self, actor: &Actor, attachment_id: &str) -> AppResult<String> {
         let a = self.attachment_row(attachment_id).await?;
         let view = self.item(Some(actor), &a.item_id).await?;
-        if !view.can_edit {
-            return Err(AppError::Forbidden);
-        }
-        let now = self.now();
-        let mut tx = self.db.begin().await?;
+        view.access.require_edit()?;
+        let now = self.app.now();
+        let mut tx = self.app.db.begin().await?;
         store::soft_delete_attachment(&mut tx, attachment_id, now).await?;
-        record(
-            &mut tx,
-            now,
+        store::log_change(&mut tx, &a.item_id, now).await?;
+        Audit::new(
             Some(actor.id()),
             "attachment.remove",
             ("item", &a.item_id),
             &a.file_name,
         )
+        .commit(tx, now)
         .await?;
-        store::log_change(&mut tx, &a.item_id, now).await?;
-        commit(tx).await?;
-        self.wake_indexer();
+        self.app.wake_indexer();
         Ok(a.item_id)
     }
 
     async fn attachment_row(&self, id: &str) -> AppResult<AttachmentRow> {
-        let mut c = self.db.acquire().await?;
+        let mut c = self.app.db.acquire().await?;
         store::attachment(&mut c, id)
             .await?
             .ok_or(AppError::NotFound)
@@ -179,6 +169,7 @@ impl App {
             AppError::internal(format!("attachment {} has kind {}", a.id, a.kind))
         })?;
         let bytes = self
+            .app
             .files
             .get(&a.storage_key)
             .await
@@ -193,7 +184,9 @@ impl App {
             bytes,
         })
     }
+}
 
+impl App {
     /// Extracts the text of one waiting attachment; false when none was waiting.
     pub async fn extract_next(&self) -> AppResult<bool> {
         let now = self.now();

@@ -1,0 +1,452 @@
+//! Search and browsing: the library's search page with facets, the pages of a theme,
+//! agenda, audience, place or organisation (the same results with one facet fixed), the
+//! display names of facet values, and following a subject.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use lz_app::library::LibraryAccess;
+use lz_app::AppError;
+use lz_domain::library::{ItemKind, Vocabulary};
+use minijinja::{context, Value};
+
+use crate::error::PageResult;
+use crate::pages::HtmlForm;
+use crate::session::{page, SignedIn, Visitor};
+use crate::AppState;
+
+#[derive(serde::Deserialize, Default)]
+pub struct SearchParams {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub kind: Vec<String>,
+    #[serde(default)]
+    pub theme: Vec<String>,
+    #[serde(default)]
+    pub agenda: Vec<String>,
+    #[serde(default)]
+    pub place: Vec<String>,
+    #[serde(default)]
+    pub organisation: Vec<String>,
+    #[serde(default)]
+    pub year: Vec<String>,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub page: Option<String>,
+}
+
+impl SearchParams {
+    pub fn request(&self) -> lz_search::SearchRequest {
+        let q: String = self.q.chars().take(2_000).collect();
+        let page = self
+            .page
+            .as_deref()
+            .and_then(|p| p.trim().parse::<usize>().ok())
+            .unwrap_or(1)
+            .clamp(1, 500);
+        let sort = match self.sort.as_str() {
+            "newest" => lz_search::Sort::Newest,
+            "relevance" => lz_search::Sort::Relevance,
+            _ if q.trim().is_empty() => lz_search::Sort::Newest,
+            _ => lz_search::Sort::Relevance,
+        };
+        let clean = |v: &[String]| {
+            v.iter()
+                .map(|s| s.trim().chars().take(100).collect::<String>())
+                .filter(|s| !s.is_empty())
+                .take(20)
+                .collect::<Vec<_>>()
+        };
+        lz_search::SearchRequest {
+            text: q,
+            filters: lz_search::Filters {
+                kind: clean(&self.kind),
+                theme: clean(&self.theme),
+                agenda: clean(&self.agenda),
+                place: clean(&self.place),
+                organisation: clean(&self.organisation),
+                audience: vec![],
+                year: self
+                    .year
+                    .iter()
+                    .filter_map(|y| y.trim().parse().ok())
+                    .take(20)
+                    .collect(),
+            },
+            sort,
+            page,
+            per_page: 20,
+        }
+    }
+}
+
+/// Display names for facet values (slugs and codes).
+pub struct Names {
+    pub terms: BTreeMap<(String, String), String>,
+    pub places: BTreeMap<String, String>,
+    pub organisations: BTreeMap<String, String>,
+}
+
+/// Display names with the moment they were read.
+pub type CachedNames = (std::time::Instant, std::sync::Arc<Names>);
+
+/// How long display names are reused: a renamed term shows its new name within this.
+const LABELS_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+
+pub async fn names(s: &AppState) -> Result<std::sync::Arc<Names>, AppError> {
+    if let Ok(cache) = s.labels.lock() {
+        if let Some((at, names)) = cache.as_ref() {
+            if at.elapsed() < LABELS_FOR {
+                return Ok(names.clone());
+            }
+        }
+    }
+    let fresh = std::sync::Arc::new(read_names(s).await?);
+    if let Ok(mut cache) = s.labels.lock() {
+        *cache = Some((std::time::Instant::now(), fresh.clone()));
+    }
+    Ok(fresh)
+}
+
+async fn read_names(s: &AppState) -> Result<Names, AppError> {
+    Ok(Names {
+        terms: s
+            .app
+            .library()
+            .terms()
+            .await?
+            .into_iter()
+            .map(|t| ((t.vocabulary, t.slug), t.name))
+            .collect(),
+        places: s
+            .app
+            .places()
+            .await?
+            .into_iter()
+            .map(|p| (p.slug, p.name))
+            .collect(),
+        organisations: s
+            .app
+            .organisations()
+            .await?
+            .into_iter()
+            .map(|o| (o.slug, o.name))
+            .collect(),
+    })
+}
+
+impl Names {
+    pub fn label(&self, facet: &str, value: &str) -> String {
+        let found = match facet {
+            "kind" => ItemKind::parse(value).map(|k| k.label().to_string()),
+            "theme" | "agenda" => self
+                .terms
+                .get(&(facet.to_string(), value.to_string()))
+                .cloned(),
+            "place" => self.places.get(value).cloned(),
+            "organisation" => self.organisations.get(value).cloned(),
+            _ => None,
+        };
+        found.unwrap_or_else(|| value.to_string())
+    }
+}
+
+pub(super) fn hit_ctx(h: &lz_search::Hit, names: &Names) -> Value {
+    context! {
+        id => h.id, title => h.title, kind => names.label("kind", &h.kind),
+        published_at => h.published_at, snippet => Value::from_safe_string(h.snippet_html.clone()),
+    }
+}
+
+/// The facets of a result page with each value's display name and whether it is chosen;
+/// a page's fixed facet is left out.
+fn facets_ctx(
+    results: &lz_search::SearchResults,
+    selected: &lz_search::Filters,
+    names: &Names,
+    fixed: Option<&str>,
+) -> Vec<Value> {
+    let facet = |name: &str, counts: &[lz_search::FacetCount], chosen: &[String]| {
+        let values: Vec<Value> = counts
+            .iter()
+            .map(|c| {
+                context! {
+                    value => c.value, count => c.count, label => names.label(name, &c.value),
+                    checked => chosen.iter().any(|x| x == &c.value),
+                }
+            })
+            .collect();
+        context! { name => name, values => values }
+    };
+    let years: Vec<String> = selected.year.iter().map(|y| y.to_string()).collect();
+    let f = &results.facets;
+    [
+        ("kind", facet("kind", &f.kind, &selected.kind)),
+        ("theme", facet("theme", &f.theme, &selected.theme)),
+        ("agenda", facet("agenda", &f.agenda, &selected.agenda)),
+        ("place", facet("place", &f.place, &selected.place)),
+        (
+            "organisation",
+            facet("organisation", &f.organisation, &selected.organisation),
+        ),
+        ("year", facet("year", &f.year, &years)),
+    ]
+    .into_iter()
+    .filter(|(name, _)| Some(*name) != fixed)
+    .map(|(_, value)| value)
+    .collect()
+}
+
+/// The query string without `page` (nor a page's fixed facet), for the pagination links.
+fn base_query(params: &SearchParams, selected: &lz_search::Filters, fixed: Option<&str>) -> String {
+    let mut qs: Vec<(String, String)> = vec![("q".into(), params.q.clone())];
+    for (k, vals) in [
+        ("kind", &selected.kind),
+        ("theme", &selected.theme),
+        ("agenda", &selected.agenda),
+        ("place", &selected.place),
+        ("organisation", &selected.organisation),
+    ] {
+        if fixed == Some(k) {
+            continue;
+        }
+        qs.extend(vals.iter().map(|x| (k.to_string(), x.clone())));
+    }
+    qs.extend(
+        selected
+            .year
+            .iter()
+            .map(|y| ("year".to_string(), y.to_string())),
+    );
+    if !params.sort.is_empty() {
+        qs.push(("sort".into(), params.sort.clone()));
+    }
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(qs.iter())
+        .finish()
+}
+
+/// Search results as a page: the library, and the item lists of theme, place and
+/// organisation pages (a fixed filter added).
+async fn results_ctx(
+    s: &AppState,
+    v: &Visitor,
+    params: &SearchParams,
+    fixed: Option<(&str, String)>,
+) -> Result<Value, AppError> {
+    let mut req = params.request();
+    if let Some((facet, value)) = &fixed {
+        let list = match *facet {
+            "theme" => &mut req.filters.theme,
+            "agenda" => &mut req.filters.agenda,
+            "place" => &mut req.filters.place,
+            _ => &mut req.filters.organisation,
+        };
+        list.clear();
+        list.push(value.clone());
+    }
+    let selected = req.filters.clone();
+    let page_no = req.page;
+    let results = s.app.search(v.actor.as_ref(), req).await?;
+    let names = names(s).await?;
+    let fixed_facet = fixed.as_ref().map(|(f, _)| *f);
+    let facets = facets_ctx(&results, &selected, &names, fixed_facet);
+    let per_page = 20usize;
+    let pages = results.total.div_ceil(per_page).clamp(1, 500);
+    let hits: Vec<Value> = results.hits.iter().map(|h| hit_ctx(h, &names)).collect();
+    let corrected: Vec<Value> = results
+        .corrected
+        .iter()
+        .map(|(a, b)| context! { typed => a, meant => b })
+        .collect();
+    let base_qs = base_query(params, &selected, fixed_facet);
+    Ok(context! {
+        q => params.q, sort => params.sort, total => results.total, hits, facets, corrected,
+        page => page_no, pages, base_qs,
+        prev_page => (page_no > 1).then(|| page_no - 1),
+        next_page => (page_no < pages).then(|| page_no + 1),
+    })
+}
+
+pub(super) async fn search_page(
+    State(s): State<AppState>,
+    v: Visitor,
+    axum_extra::extract::Query(params): axum_extra::extract::Query<SearchParams>,
+) -> PageResult {
+    let results = results_ctx(&s, &v, &params, None).await?;
+    let can_write = v.actor.as_ref().is_some_and(LibraryAccess::may_write);
+    Ok(page(
+        &s,
+        &v,
+        "library/search.html",
+        context! { results, can_write },
+    ))
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct FollowForm {
+    #[serde(default)]
+    subject_type: String,
+    #[serde(default)]
+    subject_id: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    back: String,
+}
+
+pub(super) async fn follow(
+    State(s): State<AppState>,
+    SignedIn(actor, _v): SignedIn,
+    HtmlForm(f): HtmlForm<FollowForm>,
+) -> PageResult {
+    s.app
+        .library()
+        .set_follow(&actor, &f.subject_type, &f.subject_id, f.on == "1")
+        .await?;
+    // Only a local path is followed back, so the form cannot redirect elsewhere.
+    let back = if f.back.starts_with('/') && !f.back.starts_with("//") && !f.back.contains('\\') {
+        f.back
+    } else {
+        "/library/mine".into()
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
+async fn following(
+    s: &AppState,
+    v: &Visitor,
+    subject_type: &str,
+    subject_id: &str,
+) -> Result<bool, AppError> {
+    Ok(match &v.actor {
+        Some(a) => s.app.library().follows(a, subject_type, subject_id).await?,
+        None => false,
+    })
+}
+
+async fn term_page(
+    s: AppState,
+    v: Visitor,
+    vocab: Vocabulary,
+    slug: String,
+    params: SearchParams,
+) -> PageResult {
+    let term = s.app.library().term_by_slug(vocab, &slug).await?;
+    if term.slug != slug {
+        // A merged term: its old address leads to the term it became part of.
+        return Ok(
+            Redirect::permanent(&format!("/{}s/{}", vocab.code(), term.slug)).into_response(),
+        );
+    }
+    let results = results_ctx(&s, &v, &params, Some((vocab.code(), term.slug.clone()))).await?;
+    let is_following = following(&s, &v, "term", &term.id).await?;
+    Ok(page(
+        &s,
+        &v,
+        "library/browse.html",
+        context! {
+            heading => term.name, description => term.description, kind => vocab.label(),
+            subject_type => "term", subject_id => term.id, following => is_following,
+            feed => (vocab == Vocabulary::Theme).then(|| format!("/themes/{}/feed.atom", term.slug)),
+            path_here => format!("/{}s/{}", vocab.code(), term.slug), results,
+        },
+    ))
+}
+
+/// The page of one term of `vocab` (`/themes/{slug}`, `/agendas/{slug}`, `/audiences/{slug}`).
+pub(super) fn term_route(vocab: Vocabulary) -> axum::routing::MethodRouter<AppState> {
+    get(
+        move |State(s): State<AppState>,
+              v: Visitor,
+              Path(slug): Path<String>,
+              axum_extra::extract::Query(p): axum_extra::extract::Query<SearchParams>| {
+            term_page(s, v, vocab, slug, p)
+        },
+    )
+}
+
+pub(super) async fn place_page(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(slug): Path<String>,
+    axum_extra::extract::Query(p): axum_extra::extract::Query<SearchParams>,
+) -> PageResult {
+    let place = s
+        .app
+        .places()
+        .await?
+        .into_iter()
+        .find(|x| x.slug == slug)
+        .ok_or(AppError::NotFound)?;
+    let subject = Subject {
+        facet: "place",
+        kind: "Place",
+        id: place.id,
+        slug: place.slug,
+        heading: place.name,
+        description: place.summary,
+        path: "places",
+    };
+    browse_page(&s, &v, &p, subject).await
+}
+
+pub(super) async fn organisation_page(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(slug): Path<String>,
+    axum_extra::extract::Query(p): axum_extra::extract::Query<SearchParams>,
+) -> PageResult {
+    let org = s
+        .app
+        .organisations()
+        .await?
+        .into_iter()
+        .find(|x| x.slug == slug)
+        .ok_or(AppError::NotFound)?;
+    let subject = Subject {
+        facet: "organisation",
+        kind: "Organisation",
+        id: org.id,
+        slug: org.slug,
+        heading: org.name,
+        description: org
+            .place_name
+            .map(|p| format!("A partner organisation in {p}."))
+            .unwrap_or_default(),
+        path: "organisations",
+    };
+    browse_page(&s, &v, &p, subject).await
+}
+
+/// What a place or organisation page is about.
+struct Subject {
+    /// The search facet (and follow subject type) it fixes.
+    facet: &'static str,
+    kind: &'static str,
+    id: String,
+    slug: String,
+    heading: String,
+    description: String,
+    /// The first part of its address.
+    path: &'static str,
+}
+
+async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subject) -> PageResult {
+    let results = results_ctx(s, v, p, Some((subject.facet, subject.slug.clone()))).await?;
+    let is_following = following(s, v, subject.facet, &subject.id).await?;
+    Ok(page(
+        s,
+        v,
+        "library/browse.html",
+        context! {
+            heading => subject.heading, description => subject.description, kind => subject.kind,
+            subject_type => subject.facet, subject_id => subject.id, following => is_following,
+            path_here => format!("/{}/{}", subject.path, subject.slug), results,
+        },
+    ))
+}
