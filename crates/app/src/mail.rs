@@ -53,6 +53,18 @@ pub mod templates {
         env.set_keep_trailing_newline(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         embed!(env,);
+        embed!(
+            env,
+            "events/changed.txt",
+            "events/cancelled.txt",
+            "events/registered.txt",
+            "events/waiting.txt",
+            "events/promoted.txt",
+            "events/confirm_guest.txt",
+            "events/message.txt",
+            "events/follow_up.txt",
+            "events/reminder.txt",
+        );
         env
     });
 
