@@ -54,6 +54,18 @@ pub mod templates {
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         embed!(env,);
         embed!(env, "library/approved.txt", "library/sent_back.txt");
+        embed!(
+            env,
+            "events/changed.txt",
+            "events/cancelled.txt",
+            "events/registered.txt",
+            "events/waiting.txt",
+            "events/promoted.txt",
+            "events/confirm_guest.txt",
+            "events/message.txt",
+            "events/follow_up.txt",
+            "events/reminder.txt",
+        );
         env
     });
 

@@ -11,7 +11,8 @@ pub const TIME_ZONE: &str = "Europe/London";
 /// Most places an event may offer.
 pub const MAX_CAPACITY: i64 = 10_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum EventFormat {
     InPerson,
     Online,
@@ -51,7 +52,8 @@ impl EventFormat {
 }
 
 /// What organisers set; "full" and "finished" follow from registrations and the clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum EventStatus {
     Draft,
     Open,
@@ -165,7 +167,8 @@ impl EventClock {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RegistrationStatus {
     /// A guest who has not yet followed the emailed link.
     Pending,

@@ -5,8 +5,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use lz_app::events::{Answers, EventInput, FeedbackInput, Flag, SeriesInput};
+use lz_app::events::{
+    Answers, EventInput, EventRecord, EventReport, FeedbackInput, Flag, RegistrationRecord,
+    SeriesInput,
+};
 use lz_domain::events as rules;
+use lz_domain::ids::{EventId, RegistrationId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -89,15 +93,17 @@ pub async fn events(
     v: Visitor,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<Vec<Event>>> {
-    let rows = if q.past {
-        s.app.past_events(v.actor.as_ref()).await?
+    let events = s.app.events();
+    let records = if q.past {
+        events.past(v.actor.as_ref()).await?
     } else {
-        s.app.upcoming_events(v.actor.as_ref()).await?
+        events.upcoming(v.actor.as_ref()).await?
     };
     Ok(Json(
-        rows.into_iter()
+        records
+            .into_iter()
             .map(|e| {
-                let shown = s.app.shown_status(&e);
+                let shown = events.shown_status(&e);
                 event_json(e, shown.code(), None, vec![], None)
             })
             .collect(),
@@ -106,7 +112,7 @@ pub async fn events(
 
 /// An event as the API shows it; `mine`: the caller's registration (status, id).
 fn event_json(
-    e: lz_store::events::EventRow,
+    e: EventRecord,
     status: &str,
     joining_link: Option<String>,
     themes: Vec<String>,
@@ -117,11 +123,11 @@ fn event_json(
         starts_at: rfc3339(e.starts_at),
         ends_at: rfc3339(e.ends_at),
         status: status.into(),
-        id: e.id,
-        series_id: e.series_id,
+        id: e.id.into_string(),
+        series_id: e.series_id.map(|s| s.into_string()),
         title: e.title,
         summary: e.summary,
-        format: e.format,
+        format: e.format.code().into(),
         venue: e.venue,
         address: e.address,
         access_info: e.access_info,
@@ -130,7 +136,7 @@ fn event_json(
         capacity: e.capacity,
         registered: e.registered,
         waiting: e.waiting,
-        visibility: e.visibility,
+        visibility: e.visibility.code().into(),
         themes,
         my_registration: mine.as_ref().map(|m| m.0.clone()),
         my_registration_id: mine.map(|m| m.1),
@@ -142,15 +148,15 @@ fn event_json(
 pub async fn event(
     State(s): State<AppState>,
     v: Visitor,
-    Path(id): Path<String>,
+    Path(id): Path<EventId>,
 ) -> ApiResult<Json<Event>> {
-    let view = s.app.event(v.actor.as_ref(), &id).await?;
+    let view = s.app.events().event(v.actor.as_ref(), &id).await?;
     let link = view.joining_link().map(str::to_string);
     let mine = view
         .my_registration
         .as_ref()
-        .map(|r| (r.status.clone(), r.id.clone()));
-    let themes = view.terms.iter().map(|t| t.2.clone()).collect();
+        .map(|r| (r.status.code().to_string(), r.id.to_string()));
+    let themes = view.themes.iter().map(|t| t.slug.clone()).collect();
     Ok(Json(event_json(
         view.event,
         view.shown.code(),
@@ -258,8 +264,10 @@ pub async fn create_event(
     ApiCaller(actor, _): ApiCaller,
     ApiJson(b): ApiJson<EventBody>,
 ) -> ApiResult<axum::response::Response> {
-    let id = s.app.create_event(&actor, &b.into_input()).await?;
-    Ok(created(Created { id }))
+    let id = s.app.events().create(&actor, &b.into_input()).await?;
+    Ok(created(Created {
+        id: id.into_string(),
+    }))
 }
 
 /// Change an event (its organisers); calendars see a new SEQUENCE.
@@ -268,10 +276,10 @@ pub async fn create_event(
 pub async fn update_event(
     State(s): State<AppState>,
     ApiCaller(actor, _): ApiCaller,
-    Path(id): Path<String>,
+    Path(id): Path<EventId>,
     ApiJson(b): ApiJson<EventBody>,
 ) -> ApiResult<StatusCode> {
-    s.app.update_event(&actor, &id, &b.into_input()).await?;
+    s.app.events().update(&actor, &id, &b.into_input()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -281,9 +289,9 @@ pub async fn update_event(
 pub async fn cancel_event(
     State(s): State<AppState>,
     ApiCaller(actor, _): ApiCaller,
-    Path(id): Path<String>,
+    Path(id): Path<EventId>,
 ) -> ApiResult<StatusCode> {
-    s.app.cancel_event(&actor, &id).await?;
+    s.app.events().cancel(&actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -308,6 +316,7 @@ pub async fn create_series(
 ) -> ApiResult<axum::response::Response> {
     let id = s
         .app
+        .events()
         .create_series(
             &actor,
             &SeriesInput {
@@ -318,7 +327,9 @@ pub async fn create_series(
             },
         )
         .await?;
-    Ok(created(Created { id }))
+    Ok(created(Created {
+        id: id.into_string(),
+    }))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -344,15 +355,15 @@ pub struct Registration {
     dietary_needs: Option<String>,
 }
 
-fn registration(r: lz_store::events::RegistrationRow) -> Registration {
+fn registration(r: RegistrationRecord) -> Registration {
     Registration {
-        id: r.id,
+        id: r.id.into_string(),
         name: r.name,
         email: r.email,
         organisation: r.organisation_name,
         place: r.place_name,
-        status: r.status,
-        attended: r.attended.map(|a| a == 1),
+        status: r.status.code().into(),
+        attended: r.attended,
         access_needs: r.access_needs,
         dietary_needs: r.dietary_needs,
     }
@@ -364,11 +375,12 @@ fn registration(r: lz_store::events::RegistrationRow) -> Registration {
 pub async fn register(
     State(s): State<AppState>,
     ApiCaller(actor, _): ApiCaller,
-    Path(id): Path<String>,
+    Path(id): Path<EventId>,
     ApiJson(b): ApiJson<RegisterBody>,
 ) -> ApiResult<axum::response::Response> {
     let r = s
         .app
+        .events()
         .register(
             &actor,
             &id,
@@ -387,9 +399,12 @@ pub async fn register(
 pub async fn cancel_registration(
     State(s): State<AppState>,
     ApiCaller(actor, _): ApiCaller,
-    Path(id): Path<String>,
+    Path(id): Path<RegistrationId>,
 ) -> ApiResult<StatusCode> {
-    s.app.cancel_registration(Some(&actor), &id, None).await?;
+    s.app
+        .events()
+        .cancel_registration(Some(&actor), &id, None)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -399,9 +414,9 @@ pub async fn cancel_registration(
 pub async fn registrations(
     State(s): State<AppState>,
     ApiCaller(actor, _): ApiCaller,
-    Path(id): Path<String>,
+    Path(id): Path<EventId>,
 ) -> ApiResult<Json<Vec<Registration>>> {
-    let (_, regs) = s.app.registrations(&actor, &id).await?;
+    let (_, regs) = s.app.events().registrations(&actor, &id).await?;
     Ok(Json(regs.into_iter().map(registration).collect()))
 }
 
@@ -425,15 +440,15 @@ pub struct AttendanceBody {
 pub async fn attendance(
     State(s): State<AppState>,
     ApiCaller(actor, _): ApiCaller,
-    Path(id): Path<String>,
+    Path(id): Path<EventId>,
     ApiJson(b): ApiJson<AttendanceBody>,
 ) -> ApiResult<StatusCode> {
-    let marks: Vec<(String, Option<bool>)> = b
+    let marks: Vec<(RegistrationId, Option<bool>)> = b
         .marks
         .into_iter()
-        .map(|m| (m.registration_id, m.attended))
+        .map(|m| (m.registration_id.into(), m.attended))
         .collect();
-    s.app.set_attendance(&actor, &id, &marks).await?;
+    s.app.events().set_attendance(&actor, &id, &marks).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -455,7 +470,7 @@ pub struct FeedbackBody {
 pub async fn feedback(
     State(s): State<AppState>,
     ApiCaller(actor, _): ApiCaller,
-    Path(id): Path<String>,
+    Path(id): Path<EventId>,
     ApiJson(b): ApiJson<FeedbackBody>,
 ) -> ApiResult<StatusCode> {
     let input = FeedbackInput {
@@ -466,7 +481,10 @@ pub async fn feedback(
         do_differently: b.do_differently,
         topics_next: b.topics_next,
     };
-    s.app.give_feedback(Some(&actor), &id, None, &input).await?;
+    s.app
+        .events()
+        .give_feedback(Some(&actor), &id, None, &input)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -476,8 +494,8 @@ pub async fn feedback(
 pub async fn report(
     State(s): State<AppState>,
     ApiCaller(actor, _): ApiCaller,
-    Path(id): Path<String>,
-) -> ApiResult<Json<lz_app::events::EventReport>> {
-    let (_, rep) = s.app.event_report(&actor, &id).await?;
+    Path(id): Path<EventId>,
+) -> ApiResult<Json<EventReport>> {
+    let (_, rep) = s.app.events().report(&actor, &id).await?;
     Ok(Json(rep))
 }

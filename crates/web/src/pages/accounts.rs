@@ -58,10 +58,11 @@ async fn home(State(s): State<AppState>, v: Visitor, Query(q): Query<NoticeQuery
     );
     let events: Vec<minijinja::Value> = s
         .app
-        .upcoming_events(actor)
+        .events()
+        .upcoming(actor)
         .await?
         .into_iter()
-        .filter(|e| e.status != "draft")
+        .filter(|e| e.status != lz_domain::events::EventStatus::Draft)
         .take(3)
         .map(|e| context! { id => e.id, title => e.title, when => lz_domain::events::display_range(e.starts_at, e.ends_at) })
         .collect();

@@ -150,7 +150,8 @@ pub(super) async fn show(
     let ld = json_ld(&s, &view).map(Value::from_safe_string);
     let from_event = if view.item.kind == ItemKind::EventMaterial {
         s.app
-            .event_of_item(v.actor.as_ref(), &id)
+            .events()
+            .event_of_item(v.actor.as_ref(), &id.as_str().into())
             .await?
             .map(|(id, title)| context! { id, title })
     } else {
