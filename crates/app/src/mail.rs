@@ -53,6 +53,12 @@ pub mod templates {
         env.set_keep_trailing_newline(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         embed!(env,);
+        embed!(
+            env,
+            "plans/action_due.txt",
+            "plans/action_overdue.txt",
+            "plans/report.txt"
+        );
         env
     });
 
