@@ -13,8 +13,6 @@ pub mod library;
 pub mod mail;
 pub mod network;
 pub mod plans;
-pub mod report;
-pub mod report_docs;
 pub mod search;
 pub mod secrets;
 mod similar;
@@ -28,6 +26,8 @@ pub use error::{AppError, AppResult, Context, FieldError, OnConflict, Problems};
 pub use library::attachments;
 use lz_store::library::ItemDetails;
 pub use lz_store::Db;
+/// The report's CSV helpers (`neutralise`) are shared with the events feature's exports.
+pub use plans::report;
 
 /// A session's person, CSRF token and expiry.
 pub(crate) type CachedSession = (Actor, String, i64);

@@ -52,7 +52,6 @@ pub mod templates {
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         env.set_keep_trailing_newline(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-        embed!(env,);
         embed!(env, "library/approved.txt", "library/sent_back.txt");
         embed!(
             env,
@@ -65,6 +64,12 @@ pub mod templates {
             "events/message.txt",
             "events/follow_up.txt",
             "events/reminder.txt",
+        );
+        embed!(
+            env,
+            "plans/action_due.txt",
+            "plans/action_overdue.txt",
+            "plans/report.txt"
         );
         env
     });

@@ -503,11 +503,11 @@ async fn plan_import(config: Config, file: &Path, o: PlanImportOptions) -> Resul
     };
     let app = open(config).await?;
     let (parsed, flags) = if is_plan {
-        let p = app.preview_plan(&text).map_err(describe)?;
+        let p = app.plans().preview_plan(None, &text).map_err(describe)?;
         let n = p.flags.len() + p.work_areas.iter().map(|w| w.flags.len()).sum::<usize>();
         (serde_json::to_value(&p)?, n)
     } else {
-        let m = app.preview_minutes(&text).map_err(describe)?;
+        let m = app.plans().preview_minutes(&text).map_err(describe)?;
         let n = m.flags.len() + m.actions.iter().map(|a| a.flags.len()).sum::<usize>();
         (serde_json::to_value(&m)?, n)
     };
@@ -548,7 +548,11 @@ async fn plan_import(config: Config, file: &Path, o: PlanImportOptions) -> Resul
             visibility: o.visibility,
             confirmed: true,
         };
-        let id = app.import_plan(None, &input).await.map_err(describe)?;
+        let id = app
+            .plans()
+            .import_plan(None, &input)
+            .await
+            .map_err(describe)?;
         eprintln!("Saved plan {id}");
     } else {
         let plan_id = match o.plan {
@@ -558,12 +562,14 @@ async fn plan_import(config: Config, file: &Path, o: PlanImportOptions) -> Resul
                     .as_str()
                     .unwrap_or("Executive meeting")
                     .to_string();
-                app.create_plan(None, &title, owner.as_deref(), &o.visibility)
+                app.plans()
+                    .create_plan(None, &title, owner.as_deref(), &o.visibility)
                     .await
                     .map_err(describe)?
             }
         };
         let id = app
+            .plans()
             .import_minutes(None, &plan_id, &text)
             .await
             .map_err(describe)?;

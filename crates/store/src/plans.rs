@@ -104,7 +104,7 @@ pub async fn plan(c: &mut Conn, reader: &Reader<'_>, id: &str) -> StoreResult<Op
     )
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, Default, FromRow)]
 pub struct WorkAreaRow {
     pub id: String,
     pub plan_id: String,
@@ -348,7 +348,7 @@ pub async fn insert_action(c: &mut Conn, a: &NewAction<'_>) -> StoreResult<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, Default, FromRow)]
 pub struct ActionRow {
     pub id: String,
     pub plan_id: String,

@@ -108,10 +108,11 @@ impl App {
             visibility: "network".into(),
             confirmed: true,
         };
-        self.import_plan(None, &plan).await?;
+        self.plans().import_plan(None, &plan).await?;
         let minutes = include_str!("seeds/executive-mandates-minutes.txt");
-        let title = self.preview_minutes(minutes)?.title;
+        let title = self.plans().preview_minutes(minutes)?.title;
         let id = self
+            .plans()
             .create_plan(
                 None,
                 &format!("Partnership Executive: {title}"),
@@ -119,7 +120,7 @@ impl App {
                 "network",
             )
             .await?;
-        self.import_minutes(None, &id, minutes).await?;
+        self.plans().import_minutes(None, &id, minutes).await?;
         Ok(())
     }
 }

@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use lz_app::plans::PlanImport;
+use lz_app::plans::{ActionRecord, PlanImport, PlanView, WorkAreaRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -46,16 +46,18 @@ pub struct PlanSummary {
 pub async fn plans(State(s): State<AppState>, v: Visitor) -> ApiResult<Json<Vec<PlanSummary>>> {
     Ok(Json(
         s.app
-            .plans(v.actor.as_ref())
+            .plans()
+            .list(v.actor.as_ref())
             .await?
+            .plans
             .into_iter()
             .map(|p| PlanSummary {
-                id: p.id,
+                id: p.id.into_string(),
                 title: p.title,
-                owner_organisation_id: p.owner_organisation_id,
+                owner_organisation_id: p.owner_organisation_id.map(|o| o.into_string()),
                 period_start: p.period_start,
                 period_end: p.period_end,
-                visibility: p.visibility,
+                visibility: p.visibility.code().to_string(),
             })
             .collect(),
     ))
@@ -104,15 +106,57 @@ pub struct Action {
     meeting: Option<String>,
 }
 
-fn action(a: lz_store::plans::ActionRow) -> Action {
+fn action(a: ActionRecord) -> Action {
     Action {
-        id: a.id,
-        plan_id: a.plan_id,
+        id: a.id.into_string(),
+        plan_id: a.plan_id.into_string(),
         description: a.description,
         owner: a.owner_name,
         due_date: a.due_date,
-        status: a.status,
+        status: a.status.code().to_string(),
         meeting: a.meeting_title,
+    }
+}
+
+fn work_area(view: &PlanView, w: &WorkAreaRecord) -> WorkArea {
+    let learning_of = |events: bool| {
+        view.learning
+            .iter()
+            .filter(|l| l.work_area_id == w.id && l.is_event() == events)
+            .map(|l| l.id.clone())
+            .collect()
+    };
+    WorkArea {
+        id: w.id.to_string(),
+        kind: w.kind.code().to_string(),
+        title: w.title.clone(),
+        accountable_leads: view.leads_of(&w.id).map(|l| l.name.clone()).collect(),
+        why: w.why.clone(),
+        what_we_will_do: w.what_we_will_do.clone(),
+        start_date: w.start_date.clone(),
+        end_date: w.end_date.clone(),
+        end_open: w.end_open,
+        rag: w.rag.map(|r| r.code().to_string()),
+        budget_lines: view
+            .budget_lines
+            .iter()
+            .filter(|b| b.work_area_id == w.id)
+            .map(|b| BudgetLine {
+                label: b.label.clone(),
+                amount_pence: b.amount_pence,
+            })
+            .collect(),
+        budget_allocated_pence: w.budget_allocated_pence,
+        budget_committed_pence: w.budget_committed_pence,
+        budget_spent_pence: w.budget_spent_pence,
+        outcomes: view
+            .outcomes
+            .iter()
+            .filter(|o| o.work_area_id == w.id)
+            .map(|o| o.text.clone())
+            .collect(),
+        learning: learning_of(false),
+        events: learning_of(true),
     }
 }
 
@@ -138,73 +182,24 @@ pub async fn plan(
     v: Visitor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Plan>> {
-    let view = s.app.plan_view(v.actor.as_ref(), &id).await?;
+    let view = s.app.plans().view(v.actor.as_ref(), &id).await?;
     let work_areas = view
         .work_areas
         .iter()
-        .map(|w| WorkArea {
-            id: w.id.clone(),
-            kind: w.kind.clone(),
-            title: w.title.clone(),
-            accountable_leads: view
-                .leads
-                .iter()
-                .filter(|l| l.work_area_id == w.id)
-                .map(|l| l.name.clone())
-                .collect(),
-            why: w.why.clone(),
-            what_we_will_do: w.what_we_will_do.clone(),
-            start_date: w.start_date.clone(),
-            end_date: w.end_date.clone(),
-            end_open: w.end_open == 1,
-            rag: w.rag.clone(),
-            budget_lines: view
-                .budget_lines
-                .iter()
-                .filter(|b| b.work_area_id == w.id)
-                .map(|b| BudgetLine {
-                    label: b.label.clone(),
-                    amount_pence: b.amount_pence,
-                })
-                .collect(),
-            budget_allocated_pence: w.budget_allocated_pence,
-            budget_committed_pence: w.budget_committed_pence,
-            budget_spent_pence: w.budget_spent_pence,
-            outcomes: view
-                .outcomes
-                .iter()
-                .filter(|o| o.work_area_id == w.id)
-                .map(|o| o.text.clone())
-                .collect(),
-            learning: view
-                .learning
-                .iter()
-                .filter(|l| l.work_area_id == w.id && l.kind != "event")
-                .map(|l| l.id.clone())
-                .collect(),
-            events: view
-                .learning
-                .iter()
-                .filter(|l| l.work_area_id == w.id && l.kind == "event")
-                .map(|l| l.id.clone())
-                .collect(),
-        })
+        .map(|w| work_area(&view, w))
         .collect();
+    let budget_allocated_pence = view.budget_allocated_pence();
     let p = view.plan;
     Ok(Json(Plan {
-        budget_allocated_pence: view
-            .work_areas
-            .iter()
-            .map(|w| w.budget_allocated_pence)
-            .sum(),
-        id: p.id,
+        budget_allocated_pence,
+        id: p.id.into_string(),
         title: p.title,
         cluster: p.cluster,
         lead_applicant: p.lead_applicant,
-        owner_organisation_id: p.owner_organisation_id,
+        owner_organisation_id: p.owner_organisation_id.map(|o| o.into_string()),
         period_start: p.period_start,
         period_end: p.period_end,
-        visibility: p.visibility,
+        visibility: p.visibility.code().to_string(),
         work_areas,
         actions: view.actions.into_iter().map(action).collect(),
     }))
@@ -243,11 +238,9 @@ pub async fn import(
     ApiCaller(actor, _): ApiCaller,
     ApiJson(b): ApiJson<ImportBody>,
 ) -> ApiResult<Response> {
-    if !actor.decides_join_requests() {
-        return Err(lz_app::AppError::Forbidden.into());
-    }
+    // Both ask the plans rule whether the caller may import (for this owner, when saving).
     if b.dry_run {
-        let parsed = s.app.preview_plan(&b.text)?;
+        let parsed = s.app.plans().preview_plan(Some(&actor), &b.text)?;
         return Ok(Json(parsed).into_response());
     }
     let input = PlanImport {
@@ -257,7 +250,7 @@ pub async fn import(
         visibility: b.visibility,
         confirmed: b.confirmed,
     };
-    let id = s.app.import_plan(Some(&actor), &input).await?;
+    let id = s.app.plans().import_plan(Some(&actor), &input).await?;
     Ok(created(serde_json::json!({ "id": id })))
 }
 
@@ -276,7 +269,11 @@ pub async fn minutes(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<MinutesBody>,
 ) -> ApiResult<Response> {
-    let meeting = s.app.import_minutes(Some(&actor), &id, &b.text).await?;
+    let meeting = s
+        .app
+        .plans()
+        .import_minutes(Some(&actor), &id, &b.text)
+        .await?;
     Ok(created(serde_json::json!({ "id": meeting })))
 }
 
@@ -288,6 +285,7 @@ pub async fn my_actions(
 ) -> ApiResult<Json<Vec<Action>>> {
     Ok(Json(
         s.app
+            .plans()
             .my_actions(&actor)
             .await?
             .into_iter()
@@ -314,7 +312,10 @@ pub async fn close_action(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<CloseBody>,
 ) -> ApiResult<axum::http::StatusCode> {
-    s.app.close_action(&actor, &id, &b.status, &b.note).await?;
+    s.app
+        .plans()
+        .close_action(&actor, &id, &b.status, &b.note)
+        .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -333,7 +334,7 @@ pub async fn assign_action(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<AssignBody>,
 ) -> ApiResult<axum::http::StatusCode> {
-    s.app.assign_action(&actor, &id, &b.user_id).await?;
+    s.app.plans().assign_action(&actor, &id, &b.user_id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -353,7 +354,7 @@ pub async fn link_learning(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<LearningBody>,
 ) -> ApiResult<axum::http::StatusCode> {
-    s.app.link_learning(&actor, &id, &b.item).await?;
+    s.app.plans().link_learning(&actor, &id, &b.item).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -365,7 +366,7 @@ pub async fn unlink_learning(
     ApiCaller(actor, _): ApiCaller,
     Path((id, item)): Path<(String, String)>,
 ) -> ApiResult<axum::http::StatusCode> {
-    s.app.unlink_learning(&actor, &id, &item).await?;
+    s.app.plans().unlink_learning(&actor, &id, &item).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -398,7 +399,7 @@ pub async fn post_update(
         rag: b.rag,
         spent: b.spent,
     };
-    s.app.post_update(&actor, &id, &u).await?;
+    s.app.plans().post_update(&actor, &id, &u).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -420,6 +421,7 @@ pub async fn report(
 ) -> ApiResult<Response> {
     let r = s
         .app
+        .plans()
         .executive_report(v.actor.as_ref(), &id, &q.date)
         .await?;
     Ok(Json(r).into_response())

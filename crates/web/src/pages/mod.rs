@@ -7,7 +7,6 @@ mod directory;
 mod events;
 pub(crate) mod library;
 mod plans;
-mod timeline;
 
 use std::collections::BTreeMap;
 

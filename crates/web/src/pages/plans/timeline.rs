@@ -2,7 +2,7 @@
 //! from its start to its end coloured by RAG, milestones as diamonds, month ticks and today.
 //! The same facts are on the page as text, so the picture is described briefly.
 
-use lz_app::plans::PlanView;
+use lz_app::plans::{PlanView, Rag};
 
 const LEFT: f64 = 250.0;
 const WIDTH: f64 = 720.0;
@@ -31,12 +31,12 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
-fn colour(rag: Option<&str>) -> &'static str {
+fn colour(rag: Option<Rag>) -> &'static str {
     match rag {
-        Some("green") => "#00703c",
-        Some("amber") => "#b35c00",
-        Some("red") => "#d4351c",
-        _ => "#505a5f",
+        Some(Rag::Green) => "#00703c",
+        Some(Rag::Amber) => "#b35c00",
+        Some(Rag::Red) => "#d4351c",
+        None => "#505a5f",
     }
 }
 
@@ -110,7 +110,7 @@ pub fn svg(view: &PlanView, today: &str) -> Option<String> {
             x(start),
             y + 8.0,
             (x(end) - x(start)).max(3.0),
-            colour(w.rag.as_deref())
+            colour(w.rag)
         ));
         for m in view.milestones.iter().filter(|m| m.work_area_id == w.id) {
             if let Some(d) = m.due_date.as_deref().and_then(days) {

@@ -2,7 +2,8 @@
 //! the report, rendered as DOCX (editable, `docx-rs`) and PDF (printable, `pdf-writer` with
 //! the standard Helvetica font, so nothing is embedded).
 
-use crate::report::Report;
+use super::record::Rag;
+use super::report::Report;
 use crate::AppResult;
 use crate::Context;
 
@@ -65,7 +66,7 @@ pub fn outline(r: &Report) -> Vec<Block> {
                 vec![
                     a.title.clone(),
                     a.leads.join(", "),
-                    a.rag.clone().unwrap_or_else(|| "none".into()),
+                    a.rag.map_or("none", Rag::code).to_string(),
                     money(a.allocated_pence),
                     money(a.committed_pence),
                     money(a.spent_pence),
@@ -125,7 +126,7 @@ pub fn outline(r: &Report) -> Vec<Block> {
             "{} · {} · {}: {}",
             u.posted_on,
             u.work_area,
-            u.rag.clone().unwrap_or_default(),
+            u.rag.map(Rag::code).unwrap_or_default(),
             u.body
         )));
     }

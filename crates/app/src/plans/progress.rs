@@ -1,0 +1,149 @@
+//! A work area's progress, posted by its accountable leads or those who may change the plan:
+//! dated updates with their RAG and spend, milestones, and outcomes' indicators.
+
+use lz_store::plans as store;
+
+use super::input::{self, OutcomeIndicator, ProgressUpdate};
+use super::Plans;
+use crate::{new_id, Actor, AppError, AppResult, Audit, Problems};
+
+impl Plans<'_> {
+    /// A dated progress update on a work area, with its RAG.
+    pub async fn post_update(
+        &self,
+        actor: &Actor,
+        work_area_id: &str,
+        update: &ProgressUpdate,
+    ) -> AppResult<()> {
+        let today = input::today(self.app.now());
+        let checked = update.check(&today)?;
+        let now = self.app.now();
+        let mut tx = self.app.db.begin().await?;
+        self.updatable_work_area(&mut tx, actor, work_area_id)
+            .await?;
+        store::insert_update(
+            &mut tx,
+            &store::NewUpdate {
+                id: &new_id(),
+                work_area_id,
+                author_id: actor.id(),
+                posted_on: &checked.posted_on,
+                body: checked.body,
+                rag: checked.rag.code(),
+                spent_pence: checked.spent_pence,
+                now,
+            },
+        )
+        .await?;
+        let subject = ("work_area", work_area_id);
+        Audit::new(
+            Some(actor.id()),
+            "work_area.update",
+            subject,
+            checked.rag.code(),
+        )
+        .commit(tx, now)
+        .await
+    }
+
+    /// Adds a milestone to a work area. Its due date may not fall before the plan starts.
+    pub async fn add_milestone(
+        &self,
+        actor: &Actor,
+        work_area_id: &str,
+        title: &str,
+        due: &str,
+    ) -> AppResult<()> {
+        let mut p = Problems::default();
+        let (title, due) = input::milestone(title, due, &mut p);
+        let now = self.app.now();
+        let mut tx = self.app.db.begin().await?;
+        let plan = self
+            .updatable_work_area(&mut tx, actor, work_area_id)
+            .await?;
+        if let Some(start) = plan
+            .period_start
+            .as_deref()
+            .filter(|s| due.len() == 10 && due.as_str() < *s)
+        {
+            p.add(
+                "due_date",
+                format!("The due date is before the plan starts ({start})"),
+            );
+        }
+        p.into_result()?;
+        let title = title.unwrap_or_default();
+        let id = new_id();
+        store::insert_milestone(&mut tx, &id, work_area_id, &title, &due, now).await?;
+        Audit::new(
+            Some(actor.id()),
+            "milestone.add",
+            ("milestone", &id),
+            &title,
+        )
+        .commit(tx, now)
+        .await
+    }
+
+    /// Moves a milestone to planned, done or dropped. Returns its plan's id.
+    pub async fn set_milestone_status(
+        &self,
+        actor: &Actor,
+        id: &str,
+        status: &str,
+    ) -> AppResult<String> {
+        let status = input::milestone_status(status)?;
+        let now = self.app.now();
+        let mut tx = self.app.db.begin().await?;
+        let m = store::milestone(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.updatable_work_area(&mut tx, actor, &m.work_area_id)
+            .await?;
+        store::set_milestone_status(&mut tx, id, status.code()).await?;
+        Audit::new(
+            Some(actor.id()),
+            "milestone.status",
+            ("milestone", id),
+            status.code(),
+        )
+        .commit(tx, now)
+        .await?;
+        Ok(m.plan_id)
+    }
+
+    /// Sets an outcome's indicator: its work area's leads or those who may change the plan.
+    pub async fn set_outcome_indicator(
+        &self,
+        actor: &Actor,
+        outcome_id: &str,
+        indicator: &OutcomeIndicator,
+    ) -> AppResult<()> {
+        let checked = indicator.check()?;
+        let now = self.app.now();
+        let mut tx = self.app.db.begin().await?;
+        let work_area_id = store::outcome_work_area(&mut tx, outcome_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.updatable_work_area(&mut tx, actor, &work_area_id)
+            .await?;
+        store::set_indicator(
+            &mut tx,
+            outcome_id,
+            checked.indicator,
+            &checked.baseline,
+            &checked.target,
+            &checked.current,
+        )
+        .await?;
+        let subject = ("outcome", outcome_id);
+        Audit::new(
+            Some(actor.id()),
+            "outcome.indicator",
+            subject,
+            checked.indicator,
+        )
+        .commit(tx, now)
+        .await
+    }
+}
