@@ -41,7 +41,16 @@ on_both_databases!(
 );
 
 async fn html_journey(app: TestApp) {
-    app.load_demo().await;
+    // Given: Blackpool Council, in Blackpool, verifies its e-mail domain.
+    let given = app.given();
+    let blackpool = given.place("blackpool").await;
+    given
+        .organisation_with(
+            "blackpool-council",
+            json!({"name": "Blackpool Council", "sector": "local_authority",
+                   "place_id": blackpool.id, "domains": ["blackpool.gov.uk"]}),
+        )
+        .await;
     let browser = app.client();
 
     // Sign up with a work address at a partner's verified domain.
@@ -117,7 +126,16 @@ async fn html_journey(app: TestApp) {
 }
 
 async fn api_journey(app: TestApp) {
-    app.load_demo().await;
+    // Given: Chorley Council, in Chorley, verifies its e-mail domain.
+    let given = app.given();
+    let chorley = given.place("chorley").await;
+    given
+        .organisation_with(
+            "chorley-council",
+            json!({"name": "Chorley Council", "sector": "local_authority",
+                   "place_id": chorley.id, "domains": ["chorley.gov.uk"]}),
+        )
+        .await;
     let api = app.client();
     let email = "api.person@chorley.gov.uk";
     let (s, v) = api

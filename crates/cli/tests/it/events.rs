@@ -10,15 +10,10 @@ use crate::common::{org_id, python_with, Client, TestApp, DEMO_PASSWORD};
 use crate::on_both_databases;
 
 const ADMIN: &str = "beth.kay@activelancashire.org.uk";
-const MODERATOR: &str = "amanda.forrest@activelancashire.org.uk";
 /// Contributor at Blackpool Council (may organise events).
 const BLACKPOOL: &str = "alex.sample@blackpool.gov.uk";
 /// Org admin at Chorley Council.
 const CHORLEY: &str = "cath.hudspith@chorley.gov.uk";
-/// Member at Active Cheshire.
-const CHESHIRE_MEMBER: &str = "chris.specimen@activecheshire.org";
-/// Member at Hyndburn Leisure Trust.
-const HYNDBURN_MEMBER: &str = "jamie.placeholder@hyndburnleisure.co.uk";
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -1037,10 +1032,28 @@ async fn bad_event_input_changes_nothing(app: TestApp) {
 }
 
 async fn event_visibility_and_organiser_rights(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
+    // Given: a network admin who organises for Active Lancashire, a member of another
+    // organisation, an organisation admin of a third, a moderator and a bystander.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let cheshire = given.organisation("active-cheshire").await;
+    let chorley = given.organisation("chorley").await;
+    let hyndburn = given.organisation("hyndburn-leisure").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let member_person = given.person("member").member_of(&cheshire).await;
+    let chorley_admin = given.person("org_admin").member_of(&chorley).await;
+    let bystander = given.person("member").member_of(&hyndburn).await;
+    let moderator_person = given.person("moderator").member_of(&lancashire).await;
+    let api = admin_person.api().await;
+    let org = lancashire.id.clone();
     let date = date_in(&app, 15);
+    // Another open event, so that the feed holds more than one entry to tell apart.
+    given
+        .event(&lancashire)
+        .by(&admin_person)
+        .titled("Another partners' event")
+        .with(json!({"start_date": date}))
+        .await;
     let network = create_event(
         &api,
         event_body(&org, "Partners only", &date, 10, json!({"format": "online", "venue": "", "joining_link": "https://meet.example.org/partners"})),
@@ -1053,8 +1066,7 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
     .await;
 
     // An organiser's feed leaves their draft out, and each entry's UID and URL are its own.
-    let admin_browser = app.client();
-    admin_browser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let admin_browser = admin_person.browser().await;
     let (_, feed) = admin_browser.get_text("/events.ics").await;
     assert!(!feed.contains("Still a draft"));
     let unfolded = feed.replace("\r\n ", "");
@@ -1098,8 +1110,7 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
     assert!(!v.to_string().contains("Partners only"));
 
     // A member sees the network event, not the draft, and no joining link until registered.
-    let member = app.client();
-    member.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    let member = member_person.browser().await;
     let (s, html) = member.get_text(&format!("/events/{network}")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(!html.contains("meet.example.org/partners"));
@@ -1113,7 +1124,7 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
         !feed.contains("meet.example.org"),
         "no joining links in the feed"
     );
-    let member_api = member.api_sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    let member_api = member_person.api().await;
     let (_, v) = member_api.api_get(&format!("/events/{network}")).await;
     assert_eq!(v["joining_link"], Value::Null);
     let (s, _) = member_api
@@ -1149,8 +1160,7 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
     // The organiser changes the event through its form, which shows the times in UK time.
-    let organiser = app.client();
-    organiser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let organiser = admin_person.browser().await;
     let edit = format!("/events/{public}/edit");
     let (s, html) = organiser.get_text(&edit).await;
     assert_eq!(s, StatusCode::OK);
@@ -1204,9 +1214,8 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
         member.get("/events/new").await.status(),
         StatusCode::FORBIDDEN
     );
-    let outsider = app.client();
-    outsider.sign_in(CHORLEY, DEMO_PASSWORD).await;
-    let outsider_api = outsider.api_sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let outsider = chorley_admin.browser().await;
+    let outsider_api = chorley_admin.api().await;
     for (who, client) in [
         ("member", &member),
         ("org admin of another organisation", &outsider),
@@ -1256,7 +1265,7 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
     assert_eq!(s, StatusCode::FORBIDDEN);
 
     // A moderator organises any event; a named organiser runs this one.
-    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let moderator = moderator_person.api().await;
     let (s, regs) = moderator
         .api_get(&format!("/events/{network}/registrations"))
         .await;
@@ -1266,7 +1275,7 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
         .api_send(
             Method::PUT,
             &format!("/events/{network}"),
-            event_body(&org, "Partners only", &date, 10, json!({"format": "online", "venue": "", "joining_link": "https://meet.example.org/partners", "organisers": [CHORLEY]})),
+            event_body(&org, "Partners only", &date, 10, json!({"format": "online", "venue": "", "joining_link": "https://meet.example.org/partners", "organisers": [chorley_admin.email]})),
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
@@ -1276,8 +1285,7 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
     assert_eq!(s, StatusCode::OK, "named organiser");
 
     // Emailing registrants reaches the registered member.
-    let admin = app.client();
-    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let admin = admin_person.browser().await;
     let r = admin
         .post_form(
             &format!("/events/{network}/email"),
@@ -1289,8 +1297,8 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(mails(&app, CHESHIRE_MEMBER, "Room change%").await, 1);
-    assert_eq!(mails(&app, HYNDBURN_MEMBER, "Room change%").await, 0);
+    assert_eq!(mails(&app, &member_person.email, "Room change%").await, 1);
+    assert_eq!(mails(&app, &bystander.email, "Room change%").await, 0);
 }
 
 async fn personal_answers_are_deleted_after_the_event(app: TestApp) {

@@ -1101,41 +1101,40 @@ async fn oversized_uploads_are_refused() {
 
 /// Place leads review items of their own places, and only those.
 async fn place_leads_review_only_their_places(app: TestApp) {
-    app.load_demo().await;
-    app.app
-        .create_user_direct(
-            "pat.lead@blackpool.gov.uk",
-            "Pat Lead",
-            DEMO_PASSWORD,
-            lz_domain::Role::PlaceLead,
-        )
-        .await
-        .expect("place lead");
-    let blackpool = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
-    let gm = app
-        .client()
-        .api_sign_in(GM_CONTRIBUTOR, DEMO_PASSWORD)
+    // Given: Blackpool Council and GM Moving in their places, a contributor of each, a place
+    // lead at Blackpool Council, and a member elsewhere.
+    let given = app.given();
+    let blackpool_place = given.place("blackpool").await;
+    let gm_place = given.place("greater-manchester").await;
+    let blackpool_org = given
+        .organisation_in("blackpool-council", &blackpool_place)
         .await;
-    let lead = app
-        .client()
-        .api_sign_in("pat.lead@blackpool.gov.uk", DEMO_PASSWORD)
+    let gm_org = given.organisation_in("gm-moving", &gm_place).await;
+    let blackpool = given
+        .person("contributor")
+        .member_of(&blackpool_org)
+        .signed_in_api()
         .await;
+    let gm = given
+        .person("contributor")
+        .member_of(&gm_org)
+        .signed_in_api()
+        .await;
+    let lead_person = given.person("place_lead").member_of(&blackpool_org).await;
+    let lead = lead_person.api().await;
+    let cheshire = given.organisation("active-cheshire").await;
+    let member_person = given.person("member").member_of(&cheshire).await;
+
+    // Each contributor submits an item for review.
     let ours = new_item(
         &blackpool,
-        &org_id(&blackpool, "blackpool-council").await,
+        &blackpool_org.id,
         "Blackpool beach walks",
         "network",
         json!({}),
     )
     .await;
-    let theirs = new_item(
-        &gm,
-        &org_id(&gm, "gm-moving").await,
-        "Salford canal runs",
-        "network",
-        json!({}),
-    )
-    .await;
+    let theirs = new_item(&gm, &gm_org.id, "Salford canal runs", "network", json!({})).await;
     for (api, id) in [(&blackpool, &ours), (&gm, &theirs)] {
         let (s, v) = api
             .api_post(
@@ -1145,10 +1144,8 @@ async fn place_leads_review_only_their_places(app: TestApp) {
             .await;
         assert_eq!(s, StatusCode::OK, "{v}");
     }
-    let browser = app.client();
-    browser
-        .sign_in("pat.lead@blackpool.gov.uk", DEMO_PASSWORD)
-        .await;
+    // The lead's queue holds their place's item only.
+    let browser = lead_person.browser().await;
     let (s, queue) = browser.get_text("/library/review").await;
     assert_eq!(s, StatusCode::OK);
     assert!(
@@ -1171,8 +1168,7 @@ async fn place_leads_review_only_their_places(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     // Members and contributors have no review queue.
-    let member = app.client();
-    member.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    let member = member_person.browser().await;
     assert_eq!(
         member.get("/library/review").await.status(),
         StatusCode::FORBIDDEN

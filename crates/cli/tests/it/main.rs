@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod browser;
+mod demo;
 mod events;
 mod library;
 mod membership;

@@ -1,11 +1,11 @@
 //! Joining organisations: by verified domain at once, or by request decided by an
 //! organisation admin (their own organisations only) or a network admin, with an email
-//! either way.
+//! either way. The organisations and their admins are built with `app.given()`.
 
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::common::{TestApp, DEMO_PASSWORD};
+use crate::common::{Org, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -14,24 +14,20 @@ on_both_databases!(
     organisation_admins_decide_only_for_their_own
 );
 
-async fn org_id(app: &TestApp, name: &str) -> String {
-    app.app
-        .organisations()
+/// An organisation named `name` (its slug made from the name).
+async fn organisation(app: &TestApp, name: &str) -> Org {
+    let slug = name.to_lowercase().replace(' ', "-");
+    app.given()
+        .organisation_with(&slug, json!({"name": name}))
         .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.name == name)
-        .unwrap_or_else(|| panic!("no {name}"))
-        .id
 }
 
 async fn request_then_approve_in_the_browser(app: TestApp) {
-    app.load_demo().await;
+    let trust = organisation(&app, "Blackpool FC Community Trust").await.id;
     let email = "volunteer@example-charity.org.uk";
     let person = app.signed_in_member(email).await;
     let (_, html) = person.get_text("/account").await;
     assert!(html.contains("not a member of an organisation yet"));
-    let trust = org_id(&app, "Blackpool FC Community Trust").await;
 
     // Bad requests first: no organisation chosen, an unknown id.
     let r = person
@@ -75,10 +71,7 @@ async fn request_then_approve_in_the_browser(app: TestApp) {
         .await;
     assert!(r.text().await.unwrap().contains("already asked to join"));
 
-    let admin = app.client();
-    admin
-        .sign_in("beth.kay@activelancashire.org.uk", DEMO_PASSWORD)
-        .await;
+    let admin = app.given().person("network_admin").signed_in().await;
     let (s, html) = admin.get_text("/admin/requests").await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains(email) && html.contains("Community activity coordinator"));
@@ -122,14 +115,21 @@ async fn request_then_approve_in_the_browser(app: TestApp) {
 }
 
 async fn request_then_decline_over_the_api(app: TestApp) {
-    app.load_demo().await;
+    let chorley_org = organisation(&app, "Chorley Council").await;
+    // Cath administers Chorley Council.
+    let cath_person = app
+        .given()
+        .person("org_admin")
+        .named("Cath Hudspith")
+        .member_of(&chorley_org)
+        .await;
     let email = "consultant@example-consulting.co.uk";
     app.signed_in_member(email).await;
     let person = app
         .client()
         .api_sign_in(email, crate::common::PASSWORD)
         .await;
-    let chorley = org_id(&app, "Chorley Council").await;
+    let chorley = chorley_org.id.clone();
     let (s, v) = person
         .api_post(
             &format!("/organisations/{chorley}/join-requests"),
@@ -146,11 +146,7 @@ async fn request_then_decline_over_the_api(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
 
-    // Cath Hudspith administers Chorley Council.
-    let cath = app
-        .client()
-        .api_sign_in("cath.hudspith@chorley.gov.uk", DEMO_PASSWORD)
-        .await;
+    let cath = cath_person.api().await;
     let (s, v) = cath.api_get("/join-requests").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v.as_array().unwrap().len(), 1);
@@ -189,14 +185,16 @@ async fn request_then_decline_over_the_api(app: TestApp) {
 }
 
 async fn organisation_admins_decide_only_for_their_own(app: TestApp) {
-    app.load_demo().await;
+    let blackpool_org = organisation(&app, "Blackpool Council").await;
+    let chorley = organisation(&app, "Chorley Council").await;
+    let cath_person = app.given().person("org_admin").member_of(&chorley).await;
     let email = "someone@example-charity.org.uk";
     app.signed_in_member(email).await;
     let person = app
         .client()
         .api_sign_in(email, crate::common::PASSWORD)
         .await;
-    let blackpool = org_id(&app, "Blackpool Council").await;
+    let blackpool = blackpool_org.id.clone();
     let (_, v) = person
         .api_post(
             &format!("/organisations/{blackpool}/join-requests"),
@@ -206,10 +204,7 @@ async fn organisation_admins_decide_only_for_their_own(app: TestApp) {
     let request_id = v["id"].as_str().unwrap().to_string();
 
     // Chorley's admin does not see Blackpool's request and cannot decide it by id.
-    let cath = app
-        .client()
-        .api_sign_in("cath.hudspith@chorley.gov.uk", DEMO_PASSWORD)
-        .await;
+    let cath = cath_person.api().await;
     let (_, v) = cath.api_get("/join-requests").await;
     assert_eq!(v.as_array().unwrap().len(), 0);
     let (s, _) = cath
@@ -219,10 +214,7 @@ async fn organisation_admins_decide_only_for_their_own(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let browser = app.client();
-    browser
-        .sign_in("cath.hudspith@chorley.gov.uk", DEMO_PASSWORD)
-        .await;
+    let browser = cath_person.browser().await;
     let r = browser
         .post_form(
             &format!("/admin/requests/{request_id}"),

@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::common::{Client, TestApp, DEMO_PASSWORD};
+use crate::common::{assert_only_members, callers, page, Client, Org, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -13,64 +13,58 @@ on_both_databases!(
     last_network_admin_cannot_be_demoted
 );
 
-fn demo_email(role: &str) -> &'static str {
-    lz_app::demo::data::PEOPLE
-        .iter()
-        .find(|p| p.role == role)
-        .unwrap_or_else(|| panic!("a demo {role}"))
-        .email
-}
-
 struct Ids {
     place: String,
     org: String,
     user: String,
     request: String,
+    /// The organisation the people trying the routes belong to (not `org`).
+    theirs: Org,
 }
 
+/// A place, Blackpool Council, a person asking (in the browser) to join it, and the
+/// organisation the callers belong to.
 async fn ids(app: &TestApp) -> Ids {
-    let place = app.app.places().await.unwrap()[0].id.clone();
-    let org = app
-        .app
-        .organisations()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.name == "Blackpool Council")
-        .unwrap()
-        .id;
-    let requester = app
-        .signed_in_member("requester@example-charity.org.uk")
+    let given = app.given();
+    let place = given.place("fylde-coast").await;
+    let org = given
+        .organisation_with(
+            "blackpool",
+            json!({"name": "Blackpool Council", "sector": "local_authority"}),
+        )
         .await;
-    let token = requester.csrf("/account").await;
-    requester
-        .http
-        .post(requester.url("/account/join"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("organisation_id", org.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let mut c = app.app.db.acquire().await.unwrap();
-    let request: String = sqlx::query_scalar("SELECT id FROM memberships WHERE status = 'pending'")
-        .fetch_one(&mut *c)
-        .await
-        .unwrap();
-    let user: String = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind("requester@example-charity.org.uk")
-        .fetch_one(&mut *c)
-        .await
-        .unwrap();
+    let theirs = given.organisation("chorley").await;
+    let requester = given
+        .person("member")
+        .email("requester@example-charity.org.uk")
+        .await;
+    let browser = requester.browser().await;
+    let r = browser
+        .post_form(
+            "/account/join",
+            "/account",
+            &[("organisation_id", org.id.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "asked to join");
+    let (_, pending) = given.admin().await.api_get("/join-requests").await;
+    let request = pending
+        .as_array()
+        .expect("join requests")
+        .iter()
+        .find(|r| r["email"] == requester.email.as_str())
+        .unwrap_or_else(|| panic!("the request to join: {pending}"))["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     Ids {
-        place,
-        org,
-        user,
+        place: place.id,
+        org: org.id,
+        user: requester.id,
         request,
+        theirs,
     }
 }
-
 /// (method, path, form fields, who may use it: "network_admin" or "deciders")
 type HtmlRoute = (Method, String, Vec<(&'static str, String)>, &'static str);
 
@@ -200,95 +194,66 @@ fn api_routes(i: &Ids) -> Vec<(Method, String, serde_json::Value, &'static str)>
     ]
 }
 
-fn allowed(role: Option<&str>, who: &str) -> bool {
-    matches!(
-        (role, who),
-        (Some("network_admin"), _) | (Some("org_admin"), "deciders")
-    )
+/// Who may use a route: "network_admin" alone, or "deciders" (also organisation admins).
+fn allowed(who: &str) -> &'static [&'static str] {
+    match who {
+        "deciders" => &["org_admin", "network_admin"],
+        _ => &["network_admin"],
+    }
 }
 
 async fn admin_routes_by_role(app: TestApp) {
-    app.load_demo().await;
     let i = ids(&app).await;
-    let roles: [Option<&str>; 7] = [
-        None,
-        Some("member"),
-        Some("contributor"),
-        Some("place_lead"),
-        Some("moderator"),
-        Some("org_admin"),
-        Some("network_admin"),
-    ];
-    for role in roles {
-        let browser = app.client();
-        let api = match role {
-            Some(r) => {
-                browser.sign_in(demo_email(r), DEMO_PASSWORD).await;
-                browser.api_sign_in(demo_email(r), DEMO_PASSWORD).await
-            }
-            None => app.client(),
-        };
-        let token_page = if role.is_some() {
-            "/account"
-        } else {
-            "/sign-in"
-        };
-        for (method, path, fields, who) in html_routes(&i) {
-            let before = app.count("audit_log").await;
-            let status = if method == Method::GET {
-                browser.get(&path).await.status()
-            } else {
+    for (method, path, fields, who) in html_routes(&i) {
+        let what = format!("{method} {path}");
+        assert_only_members(&app, &i.theirs, &what, allowed(who), |caller| {
+            let (method, path, fields) = (method.clone(), &path, &fields);
+            async move {
+                if method == Method::GET {
+                    return page(caller.browser.get(path).await.status());
+                }
+                let token_page = if caller.role.is_some() {
+                    "/account"
+                } else {
+                    "/sign-in"
+                };
                 let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                browser.post_form(&path, token_page, &f).await.status()
-            };
-            let label = format!("{role:?} {method} {path}");
-            if allowed(role, who) {
-                assert!(
-                    status.is_success() || status.is_redirection(),
-                    "{label}: {status}"
-                );
-            } else if role.is_none() {
-                assert_eq!(status, StatusCode::SEE_OTHER, "{label} sends to sign in");
-                assert_eq!(
-                    app.count("audit_log").await,
-                    before,
-                    "{label} changed nothing"
-                );
-            } else {
-                assert_eq!(status, StatusCode::FORBIDDEN, "{label}");
-                assert_eq!(
-                    app.count("audit_log").await,
-                    before,
-                    "{label} changed nothing"
-                );
+                page(
+                    caller
+                        .browser
+                        .post_form(path, token_page, &f)
+                        .await
+                        .status(),
+                )
             }
-        }
-        for (method, path, body, who) in api_routes(&i) {
-            let (status, v) = if method == Method::GET {
-                api.api_get(&path).await
-            } else {
-                api.api_send(method.clone(), &path, body).await
-            };
-            let label = format!("{role:?} API {method} {path}");
-            if allowed(role, who) {
-                assert!(status.is_success(), "{label}: {status} {v}");
-            } else if role.is_none() {
-                assert_eq!(status, StatusCode::UNAUTHORIZED, "{label}");
-                assert_eq!(v["status"], 401);
-            } else {
-                assert_eq!(status, StatusCode::FORBIDDEN, "{label}: {v}");
-                assert_eq!(v["type"], "/api/v1/problems/forbidden");
+        })
+        .await;
+    }
+    for (method, path, body, who) in api_routes(&i) {
+        let what = format!("API {method} {path}");
+        assert_only_members(&app, &i.theirs, &what, allowed(who), |caller| {
+            let (method, path, body) = (method.clone(), &path, body.clone());
+            async move {
+                if method == Method::GET {
+                    caller.api.api_get(path).await
+                } else {
+                    caller.api.api_send(method, path, body).await
+                }
             }
-        }
-        // Deciding a request: only a network admin here (the request is for Blackpool Council,
-        // which the demo organisation admin does not belong to).
-        let (status, _) = api
+        })
+        .await;
+    }
+    // Deciding a request: only a network admin here (the request is for Blackpool Council,
+    // which the organisation admin does not belong to); the admin decides last.
+    for caller in callers(&app, Some(&i.theirs)).await {
+        let (status, _) = caller
+            .api
             .api_post(
                 &format!("/join-requests/{}/decision", i.request),
                 json!({"approve": false}),
             )
             .await;
-        match role {
+        match caller.role.as_deref() {
             Some("network_admin") => assert!(status.is_success()),
             Some("org_admin") => assert_eq!(status, StatusCode::NOT_FOUND),
             Some(_) => assert_eq!(status, StatusCode::FORBIDDEN),
@@ -298,7 +263,8 @@ async fn admin_routes_by_role(app: TestApp) {
 }
 
 async fn members_cannot_raise_their_own_role(app: TestApp) {
-    app.load_demo().await;
+    // Somebody already holds the keys, as on any running network.
+    app.given().admin().await;
     // An extra `role` field in the sign-up form is ignored.
     let c = app.client();
     c.post_form(
@@ -357,11 +323,8 @@ async fn members_cannot_raise_their_own_role(app: TestApp) {
 }
 
 async fn last_network_admin_cannot_be_demoted(app: TestApp) {
-    app.load_demo().await;
-    let admin = app
-        .client()
-        .api_sign_in(demo_email("network_admin"), DEMO_PASSWORD)
-        .await;
+    // The setup admin is the network's only network admin.
+    let admin = app.given().admin().await;
     let (_, me) = admin.api_get("/me").await;
     let id = me["id"].as_str().unwrap();
     let (s, v) = admin

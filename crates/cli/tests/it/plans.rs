@@ -307,17 +307,19 @@ async fn minutes_give_actions_that_owners_close(app: TestApp) {
 }
 
 async fn plan_visibility_and_permissions(app: TestApp) {
-    app.load_demo().await;
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let org = app
-        .app
-        .organisations()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.slug == "blackpool-council")
-        .unwrap()
-        .id;
+    // Given: Blackpool Council with a contributor, a member of Hyndburn Leisure, an
+    // organisation admin at Chorley and a moderator; the network admin imports two plans.
+    let given = app.given();
+    let blackpool = given.organisation("blackpool-council").await;
+    let hyndburn = given.organisation("hyndburn-leisure").await;
+    let chorley = given.organisation("chorley-council").await;
+    let lancashire = given.organisation("active-lancashire").await;
+    let blackpool_contributor = given.person("contributor").member_of(&blackpool).await;
+    let hyndburn_member = given.person("member").member_of(&hyndburn).await;
+    let chorley_admin = given.person("org_admin").member_of(&chorley).await;
+    let moderator = given.person("moderator").member_of(&lancashire).await;
+    let admin = given.admin().await;
+    let org = blackpool.id.clone();
     let (_, v) = admin.api_post("/plans/import", json!({"text": PLAN, "confirmed": true, "title": "Blackpool internal", "visibility": "organisation", "owner_organisation_id": org})).await;
     let private_id = v["id"].as_str().unwrap().to_string();
     let (_, v) = admin.api_post("/plans/import", json!({"text": PLAN, "confirmed": true, "title": "Open to all", "visibility": "public"})).await;
@@ -342,10 +344,7 @@ async fn plan_visibility_and_permissions(app: TestApp) {
         StatusCode::OK
     );
     // A member elsewhere sees network and public plans but not Blackpool's own.
-    let outsider = app
-        .client()
-        .api_sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
-        .await;
+    let outsider = hyndburn_member.api().await;
     let (_, list) = outsider.api_get("/plans").await;
     assert!(!list.to_string().contains("Blackpool internal"));
     assert_eq!(
@@ -353,21 +352,15 @@ async fn plan_visibility_and_permissions(app: TestApp) {
         StatusCode::NOT_FOUND
     );
     // Blackpool's contributor sees it.
-    let insider = app
-        .client()
-        .api_sign_in("alex.sample@blackpool.gov.uk", DEMO_PASSWORD)
-        .await;
+    let insider = blackpool_contributor.api().await;
     assert_eq!(
         insider.api_get(&format!("/plans/{private_id}")).await.0,
         StatusCode::OK
     );
     // Members cannot import or add minutes; an organisation admin only for their own organisation.
-    for who in [
-        "jamie.placeholder@hyndburnleisure.co.uk",
-        "alex.sample@blackpool.gov.uk",
-        "amanda.forrest@activelancashire.org.uk",
-    ] {
-        let c = app.client().api_sign_in(who, DEMO_PASSWORD).await;
+    for person in [&hyndburn_member, &blackpool_contributor, &moderator] {
+        let who = &person.email;
+        let c = person.api().await;
         let (s, _) = c
             .api_post("/plans/import", json!({"text": PLAN, "confirmed": true}))
             .await;
@@ -380,10 +373,7 @@ async fn plan_visibility_and_permissions(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let cath = app
-        .client()
-        .api_sign_in("cath.hudspith@chorley.gov.uk", DEMO_PASSWORD)
-        .await;
+    let cath = chorley_admin.api().await;
     let (s, _) = cath
         .api_post(
             "/plans/import",
@@ -391,10 +381,7 @@ async fn plan_visibility_and_permissions(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "not her organisation");
-    let browser = app.client();
-    browser
-        .sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
-        .await;
+    let browser = hyndburn_member.browser().await;
     assert_eq!(
         browser.get("/plans/import").await.status(),
         StatusCode::FORBIDDEN

@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::common::{TestApp, DEMO_PASSWORD};
+use crate::common::TestApp;
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -126,23 +126,21 @@ async fn oversized_and_malformed_requests(app: TestApp) {
         assert_eq!(v["status"], expect.as_u16());
         assert!(v["title"].as_str().is_some_and(|t| !t.is_empty()));
     }
-    let admin = app.client();
-    app.load_demo().await;
-    admin
-        .sign_in("beth.kay@activelancashire.org.uk", DEMO_PASSWORD)
-        .await;
+    let admin = app.given().person("network_admin").signed_in().await;
     let (s, v) = admin.api_get("/nowhere").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(v["status"], 404);
-    assert_eq!(app.count("users").await, 9, "only the demo accounts");
+    assert_eq!(
+        app.count("users").await,
+        1,
+        "only the given admin's account"
+    );
 }
 
 async fn injection_is_stored_as_text(app: TestApp) {
-    app.load_demo().await;
-    let admin = app.client();
-    admin
-        .sign_in("beth.kay@activelancashire.org.uk", DEMO_PASSWORD)
-        .await;
+    let admin_person = app.given().person("network_admin").await;
+    let admin = admin_person.browser().await;
+    let places = app.count("places").await;
     let nasty = [
         "Robert'); DROP TABLE places;--",
         "<img src=x onerror=alert(1)>",
@@ -177,12 +175,9 @@ async fn injection_is_stored_as_text(app: TestApp) {
         html.contains("Robert&#x27;); DROP TABLE places;--")
             || html.contains("Robert'); DROP TABLE places;--")
     );
-    assert_eq!(app.count("places").await, 16 + 4);
+    assert_eq!(app.count("places").await, places + 4);
     // The API returns the literal text.
-    let api = app
-        .client()
-        .api_sign_in("beth.kay@activelancashire.org.uk", DEMO_PASSWORD)
-        .await;
+    let api = admin_person.api().await;
     let (_, v) = api.api_get("/places").await;
     assert!(v
         .as_array()
@@ -216,7 +211,7 @@ async fn injection_is_stored_as_text(app: TestApp) {
             && html.contains("Select the kind of place")
             && html.contains("GSS code must look like")
     );
-    assert_eq!(app.count("places").await, 20);
+    assert_eq!(app.count("places").await, places + 4);
 }
 
 async fn headers_and_cookies(app: TestApp) {
@@ -254,11 +249,14 @@ async fn headers_and_cookies(app: TestApp) {
 }
 
 async fn organisation_domains_are_validated(app: TestApp) {
-    app.load_demo().await;
-    let api = app
-        .client()
-        .api_sign_in("beth.kay@activelancashire.org.uk", DEMO_PASSWORD)
+    // Blackpool Council holds its domain already.
+    app.given()
+        .organisation_with(
+            "blackpool-council",
+            json!({"name": "Blackpool Council", "sector": "local_authority", "domains": ["blackpool.gov.uk"]}),
+        )
         .await;
+    let api = app.given().admin().await;
     let orgs_before = app.count("organisations").await;
     let (s, v) = api
         .api_post(
@@ -312,18 +310,14 @@ const XSS: &str = "<script>alert('lz')</script>";
 const SQLI: &str = "x'); DELETE FROM users; --";
 
 async fn every_other_text_field_keeps_markup_as_text(app: TestApp) {
-    app.load_demo().await;
+    let given = app.given();
+    let org = given
+        .organisation_with("chorley-council", json!({"name": "Chorley Council"}))
+        .await
+        .id;
+    let admin_person = given.person("network_admin").await;
     let users = app.count("users").await;
     let person = app.signed_in_member("hostile@example-charity.org.uk").await;
-    let org = app
-        .app
-        .organisations()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.name == "Chorley Council")
-        .unwrap()
-        .id;
     // Join-request message and token name.
     let message = format!("{XSS} {SQLI}");
     let r = person
@@ -346,10 +340,7 @@ async fn every_other_text_field_keeps_markup_as_text(app: TestApp) {
         .await;
     assert!(r.text().await.unwrap().contains("There is a problem"));
     // The admin sees the message as text.
-    let admin = app.client();
-    admin
-        .sign_in("beth.kay@activelancashire.org.uk", DEMO_PASSWORD)
-        .await;
+    let admin = admin_person.browser().await;
     let (_, html) = admin.get_text("/admin/requests").await;
     assert!(!html.contains(XSS), "request message escaped");
     assert!(html.contains("DELETE FROM users"));
