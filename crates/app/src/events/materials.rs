@@ -48,7 +48,12 @@ impl Events<'_> {
         };
         let item_id = self.app.library().create(actor, &item).await?;
         if let Some((name, bytes)) = file {
-            if let Err(e) = self.app.library().attach(actor, &item_id, name, bytes).await {
+            if let Err(e) = self
+                .app
+                .library()
+                .attach(actor, &item_id, name, bytes)
+                .await
+            {
                 // Nothing half-done: the draft goes with the file that failed.
                 let _ = self.app.library().delete(actor, &item_id).await;
                 return Err(e);
