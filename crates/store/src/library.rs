@@ -69,8 +69,7 @@ pub async fn insert_term(
     .bind(description)
     .bind(now)
     .execute(c)
-    .await
-    .map_err(crate::conflict_as("web address"))?;
+    .await?;
     Ok(())
 }
 
