@@ -1185,10 +1185,18 @@ async fn place_leads_review_only_their_places(app: TestApp) {
 /// Following a place and bookmarking fill "Your learning"; featuring fills the home page;
 /// withdrawing and deleting take an item out of search and feeds; removing a file works.
 async fn follows_bookmarks_features_withdrawal_and_deletion(app: TestApp) {
-    app.load_demo().await;
-    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
-    let moderator_api = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
-    let org = org_id(&author, "blackpool-council").await;
+    // Given: Blackpool Council in Blackpool with a contributor who writes, a moderator, and a
+    // member of an organisation elsewhere who reads.
+    let given = app.given();
+    let blackpool = given.place("blackpool").await;
+    let council = given.organisation_in("blackpool-council", &blackpool).await;
+    let author_person = given.person("contributor").member_of(&council).await;
+    let moderator_person = given.person("moderator").await;
+    let cheshire = given.organisation("active-cheshire").await;
+    let reader_person = given.person("member").member_of(&cheshire).await;
+    let author = author_person.api().await;
+    let moderator_api = moderator_person.api().await;
+    let org = council.id.clone();
     let id = new_item(
         &author,
         &org,
@@ -1209,8 +1217,7 @@ async fn follows_bookmarks_features_withdrawal_and_deletion(app: TestApp) {
     publish(&author, &moderator_api, &id).await;
 
     // A member follows the place and bookmarks the item.
-    let reader = app.client();
-    reader.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    let reader = reader_person.browser().await;
     let (_, places) = author.api_get("/places").await;
     let place = places
         .as_array()
@@ -1292,8 +1299,7 @@ async fn follows_bookmarks_features_withdrawal_and_deletion(app: TestApp) {
     );
 
     // A moderator features it: the home page shows it, to anyone.
-    let moderator = app.client();
-    moderator.sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let moderator = moderator_person.browser().await;
     let r = moderator
         .post_form(
             &format!("/library/{id}/feature"),
@@ -1314,8 +1320,7 @@ async fn follows_bookmarks_features_withdrawal_and_deletion(app: TestApp) {
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "only moderators feature");
 
     // Removing the file: gone from the page and the download.
-    let browser = app.client();
-    browser.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let browser = author_person.browser().await;
     let r = reader
         .post_form(
             &format!("/attachments/{attachment}/delete"),
