@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::common::{org_id, Client, TestApp, DEMO_PASSWORD};
+use crate::common::{org_id, Client, TestApp, DEMO_PASSWORD, PASSWORD};
 use crate::on_both_databases;
 
 const ADMIN: &str = "beth.kay@activelancashire.org.uk";
@@ -376,42 +376,27 @@ async fn story_written_reviewed_and_found_by_a_word_in_its_pdf(app: TestApp) {
 /// Published items of each visibility and a draft, each with a file; then every kind of
 /// reader in every place an item can appear.
 async fn visibility_holds_everywhere_an_item_shows(app: TestApp) {
-    app.load_demo().await;
-    // A member of another organisation in the same place as GM Moving.
-    app.app
-        .create_user_direct(
-            "sam.sameplace@greatermanchester-ca.gov.uk",
-            "Sam Sameplace",
-            DEMO_PASSWORD,
-            lz_domain::Role::Member,
-        )
-        .await
-        .expect("same-place member");
-    // A place lead in that place, and a contributor of the same organisation as the author.
-    app.app
-        .create_user_direct(
-            "lee.lead@greatermanchester-ca.gov.uk",
-            "Lee Lead",
-            DEMO_PASSWORD,
-            lz_domain::Role::PlaceLead,
-        )
-        .await
-        .expect("place lead");
-    app.app
-        .create_user_direct(
-            "casey.colleague@greatersport.co.uk",
-            "Casey Colleague",
-            DEMO_PASSWORD,
-            lz_domain::Role::Contributor,
-        )
-        .await
-        .expect("colleague");
-    let author = app
-        .client()
-        .api_sign_in(GM_CONTRIBUTOR, DEMO_PASSWORD)
-        .await;
-    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
-    let org = org_id(&author, "gm-moving").await;
+    // Given: GM Moving and the Combined Authority in Greater Manchester, Chorley Council and
+    // Active Cheshire elsewhere; an author at GM Moving, a colleague there, a member and a
+    // place lead at the Combined Authority (same place), an organisation admin at Chorley, a
+    // member at Active Cheshire, a moderator and a network admin.
+    let given = app.given();
+    let gm = given.place("greater-manchester").await;
+    let gm_moving = given.organisation_in("gm-moving", &gm).await;
+    let gmca = given.organisation_in("gm-combined-authority", &gm).await;
+    let chorley = given.organisation("chorley-council").await;
+    let cheshire = given.organisation("active-cheshire").await;
+    let author_person = given.person("contributor").member_of(&gm_moving).await;
+    let colleague = given.person("contributor").member_of(&gm_moving).await;
+    let same_place = given.person("member").member_of(&gmca).await;
+    let place_lead = given.person("place_lead").member_of(&gmca).await;
+    let chorley_admin = given.person("org_admin").member_of(&chorley).await;
+    let elsewhere = given.person("member").member_of(&cheshire).await;
+    let moderator_person = given.person("moderator").await;
+    let admin_person = given.person("network_admin").await;
+    let author = author_person.api().await;
+    let moderator = moderator_person.api().await;
+    let org = gm_moving.id.clone();
     let mut items = Vec::new();
     for vis in ["public", "network", "place", "organisation", "draft"] {
         let visibility = if vis == "draft" { "network" } else { vis };
@@ -451,7 +436,7 @@ async fn visibility_holds_everywhere_an_item_shows(app: TestApp) {
             .to_string();
         items.push((vis, id, title, att));
     }
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let admin = admin_person.api().await;
     wait_for_hits(&admin, "zebrafinch", 4).await;
     // Item pages then take "more like this" from the precomputed neighbours, narrowed to
     // each reader in the query.
@@ -461,43 +446,42 @@ async fn visibility_holds_everywhere_an_item_shows(app: TestApp) {
         ("signed out", None, &["public"]),
         (
             "member elsewhere",
-            Some(CHESHIRE_MEMBER),
+            Some(elsewhere.email.as_str()),
             &["public", "network"],
         ),
         (
             "same place",
-            Some("sam.sameplace@greatermanchester-ca.gov.uk"),
+            Some(same_place.email.as_str()),
             &["public", "network", "place"],
         ),
-        // Cath Hudspith: organisation admin of Chorley Council.
         (
             "org admin elsewhere",
-            Some("cath.hudspith@chorley.gov.uk"),
+            Some(chorley_admin.email.as_str()),
             &["public", "network"],
         ),
         (
             "place lead of the place",
-            Some("lee.lead@greatermanchester-ca.gov.uk"),
+            Some(place_lead.email.as_str()),
             &["public", "network", "place"],
         ),
         (
             "colleague in the organisation",
-            Some("casey.colleague@greatersport.co.uk"),
+            Some(colleague.email.as_str()),
             &["public", "network", "place", "organisation"],
         ),
         (
             "author",
-            Some(GM_CONTRIBUTOR),
+            Some(author_person.email.as_str()),
             &["public", "network", "place", "organisation", "draft"],
         ),
         (
             "moderator",
-            Some(MODERATOR),
+            Some(moderator_person.email.as_str()),
             &["public", "network", "place", "organisation", "draft"],
         ),
         (
             "network admin",
-            Some(ADMIN),
+            Some(admin_person.email.as_str()),
             &["public", "network", "place", "organisation", "draft"],
         ),
     ];
@@ -513,8 +497,8 @@ async fn visibility_holds_everywhere_an_item_shows(app: TestApp) {
         let (browser, api) = match email {
             Some(e) => {
                 let b = app.client();
-                b.sign_in(e, DEMO_PASSWORD).await;
-                (b, app.client().api_sign_in(e, DEMO_PASSWORD).await)
+                b.sign_in(e, PASSWORD).await;
+                (b, app.client().api_sign_in(e, PASSWORD).await)
             }
             None => (app.client(), app.client()),
         };
