@@ -12,8 +12,6 @@ use crate::on_both_databases;
 
 const ADMIN: &str = "beth.kay@activelancashire.org.uk";
 const MODERATOR: &str = "amanda.forrest@activelancashire.org.uk";
-/// Contributor at GM Moving (place: Greater Manchester).
-const GM_CONTRIBUTOR: &str = "jordan.testwell@gmmoving.co.uk";
 /// Contributor at Blackpool Council.
 const BLACKPOOL: &str = "alex.sample@blackpool.gov.uk";
 /// Member at Active Cheshire (no place).
@@ -584,9 +582,13 @@ async fn visibility_holds_everywhere_an_item_shows(app: TestApp) {
 }
 
 async fn hostile_uploads_markdown_and_queries(app: TestApp) {
-    app.load_demo().await;
-    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
-    let org = org_id(&author, "blackpool-council").await;
+    // Given: an author at Blackpool Council and a moderator.
+    let given = app.given();
+    let council = given.organisation("blackpool-council").await;
+    let author_person = given.person("contributor").member_of(&council).await;
+    let moderator_person = given.person("moderator").await;
+    let author = author_person.api().await;
+    let org = council.id.clone();
     let xss = "<script>alert(1)</script>\n\n[x](javascript:alert(2))\n\n<img src=x onerror=alert(3)>\n\n<svg/onload=alert(4)>";
     let id = new_item(
         &author,
@@ -596,7 +598,7 @@ async fn hostile_uploads_markdown_and_queries(app: TestApp) {
         json!({"body_md": xss, "context": xss}),
     )
     .await;
-    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let moderator = moderator_person.api().await;
     publish(&author, &moderator, &id).await;
     let (_, page) = app.client().get_text(&format!("/library/{id}")).await;
     let lower = page.to_lowercase();
@@ -632,8 +634,7 @@ async fn hostile_uploads_markdown_and_queries(app: TestApp) {
     }
 
     // A file name with a path and control characters never reaches the file system.
-    let browser = app.client();
-    browser.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let browser = author_person.browser().await;
     let r = multipart_upload(
         &browser,
         &id,
@@ -735,11 +736,20 @@ fn docx_bomb(size: usize) -> Vec<u8> {
 }
 
 async fn bad_item_input_changes_nothing(app: TestApp) {
-    app.load_demo().await;
+    // Given: an author at Blackpool Council, a contributor at GM Moving, a member elsewhere
+    // and a moderator.
+    let given = app.given();
+    let council = given.organisation("blackpool-council").await;
+    let gm_moving = given.organisation("gm-moving").await;
+    let cheshire = given.organisation("active-cheshire").await;
+    let author_person = given.person("contributor").member_of(&council).await;
+    let gm_person = given.person("contributor").member_of(&gm_moving).await;
+    let member_person = given.person("member").member_of(&cheshire).await;
+    let moderator_person = given.person("moderator").await;
     let before = app.count("items").await;
-    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
-    let org = org_id(&author, "blackpool-council").await;
-    let other_org = org_id(&author, "gm-moving").await;
+    let author = author_person.api().await;
+    let org = council.id.clone();
+    let other_org = gm_moving.id.clone();
     let cases = [
         json!({"kind": "poem", "title": "x", "summary": "y", "organisation_id": org, "visibility": "public"}),
         json!({"kind": "case_study", "title": "", "summary": "y", "organisation_id": org, "visibility": "public"}),
@@ -762,18 +772,12 @@ async fn bad_item_input_changes_nothing(app: TestApp) {
     let (s, _) = author.api_post("/items", json!({"kind": "case_study", "title": "x", "summary": "y", "organisation_id": org, "visibility": "public", "owner": "me"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     // A member may not write; nobody may touch another's item or approve their own.
-    let member = app
-        .client()
-        .api_sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD)
-        .await;
+    let member = member_person.api().await;
     let (s, _) = member.api_post("/items", json!({"kind": "case_study", "title": "x", "summary": "y", "organisation_id": org, "visibility": "public"})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(app.count("items").await, before);
     let id = new_item(&author, &org, "Owned by Blackpool", "network", json!({})).await;
-    let other = app
-        .client()
-        .api_sign_in(GM_CONTRIBUTOR, DEMO_PASSWORD)
-        .await;
+    let other = gm_person.api().await;
     let (s, _) = other.api_send(Method::PUT, &format!("/items/{id}"), json!({"kind": "case_study", "title": "Taken", "summary": "y", "organisation_id": org, "visibility": "public"})).await;
     assert_eq!(
         s,
@@ -838,7 +842,7 @@ async fn bad_item_input_changes_nothing(app: TestApp) {
         StatusCode::NOT_FOUND,
         "a draft is not visible to the member"
     );
-    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let moderator = moderator_person.api().await;
     publish(&author, &moderator, &id).await;
     let (s, _) = member
         .api_post(
@@ -864,8 +868,7 @@ async fn bad_item_input_changes_nothing(app: TestApp) {
     let (_, item) = member.api_get(&format!("/items/{id}")).await;
     assert_eq!(item["useful_count"], 1);
     // The HTML form says what is wrong, beside each field, with 422.
-    let browser = app.client();
-    browser.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let browser = author_person.browser().await;
     let r = browser
         .post_form(
             "/library/new",
