@@ -689,9 +689,12 @@ async fn reminders_and_follow_ups_go_once_across_a_restart(app: TestApp) {
 }
 
 async fn guests_register_by_email_and_cancel_by_link(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
+    // Given: a network admin organising for Active Lancashire.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let api = admin_person.api().await;
+    let org = lancashire.id.clone();
     let event = create_event(
         &api,
         event_body(
@@ -755,8 +758,7 @@ async fn guests_register_by_email_and_cancel_by_link(app: TestApp) {
     assert_eq!(mail.attachment_name.as_deref(), Some("invite.ics"));
 
     // The CSV export neutralises the formula the guest typed.
-    let admin = app.client();
-    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let admin = admin_person.browser().await;
     let csv = admin
         .get(&format!("/events/{event}/registrations.csv"))
         .await
@@ -863,9 +865,14 @@ async fn guests_register_by_email_and_cancel_by_link(app: TestApp) {
 }
 
 async fn bad_event_input_changes_nothing(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
+    // Given: a network admin organising for Active Lancashire, and an organisation admin elsewhere.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let api = admin_person.api().await;
+    let org = lancashire.id.clone();
+    let chorley = given.organisation("chorley-council").await;
+    let chorley_person = given.person("org_admin").member_of(&chorley).await;
     let date = date_in(&app, 30);
     let before = app.count("events").await;
     let cases: Vec<(Value, &str)> = vec![
@@ -947,8 +954,7 @@ async fn bad_event_input_changes_nothing(app: TestApp) {
     assert_eq!(app.count("events").await, before, "nothing stored");
 
     // The HTML form lists the problems and keeps what was typed, escaped.
-    let admin = app.client();
-    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let admin = admin_person.browser().await;
     let r = admin
         .post_form(
             "/events/new",
@@ -982,7 +988,7 @@ async fn bad_event_input_changes_nothing(app: TestApp) {
         ),
     )
     .await;
-    let member = app.client().api_sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let member = chorley_person.api().await;
     app.app.clock.advance(3 * DAY_MS);
     let (s, v) = member
         .api_post(&format!("/events/{closing}/registrations"), json!({}))
@@ -1302,22 +1308,26 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
 }
 
 async fn personal_answers_are_deleted_after_the_event(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
+    // Given: a network admin organising for Active Lancashire, and an organisation admin elsewhere who registers.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let api = admin_person.api().await;
+    let org = lancashire.id.clone();
+    let chorley = given.organisation("chorley-council").await;
+    let chorley_person = given.person("org_admin").member_of(&chorley).await;
     let event = create_event(
         &api,
         event_body(&org, "Lunch included", &date_in(&app, 3), 10, json!({})),
     )
     .await;
-    let member = app.client();
-    member.sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let member = chorley_person.browser().await;
     let (_, html) = member.get_text(&format!("/events/{event}")).await;
     assert!(
         html.contains("deleted 30 days after the event"),
         "policy on the form"
     );
-    let m = member.api_sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let m = chorley_person.api().await;
     let (s, reg) = m
         .api_post(
             &format!("/events/{event}/registrations"),
