@@ -600,9 +600,15 @@ async fn calendars_parse_with_correct_utc_times(app: TestApp) {
 }
 
 async fn two_hundred_concurrent_registrations_for_fifty_places(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
+    // Given: a network admin of Active Lancashire.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let api = app
+        .client()
+        .api_sign_in(admin_person.email.as_str(), crate::common::PASSWORD)
+        .await;
+    let org = lancashire.id.clone();
     let event = create_event(
         &api,
         event_body(&org, "Popular event", &date_in(&app, 20), 50, json!({})),

@@ -999,10 +999,20 @@ async fn taxonomy_renamed_and_merged_without_breaking_links(app: TestApp) {
 }
 
 async fn reindex_rebuilds_the_same_results(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
+    // Given: a network admin and a moderator of Active Lancashire.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let moderator_person = given.person("moderator").member_of(&lancashire).await;
+    let api = app
+        .client()
+        .api_sign_in(admin_person.email.as_str(), crate::common::PASSWORD)
+        .await;
+    let moderator = app
+        .client()
+        .api_sign_in(moderator_person.email.as_str(), crate::common::PASSWORD)
+        .await;
+    let org = lancashire.id.clone();
     for i in 0..5 {
         let id = new_item(
             &api,
@@ -1027,7 +1037,9 @@ async fn reindex_rebuilds_the_same_results(app: TestApp) {
     // Searches that found nothing are kept for curators, without who asked.
     search(&app.client(), "nonexistentword qqq").await;
     let admin = app.client();
-    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    admin
+        .sign_in(admin_person.email.as_str(), crate::common::PASSWORD)
+        .await;
     let (_, gaps) = admin.get_text("/admin/search-gaps").await;
     assert!(gaps.contains("nonexistentword qqq"), "{gaps}");
 }
@@ -1608,14 +1620,29 @@ async fn feeds_metadata_pagination_and_sorting(app: TestApp) {
 /// by the very next request all the same (sessions: `accounts.rs` replays a cookie whose
 /// session has ended).
 async fn a_change_shows_on_the_next_request_despite_the_caches(app: TestApp) {
-    app.load_demo().await;
-    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
-    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
-    let org = org_id(&author, "blackpool-council").await;
+    // Given: a moderator, an author at Blackpool Council and a reader at Active Cheshire.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let council = given.organisation("blackpool-council").await;
+    let cheshire = given.organisation("active-cheshire").await;
+    let moderator_person = given.person("moderator").member_of(&lancashire).await;
+    let blackpool_person = given.person("contributor").member_of(&council).await;
+    let cheshire_person = given.person("member").member_of(&cheshire).await;
+    let author = app
+        .client()
+        .api_sign_in(blackpool_person.email.as_str(), crate::common::PASSWORD)
+        .await;
+    let moderator = app
+        .client()
+        .api_sign_in(moderator_person.email.as_str(), crate::common::PASSWORD)
+        .await;
+    let org = council.id.clone();
     let id = new_item(&author, &org, "Puffinstack promenade", "public", json!({})).await;
     publish(&author, &moderator, &id).await;
     let reader = app.client();
-    reader.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    reader
+        .sign_in(cheshire_person.email.as_str(), crate::common::PASSWORD)
+        .await;
     // Read twice: the second answer comes from memory.
     for _ in 0..2 {
         let (s, page) = reader.get_text(&format!("/library/{id}")).await;
