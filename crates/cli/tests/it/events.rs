@@ -457,9 +457,18 @@ for ev in cal.walk('VEVENT'):
 }
 
 async fn calendars_parse_with_correct_utc_times(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
+    // Given: a network admin organising for Active Lancashire; an organisation admin at Chorley and a contributor at Blackpool register.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let chorley = given.organisation("chorley-council").await;
+    let chorley_person = given.person("org_admin").member_of(&chorley).await;
+    let council = given.organisation("blackpool-council").await;
+    let blackpool_person = given.person("contributor").member_of(&council).await;
+    let chorley_email = chorley_person.email.as_str();
+    let blackpool_email = blackpool_person.email.as_str();
+    let api = admin_person.api().await;
+    let org = lancashire.id.clone();
     let y = next_year(&app);
     // 10:00 UK time is 09:00 UTC in British Summer Time and 10:00 UTC in winter.
     let summer = create_event(
@@ -510,7 +519,10 @@ async fn calendars_parse_with_correct_utc_times(app: TestApp) {
 
     // A change raises SEQUENCE and sends registrants the updated calendar file; a
     // cancellation says CANCELLED with a higher SEQUENCE.
-    let member = app.client().api_sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let member = app
+        .client()
+        .api_sign_in(chorley_email, crate::common::PASSWORD)
+        .await;
     let (s, _) = member
         .api_post(&format!("/events/{winter}/registrations"), json!({}))
         .await;
@@ -538,7 +550,7 @@ async fn calendars_parse_with_correct_utc_times(app: TestApp) {
             "Winter in GMT|{y}-01-20T11:00:00Z|{y}-01-20T13:00:00Z|1|CONFIRMED"
         )]
     );
-    let changed = app.outbox_to(CHORLEY).await.expect("change email");
+    let changed = app.outbox_to(chorley_email).await.expect("change email");
     assert!(
         changed.subject.starts_with("Changed:"),
         "{}",
@@ -564,13 +576,19 @@ async fn calendars_parse_with_correct_utc_times(app: TestApp) {
         )]
     );
     // The registrant's email carries a METHOD:CANCEL calendar file.
-    let mail = app.outbox_to(CHORLEY).await.expect("cancellation email");
+    let mail = app
+        .outbox_to(chorley_email)
+        .await
+        .expect("cancellation email");
     assert!(mail.subject.starts_with("Cancelled:"));
     let body = mail.attachment_body.unwrap_or_default();
     assert!(body.contains("METHOD:CANCEL"));
     assert_eq!(parse_ics(&body)[0].rsplit('|').next(), Some("CANCELLED"));
     // Registering for a cancelled event is refused.
-    let other = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let other = app
+        .client()
+        .api_sign_in(blackpool_email, crate::common::PASSWORD)
+        .await;
     let (s, v) = other
         .api_post(&format!("/events/{winter}/registrations"), json!({}))
         .await;
@@ -582,9 +600,15 @@ async fn calendars_parse_with_correct_utc_times(app: TestApp) {
 }
 
 async fn two_hundred_concurrent_registrations_for_fifty_places(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
+    // Given: a network admin of Active Lancashire.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let api = app
+        .client()
+        .api_sign_in(admin_person.email.as_str(), crate::common::PASSWORD)
+        .await;
+    let org = lancashire.id.clone();
     let event = create_event(
         &api,
         event_body(&org, "Popular event", &date_in(&app, 20), 50, json!({})),
@@ -635,16 +659,25 @@ async fn two_hundred_concurrent_registrations_for_fifty_places(app: TestApp) {
 }
 
 async fn reminders_and_follow_ups_go_once_across_a_restart(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
+    // Given: a network admin organising for Active Lancashire; an organisation admin at Chorley and a contributor at Blackpool register.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let chorley = given.organisation("chorley-council").await;
+    let chorley_person = given.person("org_admin").member_of(&chorley).await;
+    let council = given.organisation("blackpool-council").await;
+    let blackpool_person = given.person("contributor").member_of(&council).await;
+    let chorley_email = chorley_person.email.as_str();
+    let blackpool_email = blackpool_person.email.as_str();
+    let api = admin_person.api().await;
+    let org = lancashire.id.clone();
     let event = create_event(
         &api,
         event_body(&org, "Reminder test", &date_in(&app, 5), 10, json!({})),
     )
     .await;
-    for who in [CHORLEY, BLACKPOOL] {
-        let c = app.client().api_sign_in(who, DEMO_PASSWORD).await;
+    for who in [chorley_email, blackpool_email] {
+        let c = app.client().api_sign_in(who, crate::common::PASSWORD).await;
         let (s, _) = c
             .api_post(&format!("/events/{event}/registrations"), json!({}))
             .await;
@@ -652,11 +685,14 @@ async fn reminders_and_follow_ups_go_once_across_a_restart(app: TestApp) {
     }
     // Blackpool cancels: no reminder for a cancelled registration.
     let regs = registrations(&api, &event).await;
-    let bp = regs.iter().find(|r| r["email"] == BLACKPOOL).unwrap()["id"]
+    let bp = regs.iter().find(|r| r["email"] == blackpool_email).unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let c = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let c = app
+        .client()
+        .api_sign_in(blackpool_email, crate::common::PASSWORD)
+        .await;
     let (s, _) = c
         .api_send(Method::DELETE, &format!("/registrations/{bp}"), json!({}))
         .await;
@@ -670,9 +706,9 @@ async fn reminders_and_follow_ups_go_once_across_a_restart(app: TestApp) {
     assert_eq!(restarted.send_event_mail().await.unwrap(), 1);
     assert_eq!(app.app.send_event_mail().await.unwrap(), 0, "not twice");
     restarted.run_due_jobs().await;
-    assert_eq!(mails(&app, CHORLEY, "Reminder:%").await, 1);
-    assert_eq!(mails(&app, BLACKPOOL, "Reminder:%").await, 0);
-    let reminder = app.outbox_to(CHORLEY).await.unwrap();
+    assert_eq!(mails(&app, chorley_email, "Reminder:%").await, 1);
+    assert_eq!(mails(&app, blackpool_email, "Reminder:%").await, 0);
+    let reminder = app.outbox_to(chorley_email).await.unwrap();
     assert_eq!(reminder.attachment_name.as_deref(), Some("invite.ics"));
 
     // After the event: one follow-up with the feedback form.
@@ -680,18 +716,27 @@ async fn reminders_and_follow_ups_go_once_across_a_restart(app: TestApp) {
     restarted.clock.advance(2 * DAY_MS);
     app.app.run_due_jobs().await;
     restarted.run_due_jobs().await;
-    assert_eq!(mails(&app, CHORLEY, "Thank you for joining%").await, 1);
-    assert_eq!(mails(&app, BLACKPOOL, "Thank you for joining%").await, 0);
-    let follow = app.outbox_to(CHORLEY).await.unwrap();
+    assert_eq!(
+        mails(&app, chorley_email, "Thank you for joining%").await,
+        1
+    );
+    assert_eq!(
+        mails(&app, blackpool_email, "Thank you for joining%").await,
+        0
+    );
+    let follow = app.outbox_to(chorley_email).await.unwrap();
     assert!(follow
         .body_text
         .contains(&format!("/events/{event}/feedback")));
 }
 
 async fn guests_register_by_email_and_cancel_by_link(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
+    // Given: a network admin organising for Active Lancashire.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let api = admin_person.api().await;
+    let org = lancashire.id.clone();
     let event = create_event(
         &api,
         event_body(
@@ -755,8 +800,7 @@ async fn guests_register_by_email_and_cancel_by_link(app: TestApp) {
     assert_eq!(mail.attachment_name.as_deref(), Some("invite.ics"));
 
     // The CSV export neutralises the formula the guest typed.
-    let admin = app.client();
-    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let admin = admin_person.browser().await;
     let csv = admin
         .get(&format!("/events/{event}/registrations.csv"))
         .await
@@ -863,9 +907,14 @@ async fn guests_register_by_email_and_cancel_by_link(app: TestApp) {
 }
 
 async fn bad_event_input_changes_nothing(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
+    // Given: a network admin organising for Active Lancashire, and an organisation admin elsewhere.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let api = admin_person.api().await;
+    let org = lancashire.id.clone();
+    let chorley = given.organisation("chorley-council").await;
+    let chorley_person = given.person("org_admin").member_of(&chorley).await;
     let date = date_in(&app, 30);
     let before = app.count("events").await;
     let cases: Vec<(Value, &str)> = vec![
@@ -947,8 +996,7 @@ async fn bad_event_input_changes_nothing(app: TestApp) {
     assert_eq!(app.count("events").await, before, "nothing stored");
 
     // The HTML form lists the problems and keeps what was typed, escaped.
-    let admin = app.client();
-    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let admin = admin_person.browser().await;
     let r = admin
         .post_form(
             "/events/new",
@@ -982,7 +1030,7 @@ async fn bad_event_input_changes_nothing(app: TestApp) {
         ),
     )
     .await;
-    let member = app.client().api_sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let member = chorley_person.api().await;
     app.app.clock.advance(3 * DAY_MS);
     let (s, v) = member
         .api_post(&format!("/events/{closing}/registrations"), json!({}))
@@ -1302,22 +1350,26 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
 }
 
 async fn personal_answers_are_deleted_after_the_event(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
+    // Given: a network admin organising for Active Lancashire, and an organisation admin elsewhere who registers.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let api = admin_person.api().await;
+    let org = lancashire.id.clone();
+    let chorley = given.organisation("chorley-council").await;
+    let chorley_person = given.person("org_admin").member_of(&chorley).await;
     let event = create_event(
         &api,
         event_body(&org, "Lunch included", &date_in(&app, 3), 10, json!({})),
     )
     .await;
-    let member = app.client();
-    member.sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let member = chorley_person.browser().await;
     let (_, html) = member.get_text(&format!("/events/{event}")).await;
     assert!(
         html.contains("deleted 30 days after the event"),
         "policy on the form"
     );
-    let m = member.api_sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let m = chorley_person.api().await;
     let (s, reg) = m
         .api_post(
             &format!("/events/{event}/registrations"),

@@ -7,13 +7,11 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::common::{org_id, Client, TestApp, DEMO_PASSWORD};
+use crate::common::{org_id, Client, TestApp, DEMO_PASSWORD, PASSWORD};
 use crate::on_both_databases;
 
 const ADMIN: &str = "beth.kay@activelancashire.org.uk";
 const MODERATOR: &str = "amanda.forrest@activelancashire.org.uk";
-/// Contributor at GM Moving (place: Greater Manchester).
-const GM_CONTRIBUTOR: &str = "jordan.testwell@gmmoving.co.uk";
 /// Contributor at Blackpool Council.
 const BLACKPOOL: &str = "alex.sample@blackpool.gov.uk";
 /// Member at Active Cheshire (no place).
@@ -376,42 +374,27 @@ async fn story_written_reviewed_and_found_by_a_word_in_its_pdf(app: TestApp) {
 /// Published items of each visibility and a draft, each with a file; then every kind of
 /// reader in every place an item can appear.
 async fn visibility_holds_everywhere_an_item_shows(app: TestApp) {
-    app.load_demo().await;
-    // A member of another organisation in the same place as GM Moving.
-    app.app
-        .create_user_direct(
-            "sam.sameplace@greatermanchester-ca.gov.uk",
-            "Sam Sameplace",
-            DEMO_PASSWORD,
-            lz_domain::Role::Member,
-        )
-        .await
-        .expect("same-place member");
-    // A place lead in that place, and a contributor of the same organisation as the author.
-    app.app
-        .create_user_direct(
-            "lee.lead@greatermanchester-ca.gov.uk",
-            "Lee Lead",
-            DEMO_PASSWORD,
-            lz_domain::Role::PlaceLead,
-        )
-        .await
-        .expect("place lead");
-    app.app
-        .create_user_direct(
-            "casey.colleague@greatersport.co.uk",
-            "Casey Colleague",
-            DEMO_PASSWORD,
-            lz_domain::Role::Contributor,
-        )
-        .await
-        .expect("colleague");
-    let author = app
-        .client()
-        .api_sign_in(GM_CONTRIBUTOR, DEMO_PASSWORD)
-        .await;
-    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
-    let org = org_id(&author, "gm-moving").await;
+    // Given: GM Moving and the Combined Authority in Greater Manchester, Chorley Council and
+    // Active Cheshire elsewhere; an author at GM Moving, a colleague there, a member and a
+    // place lead at the Combined Authority (same place), an organisation admin at Chorley, a
+    // member at Active Cheshire, a moderator and a network admin.
+    let given = app.given();
+    let gm = given.place("greater-manchester").await;
+    let gm_moving = given.organisation_in("gm-moving", &gm).await;
+    let gmca = given.organisation_in("gm-combined-authority", &gm).await;
+    let chorley = given.organisation("chorley-council").await;
+    let cheshire = given.organisation("active-cheshire").await;
+    let author_person = given.person("contributor").member_of(&gm_moving).await;
+    let colleague = given.person("contributor").member_of(&gm_moving).await;
+    let same_place = given.person("member").member_of(&gmca).await;
+    let place_lead = given.person("place_lead").member_of(&gmca).await;
+    let chorley_admin = given.person("org_admin").member_of(&chorley).await;
+    let elsewhere = given.person("member").member_of(&cheshire).await;
+    let moderator_person = given.person("moderator").await;
+    let admin_person = given.person("network_admin").await;
+    let author = author_person.api().await;
+    let moderator = moderator_person.api().await;
+    let org = gm_moving.id.clone();
     let mut items = Vec::new();
     for vis in ["public", "network", "place", "organisation", "draft"] {
         let visibility = if vis == "draft" { "network" } else { vis };
@@ -451,7 +434,7 @@ async fn visibility_holds_everywhere_an_item_shows(app: TestApp) {
             .to_string();
         items.push((vis, id, title, att));
     }
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let admin = admin_person.api().await;
     wait_for_hits(&admin, "zebrafinch", 4).await;
     // Item pages then take "more like this" from the precomputed neighbours, narrowed to
     // each reader in the query.
@@ -461,43 +444,42 @@ async fn visibility_holds_everywhere_an_item_shows(app: TestApp) {
         ("signed out", None, &["public"]),
         (
             "member elsewhere",
-            Some(CHESHIRE_MEMBER),
+            Some(elsewhere.email.as_str()),
             &["public", "network"],
         ),
         (
             "same place",
-            Some("sam.sameplace@greatermanchester-ca.gov.uk"),
+            Some(same_place.email.as_str()),
             &["public", "network", "place"],
         ),
-        // Cath Hudspith: organisation admin of Chorley Council.
         (
             "org admin elsewhere",
-            Some("cath.hudspith@chorley.gov.uk"),
+            Some(chorley_admin.email.as_str()),
             &["public", "network"],
         ),
         (
             "place lead of the place",
-            Some("lee.lead@greatermanchester-ca.gov.uk"),
+            Some(place_lead.email.as_str()),
             &["public", "network", "place"],
         ),
         (
             "colleague in the organisation",
-            Some("casey.colleague@greatersport.co.uk"),
+            Some(colleague.email.as_str()),
             &["public", "network", "place", "organisation"],
         ),
         (
             "author",
-            Some(GM_CONTRIBUTOR),
+            Some(author_person.email.as_str()),
             &["public", "network", "place", "organisation", "draft"],
         ),
         (
             "moderator",
-            Some(MODERATOR),
+            Some(moderator_person.email.as_str()),
             &["public", "network", "place", "organisation", "draft"],
         ),
         (
             "network admin",
-            Some(ADMIN),
+            Some(admin_person.email.as_str()),
             &["public", "network", "place", "organisation", "draft"],
         ),
     ];
@@ -513,8 +495,8 @@ async fn visibility_holds_everywhere_an_item_shows(app: TestApp) {
         let (browser, api) = match email {
             Some(e) => {
                 let b = app.client();
-                b.sign_in(e, DEMO_PASSWORD).await;
-                (b, app.client().api_sign_in(e, DEMO_PASSWORD).await)
+                b.sign_in(e, PASSWORD).await;
+                (b, app.client().api_sign_in(e, PASSWORD).await)
             }
             None => (app.client(), app.client()),
         };
@@ -600,9 +582,13 @@ async fn visibility_holds_everywhere_an_item_shows(app: TestApp) {
 }
 
 async fn hostile_uploads_markdown_and_queries(app: TestApp) {
-    app.load_demo().await;
-    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
-    let org = org_id(&author, "blackpool-council").await;
+    // Given: an author at Blackpool Council and a moderator.
+    let given = app.given();
+    let council = given.organisation("blackpool-council").await;
+    let author_person = given.person("contributor").member_of(&council).await;
+    let moderator_person = given.person("moderator").await;
+    let author = author_person.api().await;
+    let org = council.id.clone();
     let xss = "<script>alert(1)</script>\n\n[x](javascript:alert(2))\n\n<img src=x onerror=alert(3)>\n\n<svg/onload=alert(4)>";
     let id = new_item(
         &author,
@@ -612,7 +598,7 @@ async fn hostile_uploads_markdown_and_queries(app: TestApp) {
         json!({"body_md": xss, "context": xss}),
     )
     .await;
-    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let moderator = moderator_person.api().await;
     publish(&author, &moderator, &id).await;
     let (_, page) = app.client().get_text(&format!("/library/{id}")).await;
     let lower = page.to_lowercase();
@@ -648,8 +634,7 @@ async fn hostile_uploads_markdown_and_queries(app: TestApp) {
     }
 
     // A file name with a path and control characters never reaches the file system.
-    let browser = app.client();
-    browser.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let browser = author_person.browser().await;
     let r = multipart_upload(
         &browser,
         &id,
@@ -751,11 +736,20 @@ fn docx_bomb(size: usize) -> Vec<u8> {
 }
 
 async fn bad_item_input_changes_nothing(app: TestApp) {
-    app.load_demo().await;
+    // Given: an author at Blackpool Council, a contributor at GM Moving, a member elsewhere
+    // and a moderator.
+    let given = app.given();
+    let council = given.organisation("blackpool-council").await;
+    let gm_moving = given.organisation("gm-moving").await;
+    let cheshire = given.organisation("active-cheshire").await;
+    let author_person = given.person("contributor").member_of(&council).await;
+    let gm_person = given.person("contributor").member_of(&gm_moving).await;
+    let member_person = given.person("member").member_of(&cheshire).await;
+    let moderator_person = given.person("moderator").await;
     let before = app.count("items").await;
-    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
-    let org = org_id(&author, "blackpool-council").await;
-    let other_org = org_id(&author, "gm-moving").await;
+    let author = author_person.api().await;
+    let org = council.id.clone();
+    let other_org = gm_moving.id.clone();
     let cases = [
         json!({"kind": "poem", "title": "x", "summary": "y", "organisation_id": org, "visibility": "public"}),
         json!({"kind": "case_study", "title": "", "summary": "y", "organisation_id": org, "visibility": "public"}),
@@ -778,18 +772,12 @@ async fn bad_item_input_changes_nothing(app: TestApp) {
     let (s, _) = author.api_post("/items", json!({"kind": "case_study", "title": "x", "summary": "y", "organisation_id": org, "visibility": "public", "owner": "me"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     // A member may not write; nobody may touch another's item or approve their own.
-    let member = app
-        .client()
-        .api_sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD)
-        .await;
+    let member = member_person.api().await;
     let (s, _) = member.api_post("/items", json!({"kind": "case_study", "title": "x", "summary": "y", "organisation_id": org, "visibility": "public"})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(app.count("items").await, before);
     let id = new_item(&author, &org, "Owned by Blackpool", "network", json!({})).await;
-    let other = app
-        .client()
-        .api_sign_in(GM_CONTRIBUTOR, DEMO_PASSWORD)
-        .await;
+    let other = gm_person.api().await;
     let (s, _) = other.api_send(Method::PUT, &format!("/items/{id}"), json!({"kind": "case_study", "title": "Taken", "summary": "y", "organisation_id": org, "visibility": "public"})).await;
     assert_eq!(
         s,
@@ -854,7 +842,7 @@ async fn bad_item_input_changes_nothing(app: TestApp) {
         StatusCode::NOT_FOUND,
         "a draft is not visible to the member"
     );
-    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let moderator = moderator_person.api().await;
     publish(&author, &moderator, &id).await;
     let (s, _) = member
         .api_post(
@@ -880,8 +868,7 @@ async fn bad_item_input_changes_nothing(app: TestApp) {
     let (_, item) = member.api_get(&format!("/items/{id}")).await;
     assert_eq!(item["useful_count"], 1);
     // The HTML form says what is wrong, beside each field, with 422.
-    let browser = app.client();
-    browser.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let browser = author_person.browser().await;
     let r = browser
         .post_form(
             "/library/new",
@@ -1012,10 +999,20 @@ async fn taxonomy_renamed_and_merged_without_breaking_links(app: TestApp) {
 }
 
 async fn reindex_rebuilds_the_same_results(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
+    // Given: a network admin and a moderator of Active Lancashire.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let moderator_person = given.person("moderator").member_of(&lancashire).await;
+    let api = app
+        .client()
+        .api_sign_in(admin_person.email.as_str(), crate::common::PASSWORD)
+        .await;
+    let moderator = app
+        .client()
+        .api_sign_in(moderator_person.email.as_str(), crate::common::PASSWORD)
+        .await;
+    let org = lancashire.id.clone();
     for i in 0..5 {
         let id = new_item(
             &api,
@@ -1040,7 +1037,9 @@ async fn reindex_rebuilds_the_same_results(app: TestApp) {
     // Searches that found nothing are kept for curators, without who asked.
     search(&app.client(), "nonexistentword qqq").await;
     let admin = app.client();
-    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
+    admin
+        .sign_in(admin_person.email.as_str(), crate::common::PASSWORD)
+        .await;
     let (_, gaps) = admin.get_text("/admin/search-gaps").await;
     assert!(gaps.contains("nonexistentword qqq"), "{gaps}");
 }
@@ -1185,10 +1184,18 @@ async fn place_leads_review_only_their_places(app: TestApp) {
 /// Following a place and bookmarking fill "Your learning"; featuring fills the home page;
 /// withdrawing and deleting take an item out of search and feeds; removing a file works.
 async fn follows_bookmarks_features_withdrawal_and_deletion(app: TestApp) {
-    app.load_demo().await;
-    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
-    let moderator_api = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
-    let org = org_id(&author, "blackpool-council").await;
+    // Given: Blackpool Council in Blackpool with a contributor who writes, a moderator, and a
+    // member of an organisation elsewhere who reads.
+    let given = app.given();
+    let blackpool = given.place("blackpool").await;
+    let council = given.organisation_in("blackpool-council", &blackpool).await;
+    let author_person = given.person("contributor").member_of(&council).await;
+    let moderator_person = given.person("moderator").await;
+    let cheshire = given.organisation("active-cheshire").await;
+    let reader_person = given.person("member").member_of(&cheshire).await;
+    let author = author_person.api().await;
+    let moderator_api = moderator_person.api().await;
+    let org = council.id.clone();
     let id = new_item(
         &author,
         &org,
@@ -1209,8 +1216,7 @@ async fn follows_bookmarks_features_withdrawal_and_deletion(app: TestApp) {
     publish(&author, &moderator_api, &id).await;
 
     // A member follows the place and bookmarks the item.
-    let reader = app.client();
-    reader.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    let reader = reader_person.browser().await;
     let (_, places) = author.api_get("/places").await;
     let place = places
         .as_array()
@@ -1292,8 +1298,7 @@ async fn follows_bookmarks_features_withdrawal_and_deletion(app: TestApp) {
     );
 
     // A moderator features it: the home page shows it, to anyone.
-    let moderator = app.client();
-    moderator.sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let moderator = moderator_person.browser().await;
     let r = moderator
         .post_form(
             &format!("/library/{id}/feature"),
@@ -1314,8 +1319,7 @@ async fn follows_bookmarks_features_withdrawal_and_deletion(app: TestApp) {
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "only moderators feature");
 
     // Removing the file: gone from the page and the download.
-    let browser = app.client();
-    browser.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let browser = author_person.browser().await;
     let r = reader
         .post_form(
             &format!("/attachments/{attachment}/delete"),
@@ -1616,14 +1620,29 @@ async fn feeds_metadata_pagination_and_sorting(app: TestApp) {
 /// by the very next request all the same (sessions: `accounts.rs` replays a cookie whose
 /// session has ended).
 async fn a_change_shows_on_the_next_request_despite_the_caches(app: TestApp) {
-    app.load_demo().await;
-    let author = app.client().api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
-    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
-    let org = org_id(&author, "blackpool-council").await;
+    // Given: a moderator, an author at Blackpool Council and a reader at Active Cheshire.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let council = given.organisation("blackpool-council").await;
+    let cheshire = given.organisation("active-cheshire").await;
+    let moderator_person = given.person("moderator").member_of(&lancashire).await;
+    let blackpool_person = given.person("contributor").member_of(&council).await;
+    let cheshire_person = given.person("member").member_of(&cheshire).await;
+    let author = app
+        .client()
+        .api_sign_in(blackpool_person.email.as_str(), crate::common::PASSWORD)
+        .await;
+    let moderator = app
+        .client()
+        .api_sign_in(moderator_person.email.as_str(), crate::common::PASSWORD)
+        .await;
+    let org = council.id.clone();
     let id = new_item(&author, &org, "Puffinstack promenade", "public", json!({})).await;
     publish(&author, &moderator, &id).await;
     let reader = app.client();
-    reader.sign_in(CHESHIRE_MEMBER, DEMO_PASSWORD).await;
+    reader
+        .sign_in(cheshire_person.email.as_str(), crate::common::PASSWORD)
+        .await;
     // Read twice: the second answer comes from memory.
     for _ in 0..2 {
         let (s, page) = reader.get_text(&format!("/library/{id}")).await;
