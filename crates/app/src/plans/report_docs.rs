@@ -74,6 +74,13 @@ pub fn outline(r: &Report) -> Vec<Block> {
             })
             .collect(),
     ));
+    actions_section(r, &mut b);
+    learning_and_updates(r, &mut b);
+    b
+}
+
+/// Actions overdue and due soon, as tables.
+fn actions_section(r: &Report, b: &mut Vec<Block>) {
     for (title, list) in [
         ("Actions overdue", &r.overdue),
         ("Actions due in the next four weeks", &r.due_soon),
@@ -96,6 +103,10 @@ pub fn outline(r: &Report) -> Vec<Block> {
             ));
         }
     }
+}
+
+/// Linked learning and recent updates, as paragraphs.
+fn learning_and_updates(r: &Report, b: &mut Vec<Block>) {
     b.push(Block::Heading(
         2,
         "Learning, evidence and events linked".into(),
@@ -130,7 +141,6 @@ pub fn outline(r: &Report) -> Vec<Block> {
             u.body
         )));
     }
-    b
 }
 
 pub fn docx(r: &Report) -> AppResult<Vec<u8>> {
@@ -219,49 +229,95 @@ fn wrap(text: &str, max: usize) -> Vec<String> {
     lines
 }
 
-pub fn pdf(r: &Report) -> Vec<u8> {
-    use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
-    const TOP: f32 = 800.0;
-    const BOTTOM: f32 = 50.0;
-    const LEFT: f32 = 50.0;
-    // Lines: (font size, bold, indent, text).
-    let mut lines: Vec<(f32, bool, f32, String)> = vec![];
+const PDF_TOP: f32 = 800.0;
+const PDF_BOTTOM: f32 = 50.0;
+const PDF_LEFT: f32 = 50.0;
+
+/// One printed line of the PDF.
+struct PdfLine {
+    size: f32,
+    bold: bool,
+    indent: f32,
+    text: String,
+}
+
+fn pdf_line(size: f32, bold: bool, indent: f32, text: String) -> PdfLine {
+    PdfLine {
+        size,
+        bold,
+        indent,
+        text,
+    }
+}
+
+/// The outline as printed lines, wrapped to the page's width.
+fn pdf_lines(r: &Report) -> Vec<PdfLine> {
+    let mut lines = vec![];
     for block in outline(r) {
         match block {
             Block::Heading(level, text) => {
                 let size = if level == 1 { 16.0 } else { 13.0 };
-                lines.push((size * 0.6, false, 0.0, String::new()));
+                lines.push(pdf_line(size * 0.6, false, 0.0, String::new()));
                 for l in wrap(&text, if level == 1 { 60 } else { 75 }) {
-                    lines.push((size, true, 0.0, l));
+                    lines.push(pdf_line(size, true, 0.0, l));
                 }
             }
             Block::Para(text) => wrap(&text, 95)
                 .into_iter()
-                .for_each(|l| lines.push((10.0, false, 0.0, l))),
+                .for_each(|l| lines.push(pdf_line(10.0, false, 0.0, l))),
             Block::Table(head, rows) => {
-                lines.push((10.0, true, 0.0, head.join(" | ")));
+                lines.push(pdf_line(10.0, true, 0.0, head.join(" | ")));
                 for row in rows {
                     for (i, l) in wrap(&row.join(" | "), 90).into_iter().enumerate() {
-                        lines.push((10.0, false, if i == 0 { 0.0 } else { 12.0 }, l));
+                        lines.push(pdf_line(10.0, false, if i == 0 { 0.0 } else { 12.0 }, l));
                     }
                 }
             }
         }
     }
-    // Paginate.
-    let mut pages: Vec<Vec<(f32, bool, f32, String)>> = vec![vec![]];
-    let mut y = TOP;
+    lines
+}
+
+/// Lines grouped into A4 pages.
+fn paginate(lines: Vec<PdfLine>) -> Vec<Vec<PdfLine>> {
+    let mut pages: Vec<Vec<PdfLine>> = vec![vec![]];
+    let mut y = PDF_TOP;
     for line in lines {
-        let step = line.0 * 1.4;
-        if y - step < BOTTOM {
+        let step = line.size * 1.4;
+        if y - step < PDF_BOTTOM {
             pages.push(vec![]);
-            y = TOP;
+            y = PDF_TOP;
         }
         y -= step;
         if let Some(p) = pages.last_mut() {
             p.push(line);
         }
     }
+    pages
+}
+
+/// One page's text as a content stream.
+fn page_content(lines: &[PdfLine]) -> Vec<u8> {
+    use pdf_writer::{Content, Name, Str};
+    let mut content = Content::new();
+    let mut y = PDF_TOP;
+    for line in lines {
+        y -= line.size * 1.4;
+        if line.text.is_empty() {
+            continue;
+        }
+        content.begin_text();
+        content.set_font(Name(if line.bold { b"F2" } else { b"F1" }), line.size);
+        content.next_line(PDF_LEFT + line.indent, y);
+        content.show(Str(&win_ansi(&line.text)));
+        content.end_text();
+    }
+    content.finish()
+}
+
+pub fn pdf(r: &Report) -> Vec<u8> {
+    use pdf_writer::{Finish, Name, Pdf, Rect, Ref};
+    let pages = paginate(pdf_lines(r));
     let mut pdf = Pdf::new();
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
@@ -286,9 +342,8 @@ pub fn pdf(r: &Report) -> Vec<u8> {
         r.plan_title
     )));
     for (i, lines) in pages.iter().enumerate() {
-        let page_id = page_ids[i];
         let content_id = Ref::new(11 + 2 * i as i32);
-        let mut page = pdf.page(page_id);
+        let mut page = pdf.page(page_ids[i]);
         page.media_box(Rect::new(0.0, 0.0, 595.0, 842.0))
             .parent(tree)
             .contents(content_id);
@@ -297,20 +352,7 @@ pub fn pdf(r: &Report) -> Vec<u8> {
             .pair(Name(b"F1"), regular)
             .pair(Name(b"F2"), bold);
         page.finish();
-        let mut content = Content::new();
-        let mut y = TOP;
-        for (size, is_bold, indent, text) in lines {
-            y -= size * 1.4;
-            if text.is_empty() {
-                continue;
-            }
-            content.begin_text();
-            content.set_font(Name(if *is_bold { b"F2" } else { b"F1" }), *size);
-            content.next_line(LEFT + indent, y);
-            content.show(Str(&win_ansi(text)));
-            content.end_text();
-        }
-        pdf.stream(content_id, &content.finish());
+        pdf.stream(content_id, &page_content(lines));
     }
     pdf.finish()
 }

@@ -69,30 +69,7 @@ pub fn svg(view: &PlanView, today: &str) -> Option<String> {
         esc(&julian_to_iso(first)),
         esc(&julian_to_iso(last)),
     );
-    // Month ticks (first of each month).
-    let fmt = time::macros::format_description!("[month repr:short] [year repr:last_two]");
-    let mut month = time::Date::from_julian_day(first as i32)
-        .ok()?
-        .replace_day(1)
-        .ok()?;
-    while i64::from(month.to_julian_day()) <= last {
-        let d = i64::from(month.to_julian_day());
-        if d >= first {
-            let mx = x(d);
-            out.push_str(&format!("<line x1=\"{mx:.1}\" y1=\"{}\" x2=\"{mx:.1}\" y2=\"{height}\" stroke=\"#b1b4b6\" stroke-width=\"1\"/>", TOP - 12.0));
-            out.push_str(&format!(
-                "<text x=\"{mx:.1}\" y=\"{}\" font-size=\"12\" fill=\"#0b0c0c\">{}</text>",
-                TOP - 16.0,
-                month.format(&fmt).unwrap_or_default()
-            ));
-        }
-        month = month
-            .replace_day(28)
-            .ok()?
-            .checked_add(time::Duration::days(4))?
-            .replace_day(1)
-            .ok()?;
-    }
+    month_ticks(&mut out, first, last, height, x)?;
     if let Some(t) = days(today).filter(|t| *t >= first && *t <= last) {
         out.push_str(&format!("<line x1=\"{0:.1}\" y1=\"{1}\" x2=\"{0:.1}\" y2=\"{height}\" stroke=\"#0b0c0c\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>", x(t), TOP - 12.0));
     }
@@ -127,6 +104,40 @@ pub fn svg(view: &PlanView, today: &str) -> Option<String> {
     }
     out.push_str("</svg>");
     Some(out)
+}
+
+/// A line and a label at the first of each month between `first` and `last` (Julian days).
+fn month_ticks(
+    out: &mut String,
+    first: i64,
+    last: i64,
+    height: f64,
+    x: impl Fn(i64) -> f64,
+) -> Option<()> {
+    let fmt = time::macros::format_description!("[month repr:short] [year repr:last_two]");
+    let mut month = time::Date::from_julian_day(first as i32)
+        .ok()?
+        .replace_day(1)
+        .ok()?;
+    while i64::from(month.to_julian_day()) <= last {
+        let d = i64::from(month.to_julian_day());
+        if d >= first {
+            let mx = x(d);
+            out.push_str(&format!("<line x1=\"{mx:.1}\" y1=\"{}\" x2=\"{mx:.1}\" y2=\"{height}\" stroke=\"#b1b4b6\" stroke-width=\"1\"/>", TOP - 12.0));
+            out.push_str(&format!(
+                "<text x=\"{mx:.1}\" y=\"{}\" font-size=\"12\" fill=\"#0b0c0c\">{}</text>",
+                TOP - 16.0,
+                month.format(&fmt).unwrap_or_default()
+            ));
+        }
+        month = month
+            .replace_day(28)
+            .ok()?
+            .checked_add(time::Duration::days(4))?
+            .replace_day(1)
+            .ok()?;
+    }
+    Some(())
 }
 
 fn julian_to_iso(d: i64) -> String {
