@@ -135,3 +135,127 @@ impl crate::App {
         self.plans().send_scheduled_reports().await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plans::report::{ActionLine, MilestoneLine};
+    use crate::plans::ActionStatus;
+
+    fn report() -> Report {
+        let action = |owner: &str, due: &str| ActionLine {
+            description: "Book the room".into(),
+            owner: owner.into(),
+            due: Some(due.into()),
+            status: ActionStatus::Open,
+            overdue: false,
+        };
+        Report {
+            plan_id: "p1".into(),
+            plan_title: "North West <Plan> & more".into(),
+            date: "2026-12-04".into(),
+            areas: vec![],
+            rag_counts: [1, 2, 3, 4],
+            overdue: vec![action("Beth Kay", "2026-11-01")],
+            due_soon: vec![action("Amanda Forrest", "2026-12-20")],
+            allocated_pence: 150_000,
+            committed_pence: 0,
+            spent_pence: 12_345,
+            recent_updates: vec![],
+            milestones_missed: vec![MilestoneLine {
+                work_area: "Learning series".into(),
+                title: "First event".into(),
+                due: "2026-10-01".into(),
+            }],
+            milestones_due: vec![],
+            indicators: vec![],
+            learning: vec![],
+        }
+    }
+
+    /// The text the report email had when it was a `format!` in the use case.
+    fn as_before(r: &Report, link: &str) -> String {
+        let mut s = format!(
+            "Executive report: {}\nAs it stood on {}.\n\nStatus: {} red, {} amber, {} green, {} without an update.\nBudget: {} allocated, {} committed, {} spent.\n",
+            r.plan_title, r.date, r.rag_counts[0], r.rag_counts[1], r.rag_counts[2], r.rag_counts[3], money(r.allocated_pence), money(r.committed_pence), money(r.spent_pence)
+        );
+        if !r.milestones_missed.is_empty() {
+            s.push_str("\nMilestones missed:\n");
+            for m in &r.milestones_missed {
+                s.push_str(&format!("- {} ({}), due {}\n", m.title, m.work_area, m.due));
+            }
+        }
+        for (title, list) in [
+            ("Actions overdue", &r.overdue),
+            ("Actions due in the next four weeks", &r.due_soon),
+        ] {
+            if !list.is_empty() {
+                s.push_str(&format!("\n{title}:\n"));
+                for a in list {
+                    let due = a.due.clone().unwrap_or_default();
+                    s.push_str(&format!("- {}: {} (due {due})\n", a.owner, a.description));
+                }
+            }
+        }
+        s.push_str(&format!(
+            "\nThe full report, with PDF and Word versions: {link}\n"
+        ));
+        s
+    }
+
+    #[test]
+    fn the_report_email_reads_as_it_did() {
+        let link = "https://lz.test/plans/p1/report?date=2026-12-04";
+        let mut r = report();
+        let Ok(email) = report_email("a@b.test", &r, "2026-12-04", link) else {
+            panic!("renders");
+        };
+        assert_eq!(
+            email.subject,
+            "Executive report: North West <Plan> & more (2026-12-04)"
+        );
+        assert_eq!(email.body, as_before(&r, link));
+        r.milestones_missed.clear();
+        r.overdue.clear();
+        r.due_soon.clear();
+        let Ok(email) = report_email("a@b.test", &r, "2026-12-04", link) else {
+            panic!("renders");
+        };
+        assert_eq!(email.body, as_before(&r, link));
+    }
+
+    #[test]
+    fn reminders_read_as_they_did() {
+        for overdue in [true, false] {
+            let template = if overdue {
+                "plans/action_overdue.txt"
+            } else {
+                "plans/action_due.txt"
+            };
+            let Ok(email) = Email::render(
+                "o@b.test",
+                template,
+                context! { owner_name => "Beth Kay", short => "Book the room", description => "Book the room",
+                due => "2026-12-06", plan_title => "Plan", link => "https://lz.test/actions", host_name => "lz.test" },
+            ) else {
+                panic!("renders");
+            };
+            let (subject, lead) = if overdue {
+                (
+                    "Overdue action: Book the room".to_string(),
+                    "This action was due on 2026-12-06 and is still open:".to_string(),
+                )
+            } else {
+                (
+                    "Action due on 2026-12-06: Book the room".to_string(),
+                    "This action is due on 2026-12-06:".to_string(),
+                )
+            };
+            assert_eq!(email.subject, subject);
+            assert_eq!(
+                email.body,
+                format!("Hello Beth Kay,\n\n{lead}\n\nBook the room\n\nPlan: Plan\n\nMark it done, or see all your actions: https://lz.test/actions\n\nlz.test\n")
+            );
+        }
+    }
+}

@@ -312,7 +312,7 @@ fn page_content(lines: &[PdfLine]) -> Vec<u8> {
         content.show(Str(&win_ansi(&line.text)));
         content.end_text();
     }
-    content.finish()
+    content.finish().into_vec()
 }
 
 pub fn pdf(r: &Report) -> Vec<u8> {
