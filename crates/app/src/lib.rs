@@ -17,20 +17,19 @@ pub mod plans;
 pub mod report;
 pub mod report_docs;
 pub mod search;
-pub mod secrets;
 mod similar;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 pub use access::Actor;
+pub use accounts::secrets;
 pub use config::Config;
 pub use error::{AppError, AppResult, Context, FieldError, OnConflict, Problems};
 use lz_store::library::{ItemDetails, ItemRow};
 pub use lz_store::Db;
 
-/// A session's person, CSRF token and expiry.
-pub(crate) type CachedSession = (Actor, String, i64);
+pub(crate) use accounts::CachedSession;
 /// An item row with its details.
 pub(crate) type CachedItem = Arc<(ItemRow, ItemDetails)>;
 /// A person's marks: (item id, mark).
