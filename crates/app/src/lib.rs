@@ -14,13 +14,13 @@ pub mod mail;
 pub mod network;
 pub mod plans;
 pub mod search;
-pub mod secrets;
 mod similar;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 pub use access::Actor;
+pub use accounts::secrets;
 pub use config::Config;
 pub use error::{AppError, AppResult, Context, FieldError, OnConflict, Problems};
 pub use library::attachments;
@@ -29,8 +29,7 @@ pub use lz_store::Db;
 /// The report's CSV helpers (`neutralise`) are shared with the events feature's exports.
 pub use plans::report;
 
-/// A session's person, CSRF token and expiry.
-pub(crate) type CachedSession = (Actor, String, i64);
+pub(crate) use accounts::CachedSession;
 /// An item with its details.
 pub(crate) type CachedItem = Arc<(library::ItemRecord, ItemDetails)>;
 /// A person's marks: (item id, mark).

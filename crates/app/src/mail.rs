@@ -7,7 +7,7 @@ use lettre::message::Mailbox;
 use lettre::Message;
 use lz_store::{outbox, Conn};
 
-use crate::{new_id, Actor, App, AppResult};
+use crate::{new_id, App, AppResult};
 
 pub struct Email {
     pub to: String,
@@ -71,6 +71,8 @@ pub mod templates {
             "plans/action_overdue.txt",
             "plans/report.txt"
         );
+        embed!(env, "accounts/verify.txt", "accounts/reset.txt");
+        embed!(env, "network/approved.txt", "network/declined.txt");
         env
     });
 
@@ -135,13 +137,6 @@ impl App {
         if self.config.smtp_url.is_none() {
             tracing::info!("mail kept in the outbox (no LZ_SMTP_URL): see /admin/outbox");
         }
-    }
-
-    /// The outbox, newest first: for network admins only.
-    pub async fn outbox(&self, actor: &Actor, limit: i64) -> AppResult<Vec<outbox::OutboxRow>> {
-        actor.require_network_admin()?;
-        let mut c = self.db.acquire().await?;
-        Ok(outbox::recent(&mut c, limit).await?)
     }
 
     pub(crate) fn build_message(&self, msg: &outbox::OutboxRow) -> AppResult<Message> {

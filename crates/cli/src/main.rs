@@ -248,7 +248,8 @@ async fn run(command: Command, config: Config) -> Result<()> {
             let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
             let (password, generated) = read_or_generate_password()?;
             let app = open(config).await?;
-            app.create_user_direct(&email, &name, &password, role)
+            app.accounts()
+                .create_user_direct(&email, &name, &password, role)
                 .await
                 .map_err(describe)?;
             println!("Created {email} ({}).", role.label());
@@ -262,6 +263,7 @@ async fn run(command: Command, config: Config) -> Result<()> {
         } => {
             let app = open(config).await?;
             let token = app
+                .accounts()
                 .create_api_token_for_email(&email, &name)
                 .await
                 .map_err(describe)?;

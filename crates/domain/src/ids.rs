@@ -129,6 +129,10 @@ typed_id!(
     TermId,
     /// An attachment of a library item.
     AttachmentId,
+    /// A person's membership of (or request to join) an organisation.
+    MembershipId,
+    /// A personal API token.
+    ApiTokenId,
 );
 
 #[cfg(test)]

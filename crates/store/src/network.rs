@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use crate::{conflict_as, Conn, StoreResult};
+use crate::{Conn, StoreResult};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct PlaceRow {
@@ -37,8 +37,7 @@ pub async fn insert_place(c: &mut Conn, p: &NewPlace<'_>) -> StoreResult<()> {
     .bind(p.summary)
     .bind(p.now)
     .execute(c)
-    .await
-    .map_err(conflict_as("slug"))?;
+    .await?;
     Ok(())
 }
 
@@ -54,8 +53,7 @@ pub async fn update_place(c: &mut Conn, p: &NewPlace<'_>) -> StoreResult<bool> {
     .bind(p.gss_code)
     .bind(p.summary)
     .execute(c)
-    .await
-    .map_err(conflict_as("slug"))?;
+    .await?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -151,8 +149,7 @@ pub async fn insert_organisation(c: &mut Conn, o: &NewOrganisation<'_>) -> Store
     .bind(o.place_id)
     .bind(o.now)
     .execute(c)
-    .await
-    .map_err(conflict_as("slug"))?;
+    .await?;
     Ok(())
 }
 
@@ -167,8 +164,7 @@ pub async fn update_organisation(c: &mut Conn, o: &NewOrganisation<'_>) -> Store
     .bind(o.sector)
     .bind(o.place_id)
     .execute(c)
-    .await
-    .map_err(conflict_as("slug"))?;
+    .await?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -217,7 +213,7 @@ pub async fn set_domains(
         .bind(now)
         .execute(&mut *c)
         .await
-        .map_err(conflict_as("email domain"))?;
+        ?;
     }
     Ok(())
 }

@@ -42,8 +42,7 @@ pub async fn insert(c: &mut Conn, u: &NewUser<'_>) -> StoreResult<()> {
     .bind(u.verified_at)
     .bind(u.now)
     .execute(c)
-    .await
-    .map_err(conflict_as("email"))?;
+    .await?;
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use lz_app::network::NetworkAccess;
 use lz_app::{Actor, AppError};
 use minijinja::{context, Value};
 use subtle::ConstantTimeEq;
@@ -135,10 +136,10 @@ pub async fn load_visitor(State(state): State<AppState>, req: Request, next: Nex
         path: path.clone(),
     };
     if let Some(token) = bearer.filter(|_| is_api) {
-        match state.app.token_actor(&token).await {
-            Ok(Some((actor, id))) => {
-                visitor.actor = Some(actor);
-                visitor.api_token_id = Some(id);
+        match state.app.accounts().token_actor(&token).await {
+            Ok(Some(caller)) => {
+                visitor.actor = Some(caller.actor);
+                visitor.api_token_id = Some(caller.token_id.into_string());
             }
             Ok(None) => {
                 return problem(
@@ -152,10 +153,10 @@ pub async fn load_visitor(State(state): State<AppState>, req: Request, next: Nex
             Err(e) => return ApiError(e).into_response(),
         }
     } else if let Some(session) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {
-        match state.app.session_actor(&session).await {
-            Ok(Some((actor, csrf))) => {
-                visitor.actor = Some(actor);
-                visitor.csrf_token = csrf;
+        match state.app.accounts().session_actor(&session).await {
+            Ok(Some(signed_in)) => {
+                visitor.actor = Some(signed_in.actor);
+                visitor.csrf_token = signed_in.csrf_token;
                 visitor.session_token = Some(session);
             }
             Ok(None) => {}
@@ -313,12 +314,14 @@ pub fn render(
     ctx: Value,
 ) -> Result<String, String> {
     let user = visitor.actor.as_ref().map(|a| {
+        // The menu shows what the network's access rule allows.
+        let access = NetworkAccess::of(a);
         context! {
             id => a.id(),
             name => a.user.name.clone(),
             role => a.role_label(),
-            is_admin => a.administers_network(),
-            can_decide => a.decides_join_requests(),
+            is_admin => access.may_administer(),
+            can_decide => access.may_decide(),
         }
     });
     let full = context! {

@@ -81,7 +81,8 @@ impl App {
         for person in data::PEOPLE {
             let role: Role = person.role.parse().context("demo data")?;
             // Accounts join their organisation through its verified email domain.
-            self.create_user_direct(person.email, person.name, DEMO_PASSWORD, role)
+            self.accounts()
+                .create_user_direct(person.email, person.name, DEMO_PASSWORD, role)
                 .await?;
             accounts.push(DemoAccount {
                 email: person.email.to_string(),

@@ -48,14 +48,12 @@ pub async fn sign_up(
     State(s): State<AppState>,
     ApiJson(r): ApiJson<SignUpRequest>,
 ) -> ApiResult<Response> {
-    let id = s
-        .app
-        .sign_up(SignUp {
-            email: r.email,
-            name: r.name,
-            password: r.password,
-        })
-        .await?;
+    let input = SignUp {
+        email: r.email,
+        name: r.name,
+        password: r.password,
+    };
+    let id = s.app.accounts().sign_up(input).await?;
     Ok(created(SignUpResponse {
         id,
         status: "verification_sent",
@@ -82,7 +80,7 @@ pub async fn verify(
     State(s): State<AppState>,
     ApiJson(r): ApiJson<VerifyRequest>,
 ) -> ApiResult<Json<VerifyResponse>> {
-    let v = s.app.verify_email(&r.token).await?;
+    let v = s.app.accounts().verify_email(&r.token).await?;
     Ok(Json(VerifyResponse {
         user_id: v.user_id,
         joined: v.joined,
@@ -113,10 +111,14 @@ pub async fn create_token(
     v: Visitor,
     ApiJson(r): ApiJson<TokenRequest>,
 ) -> ApiResult<Response> {
-    let user = s.app.sign_in(&r.email, &r.password, &v.client).await?;
-    let actor = s.app.actor(&user.id).await?;
-    let (id, token) = s.app.create_api_token(&actor, &r.name).await?;
-    Ok(created(TokenResponse { id, token }))
+    let accounts = s.app.accounts();
+    let created_token = accounts
+        .sign_in_with_token(&r.email, &r.password, &v.client, &r.name)
+        .await?;
+    Ok(created(TokenResponse {
+        id: created_token.id.into_string(),
+        token: created_token.token,
+    }))
 }
 
 /// Sign out: revoke the token this request is made with.
@@ -130,7 +132,7 @@ pub async fn revoke_current_token(
         "authorization",
         "Sign out applies to API tokens: send one as a Bearer token",
     )))?;
-    s.app.revoke_api_token(&actor, &id).await?;
+    s.app.accounts().revoke_api_token(&actor, &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -159,25 +161,27 @@ pub struct Me {
 /// The caller's account, memberships and role.
 #[utoipa::path(get, path = "/api/v1/me", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = Problem)))]
-pub async fn me(ApiCaller(actor, _): ApiCaller) -> Json<Me> {
-    Json(Me {
-        id: actor.user.id.clone(),
-        email: actor.user.email.clone(),
-        name: actor.user.name.clone(),
-        role: actor.role_code().to_string(),
-        memberships: actor
+pub async fn me(State(s): State<AppState>, ApiCaller(actor, _): ApiCaller) -> ApiResult<Json<Me>> {
+    let profile = s.app.accounts().profile(&actor)?;
+    let user = profile.user;
+    Ok(Json(Me {
+        id: user.id.into_string(),
+        email: user.email,
+        name: user.name,
+        role: user.role.code().to_string(),
+        memberships: profile
             .memberships
-            .iter()
+            .into_iter()
             .map(|m| Membership {
-                organisation_id: m.organisation_id.clone(),
-                organisation: m.organisation_name.clone(),
-                place_id: m.place_id.clone(),
-                place: m.place_name.clone(),
-                status: m.status.clone(),
-                via: m.via.clone(),
+                organisation_id: m.organisation_id.into_string(),
+                organisation: m.organisation_name,
+                place_id: m.place_id.map(|p| p.into_string()),
+                place: m.place_name,
+                status: m.status.code().to_string(),
+                via: m.via.code().to_string(),
             })
             .collect(),
-    })
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -194,7 +198,8 @@ pub async fn request_reset(
     v: Visitor,
     ApiJson(r): ApiJson<ResetRequest>,
 ) -> ApiResult<Response> {
-    s.app.request_password_reset(&r.email, &v.client).await?;
+    let accounts = s.app.accounts();
+    accounts.request_password_reset(&r.email, &v.client).await?;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
@@ -212,6 +217,9 @@ pub async fn complete_reset(
     State(s): State<AppState>,
     ApiJson(r): ApiJson<CompleteResetRequest>,
 ) -> ApiResult<Response> {
-    s.app.reset_password(&r.token, &r.password).await?;
+    s.app
+        .accounts()
+        .reset_password(&r.token, &r.password)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -4,7 +4,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use lz_app::network::{OrganisationInput, PlaceInput};
+use lz_app::network::{
+    Decision, MembershipRecord, OrganisationInput, OrganisationRecord, PlaceInput, PlaceRecord,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -77,21 +79,21 @@ pub async fn places(
     State(s): State<AppState>,
     ApiCaller(..): ApiCaller,
 ) -> ApiResult<Json<Vec<Place>>> {
-    Ok(Json(
-        s.app
-            .places()
-            .await?
-            .into_iter()
-            .map(|p| Place {
-                id: p.id,
-                slug: p.slug,
-                name: p.name,
-                kind: p.kind,
-                gss_code: p.gss_code,
-                summary: p.summary,
-            })
-            .collect(),
-    ))
+    let places = s.app.network().places().await?;
+    Ok(Json(places.into_iter().map(Place::from).collect()))
+}
+
+impl From<PlaceRecord> for Place {
+    fn from(p: PlaceRecord) -> Self {
+        Place {
+            id: p.id.into_string(),
+            slug: p.slug,
+            name: p.name,
+            kind: p.kind.code().to_string(),
+            gss_code: p.gss_code,
+            summary: p.summary,
+        }
+    }
 }
 
 /// Add a place (network admins).
@@ -102,8 +104,10 @@ pub async fn create_place(
     ApiCaller(actor, _): ApiCaller,
     ApiJson(b): ApiJson<PlaceBody>,
 ) -> ApiResult<Response> {
-    let id = s.app.save_place(&actor, None, &b.into()).await?;
-    Ok(created(Created { id }))
+    let id = s.app.network().save_place(&actor, None, &b.into()).await?;
+    Ok(created(Created {
+        id: id.into_string(),
+    }))
 }
 
 /// Change a place (network admins).
@@ -115,8 +119,11 @@ pub async fn update_place(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<PlaceBody>,
 ) -> ApiResult<Json<Created>> {
-    let id = s.app.save_place(&actor, Some(&id), &b.into()).await?;
-    Ok(Json(Created { id }))
+    let network = s.app.network();
+    let id = network.save_place(&actor, Some(&id), &b.into()).await?;
+    Ok(Json(Created {
+        id: id.into_string(),
+    }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -162,26 +169,30 @@ pub async fn organisations(
     State(s): State<AppState>,
     ApiCaller(actor, _): ApiCaller,
 ) -> ApiResult<Json<Vec<Organisation>>> {
-    let admin = actor.administers_network();
+    let list = s.app.network().organisations_seen_by(&actor).await?;
+    let access = list.access;
     Ok(Json(
-        s.app
-            .organisations()
-            .await?
+        list.organisations
             .into_iter()
-            .map(|o| {
-                let domains = admin.then(|| o.domain_list());
-                Organisation {
-                    id: o.id,
-                    slug: o.slug,
-                    name: o.name,
-                    sector: o.sector,
-                    place_id: o.place_id,
-                    place: o.place_name,
-                    domains,
-                }
-            })
+            .map(|o| Organisation::seen_with(o, access))
             .collect(),
     ))
+}
+
+impl Organisation {
+    /// The organisation with its domains only when `access` may see them.
+    fn seen_with(o: OrganisationRecord, access: lz_app::network::NetworkAccess) -> Self {
+        let domains = o.domains_for(access).map(<[String]>::to_vec);
+        Organisation {
+            id: o.id.into_string(),
+            slug: o.slug,
+            name: o.name,
+            sector: o.sector.code().to_string(),
+            place_id: o.place_id.map(|p| p.into_string()),
+            place: o.place_name,
+            domains,
+        }
+    }
 }
 
 /// Add an organisation (network admins).
@@ -192,8 +203,11 @@ pub async fn create_organisation(
     ApiCaller(actor, _): ApiCaller,
     ApiJson(b): ApiJson<OrganisationBody>,
 ) -> ApiResult<Response> {
-    let id = s.app.save_organisation(&actor, None, &b.into()).await?;
-    Ok(created(Created { id }))
+    let network = s.app.network();
+    let id = network.save_organisation(&actor, None, &b.into()).await?;
+    Ok(created(Created {
+        id: id.into_string(),
+    }))
 }
 
 /// Change an organisation and its verified email domains (network admins).
@@ -205,11 +219,13 @@ pub async fn update_organisation(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<OrganisationBody>,
 ) -> ApiResult<Json<Created>> {
-    let id = s
-        .app
+    let network = s.app.network();
+    let id = network
         .save_organisation(&actor, Some(&id), &b.into())
         .await?;
-    Ok(Json(Created { id }))
+    Ok(Json(Created {
+        id: id.into_string(),
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -228,8 +244,11 @@ pub async fn request_to_join(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<JoinBody>,
 ) -> ApiResult<Response> {
-    let id = s.app.request_to_join(&actor, &id, &b.message).await?;
-    Ok(created(Created { id }))
+    let network = s.app.network();
+    let id = network.request_to_join(&actor, &id, &b.message).await?;
+    Ok(created(Created {
+        id: id.into_string(),
+    }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -244,16 +263,16 @@ pub struct JoinRequest {
     status: String,
 }
 
-fn join_request(m: lz_store::users::MembershipRow) -> JoinRequest {
+fn join_request(m: MembershipRecord) -> JoinRequest {
     JoinRequest {
-        id: m.id,
-        user_id: m.user_id,
+        id: m.id.into_string(),
+        user_id: m.user_id.into_string(),
         name: m.user_name,
         email: m.user_email,
-        organisation_id: m.organisation_id,
+        organisation_id: m.organisation_id.into_string(),
         organisation: m.organisation_name,
         message: m.message,
-        status: m.status,
+        status: m.status.code().to_string(),
     }
 }
 
@@ -263,14 +282,8 @@ pub async fn join_requests(
     State(s): State<AppState>,
     ApiCaller(actor, _): ApiCaller,
 ) -> ApiResult<Json<Vec<JoinRequest>>> {
-    Ok(Json(
-        s.app
-            .join_requests(&actor)
-            .await?
-            .into_iter()
-            .map(join_request)
-            .collect(),
-    ))
+    let requests = s.app.network().join_requests(&actor).await?;
+    Ok(Json(requests.into_iter().map(join_request).collect()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -288,9 +301,14 @@ pub async fn decide(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<DecisionBody>,
 ) -> ApiResult<Json<JoinRequest>> {
-    Ok(Json(join_request(
-        s.app.decide_join_request(&actor, &id, b.approve).await?,
-    )))
+    let decision = if b.approve {
+        Decision::Approve
+    } else {
+        Decision::Decline
+    };
+    let network = s.app.network();
+    let decided = network.decide_join_request(&actor, &id, decision).await?;
+    Ok(Json(join_request(decided)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -316,17 +334,16 @@ pub async fn users(
     ApiCaller(actor, _): ApiCaller,
     Query(q): Query<UserQuery>,
 ) -> ApiResult<Json<Vec<User>>> {
+    let people = s.app.network().people(&actor, &q.q).await?;
     Ok(Json(
-        s.app
-            .users(&actor, &q.q)
-            .await?
+        people
             .into_iter()
             .map(|u| User {
-                id: u.id,
+                role: u.role_code().to_string(),
+                id: u.id.into_string(),
                 email: u.email,
                 name: u.name,
-                role: u.role,
-                verified: u.email_verified_at.is_some(),
+                verified: u.verified,
             })
             .collect(),
     ))
@@ -348,6 +365,6 @@ pub async fn set_role(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<RoleBody>,
 ) -> ApiResult<axum::http::StatusCode> {
-    s.app.set_role(&actor, &id, &b.role).await?;
+    s.app.network().set_role(&actor, &id, &b.role).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -2,10 +2,10 @@
 //! and administration.
 
 mod accounts;
-mod admin;
-mod directory;
 mod events;
+mod home;
 pub(crate) mod library;
+mod network;
 mod plans;
 
 use std::collections::BTreeMap;
@@ -27,9 +27,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/assets/app.css", get(app_css))
         .route("/assets/theme.css", get(theme_css))
+        .merge(home::routes())
         .merge(accounts::routes())
-        .merge(directory::routes())
-        .merge(admin::routes())
+        .merge(network::routes())
         .merge(plans::routes())
         .merge(library::routes())
         .merge(events::routes())

@@ -1,0 +1,58 @@
+//! The front page: the network's size, the newest and featured library items and the next
+//! events, as the visitor may see them.
+
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::Router;
+use minijinja::context;
+
+use super::{notice_text, NoticeQuery};
+use crate::error::PageResult;
+use crate::session::{page, Visitor};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+async fn home(State(s): State<AppState>, v: Visitor, Query(q): Query<NoticeQuery>) -> PageResult {
+    let (places, orgs) = {
+        let p = s.app.network().places().await?;
+        let o = s.app.network().organisations().await?;
+        (p.len(), o.len())
+    };
+    let list = |rows: Vec<lz_app::library::ItemRecord>| -> Vec<minijinja::Value> {
+        rows.into_iter()
+            .map(|i| context! { id => i.id, title => i.title, summary => i.summary, organisation => i.organisation_name, published_at => i.published_at })
+            .collect()
+    };
+    let actor = v.actor.as_ref();
+    let newest = list(
+        s.app
+            .library()
+            .list(actor, lz_app::library::ItemList::Newest, 6)
+            .await?,
+    );
+    let featured = list(
+        s.app
+            .library()
+            .list(actor, lz_app::library::ItemList::Featured, 3)
+            .await?,
+    );
+    let events: Vec<minijinja::Value> = s
+        .app
+        .events()
+        .upcoming(actor)
+        .await?
+        .into_iter()
+        .filter(|e| e.status != lz_domain::events::EventStatus::Draft)
+        .take(3)
+        .map(|e| context! { id => e.id, title => e.title, when => lz_domain::events::display_range(e.starts_at, e.ends_at) })
+        .collect();
+    Ok(page(
+        &s,
+        &v,
+        "home.html",
+        context! { places => places, organisations => orgs, notice => notice_text(q.notice.as_deref()), newest, featured, events },
+    ))
+}
