@@ -95,8 +95,8 @@ fn may_import(actor: &Actor, owner: Option<&str>) -> bool {
     }
 }
 
-fn iso(d: Option<time::Date>) -> Option<String> {
-    d.map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()))
+fn iso(d: Option<jiff::civil::Date>) -> Option<String> {
+    d.map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
 }
 
 impl App {
@@ -647,11 +647,7 @@ impl App {
         } else {
             u.posted_on.trim().to_string()
         };
-        let date_ok = time::Date::parse(
-            &posted_on,
-            time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .is_ok();
+        let date_ok = lz_domain::dates::parse_iso_date(&posted_on).is_some();
         if !date_ok {
             p.add("posted_on", "Enter the date as YYYY-MM-DD, like 2026-11-23");
         } else if posted_on > today {
@@ -748,12 +744,7 @@ impl App {
         let mut p = crate::Problems::default();
         let title = p.check("title", lz_domain::clean_line(title, "a name", 200));
         let due = due.trim().to_string();
-        if time::Date::parse(
-            &due,
-            time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .is_err()
-        {
+        if lz_domain::dates::parse_iso_date(&due).is_none() {
             p.add(
                 "due_date",
                 "Enter the due date as YYYY-MM-DD, like 2026-12-01",
@@ -949,15 +940,14 @@ impl App {
                 Err(err) => p.add("leads", err),
             }
         }
-        let fmt = time::macros::format_description!("[year]-[month]-[day]");
         let date = |raw: &str, field: &'static str, p: &mut crate::Problems| -> Option<String> {
             let raw = raw.trim();
             if raw.is_empty() {
                 return None;
             }
-            match time::Date::parse(raw, &fmt) {
-                Ok(_) => Some(raw.to_string()),
-                Err(_) => {
+            match lz_domain::dates::parse_iso_date(raw) {
+                Some(_) => Some(raw.to_string()),
+                None => {
                     p.add(field, "Enter the date as YYYY-MM-DD, like 2026-09-01");
                     None
                 }
@@ -1202,8 +1192,8 @@ pub fn plan_text(text: &str) -> AppResult<String> {
 
 /// Today's date (UTC) as YYYY-MM-DD.
 pub fn today(now_ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(now_ms / 1000)
-        .map(|t| t.date().to_string())
+    lz_domain::dates::utc_date(now_ms / 1000)
+        .map(|d| d.to_string())
         .unwrap_or_default()
 }
 

@@ -96,10 +96,10 @@ const RECENT_DAYS: i64 = 42;
 
 /// `date` (YYYY-MM-DD) moved by `days`.
 pub fn shift_days(date: &str, days: i64) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(date, &fmt)
-        .ok()
-        .and_then(|d| d.checked_add(time::Duration::days(days)))
+    let span = jiff::Span::new().try_days(days).ok();
+    lz_domain::dates::parse_iso_date(date)
+        .zip(span)
+        .and_then(|(d, span)| d.checked_add(span).ok())
         .map(|d| d.to_string())
         .unwrap_or_else(|| date.to_string())
 }
@@ -377,8 +377,7 @@ impl App {
         } else {
             date.trim().to_string()
         };
-        let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        if time::Date::parse(&date, &fmt).is_err() {
+        if lz_domain::dates::parse_iso_date(&date).is_none() {
             return Err(AppError::field(
                 "date",
                 "Enter the date as YYYY-MM-DD, like 2026-11-23",
@@ -472,12 +471,7 @@ impl App {
         } else {
             send_on.trim().to_string()
         };
-        if time::Date::parse(
-            &send_on,
-            time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .is_err()
-        {
+        if lz_domain::dates::parse_iso_date(&send_on).is_none() {
             p.add("send_on", "Enter the date as YYYY-MM-DD, like 2026-12-01");
         } else if send_on < today {
             p.add("send_on", "The date to send on cannot be in the past");

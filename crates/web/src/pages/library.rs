@@ -589,11 +589,7 @@ fn json_ld(s: &AppState, view: &ItemView) -> Option<String> {
     }
     let published = i
         .published_at
-        .and_then(|ms| time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok())
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        });
+        .and_then(|ms| lz_domain::dates::rfc3339(ms / 1000));
     let doc = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "CreativeWork",
@@ -1064,13 +1060,7 @@ async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subje
 // ---------- feeds ----------
 
 fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
+    lz_domain::dates::rfc3339(ms / 1000).unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
 }
 
 async fn atom(s: &AppState, title: String, self_path: String, term_id: Option<&str>) -> PageResult {

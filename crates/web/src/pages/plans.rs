@@ -261,8 +261,8 @@ fn plan_ctx(view: &PlanView, today: &str, actor_id: Option<&str>) -> Value {
 
 fn today(s: &AppState) -> String {
     let ms = s.app.now();
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .map(|t| t.date().to_string())
+    lz_domain::dates::utc_date(ms / 1000)
+        .map(|d| d.to_string())
         .unwrap_or_default()
 }
 
