@@ -295,7 +295,7 @@ impl App {
 
 /// The calendar year (UTC) of a time in milliseconds.
 pub fn year_of(ms: i64) -> i32 {
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .map(|t| t.year())
+    lz_domain::dates::utc_date(ms / 1000)
+        .map(|d| i32::from(d.year()))
         .unwrap_or(1970)
 }

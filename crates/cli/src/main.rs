@@ -171,6 +171,7 @@ fn main() -> Result<()> {
     }
     let config = Config::load(cli.config.as_deref(), std::env::vars())?;
     init_logging(&config);
+    lz_files::install_crypto_provider();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -22,5 +22,13 @@ pub use kind::{sniff, FileKind};
 pub use names::{content_disposition, display_name, DISPLAY_NAME_MAX_CHARS};
 pub use storage::{is_valid_key, key_for, LocalStorage, S3Config, S3Storage, Storage};
 
+/// Makes `ring` rustls' crypto provider for the whole process. The S3 client (reqwest,
+/// built without a provider of its own) needs one, and mail (lettre) already uses `ring`:
+/// one provider, and no aws-lc C build. Calling it again does nothing.
+pub fn install_crypto_provider() {
+    // An error only says a provider is already installed, which is what we want.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 #[cfg(test)]
 mod tests;

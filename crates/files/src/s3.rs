@@ -204,6 +204,7 @@ impl S3Storage {
     }
 
     pub(crate) fn with_retry(config: &S3Config, retry: RetryConfig) -> Result<Self, FileError> {
+        crate::install_crypto_provider();
         // The standard AWS_* variables first; what the configuration says wins.
         let mut builder = AmazonS3Builder::from_env()
             .with_bucket_name(&config.bucket)

@@ -167,7 +167,7 @@ pub async fn terms_of(
     } else {
         ("event_terms", "event_id")
     };
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "SELECT t.id, t.vocabulary, t.slug, t.name FROM {t} x JOIN terms t ON t.id = x.term_id
          WHERE x.{k} = $1 ORDER BY t.vocabulary, t.name"
     ))
@@ -181,10 +181,10 @@ pub async fn terms_of(
 /// speakers, start, end, capacity, registration opens and closes, organisation, visibility,
 /// status, and the three flags.
 fn with_content<'q>(
-    sql: &'q str,
+    sql: &'static str,
     id: &'q str,
     e: &'q EventContent,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
     sqlx::query(sql)
         .bind(id)
         .bind(e.series_id.as_deref())
@@ -305,7 +305,7 @@ pub async fn event_visible(
     id: &str,
 ) -> StoreResult<Option<EventRow>> {
     let (all, user) = reader.binds();
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{EVENT_SELECT} WHERE {EVENT_VISIBLE} AND e.id = $3"
     ))
     .bind(all)
@@ -316,10 +316,12 @@ pub async fn event_visible(
 }
 
 pub async fn event_unchecked(c: &mut Conn, id: &str) -> StoreResult<Option<EventRow>> {
-    Ok(sqlx::query_as(&format!("{EVENT_SELECT} WHERE e.id = $1"))
-        .bind(id)
-        .fetch_optional(c)
-        .await?)
+    Ok(
+        sqlx::query_as(trusted_sql!("{EVENT_SELECT} WHERE e.id = $1"))
+            .bind(id)
+            .fetch_optional(c)
+            .await?,
+    )
 }
 
 /// Which events a list shows.
@@ -349,7 +351,7 @@ pub async fn events(
         EventList::Series(_) => ("e.series_id = $3", "e.starts_at ASC"),
     };
     let q = format!("{EVENT_SELECT} WHERE {EVENT_VISIBLE} AND {cond} ORDER BY {order} LIMIT $4");
-    let q = sqlx::query_as(&q).bind(all).bind(user);
+    let q = sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(all).bind(user);
     let q = match list {
         EventList::Upcoming { now } | EventList::Past { now } => q.bind(now),
         EventList::Series(id) => q.bind(id.to_string()),
@@ -360,7 +362,7 @@ pub async fn events(
 /// The events a person holds a live registration for (one query for the "your
 /// registrations" list).
 pub async fn events_registered_by(c: &mut Conn, user_id: &str) -> StoreResult<Vec<EventRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{EVENT_SELECT} WHERE e.id IN
             (SELECT r.event_id FROM registrations r WHERE r.user_id = $1 AND r.status <> 'cancelled')"
     ))
@@ -475,7 +477,7 @@ pub async fn registered_count(c: &mut Conn, event_id: &str) -> StoreResult<i64> 
 }
 
 pub async fn registration(c: &mut Conn, id: &str) -> StoreResult<Option<RegistrationRow>> {
-    Ok(sqlx::query_as(&format!("{REG_SELECT} WHERE r.id = $1"))
+    Ok(sqlx::query_as(trusted_sql!("{REG_SELECT} WHERE r.id = $1"))
         .bind(id)
         .fetch_optional(c)
         .await?)
@@ -486,7 +488,7 @@ pub async fn registration_by_token(
     token_hash: &str,
 ) -> StoreResult<Option<RegistrationRow>> {
     Ok(
-        sqlx::query_as(&format!("{REG_SELECT} WHERE r.token_hash = $1"))
+        sqlx::query_as(trusted_sql!("{REG_SELECT} WHERE r.token_hash = $1"))
             .bind(token_hash)
             .fetch_optional(c)
             .await?,
@@ -499,7 +501,7 @@ pub async fn live_registration(
     event_id: &str,
     email: &str,
 ) -> StoreResult<Option<RegistrationRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{REG_SELECT} WHERE r.event_id = $1 AND r.email_key = $2 AND r.status <> 'cancelled'"
     ))
     .bind(event_id)
@@ -513,7 +515,7 @@ pub async fn registrations_of_event(
     c: &mut Conn,
     event_id: &str,
 ) -> StoreResult<Vec<RegistrationRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{REG_SELECT} WHERE r.event_id = $1 ORDER BY r.status, r.created_at, r.id"
     ))
     .bind(event_id)
@@ -526,7 +528,7 @@ pub async fn registrations_of_user(
     c: &mut Conn,
     user_id: &str,
 ) -> StoreResult<Vec<RegistrationRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{REG_SELECT} WHERE r.user_id = $1 AND r.status <> 'cancelled' ORDER BY r.created_at DESC"
     ))
     .bind(user_id)
@@ -556,7 +558,7 @@ pub async fn set_registration_status(
 
 /// The longest-waiting person on an event's waiting list.
 pub async fn first_waiting(c: &mut Conn, event_id: &str) -> StoreResult<Option<RegistrationRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{REG_SELECT} WHERE r.event_id = $1 AND r.status = 'waiting' ORDER BY r.created_at, r.id LIMIT 1"
     ))
     .bind(event_id)
@@ -675,7 +677,7 @@ pub async fn claim_mail(
     } else {
         "reminded_at"
     };
-    let r = sqlx::query(&format!(
+    let r = sqlx::query(trusted_sql!(
         "UPDATE registrations SET {col} = $2 WHERE id = $1 AND {col} IS NULL"
     ))
     .bind(registration_id)
@@ -757,7 +759,7 @@ pub async fn linked_to_plan(
     plan_id: &str,
 ) -> StoreResult<Vec<crate::library::LinkedItemRow>> {
     let (all, user) = reader.binds();
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "SELECT l.work_area_id, e.id, e.title, 'event' AS kind, o.name AS organisation_name
          FROM work_area_events l JOIN work_areas w ON w.id = l.work_area_id
          JOIN events e ON e.id = l.event_id JOIN organisations o ON o.id = e.organisation_id

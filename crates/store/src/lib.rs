@@ -2,6 +2,15 @@
 //! Every query is written once, with `$n` placeholders that both backends accept through
 //! sqlx's `Any` driver; only migrations differ per backend (column types).
 
+/// A query assembled with `format!` from this crate's own constants (column lists, shared
+/// `WHERE` fragments, table names chosen in code), never from input, which values always
+/// reach as bound `$n` parameters. sqlx 0.9 takes a `String` as SQL only when asserted so.
+macro_rules! trusted_sql {
+    ($($fmt:tt)*) => {
+        sqlx::AssertSqlSafe(format!($($fmt)*))
+    };
+}
+
 mod db;
 pub mod events;
 pub mod library;

@@ -21,7 +21,7 @@ const TERM_SELECT: &str = "SELECT id, vocabulary, slug, name, description, merge
 
 /// Live terms (not merged away), by vocabulary then name.
 pub async fn terms(c: &mut Conn) -> StoreResult<Vec<TermRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{TERM_SELECT} WHERE merged_into IS NULL ORDER BY vocabulary, LOWER(name)"
     ))
     .fetch_all(c)
@@ -29,7 +29,7 @@ pub async fn terms(c: &mut Conn) -> StoreResult<Vec<TermRow>> {
 }
 
 pub async fn term_by_id(c: &mut Conn, id: &str) -> StoreResult<Option<TermRow>> {
-    Ok(sqlx::query_as(&format!("{TERM_SELECT} WHERE id = $1"))
+    Ok(sqlx::query_as(trusted_sql!("{TERM_SELECT} WHERE id = $1"))
         .bind(id)
         .fetch_optional(c)
         .await?)
@@ -40,7 +40,7 @@ pub async fn term_by_slug(
     vocabulary: &str,
     slug: &str,
 ) -> StoreResult<Option<TermRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{TERM_SELECT} WHERE vocabulary = $1 AND slug = $2"
     ))
     .bind(vocabulary)
@@ -228,7 +228,7 @@ fn binds(r: &Reader<'_>) -> (i64, String, i64) {
 pub async fn item(c: &mut Conn, reader: &Reader<'_>, id: &str) -> StoreResult<Option<ItemRow>> {
     let (all, user, lead) = binds(reader);
     Ok(
-        sqlx::query_as(&format!("{ITEM_SELECT} WHERE {MAY_VIEW} AND i.id = $4"))
+        sqlx::query_as(trusted_sql!("{ITEM_SELECT} WHERE {MAY_VIEW} AND i.id = $4"))
             .bind(all)
             .bind(user)
             .bind(lead)
@@ -240,7 +240,7 @@ pub async fn item(c: &mut Conn, reader: &Reader<'_>, id: &str) -> StoreResult<Op
 
 /// One item regardless of who asks: for the indexer and the use cases' own checks.
 pub async fn item_unchecked(c: &mut Conn, id: &str) -> StoreResult<Option<ItemRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{ITEM_SELECT} WHERE i.deleted_at IS NULL AND i.id = $1"
     ))
     .bind(id)
@@ -318,7 +318,7 @@ pub async fn items(
         _ => String::new(),
     };
     let sql = format!("{ITEM_SELECT} WHERE {condition} ORDER BY {order}, i.id LIMIT $4");
-    let mut q = sqlx::query_as(&sql)
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(all)
         .bind(user)
         .bind(lead)
@@ -356,10 +356,10 @@ pub struct ItemContent {
 /// A statement on `items` with `$1` the id and `$2`–`$14` the content, in column order:
 /// kind, title, summary, the six sections, body, organisation, place, visibility.
 fn with_content<'q>(
-    sql: &'q str,
+    sql: &'static str,
     id: &'q str,
     content: &'q ItemContent,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
     sqlx::query(sql)
         .bind(id)
         .bind(&content.kind)
@@ -427,7 +427,7 @@ pub async fn update_item(
 
 async fn replace_children(c: &mut Conn, id: &str, content: &ItemContent) -> StoreResult<()> {
     for table in ["item_terms", "item_authors", "item_links"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE item_id = $1"))
+        sqlx::query(trusted_sql!("DELETE FROM {table} WHERE item_id = $1"))
             .bind(id)
             .execute(&mut *c)
             .await?;
@@ -645,7 +645,7 @@ where
         .collect::<Vec<_>>()
         .join(", ");
     let sql = sql.replace("{ids}", &list);
-    let mut q = sqlx::query_as(&sql);
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for id in ids {
         q = q.bind(id);
     }
@@ -793,7 +793,7 @@ pub async fn insert_attachment(c: &mut Conn, a: &NewAttachment<'_>) -> StoreResu
 }
 
 pub async fn attachment(c: &mut Conn, id: &str) -> StoreResult<Option<AttachmentRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{ATTACHMENT_SELECT} WHERE id = $1 AND deleted_at IS NULL"
     ))
     .bind(id)
@@ -1021,7 +1021,7 @@ pub async fn index_rows_page(
     after_id: &str,
     limit: i64,
 ) -> StoreResult<Vec<IndexRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{INDEX_SELECT} AND i.id > $1 ORDER BY i.id LIMIT $2"
     ))
     .bind(after_id)
@@ -1104,7 +1104,7 @@ pub async fn linked_to_plan(
     plan_id: &str,
 ) -> StoreResult<Vec<LinkedItemRow>> {
     let (all, user, lead) = binds(reader);
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "SELECT l.work_area_id, i.id, i.title, i.kind, o.name AS organisation_name
          FROM work_area_links l JOIN work_areas w ON w.id = l.work_area_id
          JOIN items i ON i.id = l.item_id JOIN organisations o ON o.id = i.organisation_id

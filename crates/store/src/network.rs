@@ -173,12 +173,17 @@ pub async fn organisations(c: &mut Conn) -> StoreResult<Vec<OrganisationRow>> {
         "{} WHERE o.deleted_at IS NULL ORDER BY LOWER(o.name)",
         org_select(c)
     );
-    Ok(sqlx::query_as(&sql).fetch_all(c).await?)
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(c)
+        .await?)
 }
 
 pub async fn organisation_by_id(c: &mut Conn, id: &str) -> StoreResult<Option<OrganisationRow>> {
     let sql = format!("{} WHERE o.id = $1 AND o.deleted_at IS NULL", org_select(c));
-    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(c).await?)
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(c)
+        .await?)
 }
 
 pub async fn organisation_by_domain(
@@ -190,7 +195,10 @@ pub async fn organisation_by_domain(
          WHERE od.domain = $1 AND o.deleted_at IS NULL",
         org_select(c)
     );
-    Ok(sqlx::query_as(&sql).bind(domain).fetch_optional(c).await?)
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(domain)
+        .fetch_optional(c)
+        .await?)
 }
 
 /// Replaces an organisation's domains. A domain held by another organisation is a conflict.

@@ -73,7 +73,7 @@ pub async fn insert_with_attachment(
 }
 
 pub async fn due(c: &mut Conn, now: i64, limit: i64) -> StoreResult<Vec<OutboxRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "SELECT {COLUMNS} FROM outbox
          WHERE sent_at IS NULL AND next_attempt_at <= $1 AND attempts < 10
            AND (claimed_until IS NULL OR claimed_until < $1)
@@ -122,7 +122,7 @@ pub async fn mark_failed(c: &mut Conn, id: &str, error: &str, retry_at: i64) -> 
 }
 
 pub async fn recent(c: &mut Conn, limit: i64) -> StoreResult<Vec<OutboxRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "SELECT {COLUMNS} FROM outbox ORDER BY created_at DESC LIMIT $1"
     ))
     .bind(limit)

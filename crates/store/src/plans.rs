@@ -83,7 +83,7 @@ pub async fn insert_plan(c: &mut Conn, p: &NewPlan<'_>) -> StoreResult<()> {
 
 pub async fn plans(c: &mut Conn, reader: &Reader<'_>) -> StoreResult<Vec<PlanRow>> {
     let (all, user) = reader_binds(reader);
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{PLAN_SELECT} WHERE {VISIBLE} ORDER BY p.created_at DESC"
     ))
     .bind(all)
@@ -95,7 +95,7 @@ pub async fn plans(c: &mut Conn, reader: &Reader<'_>) -> StoreResult<Vec<PlanRow
 pub async fn plan(c: &mut Conn, reader: &Reader<'_>, id: &str) -> StoreResult<Option<PlanRow>> {
     let (all, user) = reader_binds(reader);
     Ok(
-        sqlx::query_as(&format!("{PLAN_SELECT} WHERE {VISIBLE} AND p.id = $3"))
+        sqlx::query_as(trusted_sql!("{PLAN_SELECT} WHERE {VISIBLE} AND p.id = $3"))
             .bind(all)
             .bind(user)
             .bind(id)
@@ -369,7 +369,7 @@ const ACTION_SELECT: &str = "SELECT a.id, a.plan_id, p.title AS plan_title, mt.t
      LEFT JOIN users u ON u.id = a.owner_user_id";
 
 pub async fn actions_of_plan(c: &mut Conn, plan_id: &str) -> StoreResult<Vec<ActionRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{ACTION_SELECT} WHERE a.plan_id = $1 ORDER BY a.status, a.due_date, a.created_at"
     ))
     .bind(plan_id)
@@ -378,7 +378,7 @@ pub async fn actions_of_plan(c: &mut Conn, plan_id: &str) -> StoreResult<Vec<Act
 }
 
 pub async fn actions_of_owner(c: &mut Conn, user_id: &str) -> StoreResult<Vec<ActionRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{ACTION_SELECT} WHERE a.owner_user_id = $1 AND p.deleted_at IS NULL ORDER BY a.status, a.due_date"
     ))
     .bind(user_id)
@@ -387,10 +387,12 @@ pub async fn actions_of_owner(c: &mut Conn, user_id: &str) -> StoreResult<Vec<Ac
 }
 
 pub async fn action(c: &mut Conn, id: &str) -> StoreResult<Option<ActionRow>> {
-    Ok(sqlx::query_as(&format!("{ACTION_SELECT} WHERE a.id = $1"))
-        .bind(id)
-        .fetch_optional(c)
-        .await?)
+    Ok(
+        sqlx::query_as(trusted_sql!("{ACTION_SELECT} WHERE a.id = $1"))
+            .bind(id)
+            .fetch_optional(c)
+            .await?,
+    )
 }
 
 /// Moves an open action to `status` (done or dropped); false if it was not open.
@@ -543,7 +545,7 @@ pub async fn reminders_due(
     } else {
         "a.due_date >= $1 AND a.due_date <= $2 AND a.reminded_soon_at IS NULL"
     };
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "SELECT a.id, a.plan_id, p.title AS plan_title, a.description, a.due_date,
                 u.email AS owner_email, u.name AS owner_name
          FROM actions a JOIN plans p ON p.id = a.plan_id JOIN users u ON u.id = a.owner_user_id
@@ -563,7 +565,7 @@ pub async fn claim_reminder(c: &mut Conn, id: &str, overdue: bool, now: i64) -> 
     } else {
         "reminded_soon_at"
     };
-    let r = sqlx::query(&format!(
+    let r = sqlx::query(trusted_sql!(
         "UPDATE actions SET {column} = $2 WHERE id = $1 AND {column} IS NULL AND status = 'open'"
     ))
     .bind(id)
@@ -800,7 +802,7 @@ pub async fn link(
     now: i64,
 ) -> StoreResult<bool> {
     let (table, column) = what.table_and_column();
-    let r = sqlx::query(&format!(
+    let r = sqlx::query(trusted_sql!(
         "INSERT INTO {table} (work_area_id, {column}, created_by, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT DO NOTHING"
     ))
@@ -821,7 +823,7 @@ pub async fn unlink(
     target_id: &str,
 ) -> StoreResult<bool> {
     let (table, column) = what.table_and_column();
-    let r = sqlx::query(&format!(
+    let r = sqlx::query(trusted_sql!(
         "DELETE FROM {table} WHERE work_area_id = $1 AND {column} = $2"
     ))
     .bind(work_area_id)

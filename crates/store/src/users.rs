@@ -47,7 +47,7 @@ pub async fn insert(c: &mut Conn, u: &NewUser<'_>) -> StoreResult<()> {
 }
 
 pub async fn by_email(c: &mut Conn, email: &str) -> StoreResult<Option<UserRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
     ))
     .bind(email)
@@ -56,12 +56,12 @@ pub async fn by_email(c: &mut Conn, email: &str) -> StoreResult<Option<UserRow>>
 }
 
 pub async fn by_id(c: &mut Conn, id: &str) -> StoreResult<Option<UserRow>> {
-    Ok(
-        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(c)
-            .await?,
-    )
+    Ok(sqlx::query_as(trusted_sql!(
+        "SELECT {USER_COLUMNS} FROM users WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(c)
+    .await?)
 }
 
 pub async fn count(c: &mut Conn) -> StoreResult<i64> {
@@ -73,7 +73,7 @@ pub async fn count(c: &mut Conn) -> StoreResult<i64> {
 /// Newest first, optionally filtered by a fragment of name or email.
 pub async fn list(c: &mut Conn, filter: &str, limit: i64) -> StoreResult<Vec<UserRow>> {
     let pattern = format!("%{}%", filter.to_lowercase().replace(['%', '_'], ""));
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "SELECT {USER_COLUMNS} FROM users
          WHERE LOWER(name) LIKE $1 OR email LIKE $1
          ORDER BY created_at DESC LIMIT $2"
@@ -180,7 +180,7 @@ pub async fn insert_membership(c: &mut Conn, m: &NewMembership<'_>) -> StoreResu
 }
 
 pub async fn memberships_of_user(c: &mut Conn, user_id: &str) -> StoreResult<Vec<MembershipRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{MEMBERSHIP_SELECT} WHERE m.user_id = $1 ORDER BY m.created_at"
     ))
     .bind(user_id)
@@ -190,7 +190,7 @@ pub async fn memberships_of_user(c: &mut Conn, user_id: &str) -> StoreResult<Vec
 
 pub async fn membership_by_id(c: &mut Conn, id: &str) -> StoreResult<Option<MembershipRow>> {
     Ok(
-        sqlx::query_as(&format!("{MEMBERSHIP_SELECT} WHERE m.id = $1"))
+        sqlx::query_as(trusted_sql!("{MEMBERSHIP_SELECT} WHERE m.id = $1"))
             .bind(id)
             .fetch_optional(c)
             .await?,
@@ -203,7 +203,7 @@ pub async fn pending_requests(
     c: &mut Conn,
     decider: Option<&str>,
 ) -> StoreResult<Vec<MembershipRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(trusted_sql!(
         "{MEMBERSHIP_SELECT} WHERE m.status = 'pending'
            AND ($1 = '' OR m.organisation_id IN
                (SELECT a.organisation_id FROM memberships a WHERE a.user_id = $1 AND a.status = 'active'))
@@ -257,7 +257,7 @@ pub async fn reopen_membership(
 
 /// An account whose name matches exactly (ignoring case), when exactly one does.
 pub async fn by_name(c: &mut Conn, name: &str) -> StoreResult<Option<UserRow>> {
-    let mut rows: Vec<UserRow> = sqlx::query_as(&format!(
+    let mut rows: Vec<UserRow> = sqlx::query_as(trusted_sql!(
         "SELECT {USER_COLUMNS} FROM users WHERE LOWER(name) = LOWER($1) AND disabled_at IS NULL LIMIT 2"
     ))
     .bind(name.trim())

@@ -103,8 +103,13 @@ pub fn cookie(
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.app.config.secure_cookies());
-    if let Some(secs) = max_age_secs {
-        c = c.max_age(time::Duration::seconds(secs));
+    // Max-Age is the cookie crate's own `time::Duration`, converted from std's so that this
+    // crate needs no date-time library besides jiff.
+    let max_age = max_age_secs
+        .and_then(|secs| u64::try_from(secs).ok())
+        .and_then(|secs| std::time::Duration::from_secs(secs).try_into().ok());
+    if let Some(age) = max_age {
+        c = c.max_age(age);
     }
     HeaderValue::from_str(&c.build().to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }

@@ -95,22 +95,15 @@ impl Templates {
 
 /// UTC milliseconds to "23 Nov 2026, 10:51 UTC".
 fn format_ms(ms: i64) -> String {
-    let fmt = time::macros::format_description!(
-        "[day padding:none] [month repr:short] [year], [hour]:[minute] UTC"
-    );
-    time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&fmt).ok())
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%-d %b %Y, %H:%M UTC").to_string())
         .unwrap_or_default()
 }
 
 /// "2026-09-01" to "1 September 2026"; anything else is shown as it is.
 fn format_iso_date(iso: String) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let out = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
-    time::Date::parse(&iso, &fmt)
-        .ok()
-        .and_then(|d| d.format(&out).ok())
+    lz_domain::dates::parse_iso_date(&iso)
+        .map(|d| d.strftime("%-d %B %Y").to_string())
         .unwrap_or(iso)
 }
 

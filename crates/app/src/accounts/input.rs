@@ -129,6 +129,6 @@ mod tests {
 
     #[test]
     fn a_token_needs_a_name() {
-        assert_eq!(fields(token_name("  ").err().expect("empty")), vec!["name"]);
+        assert_eq!(fields(token_name("  ").expect_err("empty")), vec!["name"]);
     }
 }

@@ -67,30 +67,26 @@ pub(crate) fn plan_title(raw: &str) -> AppResult<String> {
 
 /// True for a real calendar date written YYYY-MM-DD.
 pub fn is_iso_date(text: &str) -> bool {
-    time::Date::parse(
-        text,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .is_ok()
+    lz_domain::dates::parse_iso_date(text).is_some()
 }
 
-pub(crate) fn iso(d: Option<time::Date>) -> Option<String> {
-    d.map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()))
+pub(crate) fn iso(d: Option<jiff::civil::Date>) -> Option<String> {
+    d.map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
 }
 
 /// Today's date (UTC) as YYYY-MM-DD.
 pub fn today(now_ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(now_ms / 1000)
-        .map(|t| t.date().to_string())
+    lz_domain::dates::utc_date(now_ms / 1000)
+        .map(|d| d.to_string())
         .unwrap_or_default()
 }
 
 /// `date` (YYYY-MM-DD) moved by `days`.
 pub fn shift_days(date: &str, days: i64) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(date, &fmt)
-        .ok()
-        .and_then(|d| d.checked_add(time::Duration::days(days)))
+    let span = jiff::Span::new().try_days(days).ok();
+    lz_domain::dates::parse_iso_date(date)
+        .zip(span)
+        .and_then(|(d, span)| d.checked_add(span).ok())
         .map(|d| d.to_string())
         .unwrap_or_else(|| date.to_string())
 }

@@ -24,7 +24,7 @@ use clap::Parser;
 use reqwest::{StatusCode, Url};
 use serde_json::json;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{ConnectOptions, Connection, SqliteConnection};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection, SqliteConnection};
 
 use lz_bench::{
     browser, errors_cell, mib, ms, proc_status, progress, server_binary, sign_in, Errors,
@@ -706,10 +706,10 @@ async fn fts_build(source: &Path, file: &Path) -> Result<(Duration, u64)> {
         .execute(&mut c)
         .await
         .context("attaching the server's database")?;
-    sqlx::query(&format!(
+    sqlx::query(AssertSqlSafe(format!(
         "CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, {FTS_COLUMNS}, attachments, \
          tokenize = 'porter unicode61')"
-    ))
+    )))
     .execute(&mut c)
     .await
     .context("creating the FTS5 table")?;
@@ -718,12 +718,12 @@ async fn fts_build(source: &Path, file: &Path) -> Result<(Duration, u64)> {
         .map(|c| format!("i.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "INSERT INTO fts (id, {FTS_COLUMNS}, attachments) \
          SELECT i.id, {cols}, coalesce((SELECT group_concat(a.extracted_text, ' ') \
            FROM src.attachments a WHERE a.item_id = i.id AND a.deleted_at IS NULL), '') \
          FROM src.items i WHERE i.status = 'published' AND i.deleted_at IS NULL"
-    ))
+    )))
     .execute(&mut c)
     .await
     .context("filling the FTS5 table")?

@@ -43,16 +43,15 @@ async fn theme_id(api: &Client) -> String {
 
 /// The UK calendar date `days` from the app's now, as "YYYY-MM-DD".
 fn date_in(app: &TestApp, days: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp((app.app.now() + days * DAY_MS) / 1000)
-        .expect("time");
-    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+    let t = jiff::Timestamp::from_second((app.app.now() + days * DAY_MS) / 1000)
+        .expect("time")
+        .to_zoned(jiff::tz::TimeZone::UTC);
+    format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day())
 }
 
 fn next_year(app: &TestApp) -> i32 {
-    time::OffsetDateTime::from_unix_timestamp(app.app.now() / 1000)
-        .expect("time")
-        .year()
-        + 1
+    let now = jiff::Timestamp::from_second(app.app.now() / 1000).expect("time");
+    i32::from(now.to_zoned(jiff::tz::TimeZone::UTC).year()) + 1
 }
 
 fn event_body(org: &str, title: &str, date: &str, capacity: i64, extra: Value) -> Value {
@@ -971,8 +970,8 @@ async fn bad_event_input_changes_nothing(app: TestApp) {
     let march_change = (25..=31)
         .rev()
         .find(|d| {
-            time::Date::from_calendar_date(y, time::Month::March, *d)
-                .map(|x| x.weekday() == time::Weekday::Sunday)
+            jiff::civil::Date::new(y as i16, 3, *d)
+                .map(|x| x.weekday() == jiff::civil::Weekday::Sunday)
                 .unwrap_or(false)
         })
         .unwrap();

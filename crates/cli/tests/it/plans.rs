@@ -859,13 +859,13 @@ async fn mails(app: &TestApp, to: &str, subject_like: &str) -> i64 {
 }
 
 /// Moves the app's clock to noon UTC on `date`.
-fn move_clock_to(app: &TestApp, date: time::Date) {
+fn move_clock_to(app: &TestApp, date: jiff::civil::Date) {
     let target = date
-        .with_hms(12, 0, 0)
+        .at(12, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::UTC)
         .unwrap()
-        .assume_utc()
-        .unix_timestamp()
-        * 1000;
+        .timestamp()
+        .as_millisecond();
     app.app.clock.advance(target - app.app.now());
 }
 
@@ -916,17 +916,17 @@ async fn action_reminders_go_once_each(app: TestApp) {
         .api_post(&format!("/actions/{room}/close"), json!({"status": "done"}))
         .await;
     let beth = ADMIN;
-    move_clock_to(&app, time::macros::date!(2026 - 11 - 30));
+    move_clock_to(&app, jiff::civil::date(2026, 11, 30));
     assert_eq!(
         app.app.send_action_reminders().await.unwrap(),
         0,
         "ten days ahead is not yet due soon"
     );
-    move_clock_to(&app, time::macros::date!(2026 - 12 - 08));
+    move_clock_to(&app, jiff::civil::date(2026, 12, 8));
     assert_eq!(app.app.send_action_reminders().await.unwrap(), 1);
     assert_eq!(mails(&app, beth, "Action due on 2026-12-10:%").await, 1);
     assert_eq!(app.app.send_action_reminders().await.unwrap(), 0);
-    move_clock_to(&app, time::macros::date!(2026 - 12 - 11));
+    move_clock_to(&app, jiff::civil::date(2026, 12, 11));
     assert_eq!(app.app.send_action_reminders().await.unwrap(), 1);
     assert_eq!(
         mails(&app, beth, "Overdue action: Beth Kay to send the agenda%").await,
@@ -1324,7 +1324,7 @@ async fn report_emailed_to_the_executive_once(app: TestApp) {
         0,
         "once across instances"
     );
-    move_clock_to(&app, time::macros::date!(2026 - 12 - 14));
+    move_clock_to(&app, jiff::civil::date(2026, 12, 14));
     assert_eq!(app.app.send_scheduled_reports().await.unwrap(), 1);
     assert_eq!(
         mails(&app, "exec.one@chorley.gov.uk", "Executive report:%").await,

@@ -6,7 +6,10 @@
 //! written without a year takes the year of the next date mentioned ("July to Sept 2026"),
 //! or, when none follows, carries on from the one before ("Sept 2026 to March" → March 2027).
 
-use time::{Date, Month};
+use jiff::civil::Date;
+
+/// A month of the year, 1–12 (jiff's numbering).
+type Month = i8;
 
 use super::clean::is_dash;
 
@@ -71,7 +74,7 @@ pub(crate) fn due_date(text: &str) -> Option<(Date, bool)> {
             d,
         } = m.span
         {
-            if let Ok(date) = Date::from_calendar_date(y, month, d) {
+            if let Some(date) = ymd(y, month, d) {
                 return Some((date, true));
             }
         }
@@ -82,9 +85,7 @@ pub(crate) fn due_date(text: &str) -> Option<(Date, bool)> {
             m: month,
         } = m.span
         {
-            return Date::from_calendar_date(y, month, month.length(y))
-                .ok()
-                .map(|d| (d, false));
+            return last_day(y, month).map(|d| (d, false));
         }
     }
     None
@@ -431,7 +432,7 @@ impl Scanner<'_> {
         }
         let d = u8::try_from(d).ok()?;
         match self.year(k) {
-            Some(y) => day_span(y, u8::from(m).into(), d.into()).map(|s| (s, k + 1)),
+            Some(y) => day_span(y, m.unsigned_abs().into(), d.into()).map(|s| (s, k + 1)),
             None => Some((Span::Day { y: None, m, d }, j)),
         }
     }
@@ -455,7 +456,7 @@ impl Scanner<'_> {
                 k += 1;
             }
             if let Some(y) = self.year(k) {
-                return day_span(y, u8::from(m).into(), v).map(|s| (s, k + 1));
+                return day_span(y, m.unsigned_abs().into(), v).map(|s| (s, k + 1));
             }
             if digits == 2 && v >= 20 {
                 // "Sept 26" in a plan means September 2026.
@@ -550,26 +551,36 @@ impl Scanner<'_> {
 }
 
 fn day_span(y: i32, m: u32, d: u32) -> Option<Span> {
-    let m = Month::try_from(u8::try_from(m).ok()?).ok()?;
+    let m = Month::try_from(m).ok()?;
     let d = u8::try_from(d).ok()?;
-    Date::from_calendar_date(y, m, d).ok()?;
+    ymd(y, m, d)?;
     Some(Span::Day { y: Some(y), m, d })
+}
+
+/// The day, if it exists (no 31 June, no year beyond jiff's range).
+fn ymd(y: i32, m: Month, d: u8) -> Option<Date> {
+    Date::new(i16::try_from(y).ok()?, m, i8::try_from(d).ok()?).ok()
+}
+
+/// The last day of a month.
+fn last_day(y: i32, m: Month) -> Option<Date> {
+    Some(ymd(y, m, 1)?.last_of_month())
 }
 
 fn month_from_word(w: &str) -> Option<Month> {
     Some(match w {
-        "january" | "jan" => Month::January,
-        "february" | "feb" => Month::February,
-        "march" | "mar" => Month::March,
-        "april" | "apr" => Month::April,
-        "may" => Month::May,
-        "june" | "jun" => Month::June,
-        "july" | "jul" => Month::July,
-        "august" | "aug" => Month::August,
-        "september" | "sept" | "sep" => Month::September,
-        "october" | "oct" => Month::October,
-        "november" | "nov" => Month::November,
-        "december" | "dec" => Month::December,
+        "january" | "jan" => 1,
+        "february" | "feb" => 2,
+        "march" | "mar" => 3,
+        "april" | "apr" => 4,
+        "may" => 5,
+        "june" | "jun" => 6,
+        "july" | "jul" => 7,
+        "august" | "aug" => 8,
+        "september" | "sept" | "sep" => 9,
+        "october" | "oct" => 10,
+        "november" | "nov" => 11,
+        "december" | "dec" => 12,
         _ => return None,
     })
 }
@@ -663,7 +674,7 @@ fn resolve(mut mentions: Vec<Mention>) -> Vec<Resolved> {
             continue;
         };
         let y = match anchor {
-            Anchor::Month(y, nm) if u8::from(m) > u8::from(nm) => y - 1,
+            Anchor::Month(y, nm) if m > nm => y - 1,
             Anchor::Month(y, _) => y,
             Anchor::Year(y) => {
                 if matches!(mentions[at].span, Span::Year { .. }) {
@@ -672,7 +683,7 @@ fn resolve(mut mentions: Vec<Mention>) -> Vec<Resolved> {
                 }
                 y
             }
-            Anchor::Fy(y) if u8::from(m) >= 4 => y,
+            Anchor::Fy(y) if m >= 4 => y,
             Anchor::Fy(y) => y + 1,
         };
         mentions[i].span = with_year(mentions[i].span, y);
@@ -684,18 +695,14 @@ fn resolve(mut mentions: Vec<Mention>) -> Vec<Resolved> {
     for (i, mention) in mentions.iter_mut().enumerate() {
         if let Some(m) = month_of(&mention.span) {
             let Some((py, pm)) = prev else { continue };
-            let y = if u8::from(m) < u8::from(pm) {
-                py + 1
-            } else {
-                py
-            };
+            let y = if m < pm { py + 1 } else { py };
             mention.span = with_year(mention.span, y);
         }
         if absorbed[i] {
             continue;
         }
         if let Some((start, end)) = days_of(&mention.span) {
-            prev = Some((end.year(), end.month()));
+            prev = Some((i32::from(end.year()), end.month()));
             out.push(Resolved {
                 start,
                 end,
@@ -707,19 +714,17 @@ fn resolve(mut mentions: Vec<Mention>) -> Vec<Resolved> {
 }
 
 fn month_range(y: i32, first: Month, last_y: i32, last: Month) -> Option<(Date, Date)> {
-    let start = Date::from_calendar_date(y, first, 1).ok()?;
-    let end = Date::from_calendar_date(last_y, last, last.length(last_y)).ok()?;
-    Some((start, end))
+    Some((ymd(y, first, 1)?, last_day(last_y, last)?))
 }
 
 fn nth_month(n: u8) -> Option<Month> {
-    Month::try_from(n).ok()
+    Month::try_from(n).ok().filter(|m| (1..=12).contains(m))
 }
 
 fn days_of(span: &Span) -> Option<(Date, Date)> {
     match *span {
         Span::Day { y: Some(y), m, d } => {
-            let date = Date::from_calendar_date(y, m, d).ok()?;
+            let date = ymd(y, m, d)?;
             Some((date, date))
         }
         Span::Month { y: Some(y), m } => month_range(y, m, y, m),
@@ -729,13 +734,13 @@ fn days_of(span: &Span) -> Option<(Date, Date)> {
             let (yy, first) = if q == 4 { (y + 1, 1) } else { (y, q * 3 + 1) };
             month_range(yy, nth_month(first)?, yy, nth_month(first + 2)?)
         }
-        Span::Fy { y } => month_range(y, Month::April, y + 1, Month::March),
-        Span::Year { y } => month_range(y, Month::January, y, Month::December),
+        Span::Fy { y } => month_range(y, 4, y + 1, 3),
+        Span::Year { y } => month_range(y, 1, y, 12),
         Span::Season { y, s } => match s {
-            0 => month_range(y, Month::March, y, Month::May),
-            1 => month_range(y, Month::June, y, Month::August),
-            2 => month_range(y, Month::September, y, Month::November),
-            _ => month_range(y, Month::December, y + 1, Month::February),
+            0 => month_range(y, 3, y, 5),
+            1 => month_range(y, 6, y, 8),
+            2 => month_range(y, 9, y, 11),
+            _ => month_range(y, 12, y + 1, 2),
         },
     }
 }
@@ -743,7 +748,7 @@ fn days_of(span: &Span) -> Option<(Date, Date)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::date;
+    use jiff::civil::date;
 
     fn range(text: &str) -> (Option<Date>, Option<Date>) {
         let r = parse_date_range(text);
@@ -754,19 +759,19 @@ mod tests {
     fn the_seed_plans_date_cells() {
         assert_eq!(
             range("Sept 2026 to March 2027 (Subject top funding)"),
-            (Some(date!(2026 - 09 - 01)), Some(date!(2027 - 03 - 31)))
+            (Some(date(2026, 9, 1)), Some(date(2027, 3, 31)))
         );
         assert_eq!(
             range("April 2026 – scoping.\n\nNW workshop – July2026.\n\nSupport to AP areas – July to Sept 2026"),
-            (Some(date!(2026 - 04 - 01)), Some(date!(2026 - 09 - 30)))
+            (Some(date(2026, 4, 1)), Some(date(2026, 9, 30)))
         );
         assert_eq!(
             range("Events to take place in July, September and Nov 2026."),
-            (Some(date!(2026 - 07 - 01)), Some(date!(2026 - 11 - 30)))
+            (Some(date(2026, 7, 1)), Some(date(2026, 11, 30)))
         );
         assert_eq!(
             range("Start May 2026 and delivered by September 2026."),
-            (Some(date!(2026 - 05 - 01)), Some(date!(2026 - 09 - 30)))
+            (Some(date(2026, 5, 1)), Some(date(2026, 9, 30)))
         );
     }
 
@@ -774,39 +779,39 @@ mod tests {
     fn quarters_financial_years_seasons_and_years() {
         assert_eq!(
             range("Q3 2026"),
-            (Some(date!(2026 - 07 - 01)), Some(date!(2026 - 09 - 30)))
+            (Some(date(2026, 7, 1)), Some(date(2026, 9, 30)))
         );
         assert_eq!(
             range("2026/27"),
-            (Some(date!(2026 - 04 - 01)), Some(date!(2027 - 03 - 31)))
+            (Some(date(2026, 4, 1)), Some(date(2027, 3, 31)))
         );
         assert_eq!(
             range("2026-27"),
-            (Some(date!(2026 - 04 - 01)), Some(date!(2027 - 03 - 31)))
+            (Some(date(2026, 4, 1)), Some(date(2027, 3, 31)))
         );
         assert_eq!(
             range("FY26/27"),
-            (Some(date!(2026 - 04 - 01)), Some(date!(2027 - 03 - 31)))
+            (Some(date(2026, 4, 1)), Some(date(2027, 3, 31)))
         );
         assert_eq!(
             range("Q4 2026/27"),
-            (Some(date!(2027 - 01 - 01)), Some(date!(2027 - 03 - 31)))
+            (Some(date(2027, 1, 1)), Some(date(2027, 3, 31)))
         );
         assert_eq!(
             range("Q1 2026/27"),
-            (Some(date!(2026 - 04 - 01)), Some(date!(2026 - 06 - 30)))
+            (Some(date(2026, 4, 1)), Some(date(2026, 6, 30)))
         );
         assert_eq!(
             range("Winter 2026"),
-            (Some(date!(2026 - 12 - 01)), Some(date!(2027 - 02 - 28)))
+            (Some(date(2026, 12, 1)), Some(date(2027, 2, 28)))
         );
         assert_eq!(
             range("During 2027"),
-            (Some(date!(2027 - 01 - 01)), Some(date!(2027 - 12 - 31)))
+            (Some(date(2027, 1, 1)), Some(date(2027, 12, 31)))
         );
         assert_eq!(
             range("July to September in 2026"),
-            (Some(date!(2026 - 07 - 01)), Some(date!(2026 - 09 - 30)))
+            (Some(date(2026, 7, 1)), Some(date(2026, 9, 30)))
         );
     }
 
@@ -814,15 +819,15 @@ mod tests {
     fn months_without_years() {
         assert_eq!(
             range("Dec to Feb 2027"),
-            (Some(date!(2026 - 12 - 01)), Some(date!(2027 - 02 - 28)))
+            (Some(date(2026, 12, 1)), Some(date(2027, 2, 28)))
         );
         assert_eq!(
             range("Sept 2026 to March"),
-            (Some(date!(2026 - 09 - 01)), Some(date!(2027 - 03 - 31)))
+            (Some(date(2026, 9, 1)), Some(date(2027, 3, 31)))
         );
         assert_eq!(
             range("January and February 2028"),
-            (Some(date!(2028 - 01 - 01)), Some(date!(2028 - 02 - 29)))
+            (Some(date(2028, 1, 1)), Some(date(2028, 2, 29)))
         );
         let r = parse_date_range("July to September");
         assert!(!r.understood);
@@ -843,21 +848,21 @@ mod tests {
         ] {
             assert_eq!(
                 range(text),
-                (Some(date!(2026 - 09 - 01)), Some(date!(2026 - 09 - 30))),
+                (Some(date(2026, 9, 1)), Some(date(2026, 9, 30))),
                 "{text}"
             );
         }
         assert_eq!(
             range("1st Sept 2026 – 31st March 2027"),
-            (Some(date!(2026 - 09 - 01)), Some(date!(2027 - 03 - 31)))
+            (Some(date(2026, 9, 1)), Some(date(2027, 3, 31)))
         );
         assert_eq!(
             range("01/09/2026 to 2027-03-15"),
-            (Some(date!(2026 - 09 - 01)), Some(date!(2027 - 03 - 15)))
+            (Some(date(2026, 9, 1)), Some(date(2027, 3, 15)))
         );
         assert_eq!(
             range("April\u{2013}June 2026"),
-            (Some(date!(2026 - 04 - 01)), Some(date!(2026 - 06 - 30)))
+            (Some(date(2026, 4, 1)), Some(date(2026, 6, 30)))
         );
     }
 
@@ -867,7 +872,7 @@ mod tests {
         assert_eq!(
             r,
             DateRange {
-                start: Some(date!(2026 - 06 - 01)),
+                start: Some(date(2026, 6, 1)),
                 end: None,
                 end_open: true,
                 understood: true
@@ -876,11 +881,11 @@ mod tests {
         let r = parse_date_range("Ongoing");
         assert!(r.end_open && !r.understood);
         let r = parse_date_range("To be completed by March 2027");
-        assert_eq!((r.start, r.end), (None, Some(date!(2027 - 03 - 31))));
+        assert_eq!((r.start, r.end), (None, Some(date(2027, 3, 31))));
         let r = parse_date_range("From April 2026 to March 2027");
         assert_eq!(
             (r.start, r.end),
-            (Some(date!(2026 - 04 - 01)), Some(date!(2027 - 03 - 31)))
+            (Some(date(2026, 4, 1)), Some(date(2027, 3, 31)))
         );
         assert!(!r.end_open);
     }
@@ -889,19 +894,19 @@ mod tests {
     fn may_and_march_as_ordinary_words() {
         assert_eq!(
             range("This may start in June 2026"),
-            (Some(date!(2026 - 06 - 01)), None)
+            (Some(date(2026, 6, 1)), None)
         );
         assert_eq!(
             range("May take until June 2026"),
-            (None, Some(date!(2026 - 06 - 30)))
+            (None, Some(date(2026, 6, 30)))
         );
         assert_eq!(
             range("May to July 2026"),
-            (Some(date!(2026 - 05 - 01)), Some(date!(2026 - 07 - 31)))
+            (Some(date(2026, 5, 1)), Some(date(2026, 7, 31)))
         );
         assert_eq!(
             range("Workshops in May and June 2026"),
-            (Some(date!(2026 - 05 - 01)), Some(date!(2026 - 06 - 30)))
+            (Some(date(2026, 5, 1)), Some(date(2026, 6, 30)))
         );
     }
 
@@ -933,13 +938,10 @@ mod tests {
             "4th of May, 2018",
             "by 4th May 2018",
         ] {
-            assert_eq!(parse_due_date(text), Some(date!(2018 - 05 - 04)), "{text}");
+            assert_eq!(parse_due_date(text), Some(date(2018, 5, 4)), "{text}");
         }
-        assert_eq!(
-            parse_due_date("end of May 2018"),
-            Some(date!(2018 - 05 - 31))
-        );
-        assert_eq!(due_date("May 2018"), Some((date!(2018 - 05 - 31), false)));
+        assert_eq!(parse_due_date("end of May 2018"), Some(date(2018, 5, 31)));
+        assert_eq!(due_date("May 2018"), Some((date(2018, 5, 31), false)));
         assert_eq!(parse_due_date("the next meeting"), None);
         assert_eq!(parse_due_date("4th May"), None);
         assert_eq!(parse_due_date("31/02/2018"), None);

@@ -365,7 +365,7 @@ fn owner_of(description: &str) -> Option<String> {
 
 /// The date after the last " by " that reads as one (trying earlier ones if the last does
 /// not: "by 4th May 2018 and report by email").
-fn due_of(description: &str, flags: &mut Vec<Flag>) -> Option<time::Date> {
+fn due_of(description: &str, flags: &mut Vec<Flag>) -> Option<jiff::civil::Date> {
     let mut bys = Vec::new();
     for (i, _) in description.char_indices() {
         if description
@@ -414,7 +414,7 @@ fn due_of(description: &str, flags: &mut Vec<Flag>) -> Option<time::Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::date;
+    use jiff::civil::date;
 
     #[test]
     fn list_items_lose_their_punctuation() {
@@ -465,7 +465,7 @@ mod tests {
             String::new(),
         );
         assert_eq!(a.owner.as_deref(), Some("Cath Hudspith and Jo Green"));
-        assert_eq!(a.due, Some(date!(2018 - 05 - 04)));
+        assert_eq!(a.due, Some(date(2018, 5, 4)));
         assert!(a.flags.is_empty());
 
         let a = action(
@@ -473,7 +473,7 @@ mod tests {
             String::new(),
         );
         assert_eq!(a.owner.as_deref(), Some("Board"));
-        assert_eq!(a.due, Some(date!(2019 - 06 - 30)));
+        assert_eq!(a.due, Some(date(2019, 6, 30)));
         assert_eq!(a.flags.len(), 1);
 
         let a = action(
@@ -492,7 +492,7 @@ mod tests {
             String::new(),
         );
         assert_eq!(a.owner, None);
-        assert_eq!(a.due, Some(date!(2018 - 06 - 01)));
+        assert_eq!(a.due, Some(date(2018, 6, 1)));
         assert!(a.flags.iter().any(|f| f.field == "owner"));
 
         let a = action("All to note".into(), String::new());

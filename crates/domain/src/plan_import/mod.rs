@@ -65,9 +65,9 @@ pub struct ParsedWorkArea {
     /// The dates cell as written.
     pub when: String,
     #[serde(serialize_with = "iso_date::option")]
-    pub start: Option<time::Date>,
+    pub start: Option<jiff::civil::Date>,
     #[serde(serialize_with = "iso_date::option")]
-    pub end: Option<time::Date>,
+    pub end: Option<jiff::civil::Date>,
     /// The work has no end date ("ongoing").
     pub end_open: bool,
     /// One per paragraph (or bullet) of the outcomes cell.
@@ -90,7 +90,7 @@ pub struct ParsedAction {
     pub description: String,
     pub owner: Option<String>,
     #[serde(serialize_with = "iso_date::option")]
-    pub due: Option<time::Date>,
+    pub due: Option<jiff::civil::Date>,
     /// The line(s) as they appeared in the minutes.
     pub raw: String,
     pub flags: Vec<Flag>,
@@ -119,11 +119,11 @@ pub enum ImportError {
 
 /// Serialises dates as ISO 8601 calendar dates, "YYYY-MM-DD".
 pub(crate) mod iso_date {
+    use jiff::civil::Date;
     use serde::Serializer;
-    use time::Date;
 
     pub fn format(d: Date) -> String {
-        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
     }
 
     pub fn option<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {

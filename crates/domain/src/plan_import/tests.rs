@@ -1,7 +1,7 @@
 //! The two real documents, variants written the same way, and hostile input.
 
 use super::*;
-use time::macros::date;
+use jiff::civil::date;
 
 const PLAN: &str = include_str!("../../../app/src/demo/seeds/nw-delivery-plan.txt");
 const MINUTES: &str = include_str!("../../../app/src/demo/seeds/executive-mandates-minutes.txt");
@@ -13,7 +13,7 @@ fn leads(plan: &ParsedPlan) -> Vec<Vec<&str>> {
         .collect()
 }
 
-fn ranges(plan: &ParsedPlan) -> Vec<(Option<time::Date>, Option<time::Date>)> {
+fn ranges(plan: &ParsedPlan) -> Vec<(Option<jiff::civil::Date>, Option<jiff::civil::Date>)> {
     plan.work_areas.iter().map(|w| (w.start, w.end)).collect()
 }
 
@@ -64,10 +64,10 @@ fn seed_plan() {
     assert_eq!(
         ranges(&plan),
         [
-            (Some(date!(2026 - 09 - 01)), Some(date!(2027 - 03 - 31))),
-            (Some(date!(2026 - 04 - 01)), Some(date!(2026 - 09 - 30))),
-            (Some(date!(2026 - 07 - 01)), Some(date!(2026 - 11 - 30))),
-            (Some(date!(2026 - 05 - 01)), Some(date!(2026 - 09 - 30))),
+            (Some(date(2026, 9, 1)), Some(date(2027, 3, 31))),
+            (Some(date(2026, 4, 1)), Some(date(2026, 9, 30))),
+            (Some(date(2026, 7, 1)), Some(date(2026, 11, 30))),
+            (Some(date(2026, 5, 1)), Some(date(2026, 9, 30))),
         ]
     );
     assert!(plan.work_areas.iter().all(|w| !w.end_open));
@@ -165,7 +165,7 @@ fn seed_minutes() {
     assert_eq!(minutes.actions.len(), 2);
     for action in &minutes.actions {
         assert_eq!(action.owner.as_deref(), Some("Executive"));
-        assert_eq!(action.due, Some(date!(2018 - 05 - 04)));
+        assert_eq!(action.due, Some(date(2018, 5, 4)));
         assert!(action.flags.is_empty(), "{:?}", action.flags);
         assert!(action.raw.starts_with("Action"));
         assert!(!action.description.starts_with("Action"));
@@ -270,7 +270,7 @@ fn variant_plan_in_the_same_shape() {
     assert_eq!(a.budget_total_pence, Some(550_000));
     assert_eq!(
         (a.start, a.end),
-        (Some(date!(2026 - 04 - 01)), Some(date!(2027 - 03 - 31)))
+        (Some(date(2026, 4, 1)), Some(date(2027, 3, 31)))
     );
     assert!(a.flags.is_empty(), "{:?}", a.flags);
 
@@ -284,7 +284,7 @@ fn variant_plan_in_the_same_shape() {
         .any(|f| f.field == "budget" && f.message.contains("No budget found")));
     assert_eq!(
         (b.start, b.end, b.end_open),
-        (Some(date!(2026 - 06 - 01)), None, true)
+        (Some(date(2026, 6, 1)), None, true)
     );
     assert_eq!(b.flags.len(), 1, "{:?}", b.flags);
 
@@ -300,7 +300,7 @@ fn variant_plan_in_the_same_shape() {
     );
     assert_eq!(
         (c.start, c.end),
-        (Some(date!(2026 - 07 - 01)), Some(date!(2026 - 09 - 30)))
+        (Some(date(2026, 7, 1)), Some(date(2026, 9, 30)))
     );
 }
 
@@ -333,7 +333,7 @@ Evaluate\tTo know what works.\tCommission an evaluation.\t£10,000\tQ4 2026\tA r
     assert_eq!(a.outcomes, ["More sharing. Better practice."]);
     assert_eq!(
         (a.start, a.end),
-        (Some(date!(2026 - 05 - 01)), Some(date!(2027 - 03 - 31)))
+        (Some(date(2026, 5, 1)), Some(date(2027, 3, 31)))
     );
     let b = &plan.work_areas[1];
     assert_eq!(b.title, "Evaluate");
@@ -363,13 +363,13 @@ fn separate_start_and_end_date_columns() {
     let a = &plan.work_areas[0];
     assert_eq!(
         (a.start, a.end),
-        (Some(date!(2026 - 05 - 01)), Some(date!(2027 - 03 - 31)))
+        (Some(date(2026, 5, 1)), Some(date(2027, 3, 31)))
     );
     assert_eq!(a.budget_total_pence, Some(150_000));
     let b = &plan.work_areas[1];
     assert_eq!(
         (b.start, b.end, b.end_open),
-        (Some(date!(2027 - 04 - 01)), None, true)
+        (Some(date(2027, 4, 1)), None, true)
     );
     assert_eq!(b.budget_total_pence, Some(0));
 }
@@ -398,10 +398,10 @@ Action – Report back to the Board at the next meeting\r\n";
     );
     assert_eq!(m.actions.len(), 3);
     assert_eq!(m.actions[0].owner.as_deref(), Some("Jo Green"));
-    assert_eq!(m.actions[0].due, Some(date!(2019 - 06 - 15)));
+    assert_eq!(m.actions[0].due, Some(date(2019, 6, 15)));
     assert!(m.actions[0].flags.is_empty());
     assert_eq!(m.actions[1].owner.as_deref(), Some("All"));
-    assert_eq!(m.actions[1].due, Some(date!(2019 - 07 - 31)));
+    assert_eq!(m.actions[1].due, Some(date(2019, 7, 31)));
     assert_eq!(m.actions[2].owner, None);
     assert_eq!(m.actions[2].due, None);
     assert_eq!(m.actions[2].flags.len(), 2);

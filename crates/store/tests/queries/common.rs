@@ -68,7 +68,7 @@ pub async fn postgres(test: &str) -> Option<Db> {
         .unwrap_or(0);
     // Named like the integration suite's databases, which it drops once they are old.
     let name = format!("lzt_{now}_{}", &unique()[20..]);
-    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
         .execute(admin.pool())
         .await
         .expect("create test database");
@@ -81,7 +81,8 @@ pub async fn postgres(test: &str) -> Option<Db> {
 }
 
 pub async fn exec(c: &mut Conn, sql: &str, binds: &[Bind<'_>]) {
-    let mut q = sqlx::query(sql);
+    // Test SQL is written in the tests themselves; values are bound.
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()));
     for b in binds {
         q = match b {
             Bind::Text(s) => q.bind(s.to_string()),

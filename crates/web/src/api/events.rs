@@ -71,13 +71,7 @@ pub struct Event {
 
 /// UTC milliseconds as RFC 3339 (seconds).
 fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
+    lz_domain::dates::rfc3339(ms.div_euclid(1000)).unwrap_or_default()
 }
 
 #[derive(Deserialize, Default)]

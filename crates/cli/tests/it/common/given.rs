@@ -261,10 +261,9 @@ impl<'a> Given<'a> {
 
     /// The UK calendar date `days` from the app's now, as "YYYY-MM-DD".
     pub fn date_in(&self, days: i64) -> String {
-        let t =
-            time::OffsetDateTime::from_unix_timestamp((self.app.app.now() + days * DAY_MS) / 1000)
-                .expect("time");
-        format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+        lz_domain::dates::utc_date((self.app.app.now() + days * DAY_MS) / 1000)
+            .expect("a date in range")
+            .to_string()
     }
 
     /// A new contributor of `org`, for items and events that name nobody.

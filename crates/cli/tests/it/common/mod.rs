@@ -113,12 +113,14 @@ pub async fn fresh_postgres_database(admin_url: &str) -> String {
             .unwrap_or(u64::MAX);
         if ts + 3 * 3600 < now {
             let _ = c
-                .execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str())
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                )))
                 .await;
         }
     }
     let name = format!("lzt_{now}_{}", &unique()[20..]);
-    c.execute(format!("CREATE DATABASE \"{name}\"").as_str())
+    c.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
         .await
         .expect("create test database");
     let mut url = url::Url::parse(admin_url).expect("LZ_TEST_POSTGRES_URL is a URL");
@@ -290,7 +292,7 @@ impl TestApp {
 
     pub async fn count(&self, table: &str) -> i64 {
         let mut c = self.app.db.acquire().await.expect("db");
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
             .fetch_one(&mut *c)
             .await
             .expect("count")

@@ -12,13 +12,7 @@ use crate::error::PageResult;
 use crate::AppState;
 
 fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
+    lz_domain::dates::rfc3339(ms / 1000).unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
 }
 
 async fn atom(s: &AppState, title: String, self_path: String, term_id: Option<&str>) -> PageResult {

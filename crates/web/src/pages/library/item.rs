@@ -102,11 +102,7 @@ fn json_ld(s: &AppState, view: &ItemView) -> Option<String> {
     }
     let published = i
         .published_at
-        .and_then(|ms| time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok())
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        });
+        .and_then(|ms| lz_domain::dates::rfc3339(ms / 1000));
     let doc = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "CreativeWork",

@@ -2,6 +2,8 @@
 //! from its start to its end coloured by RAG, milestones as diamonds, month ticks and today.
 //! The same facts are on the page as text, so the picture is described briefly.
 
+use jiff::civil::Date;
+use jiff::ToSpan;
 use lz_app::plans::{PlanView, Rag};
 
 const LEFT: f64 = 250.0;
@@ -9,11 +11,15 @@ const WIDTH: f64 = 720.0;
 const ROW: f64 = 34.0;
 const TOP: f64 = 34.0;
 
+/// Days are counted from 1970-01-01; only differences and order matter here.
+const EPOCH: Date = jiff::civil::date(1970, 1, 1);
+
 fn days(iso: &str) -> Option<i64> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(iso, &fmt)
-        .ok()
-        .map(|d| i64::from(d.to_julian_day()))
+    lz_domain::dates::parse_iso_date(iso).map(day_number)
+}
+
+fn day_number(d: Date) -> i64 {
+    i64::from(d.since(EPOCH).map(|s| s.get_days()).unwrap_or_default())
 }
 
 fn esc(s: &str) -> String {
@@ -66,8 +72,8 @@ pub fn svg(view: &PlanView, today: &str) -> Option<String> {
          <title id=\"timeline-title\">Timeline of {} work areas from {} to {}; bars are coloured by status, diamonds are milestones</title>",
         LEFT + WIDTH + 20.0,
         dated.len(),
-        esc(&julian_to_iso(first)),
-        esc(&julian_to_iso(last)),
+        esc(&iso_of_day(first)),
+        esc(&iso_of_day(last)),
     );
     month_ticks(&mut out, first, last, height, x)?;
     if let Some(t) = days(today).filter(|t| *t >= first && *t <= last) {
@@ -106,7 +112,7 @@ pub fn svg(view: &PlanView, today: &str) -> Option<String> {
     Some(out)
 }
 
-/// A line and a label at the first of each month between `first` and `last` (Julian days).
+/// A line and a label at the first of each month between `first` and `last` (day numbers).
 fn month_ticks(
     out: &mut String,
     first: i64,
@@ -114,34 +120,29 @@ fn month_ticks(
     height: f64,
     x: impl Fn(i64) -> f64,
 ) -> Option<()> {
-    let fmt = time::macros::format_description!("[month repr:short] [year repr:last_two]");
-    let mut month = time::Date::from_julian_day(first as i32)
-        .ok()?
-        .replace_day(1)
-        .ok()?;
-    while i64::from(month.to_julian_day()) <= last {
-        let d = i64::from(month.to_julian_day());
+    let mut month = day_from_number(first)?.first_of_month();
+    while day_number(month) <= last {
+        let d = day_number(month);
         if d >= first {
             let mx = x(d);
             out.push_str(&format!("<line x1=\"{mx:.1}\" y1=\"{}\" x2=\"{mx:.1}\" y2=\"{height}\" stroke=\"#b1b4b6\" stroke-width=\"1\"/>", TOP - 12.0));
             out.push_str(&format!(
                 "<text x=\"{mx:.1}\" y=\"{}\" font-size=\"12\" fill=\"#0b0c0c\">{}</text>",
                 TOP - 16.0,
-                month.format(&fmt).unwrap_or_default()
+                month.strftime("%b %y")
             ));
         }
-        month = month
-            .replace_day(28)
-            .ok()?
-            .checked_add(time::Duration::days(4))?
-            .replace_day(1)
-            .ok()?;
+        month = month.checked_add(1.month()).ok()?;
     }
     Some(())
 }
 
-fn julian_to_iso(d: i64) -> String {
-    time::Date::from_julian_day(d as i32)
+fn day_from_number(d: i64) -> Option<Date> {
+    EPOCH.checked_add(jiff::Span::new().try_days(d).ok()?).ok()
+}
+
+fn iso_of_day(d: i64) -> String {
+    day_from_number(d)
         .map(|d| d.to_string())
         .unwrap_or_default()
 }
