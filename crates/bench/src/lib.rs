@@ -342,6 +342,9 @@ impl Machine {
 
 /// One browser: its own cookie jar, redirects not followed, one kept-alive connection.
 pub fn browser() -> Result<reqwest::Client> {
+    // Built with the server, reqwest has rustls without a provider: install ring, as the
+    // server does (a second install is a no-op).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(redirect::Policy::none())

@@ -36,6 +36,21 @@ async fn health_metrics_and_openapi(app: TestApp) {
     let (s, doc) = c.api_get("/openapi.json").await;
     assert_eq!(s, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    // OpenAPI requires a description on every response object.
+    let mut responses = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (verb, op) in item.as_object().expect("path item") {
+            for (status, r) in op["responses"].as_object().into_iter().flatten() {
+                responses += 1;
+                let d = r["description"].as_str().unwrap_or_default();
+                assert!(!d.is_empty(), "{verb} {path} {status} has a description");
+            }
+        }
+    }
+    assert!(
+        responses > 50,
+        "every operation lists its responses ({responses})"
+    );
     for path in [
         "/api/v1/me",
         "/api/v1/accounts",

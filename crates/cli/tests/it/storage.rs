@@ -202,6 +202,7 @@ impl Moto {
             if let Ok(Some(status)) = moto.child.try_wait() {
                 return Err(format!("moto.server ended at start with {status}"));
             }
+            lz_files::install_crypto_provider();
             if let Ok(r) = reqwest::Client::new().put(&bucket).send().await {
                 return if r.status().is_success() {
                     Ok(moto)

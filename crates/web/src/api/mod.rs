@@ -34,7 +34,7 @@ use crate::AppState;
         plans::plans, plans::plan, plans::import, plans::minutes, plans::my_actions, plans::close_action, plans::assign_action, plans::post_update, plans::link_learning, plans::unlink_learning, plans::report,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &DescribedResponses),
 )]
 struct ApiDoc;
 
@@ -47,6 +47,39 @@ impl Modify for BearerAuth {
                 "bearer",
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
             );
+        }
+    }
+}
+
+/// OpenAPI requires a description on every response; utoipa 6 leaves it out where the
+/// attribute gives none, so each such response is described by its status's reason phrase.
+struct DescribedResponses;
+
+impl Modify for DescribedResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                for (status, response) in op.responses.responses.iter_mut() {
+                    if let utoipa::openapi::RefOr::T(r) = response {
+                        if r.description.is_empty() {
+                            r.description = status
+                                .parse::<u16>()
+                                .ok()
+                                .and_then(|c| axum::http::StatusCode::from_u16(c).ok())
+                                .and_then(|c| c.canonical_reason())
+                                .unwrap_or("Response")
+                                .to_string();
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -146,6 +146,8 @@ impl TestApp {
 
     /// Starts the app with extra `LZ_*` settings.
     pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
+        // The tests' HTTP clients use rustls with ring, installed as the binary does at start.
+        lz_files::install_crypto_provider();
         let dir = temp_dir("app");
         let database_url = match backend {
             Backend::Sqlite => format!("sqlite://{}", dir.join("lz.db").display()),
