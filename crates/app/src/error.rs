@@ -109,6 +109,22 @@ impl Problems {
         }
     }
 
+    /// Free text of at most `max` characters, trimmed, without control characters (tabs and
+    /// line ends allowed); Windows line ends become `\n`. The text is kept either way, so
+    /// that a form shows back what was typed.
+    pub fn bounded(&mut self, field: &'static str, label: &str, raw: &str, max: usize) -> String {
+        let s = raw.trim().replace("\r\n", "\n");
+        if s.chars().count() > max {
+            self.add(field, format!("{label} must be {max} characters or fewer"));
+        } else if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            self.add(
+                field,
+                format!("{label} must not contain control characters"),
+            );
+        }
+        s
+    }
+
     pub fn into_result(self) -> AppResult<()> {
         if self.0.is_empty() {
             Ok(())

@@ -206,27 +206,6 @@ pub const STATUSES: &[(&str, &str)] = &[
     ("closed", "Registration closed"),
 ];
 
-/// Free text of at most `max` characters, without control characters; Windows line ends
-/// become `\n`.
-pub(super) fn bounded(
-    p: &mut Problems,
-    field: &'static str,
-    label: &str,
-    raw: &str,
-    max: usize,
-) -> String {
-    let s = raw.trim().replace("\r\n", "\n");
-    if s.chars().count() > max {
-        p.add(field, format!("{label} must be {max} characters or fewer"));
-    } else if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        p.add(
-            field,
-            format!("{label} must not contain control characters"),
-        );
-    }
-    s
-}
-
 /// "2026-07-15" at midnight UK time, for the registration window; empty: none.
 fn optional_day(p: &mut Problems, field: &'static str, raw: &str) -> Option<i64> {
     if raw.trim().is_empty() {
@@ -240,7 +219,7 @@ fn about(p: &mut Problems, input: &EventInput) -> (String, String) {
     let title = p
         .check("title", clean_line(&input.title, "a title", 200))
         .unwrap_or_default();
-    let summary = bounded(p, "summary", "The summary", &input.summary, 5_000);
+    let summary = p.bounded("summary", "The summary", &input.summary, 5_000);
     if summary.is_empty() {
         p.add("summary", "Enter what the event is about");
     }
@@ -262,10 +241,9 @@ fn location(p: &mut Problems, input: &EventInput) -> Location {
     }
     Location {
         format,
-        venue: bounded(p, "venue", "The venue", &input.venue, 200),
-        address: bounded(p, "address", "The address", &input.address, 1_000),
-        access_info: bounded(
-            p,
+        venue: p.bounded("venue", "The venue", &input.venue, 200),
+        address: p.bounded("address", "The address", &input.address, 1_000),
+        access_info: p.bounded(
             "access_info",
             "Access information",
             &input.access_info,
@@ -390,7 +368,7 @@ pub(super) fn series_fields(p: &mut Problems, input: &SeriesInput) -> (String, S
     let title = p
         .check("title", clean_line(&input.title, "a title", 200))
         .unwrap_or_default();
-    let purpose = bounded(p, "purpose", "The purpose", &input.purpose, 5_000);
+    let purpose = p.bounded("purpose", "The purpose", &input.purpose, 5_000);
     (title, purpose)
 }
 
@@ -401,8 +379,8 @@ pub(super) fn answers(
     access: &str,
     dietary: &str,
 ) -> (Option<String>, Option<String>) {
-    let a = bounded(p, "access_needs", "Access needs", access, 1_000);
-    let d = bounded(p, "dietary_needs", "Dietary needs", dietary, 1_000);
+    let a = p.bounded("access_needs", "Access needs", access, 1_000);
+    let d = p.bounded("dietary_needs", "Dietary needs", dietary, 1_000);
     (
         (event.ask_access && !a.is_empty()).then_some(a),
         (event.ask_dietary && !d.is_empty()).then_some(d),
@@ -436,15 +414,13 @@ pub(super) fn feedback(p: &mut Problems, input: &FeedbackInput) -> (i64, String,
             0
         }
     };
-    let do_differently = bounded(
-        p,
+    let do_differently = p.bounded(
         "do_differently",
         "What you will do differently",
         &input.do_differently,
         2_000,
     );
-    let topics_next = bounded(
-        p,
+    let topics_next = p.bounded(
         "topics_next",
         "Topics you want next",
         &input.topics_next,
@@ -458,7 +434,7 @@ pub(super) fn message(p: &mut Problems, subject: &str, message: &str) -> (String
     let subject = p
         .check("subject", clean_line(subject, "a subject", 150))
         .unwrap_or_default();
-    let message = bounded(p, "message", "The message", message, 10_000);
+    let message = p.bounded("message", "The message", message, 10_000);
     if message.is_empty() {
         p.add("message", "Enter the message");
     }
@@ -476,7 +452,7 @@ impl Events<'_> {
         let mut p = Problems::default();
         let (title, summary) = about(&mut p, input);
         let place = location(&mut p, input);
-        let speakers = bounded(&mut p, "speakers", "Speakers", &input.speakers, 2_000);
+        let speakers = p.bounded("speakers", "Speakers", &input.speakers, 2_000);
         let joining_link = venue_or_link(&mut p, &place, &input.joining_link);
         let (start, end) = times(&mut p, input, creating.then(|| self.app.now()));
         let capacity = capacity(&mut p, &input.capacity);

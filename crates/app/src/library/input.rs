@@ -80,26 +80,6 @@ const MAX_SUMMARY: usize = 1_000;
 const MAX_AUTHORS: usize = 20;
 const MAX_LINKS: usize = 20;
 
-/// Trimmed text with Windows line ends made plain, checked for length and control characters.
-pub(crate) fn bounded(
-    p: &mut Problems,
-    field: &'static str,
-    label: &str,
-    raw: &str,
-    max: usize,
-) -> String {
-    let s = raw.trim().replace("\r\n", "\n");
-    if s.chars().count() > max {
-        p.add(field, format!("{label} must be {max} characters or fewer"));
-    } else if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        p.add(
-            field,
-            format!("{label} must not contain control characters"),
-        );
-    }
-    s
-}
-
 /// The text fields: kind, title, summary, the sections and the body.
 fn text_fields(p: &mut Problems, input: &ItemInput) -> ItemContent {
     let kind = ItemKind::parse(&input.kind);
@@ -109,13 +89,13 @@ fn text_fields(p: &mut Problems, input: &ItemInput) -> ItemContent {
     let title = p
         .check("title", clean_line(&input.title, "a title", 200))
         .unwrap_or_default();
-    let summary = bounded(p, "summary", "The summary", &input.summary, MAX_SUMMARY);
+    let summary = p.bounded("summary", "The summary", &input.summary, MAX_SUMMARY);
     if summary.is_empty() {
         p.add("summary", "Enter a summary of one or two sentences");
     }
     let mut sections: BTreeMap<&str, String> = BTreeMap::new();
     for (field, heading) in SECTIONS {
-        let text = bounded(p, field, heading, input.section(field), MAX_SECTION);
+        let text = p.bounded(field, heading, input.section(field), MAX_SECTION);
         sections.insert(field, text);
     }
     let mut take = |f: &str| sections.remove(f).unwrap_or_default();
@@ -129,7 +109,7 @@ fn text_fields(p: &mut Problems, input: &ItemInput) -> ItemContent {
         do_differently: take("do_differently"),
         outcomes: take("outcomes"),
         contacts: take("contacts"),
-        body_md: bounded(p, "body_md", "The text", &input.body_md, MAX_BODY),
+        body_md: p.bounded("body_md", "The text", &input.body_md, MAX_BODY),
         ..ItemContent::default()
     }
 }

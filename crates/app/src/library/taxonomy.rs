@@ -6,7 +6,6 @@ use lz_domain::library::Vocabulary;
 use lz_domain::{clean_line, Slug};
 use lz_store::library::{self as store, TermRow};
 
-use super::input::bounded;
 use super::{Library, LibraryAccess};
 use crate::{new_id, Actor, AppError, AppResult, Audit, OnConflict, Problems};
 
@@ -31,7 +30,7 @@ fn new_term(vocabulary: &str, name: &str, description: &str) -> AppResult<NewTer
     if slug.is_none() && !name.is_empty() {
         p.add("name", "Use letters or numbers in the name");
     }
-    let description = bounded(&mut p, "description", "The description", description, 1_000);
+    let description = p.bounded("description", "The description", description, 1_000);
     p.into_result()?;
     match (vocab, slug) {
         (Some(vocabulary), Some(slug)) => Ok(NewTerm {
@@ -106,7 +105,7 @@ impl Library<'_> {
         let name = p
             .check("name", clean_line(name, "a name", 120))
             .unwrap_or_default();
-        let description = bounded(&mut p, "description", "The description", description, 1_000);
+        let description = p.bounded("description", "The description", description, 1_000);
         p.into_result()?;
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
