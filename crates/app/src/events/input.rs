@@ -1,17 +1,15 @@
 //! What people type into event forms (or send to the API) and its validation: one function
 //! per group of fields, all writing into one `Problems`, so a form shows every problem at
 //! once and in the order of its fields. Checks that need the database (themes, organisation,
-//! series, organisers' accounts) are methods on the `Events` handle at the end.
+//! series, organisers' accounts) are in `content.rs`.
 
 use lz_domain::events::{self as rules, EventFormat, EventStatus, MAX_CAPACITY};
 use lz_domain::library::{parse_link, Visibility};
 use lz_domain::{clean_line, EmailAddress};
-use lz_store::events::{self as store, EventContent};
 
-use super::access::may_run_for;
 use super::record::EventRecord;
-use super::{Events, DAY_MS};
-use crate::{Actor, AppResult, Problems};
+use super::DAY_MS;
+use crate::Problems;
 
 /// Bool fields arrive as `true` from the API and `"on"` from a checkbox.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -215,7 +213,7 @@ fn optional_day(p: &mut Problems, field: &'static str, raw: &str) -> Option<i64>
 }
 
 /// Title and summary.
-fn about(p: &mut Problems, input: &EventInput) -> (String, String) {
+pub(super) fn about(p: &mut Problems, input: &EventInput) -> (String, String) {
     let title = p
         .check("title", clean_line(&input.title, "a title", 200))
         .unwrap_or_default();
@@ -227,14 +225,14 @@ fn about(p: &mut Problems, input: &EventInput) -> (String, String) {
 }
 
 /// Where it happens: format, venue, address and access information.
-struct Location {
-    format: Option<EventFormat>,
-    venue: String,
-    address: String,
-    access_info: String,
+pub(super) struct Location {
+    pub(super) format: Option<EventFormat>,
+    pub(super) venue: String,
+    pub(super) address: String,
+    pub(super) access_info: String,
 }
 
-fn location(p: &mut Problems, input: &EventInput) -> Location {
+pub(super) fn location(p: &mut Problems, input: &EventInput) -> Location {
     let format = EventFormat::parse(&input.format);
     if format.is_none() {
         p.add("format", "Choose in person, online or hybrid");
@@ -253,7 +251,7 @@ fn location(p: &mut Problems, input: &EventInput) -> Location {
 }
 
 /// A venue for events in a room, a joining link for online ones; returns the link.
-fn venue_or_link(p: &mut Problems, place: &Location, raw_link: &str) -> String {
+pub(super) fn venue_or_link(p: &mut Problems, place: &Location, raw_link: &str) -> String {
     if place.format.is_some_and(EventFormat::has_venue) && place.venue.is_empty() {
         p.add("venue", "Enter the venue");
     }
@@ -270,7 +268,11 @@ fn venue_or_link(p: &mut Problems, place: &Location, raw_link: &str) -> String {
 
 /// Start and end (UK local): the end after the start, at most 14 days later; a new event
 /// starts after `now` (none: a change, which may keep a past start).
-fn times(p: &mut Problems, input: &EventInput, now: Option<i64>) -> (Option<i64>, Option<i64>) {
+pub(super) fn times(
+    p: &mut Problems,
+    input: &EventInput,
+    now: Option<i64>,
+) -> (Option<i64>, Option<i64>) {
     let start = p.check(
         "start_date",
         rules::parse_local(&input.start_date, &input.start_time),
@@ -294,7 +296,7 @@ fn times(p: &mut Problems, input: &EventInput, now: Option<i64>) -> (Option<i64>
     (start, end)
 }
 
-fn capacity(p: &mut Problems, raw: &str) -> i64 {
+pub(super) fn capacity(p: &mut Problems, raw: &str) -> i64 {
     match raw.trim().parse::<i64>() {
         Ok(n) if (1..=MAX_CAPACITY).contains(&n) => n,
         Ok(_) => {
@@ -313,7 +315,7 @@ fn capacity(p: &mut Problems, raw: &str) -> i64 {
 
 /// When registration opens and closes (both optional): closing after opening, opening
 /// before the start.
-fn registration_window(
+pub(super) fn registration_window(
     p: &mut Problems,
     input: &EventInput,
     start: Option<i64>,
@@ -337,7 +339,7 @@ fn registration_window(
 }
 
 /// Public or network (events are not shared by place or organisation).
-fn visibility(p: &mut Problems, raw: &str) -> Option<Visibility> {
+pub(super) fn visibility(p: &mut Problems, raw: &str) -> Option<Visibility> {
     match Visibility::parse(raw) {
         Some(v @ (Visibility::Public | Visibility::Network)) => Some(v),
         _ => {
@@ -348,7 +350,7 @@ fn visibility(p: &mut Problems, raw: &str) -> Option<Visibility> {
 }
 
 /// Draft (the default), open or closed; cancelling has its own use case.
-fn status(p: &mut Problems, raw: &str) -> Option<EventStatus> {
+pub(super) fn status(p: &mut Problems, raw: &str) -> Option<EventStatus> {
     match EventStatus::parse(raw) {
         Some(EventStatus::Cancelled) => {
             p.add("status", "Cancel the event with its own button");
@@ -439,148 +441,6 @@ pub(super) fn message(p: &mut Problems, subject: &str, message: &str) -> (String
         p.add("message", "Enter the message");
     }
     (subject, message)
-}
-
-impl Events<'_> {
-    /// The event form checked into what the store writes; `creating` requires a future start.
-    pub(super) async fn event_content(
-        &self,
-        actor: &Actor,
-        input: &EventInput,
-        creating: bool,
-    ) -> AppResult<EventContent> {
-        let mut p = Problems::default();
-        let (title, summary) = about(&mut p, input);
-        let place = location(&mut p, input);
-        let speakers = p.bounded("speakers", "Speakers", &input.speakers, 2_000);
-        let joining_link = venue_or_link(&mut p, &place, &input.joining_link);
-        let (start, end) = times(&mut p, input, creating.then(|| self.app.now()));
-        let capacity = capacity(&mut p, &input.capacity);
-        let (opens, closes) = registration_window(&mut p, input, start);
-        let visibility = visibility(&mut p, &input.visibility);
-        let status = status(&mut p, &input.status);
-        let organisation_id = self
-            .check_owner(&mut p, actor, &input.organisation_id)
-            .await?;
-        let term_ids = self.check_terms(&mut p, &input.terms).await?;
-        let series_id = self.check_series(&mut p, &input.series_id).await?;
-        let organiser_ids = self.check_organisers(&mut p, &input.organisers).await?;
-        p.into_result()?;
-        Ok(EventContent {
-            series_id,
-            title,
-            summary,
-            format: place.format.map(|f| f.code()).unwrap_or_default().into(),
-            venue: place.venue,
-            address: place.address,
-            access_info: place.access_info,
-            joining_link,
-            speakers,
-            starts_at: start.unwrap_or_default(),
-            ends_at: end.unwrap_or_default(),
-            capacity,
-            registration_opens_at: opens,
-            registration_closes_at: closes,
-            organisation_id,
-            visibility: visibility.map(|v| v.code()).unwrap_or_default().into(),
-            status: status.map(|s| s.code()).unwrap_or_default().into(),
-            allow_guests: input.allow_guests.on(),
-            ask_access: input.ask_access.on(),
-            ask_dietary: input.ask_dietary.on(),
-            term_ids,
-            organiser_ids,
-        })
-    }
-
-    /// Theme ids that exist (merged terms become the term they were merged into).
-    pub(super) async fn check_terms(
-        &self,
-        p: &mut Problems,
-        raw: &[String],
-    ) -> AppResult<Vec<String>> {
-        let mut c = self.app.db.acquire().await?;
-        let mut ids = Vec::new();
-        for t in raw.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            match lz_store::library::term_by_id(&mut c, t).await? {
-                Some(term) => ids.push(term.merged_into.unwrap_or(term.id)),
-                None => {
-                    p.add("terms", "Choose themes from the list");
-                    break;
-                }
-            }
-        }
-        ids.sort();
-        ids.dedup();
-        Ok(ids)
-    }
-
-    /// The organisation must exist and be one the organiser may run events for.
-    pub(super) async fn check_owner(
-        &self,
-        p: &mut Problems,
-        actor: &Actor,
-        organisation_id: &str,
-    ) -> AppResult<String> {
-        let mut c = self.app.db.acquire().await?;
-        let org = match organisation_id.trim() {
-            "" => None,
-            id => lz_store::network::organisation_by_id(&mut c, id).await?,
-        };
-        match org {
-            None => {
-                p.add("organisation_id", "Choose the organisation running it");
-                Ok(String::new())
-            }
-            Some(o) if !may_run_for(actor, &o.id) => {
-                p.add("organisation_id", "Choose one of your own organisations");
-                Ok(String::new())
-            }
-            Some(o) => Ok(o.id),
-        }
-    }
-
-    async fn check_series(&self, p: &mut Problems, raw: &str) -> AppResult<Option<String>> {
-        let id = raw.trim();
-        if id.is_empty() {
-            return Ok(None);
-        }
-        let mut c = self.app.db.acquire().await?;
-        Ok(match store::series_by_id(&mut c, id).await? {
-            Some(s) => Some(s.id),
-            None => {
-                p.add("series_id", "Choose a series from the list");
-                None
-            }
-        })
-    }
-
-    /// Further organisers by their accounts' addresses (at most 20).
-    async fn check_organisers(&self, p: &mut Problems, raw: &str) -> AppResult<Vec<String>> {
-        let mut ids = vec![];
-        for address in raw
-            .split(['\n', ','])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            let mut c = self.app.db.acquire().await?;
-            match EmailAddress::parse(address) {
-                Ok(e) => match lz_store::users::by_email(&mut c, e.as_str()).await? {
-                    Some(u) => ids.push(u.id),
-                    None => p.add(
-                        "organisers",
-                        format!("No one has an account with the address {}", e.as_str()),
-                    ),
-                },
-                Err(_) => p.add("organisers", "Enter organisers' email addresses"),
-            }
-        }
-        if ids.len() > 20 {
-            p.add("organisers", "Name at most 20 organisers");
-        }
-        ids.sort();
-        ids.dedup();
-        Ok(ids)
-    }
 }
 
 #[cfg(test)]

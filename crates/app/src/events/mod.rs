@@ -13,6 +13,7 @@
 pub mod access;
 mod attendance;
 mod calendar;
+mod content;
 pub mod input;
 mod mail;
 mod manage;
