@@ -119,27 +119,52 @@ fn is_unsafe(m: &Method) -> bool {
 }
 
 pub async fn load_visitor(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let client = client_address(&state, &req);
-    let path = req.uri().path().to_string();
-    let is_api = path.starts_with("/api/");
     let jar = CookieJar::from_headers(req.headers());
-    let mut new_csrf_cookie = None;
-
     let bearer = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_string());
-
-    let mut visitor = Visitor {
+    let unknown = Visitor {
         actor: None,
         csrf_token: String::new(),
         session_token: None,
         api_token_id: None,
-        client,
-        path: path.clone(),
+        client: client_address(&state, &req),
+        path: req.uri().path().to_string(),
     };
+    let mut visitor = match identify(&state, unknown, bearer, &jar).await {
+        Ok(visitor) => visitor,
+        Err(refused) => return refused,
+    };
+    if let Some(a) = &visitor.actor {
+        tracing::Span::current().record("user_id", a.id());
+    }
+    let new_csrf_cookie = csrf_token_for(&mut visitor, &jar);
+    let mut req = match check_csrf(&state, req, &visitor).await {
+        Ok(req) => req,
+        Err(refused) => return refused,
+    };
+    req.extensions_mut().insert(visitor.clone());
+    let resp = next.run(req).await;
+    let mut resp = render_error_page(&state, &visitor, resp);
+    if let Some(v) = new_csrf_cookie {
+        resp.headers_mut()
+            .append(header::SET_COOKIE, cookie(&state, CSRF_COOKIE, v, None));
+    }
+    resp
+}
+
+/// Who is asking: a `Bearer` token on `/api/*` (an unknown or revoked one is refused), else
+/// the session cookie, else nobody.
+async fn identify(
+    state: &AppState,
+    mut visitor: Visitor,
+    bearer: Option<String>,
+    jar: &CookieJar,
+) -> Result<Visitor, Response> {
+    let is_api = visitor.path.starts_with("/api/");
     if let Some(token) = bearer.filter(|_| is_api) {
         match state.app.accounts().token_actor(&token).await {
             Ok(Some(caller)) => {
@@ -147,15 +172,15 @@ pub async fn load_visitor(State(state): State<AppState>, req: Request, next: Nex
                 visitor.api_token_id = Some(caller.token_id.into_string());
             }
             Ok(None) => {
-                return problem(
+                return Err(problem(
                     StatusCode::UNAUTHORIZED,
                     "invalid-token",
                     "Invalid token",
                     "The API token is unknown or revoked.",
                     vec![],
-                )
+                ))
             }
-            Err(e) => return ApiError(e).into_response(),
+            Err(e) => return Err(ApiError(e).into_response()),
         }
     } else if let Some(session) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {
         match state.app.accounts().session_actor(&session).await {
@@ -165,66 +190,71 @@ pub async fn load_visitor(State(state): State<AppState>, req: Request, next: Nex
                 visitor.session_token = Some(session);
             }
             Ok(None) => {}
-            Err(e) => return PageError(e).into_response(),
+            Err(e) => return Err(PageError(e).into_response()),
         }
     }
-    if visitor.actor.is_some() || visitor.api_token_id.is_some() {
-        if let Some(a) = &visitor.actor {
-            tracing::Span::current().record("user_id", a.id());
-        }
-    }
-    if visitor.csrf_token.is_empty() && visitor.api_token_id.is_none() {
-        visitor.csrf_token = match jar
-            .get(CSRF_COOKIE)
-            .map(|c| c.value().to_string())
-            .filter(|v| v.len() >= 32)
-        {
-            Some(v) => v,
-            None => {
-                let v = lz_app::secrets::random_token("");
-                new_csrf_cookie = Some(v.clone());
-                v
-            }
-        };
-    }
+    Ok(visitor)
+}
 
-    let mut req = req;
-    if is_unsafe(req.method()) {
-        if is_api {
-            // Cookie-authenticated API writes need the CSRF token in a header; token callers
-            // and anonymous calls (sign-up, sign-in) carry no ambient credentials.
-            if visitor.session_token.is_some() && visitor.api_token_id.is_none() {
-                let sent = req
-                    .headers()
-                    .get("x-csrf-token")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                if !tokens_match(sent, &visitor.csrf_token) {
-                    return problem(
-                        StatusCode::FORBIDDEN,
-                        "csrf",
-                        "Missing CSRF token",
-                        "Send the X-CSRF-Token header, or use a personal API token.",
-                        vec![],
-                    );
-                }
-            }
-        } else {
-            match check_form_csrf(&state, req, &visitor.csrf_token).await {
-                Ok(r) => req = r,
-                Err(resp) => return render_error_page(&state, &visitor, resp),
-            }
+/// A signed-out browser's CSRF token is its `lz_csrf` cookie (double submit), made now if it
+/// has none: the new value is returned so that the response sets the cookie. Token callers
+/// need none; a session's token came with the session.
+fn csrf_token_for(visitor: &mut Visitor, jar: &CookieJar) -> Option<String> {
+    if !visitor.csrf_token.is_empty() || visitor.api_token_id.is_some() {
+        return None;
+    }
+    match jar
+        .get(CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() >= 32)
+    {
+        Some(v) => {
+            visitor.csrf_token = v;
+            None
+        }
+        None => {
+            let v = lz_app::secrets::random_token("");
+            visitor.csrf_token = v.clone();
+            Some(v)
         }
     }
+}
 
-    req.extensions_mut().insert(visitor.clone());
-    let resp = next.run(req).await;
-    let mut resp = render_error_page(&state, &visitor, resp);
-    if let Some(v) = new_csrf_cookie {
-        resp.headers_mut()
-            .append(header::SET_COOKIE, cookie(&state, CSRF_COOKIE, v, None));
+/// Unsafe methods must prove they come from our own pages: HTML forms by their `csrf_token`
+/// field, cookie-authenticated API calls by the `X-CSRF-Token` header.
+async fn check_csrf(
+    state: &AppState,
+    req: Request,
+    visitor: &Visitor,
+) -> Result<Request, Response> {
+    if !is_unsafe(req.method()) {
+        return Ok(req);
     }
-    resp
+    if !visitor.path.starts_with("/api/") {
+        return check_form_csrf(state, req, &visitor.csrf_token)
+            .await
+            .map_err(|resp| render_error_page(state, visitor, resp));
+    }
+    // Token callers and anonymous calls (sign-up, sign-in) carry no ambient credentials.
+    if visitor.session_token.is_none() || visitor.api_token_id.is_some() {
+        return Ok(req);
+    }
+    let sent = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if tokens_match(sent, &visitor.csrf_token) {
+        Ok(req)
+    } else {
+        Err(problem(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "Missing CSRF token",
+            "Send the X-CSRF-Token header, or use a personal API token.",
+            vec![],
+        ))
+    }
 }
 
 fn tokens_match(a: &str, b: &str) -> bool {
