@@ -203,62 +203,16 @@ async fn run(command: Command, config: Config) -> Result<()> {
             println!("Migrations applied.");
             Ok(())
         }
-        Command::Demo { synthetic: None } => {
-            let app = open(config).await?;
-            let accounts = app.load_demo().await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            print_demo_accounts(&accounts);
-            Ok(())
-        }
-        Command::Demo { synthetic: Some(n) } => {
-            let app = open(config).await?;
-            let bar = progress_bar(n, "items");
-            app.generate_synthetic(n, |done| bar.set_position(done))
-                .await
-                .map_err(|e| anyhow::anyhow!("generating synthetic items: {e}"))?;
-            bar.finish();
-            println!("Added {n} synthetic items. Run `learning-zone reindex` (or start the server) to index them.");
-            Ok(())
-        }
+        Command::Demo { synthetic } => demo(config, synthetic).await,
         Command::ExtractText {
             kind,
             memory_mib,
             cpu_seconds,
         } => extract_text(&kind, memory_mib, cpu_seconds),
-        Command::Reindex => {
-            let app = open(config).await?;
-            let bar = progress_bar(0, "items");
-            let started = std::time::Instant::now();
-            let n = app
-                .reindex(|done, total| {
-                    bar.set_length(total);
-                    bar.set_position(done);
-                })
-                .await
-                .map_err(|e| anyhow::anyhow!("reindexing: {e}"))?;
-            bar.finish();
-            let secs = started.elapsed().as_secs_f64();
-            println!(
-                "Indexed {n} published items in {secs:.1} s ({:.0} items/s).",
-                n as f64 / secs.max(0.001)
-            );
-            Ok(())
-        }
+        Command::Reindex => reindex(config).await,
         Command::User {
             command: UserCommand::Create { email, name, role },
-        } => {
-            let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
-            let (password, generated) = read_or_generate_password()?;
-            let app = open(config).await?;
-            app.accounts()
-                .create_user_direct(&email, &name, &password, role)
-                .await
-                .map_err(describe)?;
-            println!("Created {email} ({}).", role.label());
-            if generated {
-                println!("Password (shown once): {password}");
-            }
-            Ok(())
-        }
+        } => create_user(config, &email, &name, &role).await,
         Command::Token {
             command: TokenCommand::Create { email, name },
         } => {
@@ -301,6 +255,61 @@ async fn run(command: Command, config: Config) -> Result<()> {
         Command::Backup { path } => backup(config, &path).await,
         Command::Restore { path } => restore(config, &path).await,
     }
+}
+
+/// `demo`: the demo network, or `--synthetic N` library items for benchmarks.
+async fn demo(config: Config, synthetic: Option<u64>) -> Result<()> {
+    let app = open(config).await?;
+    let Some(n) = synthetic else {
+        let accounts = app.load_demo().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        print_demo_accounts(&accounts);
+        return Ok(());
+    };
+    let bar = progress_bar(n, "items");
+    app.generate_synthetic(n, |done| bar.set_position(done))
+        .await
+        .map_err(|e| anyhow::anyhow!("generating synthetic items: {e}"))?;
+    bar.finish();
+    println!("Added {n} synthetic items. Run `learning-zone reindex` (or start the server) to index them.");
+    Ok(())
+}
+
+/// `reindex`: the search index rebuilt from the database, with a progress bar.
+async fn reindex(config: Config) -> Result<()> {
+    let app = open(config).await?;
+    let bar = progress_bar(0, "items");
+    let started = std::time::Instant::now();
+    let n = app
+        .reindex(|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("reindexing: {e}"))?;
+    bar.finish();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "Indexed {n} published items in {secs:.1} s ({:.0} items/s).",
+        n as f64 / secs.max(0.001)
+    );
+    Ok(())
+}
+
+/// `user create`: an account with a role; the password from standard input, or generated
+/// and shown once.
+async fn create_user(config: Config, email: &str, name: &str, role: &str) -> Result<()> {
+    let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+    let (password, generated) = read_or_generate_password()?;
+    let app = open(config).await?;
+    app.accounts()
+        .create_user_direct(email, name, &password, role)
+        .await
+        .map_err(describe)?;
+    println!("Created {email} ({}).", role.label());
+    if generated {
+        println!("Password (shown once): {password}");
+    }
+    Ok(())
 }
 
 /// The `extract-text` child: limits itself, reads the document, prints its text.
