@@ -148,21 +148,11 @@ pub(super) async fn report_csv(
         .executive_report(v.actor.as_ref(), &id, &q.date)
         .await?;
     let body = lz_app::plans::report::csv(&r, &q.table)?;
-    let name = format!(
-        "attachment; filename=\"plan-report-{}-{}.csv\"",
-        r.date, q.table
-    );
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/csv; charset=utf-8".to_string(),
-            ),
-            (axum::http::header::CONTENT_DISPOSITION, name),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download(
+        "text/csv; charset=utf-8",
+        format!("plan-report-{}-{}.csv", r.date, q.table),
+        body.into_bytes(),
+    ))
 }
 
 pub(super) async fn report_docx(
