@@ -11,6 +11,7 @@ macro_rules! trusted_sql {
     };
 }
 
+mod columns;
 mod db;
 pub mod events;
 pub mod library;

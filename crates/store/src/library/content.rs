@@ -1,0 +1,168 @@
+//! Writing an item: its content (with authors, terms and links), status, featuring and
+//! soft deletion.
+
+use super::*;
+use crate::columns::Columns;
+
+/// The content of an item that a person edits (and that a version keeps).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct ItemContent {
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub context: String,
+    pub what_we_did: String,
+    pub what_we_learned: String,
+    pub do_differently: String,
+    pub outcomes: String,
+    pub contacts: String,
+    pub body_md: String,
+    pub organisation_id: String,
+    pub place_id: Option<String>,
+    pub visibility: String,
+    /// Term ids (themes, agendas, audiences).
+    pub term_ids: Vec<String>,
+    /// Authors by name, with the account when one is known.
+    pub authors: Vec<(Option<String>, String)>,
+    /// Links (url, title).
+    pub links: Vec<(String, String)>,
+}
+
+/// The columns an item's form writes, each beside its value.
+fn content_columns<'q>(id: &'q str, content: &'q ItemContent) -> Columns<'q> {
+    Columns::new(id)
+        .set("kind", &content.kind)
+        .set("title", &content.title)
+        .set("summary", &content.summary)
+        .set("context", &content.context)
+        .set("what_we_did", &content.what_we_did)
+        .set("what_we_learned", &content.what_we_learned)
+        .set("do_differently", &content.do_differently)
+        .set("outcomes", &content.outcomes)
+        .set("contacts", &content.contacts)
+        .set("body_md", &content.body_md)
+        .set("organisation_id", &content.organisation_id)
+        .set("place_id", content.place_id.as_deref())
+        .set("visibility", &content.visibility)
+}
+
+pub async fn insert_item(
+    c: &mut Conn,
+    id: &str,
+    content: &ItemContent,
+    status: &str,
+    created_by: &str,
+    now: i64,
+) -> StoreResult<()> {
+    content_columns(id, content)
+        .set("status", status)
+        .set("version", 1)
+        .set("created_by", created_by)
+        .set("created_at", now)
+        .set("updated_at", now)
+        .insert("items")
+        .execute(&mut *c)
+        .await?;
+    replace_children(c, id, content).await
+}
+
+/// Saves new content and bumps the version; returns the new version number.
+pub async fn update_item(
+    c: &mut Conn,
+    id: &str,
+    content: &ItemContent,
+    now: i64,
+) -> StoreResult<i64> {
+    use sqlx::Row;
+    let row = content_columns(id, content)
+        .set("updated_at", now)
+        .update("items", "version = version + 1", "RETURNING version")
+        .fetch_one(&mut *c)
+        .await?;
+    let version: i64 = row.try_get("version")?;
+    replace_children(c, id, content).await?;
+    Ok(version)
+}
+
+async fn replace_children(c: &mut Conn, id: &str, content: &ItemContent) -> StoreResult<()> {
+    for table in ["item_terms", "item_authors", "item_links"] {
+        sqlx::query(trusted_sql!("DELETE FROM {table} WHERE item_id = $1"))
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+    }
+    for term in &content.term_ids {
+        sqlx::query(
+            "INSERT INTO item_terms (item_id, term_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(term)
+        .execute(&mut *c)
+        .await?;
+    }
+    for (i, (user, name)) in content.authors.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO item_authors (item_id, position, user_id, name) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(user.as_deref())
+        .bind(name)
+        .execute(&mut *c)
+        .await?;
+    }
+    for (i, (url, title)) in content.links.iter().enumerate() {
+        sqlx::query("INSERT INTO item_links (id, item_id, position, url, title) VALUES ($1, $2, $3, $4, $5)")
+            .bind(format!("{id}-{i}"))
+            .bind(id)
+            .bind(i as i64)
+            .bind(url)
+            .bind(title)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Moves an item to `status` only if it is still in `from` (so two reviewers cannot both act).
+pub async fn set_status(
+    c: &mut Conn,
+    id: &str,
+    from: &str,
+    status: &str,
+    now: i64,
+) -> StoreResult<bool> {
+    let r = sqlx::query(
+        "UPDATE items SET status = $3, updated_at = $4,
+            submitted_at = CASE WHEN $3 = 'in_review' THEN $4 ELSE submitted_at END,
+            published_at = CASE WHEN $3 = 'published' AND published_at IS NULL THEN $4 ELSE published_at END
+         WHERE id = $1 AND status = $2 AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .bind(from)
+    .bind(status)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn set_featured(c: &mut Conn, id: &str, featured: bool, now: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE items SET featured = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(featured))
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Soft delete: the row and its versions stay for the audit trail.
+pub async fn soft_delete_item(c: &mut Conn, id: &str, now: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE items SET deleted_at = $2, updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
