@@ -45,6 +45,16 @@ code_enum!(
 );
 
 code_enum!(
+    /// Whether an attachment's text has been read for search.
+    TextStatus {
+        None = "none" / "No text to read",
+        Pending = "pending" / "Text waiting to be read",
+        Done = "done" / "Text read",
+        Failed = "failed" / "Text could not be read",
+    }
+);
+
+code_enum!(
     /// A person's marks on an item.
     Mark {
         Useful = "useful" / "Useful",

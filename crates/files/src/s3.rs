@@ -49,6 +49,55 @@ impl fmt::Debug for S3Config {
     }
 }
 
+/// The key prefix, from the text as written: the URL parser would quietly resolve `..`
+/// and `.`.
+fn prefix_of(s: &str) -> Result<String, String> {
+    let raw_path = s
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        // The scheme is s3 (in any case) and there is a host, so this is `s3://`.
+        .get("s3://".len()..)
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(_, path)| path)
+        .unwrap_or_default();
+    let prefix = raw_path.trim_matches('/').to_string();
+    if !prefix.is_empty() && !prefix.split('/').all(is_valid_prefix_part) {
+        return Err(format!(
+            "{prefix:?} is not a usable prefix (letters, digits, '.', '_' and '-' between single '/')"
+        ));
+    }
+    Ok(prefix)
+}
+
+fn endpoint_of(value: &str) -> Result<String, String> {
+    let endpoint =
+        url::Url::parse(value).map_err(|e| format!("endpoint {value:?} is not a URL ({e})"))?;
+    if !matches!(endpoint.scheme(), "http" | "https")
+        || endpoint.host_str().is_none()
+        || endpoint.query().is_some()
+    {
+        return Err(format!(
+            "endpoint {value:?} must be an http:// or https:// address such as http://127.0.0.1:9000"
+        ));
+    }
+    Ok(value.trim_end_matches('/').to_string())
+}
+
+fn region_of(value: &str) -> Result<String, String> {
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !ok {
+        return Err(format!(
+            "region {value:?} is not a region such as eu-west-2"
+        ));
+    }
+    Ok(value.to_string())
+}
+
 impl S3Config {
     /// Parses `s3://BUCKET[/PREFIX][?endpoint=URL&region=REGION]`. The error says what is
     /// wrong, for a message that the caller prefixes with the setting's name.
@@ -76,22 +125,7 @@ impl S3Config {
                 "{bucket:?} is not a bucket name (3 to 63 lowercase letters, digits, dots and hyphens): use {SHAPE}"
             ));
         }
-        // From the text as written: the URL parser would quietly resolve `..` and `.`.
-        let raw_path = s
-            .split(['?', '#'])
-            .next()
-            .unwrap_or_default()
-            // The scheme is s3 (in any case) and there is a host, so this is `s3://`.
-            .get("s3://".len()..)
-            .and_then(|rest| rest.split_once('/'))
-            .map(|(_, path)| path)
-            .unwrap_or_default();
-        let prefix = raw_path.trim_matches('/').to_string();
-        if !prefix.is_empty() && !prefix.split('/').all(is_valid_prefix_part) {
-            return Err(format!(
-                "{prefix:?} is not a usable prefix (letters, digits, '.', '_' and '-' between single '/')"
-            ));
-        }
+        let prefix = prefix_of(s)?;
         let mut config = S3Config {
             bucket,
             prefix,
@@ -103,30 +137,10 @@ impl S3Config {
         for (name, value) in url.query_pairs() {
             match name.as_ref() {
                 "endpoint" if config.endpoint.is_none() => {
-                    let endpoint = url::Url::parse(&value)
-                        .map_err(|e| format!("endpoint {value:?} is not a URL ({e})"))?;
-                    if !matches!(endpoint.scheme(), "http" | "https")
-                        || endpoint.host_str().is_none()
-                        || endpoint.query().is_some()
-                    {
-                        return Err(format!(
-                            "endpoint {value:?} must be an http:// or https:// address such as http://127.0.0.1:9000"
-                        ));
-                    }
-                    config.endpoint = Some(value.trim_end_matches('/').to_string());
+                    config.endpoint = Some(endpoint_of(&value)?);
                 }
                 "region" if config.region.is_none() => {
-                    let ok = !value.is_empty()
-                        && value.len() <= 64
-                        && value
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-                    if !ok {
-                        return Err(format!(
-                            "region {value:?} is not a region such as eu-west-2"
-                        ));
-                    }
-                    config.region = Some(value.into_owned());
+                    config.region = Some(region_of(&value)?);
                 }
                 "endpoint" | "region" => return Err(format!("{name} is given twice")),
                 other => {

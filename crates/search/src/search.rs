@@ -16,7 +16,7 @@ use crate::facets::FacetCollector;
 use crate::query::{self, Clause};
 use crate::schema::{self, Fields, F_PUBLISHED_AT};
 use crate::{
-    Access, Hit, SearchError, SearchRequest, SearchResults, Sort, MAX_OFFSET, MAX_PER_PAGE,
+    Access, Facets, Hit, SearchError, SearchRequest, SearchResults, Sort, MAX_OFFSET, MAX_PER_PAGE,
     SNIPPET_CHARS,
 };
 
@@ -50,76 +50,20 @@ pub fn search(
     access: &Access,
 ) -> Result<SearchResults, SearchError> {
     let analyser = analyser_of(searcher)?;
-    let clauses = query::parse(&req.text, &analyser);
     let access_q = query::access_filter(searcher, fields, access)?;
-
-    let mut scored: Vec<Box<dyn Query>> = Vec::with_capacity(clauses.len());
-    // Analysed terms to highlight, weighted by rarity (rarer = better snippet fragment).
-    let mut highlight: BTreeMap<String, f32> = BTreeMap::new();
-    // (typed word, its variants most frequent first) for words searched fuzzily.
-    let mut fuzzy: Vec<(String, Vec<String>)> = Vec::new();
-    for clause in &clauses {
-        match clause {
-            Clause::Word { term, surface } => {
-                if query::word_exists(searcher, fields, term, access_q.as_deref())? {
-                    scored.push(query::exact_word(fields, term));
-                    highlight.insert(term.clone(), rarity(searcher, fields.body, term));
-                    continue;
-                }
-                let distance = query::fuzzy_distance(surface);
-                if distance == 0 {
-                    // Too short (or a number) to guess: it matches nothing, honestly.
-                    scored.push(query::exact_word(fields, term));
-                    continue;
-                }
-                scored.push(query::fuzzy_word(fields, term, distance));
-                let variants: Vec<String> =
-                    query::fuzzy_variants(searcher, fields, term, distance)?
-                        .into_iter()
-                        .filter(|(v, _)| v != term)
-                        .map(|(v, doc_freq)| {
-                            highlight.insert(v.clone(), 1.0 / (1.0 + doc_freq as f32));
-                            v
-                        })
-                        .collect();
-                fuzzy.push((surface.clone(), variants));
-            }
-            Clause::Phrase { terms } => {
-                scored.push(query::phrase(fields, terms));
-                for (_, t) in terms {
-                    highlight.insert(t.clone(), rarity(searcher, fields.body, t));
-                }
-            }
-        }
-    }
+    let text = text_query(
+        searcher,
+        fields,
+        &query::parse(&req.text, &analyser),
+        access_q.as_deref(),
+    )?;
     let mut restrictions = query::filter_clauses(fields, &req.filters);
     restrictions.extend(access_q);
-    let query = query::and_all(scored, restrictions);
+    let query = query::and_all(text.scored, restrictions);
+    let (top, total, facets) = top_docs(searcher, &query, req)?;
 
-    let (offset, limit) = page_window(req.page, req.per_page);
-    let top_docs = TopDocs::with_limit(limit).and_offset(offset);
-    let (top, total, facets): (Vec<(f32, DocAddress)>, usize, _) = match req.sort {
-        Sort::Relevance => searcher
-            .search(&query, &(top_docs.order_by_score(), Count, FacetCollector))
-            .map_err(SearchError::tantivy("searching"))?,
-        Sort::Newest => {
-            let collector = (
-                top_docs.order_by_fast_field::<i64>(F_PUBLISHED_AT, Order::Desc),
-                Count,
-                FacetCollector,
-            );
-            let (top, total, facets) = searcher
-                .search(&query, &collector)
-                .map_err(SearchError::tantivy("searching"))?;
-            (
-                top.into_iter().map(|(_, addr)| (0.0, addr)).collect(),
-                total,
-                facets,
-            )
-        }
-    };
-
-    let snippets = SnippetGenerator::new(highlight, analyser.clone(), fields.body, SNIPPET_CHARS);
+    let snippets =
+        SnippetGenerator::new(text.highlight, analyser.clone(), fields.body, SNIPPET_CHARS);
     let mut seen_variants: HashMap<String, String> = HashMap::new();
     let mut hits = Vec::with_capacity(top.len());
     for (score, addr) in top {
@@ -127,15 +71,7 @@ pub fn search(
             .doc(addr)
             .map_err(SearchError::tantivy("loading a hit"))?;
         let mut hit = hit_from_doc(fields, &doc, score);
-        let texts = [fields.body, fields.summary, fields.attachments_excerpt];
-        let best = texts.iter().find_map(|&field| {
-            // Only the start of a long text is analysed for the snippet: analysing whole
-            // stored bodies for every hit of every page costs more than the search itself.
-            let text = crate::schema::truncate_utf8(text_of(&doc, field), SNIPPET_SOURCE_BYTES);
-            let snippet = snippets.snippet(text);
-            (!snippet.highlighted().is_empty()).then_some(snippet)
-        });
-        hit.snippet_html = match best {
+        hit.snippet_html = match best_snippet(&snippets, fields, &doc) {
             Some(snippet) => {
                 remember_variants(&snippet, &analyser, &mut seen_variants);
                 render(&snippet)
@@ -147,7 +83,7 @@ pub fn search(
 
     let mut corrected = Vec::new();
     let mut fuzzy_words = Vec::new();
-    for (surface, variants) in fuzzy {
+    for (surface, variants) in text.fuzzy {
         if let Some(seen) = variants.iter().find_map(|v| seen_variants.get(v)) {
             corrected.push((surface.clone(), seen.clone()));
         }
@@ -159,6 +95,113 @@ pub fn search(
         facets,
         corrected,
         fuzzy_words,
+    })
+}
+
+/// What the typed text asks for.
+struct TextQuery {
+    /// One scored query per word or phrase.
+    scored: Vec<Box<dyn Query>>,
+    /// Analysed terms to highlight, weighted by rarity (rarer = better snippet fragment).
+    highlight: BTreeMap<String, f32>,
+    /// (typed word, its variants most frequent first) for words searched fuzzily.
+    fuzzy: Vec<(String, Vec<String>)>,
+}
+
+/// A word the reader's documents hold is searched exactly; another is searched fuzzily
+/// (unless too short to guess), and its variants are remembered to say "showing results
+/// for".
+fn text_query(
+    searcher: &Searcher,
+    fields: &Fields,
+    clauses: &[Clause],
+    access_q: Option<&dyn Query>,
+) -> Result<TextQuery, SearchError> {
+    let mut q = TextQuery {
+        scored: Vec::with_capacity(clauses.len()),
+        highlight: BTreeMap::new(),
+        fuzzy: Vec::new(),
+    };
+    for clause in clauses {
+        match clause {
+            Clause::Word { term, surface } => {
+                if query::word_exists(searcher, fields, term, access_q)? {
+                    q.scored.push(query::exact_word(fields, term));
+                    q.highlight
+                        .insert(term.clone(), rarity(searcher, fields.body, term));
+                    continue;
+                }
+                let distance = query::fuzzy_distance(surface);
+                if distance == 0 {
+                    // Too short (or a number) to guess: it matches nothing, honestly.
+                    q.scored.push(query::exact_word(fields, term));
+                    continue;
+                }
+                q.scored.push(query::fuzzy_word(fields, term, distance));
+                let mut variants = Vec::new();
+                for (v, doc_freq) in query::fuzzy_variants(searcher, fields, term, distance)? {
+                    if &v != term {
+                        q.highlight.insert(v.clone(), 1.0 / (1.0 + doc_freq as f32));
+                        variants.push(v);
+                    }
+                }
+                q.fuzzy.push((surface.clone(), variants));
+            }
+            Clause::Phrase { terms } => {
+                q.scored.push(query::phrase(fields, terms));
+                for (_, t) in terms {
+                    q.highlight
+                        .insert(t.clone(), rarity(searcher, fields.body, t));
+                }
+            }
+        }
+    }
+    Ok(q)
+}
+
+/// The requested page of hits in the requested order, with the total and the facets.
+fn top_docs(
+    searcher: &Searcher,
+    query: &dyn Query,
+    req: &SearchRequest,
+) -> Result<(Vec<(f32, DocAddress)>, usize, Facets), SearchError> {
+    let (offset, limit) = page_window(req.page, req.per_page);
+    let top_docs = TopDocs::with_limit(limit).and_offset(offset);
+    match req.sort {
+        Sort::Relevance => searcher
+            .search(query, &(top_docs.order_by_score(), Count, FacetCollector))
+            .map_err(SearchError::tantivy("searching")),
+        Sort::Newest => {
+            let collector = (
+                top_docs.order_by_fast_field::<i64>(F_PUBLISHED_AT, Order::Desc),
+                Count,
+                FacetCollector,
+            );
+            let (top, total, facets) = searcher
+                .search(query, &collector)
+                .map_err(SearchError::tantivy("searching"))?;
+            Ok((
+                top.into_iter().map(|(_, addr)| (0.0, addr)).collect(),
+                total,
+                facets,
+            ))
+        }
+    }
+}
+
+/// The first of body, summary and attachment text that holds a highlighted term.
+fn best_snippet(
+    snippets: &SnippetGenerator,
+    fields: &Fields,
+    doc: &TantivyDocument,
+) -> Option<Snippet> {
+    let texts = [fields.body, fields.summary, fields.attachments_excerpt];
+    texts.iter().find_map(|&field| {
+        // Only the start of a long text is analysed for the snippet: analysing whole
+        // stored bodies for every hit of every page costs more than the search itself.
+        let text = crate::schema::truncate_utf8(text_of(doc, field), SNIPPET_SOURCE_BYTES);
+        let snippet = snippets.snippet(text);
+        (!snippet.highlighted().is_empty()).then_some(snippet)
     })
 }
 
