@@ -3,38 +3,42 @@
 //! features use gets its one name and one definition. Nothing outside `access` modules reads
 //! `Role`.
 
-use lz_domain::Role;
-use lz_store::users::{MembershipRow, UserRow};
+use lz_domain::{MembershipStatus, Role};
 
+use crate::accounts::UserRecord;
+use crate::network::MembershipRecord;
 use crate::{AppError, AppResult};
 
 /// The signed-in person making a request, with their role and organisation memberships.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub user: UserRow,
+    pub user: UserRecord,
+    /// The user's role, which every rule below reads.
     pub role: Role,
-    pub memberships: Vec<MembershipRow>,
+    pub memberships: Vec<MembershipRecord>,
 }
 
 impl Actor {
     pub fn id(&self) -> &str {
-        &self.user.id
+        self.user.id.as_str()
     }
 
-    pub fn active_memberships(&self) -> impl Iterator<Item = &MembershipRow> {
-        self.memberships.iter().filter(|m| m.status == "active")
+    pub fn active_memberships(&self) -> impl Iterator<Item = &MembershipRecord> {
+        self.memberships
+            .iter()
+            .filter(|m| m.status == MembershipStatus::Active)
     }
 
     pub fn active_organisation_ids(&self) -> Vec<String> {
         self.active_memberships()
-            .map(|m| m.organisation_id.clone())
+            .map(|m| m.organisation_id.to_string())
             .collect()
     }
 
     /// An active member of this organisation.
     pub fn belongs_to(&self, organisation_id: &str) -> bool {
         self.active_memberships()
-            .any(|m| m.organisation_id == organisation_id)
+            .any(|m| m.organisation_id.as_str() == organisation_id)
     }
 
     /// Network admins and moderators see all shared content (library items and events) at
@@ -99,19 +103,24 @@ pub(crate) mod tests {
 
     /// An actor of `role`, an active member of `orgs`, for the access modules' unit tests.
     pub(crate) fn actor(role: Role, orgs: &[&str]) -> Actor {
+        use lz_store::users::{MembershipRow, UserRow};
+        let user = UserRow {
+            id: "u1".into(),
+            role: role.code().into(),
+            ..UserRow::default()
+        };
+        let membership = |o: &&str| MembershipRow {
+            organisation_id: (*o).into(),
+            status: "active".into(),
+            via: "admin".into(),
+            ..MembershipRow::default()
+        };
         Actor {
-            user: UserRow {
-                id: "u1".into(),
-                ..UserRow::default()
-            },
+            user: UserRecord::try_from(user).expect("a valid user"),
             role,
             memberships: orgs
                 .iter()
-                .map(|o| MembershipRow {
-                    organisation_id: (*o).into(),
-                    status: "active".into(),
-                    ..MembershipRow::default()
-                })
+                .map(|o| MembershipRecord::try_from(membership(o)).expect("a valid membership"))
                 .collect(),
         }
     }

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod accounts;
 pub mod config;
+pub mod context;
 pub mod demo;
 mod error;
 pub mod events;
@@ -24,14 +25,13 @@ pub use accounts::secrets;
 pub use config::Config;
 pub use error::{AppError, AppResult, Context, FieldError, OnConflict, Problems};
 pub use library::attachments;
-use lz_store::library::ItemDetails;
 pub use lz_store::Db;
 /// The report's CSV helpers (`neutralise`) are shared with the events feature's exports.
 pub use plans::report;
 
 pub(crate) use accounts::CachedSession;
 /// An item with its details.
-pub(crate) type CachedItem = Arc<(library::ItemRecord, ItemDetails)>;
+pub(crate) type CachedItem = Arc<(library::ItemRecord, library::record::Details)>;
 /// A person's marks: (item id, mark).
 pub(crate) type CachedMarks = Arc<Vec<(String, String)>>;
 /// An item's review decisions, newest first.

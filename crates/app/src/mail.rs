@@ -46,11 +46,15 @@ pub mod templates {
     }
 
     static MAIL: LazyLock<Environment<'static>> = LazyLock::new(|| {
-        #[allow(unused_mut)]
         let mut env = Environment::new();
         // Plain text: nothing is HTML-escaped; lines are kept as written.
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-        env.set_keep_trailing_newline(true);
+        let mut syntax = minijinja::syntax::SyntaxConfig::builder();
+        syntax.keep_trailing_newline(true);
+        // The default delimiters always build.
+        if let Ok(syntax) = syntax.build() {
+            env.set_syntax(syntax);
+        }
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         embed!(env, "library/approved.txt", "library/sent_back.txt");
         embed!(

@@ -13,7 +13,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use lz_app::network::NetworkAccess;
 use lz_app::{Actor, AppError};
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 use subtle::ConstantTimeEq;
 
 use crate::error::{error_page, problem, ApiError, ErrorPage, PageError};

@@ -80,7 +80,7 @@ impl Templates {
         env.add_filter("datetime", format_ms);
         env.add_filter("date", format_iso_date);
         env.add_filter("money", money);
-        let site = minijinja::context! {
+        let site = lz_app::context! {
             name => config.site_name.clone(),
             host => config.host_name.clone(),
             logo_url => config.logo_url.clone(),

@@ -94,11 +94,11 @@ async fn actor_of(c: &mut Conn, user: UserRow) -> AppResult<Option<Actor>> {
     if user.disabled_at.is_some() {
         return Ok(None);
     }
-    let role = record::role_of(&user)?;
     let memberships = users::memberships_of_user(c, &user.id).await?;
+    let user = UserRecord::try_from(user)?;
     Ok(Some(Actor {
+        role: user.role,
         user,
-        role,
-        memberships,
+        memberships: crate::network::record::records(memberships)?,
     }))
 }

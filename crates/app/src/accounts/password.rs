@@ -1,9 +1,9 @@
 //! Forgotten passwords: asking for a reset link (throttled, and silent about whether the
 //! account exists) and choosing a new password from it, which ends every session.
 
+use crate::context;
 use lz_store::security::{self, EmailTokenRow};
 use lz_store::users;
-use minijinja::context;
 
 use super::input::{link_email, new_password};
 use super::secrets::{hash_token, random_token};
@@ -159,7 +159,7 @@ mod mail_tests {
             "https://lz/password/reset?token=t",
             "lz.example",
         );
-        let ctx = minijinja::context! { name, site, link, host };
+        let ctx = crate::context! { name, site, link, host };
         let (subject, body) = render("accounts/reset.txt", ctx).expect("renders");
         assert_eq!(subject, format!("Reset your {site} password"));
         assert_eq!(body, format!(

@@ -92,7 +92,7 @@ pub struct Profile {
 impl Profile {
     pub(crate) fn of(actor: &Actor) -> AppResult<Self> {
         Ok(Self {
-            user: UserRecord::try_from(actor.user.clone())?,
+            user: actor.user.clone(),
             memberships: MembershipRecord::of_actor(actor)?,
         })
     }

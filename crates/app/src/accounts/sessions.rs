@@ -6,7 +6,7 @@ use lz_store::security;
 
 use super::input::sign_in_fields;
 use super::secrets::{hash_token, random_token};
-use super::{load_actor, Accounts};
+use super::{load_actor, Accounts, UserRecord};
 use crate::{fresh, Actor, AppResult};
 
 pub struct NewSession {
@@ -104,10 +104,11 @@ impl Accounts<'_> {
         if session.user.disabled_at.is_some() {
             return Ok(None);
         }
+        let user = UserRecord::try_from(session.user)?;
         let actor = Actor {
-            role: super::record::role_of(&session.user)?,
-            user: session.user,
-            memberships: session.memberships,
+            role: user.role,
+            user,
+            memberships: crate::network::record::records(session.memberships)?,
         };
         let cached = CachedSession {
             actor: actor.clone(),

@@ -2,10 +2,10 @@
 //! joins the organisation whose verified domain matches), asking for a new link, and
 //! accounts created from the command line.
 
+use crate::context;
 use lz_domain::{EmailAddress, Role};
 use lz_store::security;
 use lz_store::users::{self, NewUser};
-use minijinja::context;
 
 use super::input::{direct_account, link_email, SignUp, ValidAccount};
 use super::password::check_link;
@@ -192,7 +192,7 @@ mod tests {
             "https://lz/verify?token=t",
             "lz.example",
         );
-        let ctx = minijinja::context! { name, site, link, host };
+        let ctx = crate::context! { name, site, link, host };
         let (subject, body) = render("accounts/verify.txt", ctx).expect("renders");
         assert_eq!(subject, format!("Confirm your email address for {site}"));
         assert_eq!(body, format!(

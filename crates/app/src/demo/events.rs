@@ -5,7 +5,10 @@
 use lz_domain::events::parse_local;
 use lz_store::events::{self as store, EventContent, FeedbackRow, NewRegistration, SeriesRow};
 
+use lz_domain::library::Vocabulary;
+
 use super::data;
+use crate::network::OrganisationRecord;
 use crate::{new_id, App, AppError, AppResult};
 
 struct DemoEvent {
@@ -130,11 +133,11 @@ impl App {
         let term = |name: &str| {
             terms
                 .iter()
-                .find(|t| t.name == name && t.vocabulary == "theme")
-                .map(|t| t.id.clone())
+                .find(|t| t.name == name && t.vocabulary == Vocabulary::Theme)
+                .map(|t| t.id.to_string())
                 .ok_or_else(|| AppError::internal(format!("demo events: no theme {name}")))
         };
-        let orgs = self.organisations().await?;
+        let orgs = self.network().organisations().await?;
         let host = orgs
             .iter()
             .find(|o| o.slug == "active-lancashire")
@@ -150,7 +153,7 @@ impl App {
             id: new_id(),
             title: "North West learning series 2026".into(),
             purpose: "At least three face-to-face or online events in July, September and November 2026 on the priorities all North West places share, drawing in sector experts, so that places develop and establish improved place-based practice.".into(),
-            organisation_id: host.id.clone(),
+            organisation_id: host.id.to_string(),
             created_by: beth.id.clone(),
             created_at: now,
         };
@@ -161,112 +164,18 @@ impl App {
         let mut tx = self.db.begin().await?;
         store::insert_series(&mut tx, &series, &series_terms, now).await?;
         for (i, ev) in EVENTS.iter().enumerate() {
-            let at = |t: &str| {
-                parse_local(ev.date, t).map_err(|e| AppError::internal(format!("demo events: {e}")))
-            };
             let id = new_id();
-            let content = EventContent {
-                series_id: (i < 3).then(|| series.id.clone()),
-                title: ev.title.into(),
-                summary: ev.summary.into(),
-                format: ev.format.into(),
-                venue: ev.venue.into(),
-                address: ev.address.into(),
-                access_info: if ev.venue.is_empty() {
-                    String::new()
-                } else {
-                    "Step-free access from the main entrance; hearing loop in the room.".into()
-                },
-                joining_link: ev.link.into(),
-                speakers: ev.speakers.into(),
-                starts_at: at(ev.start)?,
-                ends_at: at(ev.end)?,
-                capacity: ev.capacity,
-                registration_opens_at: None,
-                registration_closes_at: None,
-                organisation_id: host.id.clone(),
-                // The open session is public, so that anyone can register (also without an account).
-                visibility: if i == 3 { "public" } else { "network" }.into(),
-                status: "open".into(),
-                allow_guests: true,
-                ask_access: true,
-                ask_dietary: ev.format != "online",
-                term_ids: ev
-                    .themes
-                    .iter()
-                    .map(|n| term(n))
-                    .collect::<AppResult<Vec<_>>>()?,
-                organiser_ids: vec![beth.id.clone()],
-            };
+            let mut content = ev.content(i, &series.id, host.id.as_str(), &beth.id)?;
+            content.term_ids = ev
+                .themes
+                .iter()
+                .map(|n| term(n))
+                .collect::<AppResult<Vec<_>>>()?;
             store::insert_event(&mut tx, &id, &content, &beth.id, now).await?;
-            for (email, attended, rating, differently, topics) in ev.people {
-                let Some(p) = data::PEOPLE.iter().find(|p| p.email == *email) else {
-                    continue;
-                };
-                let user = lz_store::users::by_email(&mut tx, email).await?;
-                let org = orgs.iter().find(|o| o.slug == p.organisation_slug);
-                let rid = new_id();
-                let over = content.ends_at < now;
-                register_demo(
-                    &mut tx,
-                    NewRegistration {
-                        id: &rid,
-                        event_id: &id,
-                        user_id: user.as_ref().map(|u| u.id.as_str()),
-                        name: p.name,
-                        email,
-                        organisation_name: org.map(|o| o.name.as_str()).unwrap_or_default(),
-                        organisation_id: org.map(|o| o.id.as_str()),
-                        place_id: org.and_then(|o| o.place_id.as_deref()),
-                        status: "registered",
-                        access_needs: None,
-                        dietary_needs: None,
-                        token_hash: None,
-                    },
-                    over,
-                    *attended,
-                    now,
-                )
+            let over = content.ends_at < now;
+            ev.register_people(&mut tx, &id, over, content.ends_at, &orgs, now)
                 .await?;
-                if over && *rating > 0 {
-                    store::insert_feedback(
-                        &mut tx,
-                        &id,
-                        &FeedbackRow {
-                            registration_id: rid.clone(),
-                            rating: *rating,
-                            do_differently: differently.to_string(),
-                            topics_next: topics.to_string(),
-                            created_at: content.ends_at,
-                        },
-                    )
-                    .await?;
-                }
-            }
-            for (name, email, org) in ev.guests {
-                let rid = new_id();
-                register_demo(
-                    &mut tx,
-                    NewRegistration {
-                        id: &rid,
-                        event_id: &id,
-                        user_id: None,
-                        name,
-                        email,
-                        organisation_name: org,
-                        organisation_id: None,
-                        place_id: None,
-                        status: "registered",
-                        access_needs: None,
-                        dietary_needs: None,
-                        token_hash: None,
-                    },
-                    content.ends_at < now,
-                    Some(true),
-                    now,
-                )
-                .await?;
-            }
+            ev.register_guests(&mut tx, &id, over, now).await?;
             if let Some(title) = ev.material {
                 let item: Option<String> =
                     lz_store::library::item_id_by_title(&mut tx, title).await?;
@@ -276,6 +185,125 @@ impl App {
             }
         }
         crate::commit(tx).await?;
+        Ok(())
+    }
+}
+
+impl DemoEvent {
+    /// The event's content (without its themes); the first three are the series'.
+    fn content(
+        &self,
+        i: usize,
+        series_id: &str,
+        host_id: &str,
+        organiser_id: &str,
+    ) -> AppResult<EventContent> {
+        let at = |t: &str| {
+            parse_local(self.date, t).map_err(|e| AppError::internal(format!("demo events: {e}")))
+        };
+        Ok(EventContent {
+            series_id: (i < 3).then(|| series_id.to_string()),
+            title: self.title.into(),
+            summary: self.summary.into(),
+            format: self.format.into(),
+            venue: self.venue.into(),
+            address: self.address.into(),
+            access_info: if self.venue.is_empty() {
+                String::new()
+            } else {
+                "Step-free access from the main entrance; hearing loop in the room.".into()
+            },
+            joining_link: self.link.into(),
+            speakers: self.speakers.into(),
+            starts_at: at(self.start)?,
+            ends_at: at(self.end)?,
+            capacity: self.capacity,
+            registration_opens_at: None,
+            registration_closes_at: None,
+            organisation_id: host_id.to_string(),
+            // The open session is public, so that anyone can register (also without an account).
+            visibility: if i == 3 { "public" } else { "network" }.into(),
+            status: "open".into(),
+            allow_guests: true,
+            ask_access: true,
+            ask_dietary: self.format != "online",
+            term_ids: Vec::new(),
+            organiser_ids: vec![organiser_id.to_string()],
+        })
+    }
+
+    /// The demo's people registered (with attendance and feedback if the event is over).
+    async fn register_people(
+        &self,
+        c: &mut lz_store::Conn,
+        event_id: &str,
+        over: bool,
+        ended_at: i64,
+        orgs: &[OrganisationRecord],
+        now: i64,
+    ) -> AppResult<()> {
+        for (email, attended, rating, differently, topics) in self.people {
+            let Some(p) = data::PEOPLE.iter().find(|p| p.email == *email) else {
+                continue;
+            };
+            let user = lz_store::users::by_email(c, email).await?;
+            let org = orgs.iter().find(|o| o.slug == p.organisation_slug);
+            let rid = new_id();
+            let new = NewRegistration {
+                id: &rid,
+                event_id,
+                user_id: user.as_ref().map(|u| u.id.as_str()),
+                name: p.name,
+                email,
+                organisation_name: org.map(|o| o.name.as_str()).unwrap_or_default(),
+                organisation_id: org.map(|o| o.id.as_str()),
+                place_id: org.and_then(|o| o.place_id.as_deref()),
+                status: "registered",
+                access_needs: None,
+                dietary_needs: None,
+                token_hash: None,
+            };
+            register_demo(c, new, over, *attended, now).await?;
+            if over && *rating > 0 {
+                let feedback = FeedbackRow {
+                    registration_id: rid.clone(),
+                    rating: *rating,
+                    do_differently: differently.to_string(),
+                    topics_next: topics.to_string(),
+                    created_at: ended_at,
+                };
+                store::insert_feedback(c, event_id, &feedback).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Guests without accounts, all of whom came if the event is over.
+    async fn register_guests(
+        &self,
+        c: &mut lz_store::Conn,
+        event_id: &str,
+        over: bool,
+        now: i64,
+    ) -> AppResult<()> {
+        for (name, email, org) in self.guests {
+            let rid = new_id();
+            let new = NewRegistration {
+                id: &rid,
+                event_id,
+                user_id: None,
+                name,
+                email,
+                organisation_name: org,
+                organisation_id: None,
+                place_id: None,
+                status: "registered",
+                access_needs: None,
+                dietary_needs: None,
+                token_hash: None,
+            };
+            register_demo(c, new, over, Some(true), now).await?;
+        }
         Ok(())
     }
 }

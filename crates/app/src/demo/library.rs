@@ -7,6 +7,7 @@ use lz_domain::library::Transition;
 
 use super::data;
 use crate::library::ItemInput;
+use crate::network::{OrganisationRecord, PlaceRecord};
 use crate::{Actor, App, AppError, AppResult};
 
 /// A term of one of the managed vocabularies: (name, one-line description).
@@ -819,8 +820,8 @@ impl App {
     /// refuses a non-empty database, so nothing is duplicated.
     pub(crate) async fn load_demo_library(&self) -> AppResult<()> {
         let terms = self.load_demo_terms().await?;
-        let orgs = self.organisations().await?;
-        let places = self.places().await?;
+        let orgs = self.network().organisations().await?;
+        let places = self.network().places().await?;
         let mut actors: HashMap<&str, Actor> = HashMap::new();
         for person in data::PEOPLE {
             let user = {
@@ -840,59 +841,10 @@ impl App {
         let admin = who(BETH)?;
         for it in ITEMS {
             let creator = who(it.by)?;
-            let organisation_id = orgs
-                .iter()
-                .find(|o| o.slug == it.organisation)
-                .map(|o| o.id.clone())
-                .ok_or_else(|| {
-                    AppError::internal(format!("demo library: no organisation {}", it.organisation))
-                })?;
-            let place_id = match it.place {
-                "" => String::new(),
-                slug => places
-                    .iter()
-                    .find(|p| p.slug == slug)
-                    .map(|p| p.id.clone())
-                    .ok_or_else(|| AppError::internal(format!("demo library: no place {slug}")))?,
-            };
-            let mut term_ids = Vec::new();
-            for name in it.themes.iter().chain(it.agendas).chain(it.audiences) {
-                let id = terms
-                    .get(name)
-                    .ok_or_else(|| AppError::internal(format!("demo library: no term {name}")))?;
-                term_ids.push(id.clone());
-            }
-            let input = ItemInput {
-                kind: it.kind.into(),
-                title: it.title.into(),
-                summary: it.summary.into(),
-                context: it.context.into(),
-                what_we_did: it.what_we_did.into(),
-                what_we_learned: it.what_we_learned.into(),
-                do_differently: it.do_differently.into(),
-                outcomes: it.outcomes.into(),
-                contacts: it.contacts.into(),
-                body_md: it.body_md.into(),
-                organisation_id,
-                place_id,
-                visibility: it.visibility.into(),
-                terms: term_ids,
-                authors: it.authors.into(),
-                links: it.links.into(),
-            };
+            let input = it.input(&orgs, &places, &terms)?;
             let id = self.library().create(creator, &input).await?;
             if let Some(file) = &it.file {
-                let (name, bytes) = match file {
-                    DemoFile::Pdf {
-                        name,
-                        title,
-                        paragraphs,
-                    } => (*name, lz_files::samples::pdf(title, paragraphs)),
-                    DemoFile::Docx { name, paragraphs } => {
-                        (*name, lz_files::samples::docx(paragraphs))
-                    }
-                    DemoFile::Pptx { name, slides } => (*name, lz_files::samples::pptx(slides)),
-                };
+                let (name, bytes) = file.bytes();
                 self.library().attach(creator, &id, name, &bytes).await?;
             }
             if it.state == State::Draft {
@@ -904,23 +856,15 @@ impl App {
             // Nobody but a network admin approves their own item, so the moderator's own
             // items go to the network admin.
             let reviewer = if it.by == AMANDA { admin } else { moderator };
-            match it.state {
-                State::Published => {
-                    self.library()
-                        .transition(
-                            reviewer,
-                            &id,
-                            Transition::Approve,
-                            "Approved for the Learning Zone.",
-                        )
-                        .await?;
-                }
-                State::SentBack => {
-                    self.library()
-                        .transition(reviewer, &id, Transition::SendBack, SEND_BACK_COMMENT)
-                        .await?;
-                }
-                State::InReview | State::Draft => {}
+            let decision = match it.state {
+                State::Published => Some((Transition::Approve, "Approved for the Learning Zone.")),
+                State::SentBack => Some((Transition::SendBack, SEND_BACK_COMMENT)),
+                State::InReview | State::Draft => None,
+            };
+            if let Some((transition, comment)) = decision {
+                self.library()
+                    .transition(reviewer, &id, transition, comment)
+                    .await?;
             }
         }
         Ok(())
@@ -944,5 +888,74 @@ impl App {
             }
         }
         Ok(ids)
+    }
+}
+
+impl DemoItem {
+    /// The item's form, with its organisation, place and terms found by name.
+    fn input(
+        &self,
+        orgs: &[OrganisationRecord],
+        places: &[PlaceRecord],
+        terms: &HashMap<&'static str, String>,
+    ) -> AppResult<ItemInput> {
+        let organisation_id = orgs
+            .iter()
+            .find(|o| o.slug == self.organisation)
+            .map(|o| o.id.to_string())
+            .ok_or_else(|| {
+                AppError::internal(format!(
+                    "demo library: no organisation {}",
+                    self.organisation
+                ))
+            })?;
+        let place_id = match self.place {
+            "" => String::new(),
+            slug => places
+                .iter()
+                .find(|p| p.slug == slug)
+                .map(|p| p.id.to_string())
+                .ok_or_else(|| AppError::internal(format!("demo library: no place {slug}")))?,
+        };
+        let mut term_ids = Vec::new();
+        for name in self.themes.iter().chain(self.agendas).chain(self.audiences) {
+            let id = terms
+                .get(name)
+                .ok_or_else(|| AppError::internal(format!("demo library: no term {name}")))?;
+            term_ids.push(id.clone());
+        }
+        Ok(ItemInput {
+            kind: self.kind.into(),
+            title: self.title.into(),
+            summary: self.summary.into(),
+            context: self.context.into(),
+            what_we_did: self.what_we_did.into(),
+            what_we_learned: self.what_we_learned.into(),
+            do_differently: self.do_differently.into(),
+            outcomes: self.outcomes.into(),
+            contacts: self.contacts.into(),
+            body_md: self.body_md.into(),
+            organisation_id,
+            place_id,
+            visibility: self.visibility.into(),
+            terms: term_ids,
+            authors: self.authors.into(),
+            links: self.links.into(),
+        })
+    }
+}
+
+impl DemoFile {
+    /// The file's name and bytes, made by the sample writers.
+    fn bytes(&self) -> (&'static str, Vec<u8>) {
+        match self {
+            DemoFile::Pdf {
+                name,
+                title,
+                paragraphs,
+            } => (*name, lz_files::samples::pdf(title, paragraphs)),
+            DemoFile::Docx { name, paragraphs } => (*name, lz_files::samples::docx(paragraphs)),
+            DemoFile::Pptx { name, slides } => (*name, lz_files::samples::pptx(slides)),
+        }
     }
 }

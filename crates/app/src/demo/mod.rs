@@ -100,8 +100,12 @@ impl App {
     /// The delivery plan and the Executive's mandates, loaded through the same import a
     /// person uses, from the two source documents.
     async fn load_demo_plans(&self) -> AppResult<()> {
-        let orgs = self.organisations().await?;
-        let org = |slug: &str| orgs.iter().find(|o| o.slug == slug).map(|o| o.id.clone());
+        let orgs = self.network().organisations().await?;
+        let org = |slug: &str| {
+            orgs.iter()
+                .find(|o| o.slug == slug)
+                .map(|o| o.id.to_string())
+        };
         let plan = crate::plans::PlanImport {
             text: include_str!("seeds/nw-delivery-plan.txt").to_string(),
             title: Some("North West Place Cluster Delivery Plan".into()),

@@ -9,7 +9,7 @@ use crate::Context;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use lz_domain::library::ItemStatus;
+use lz_domain::library::{ItemStatus, TextStatus, Vocabulary};
 use lz_store::library::{self as store, ItemContent, NewAttachment};
 
 use crate::{commit, new_id, App, AppError, AppResult};
@@ -551,64 +551,7 @@ impl App {
             let now = self.now();
             let mut tx = self.db.begin().await?;
             for _ in 0..batch {
-                let content = content(&mut rng, &pools);
-                let published_at = rng.gen_range(FROM_MS..until.max(FROM_MS + DAY_MS));
-                let created_at = published_at - rng.gen_range(DAY_MS / 24..45 * DAY_MS);
-                let id = new_id();
-                // Written as a draft on its creation date, then published on its own date:
-                // the same two steps (and timestamps) a real item goes through.
-                store::insert_item(
-                    &mut tx,
-                    &id,
-                    &content,
-                    ItemStatus::Draft.code(),
-                    &pools.created_by,
-                    created_at,
-                )
-                .await?;
-                store::set_status(
-                    &mut tx,
-                    &id,
-                    ItemStatus::Draft.code(),
-                    ItemStatus::Published.code(),
-                    published_at,
-                )
-                .await?;
-                let snapshot = serde_json::to_string(&content).context("version snapshot")?;
-                store::insert_version(
-                    &mut tx,
-                    &new_id(),
-                    &id,
-                    1,
-                    ItemStatus::Published.code(),
-                    &snapshot,
-                    Some(&pools.created_by),
-                    published_at,
-                )
-                .await?;
-                if rng.gen_ratio(1, 5) {
-                    let text = attachment_text(&mut rng);
-                    let (file_name, kind) = pick(&mut rng, ATTACHMENT_NAMES);
-                    let attachment_id = new_id();
-                    store::insert_attachment(
-                        &mut tx,
-                        &NewAttachment {
-                            id: &attachment_id,
-                            item_id: &id,
-                            // The key of the text itself: no file is stored for synthetic items.
-                            storage_key: &lz_files::key_for(text.as_bytes()),
-                            file_name,
-                            kind,
-                            size_bytes: text.len() as i64,
-                            text_status: "done",
-                            uploaded_by: Some(&pools.created_by),
-                            now: created_at,
-                        },
-                    )
-                    .await?;
-                    store::set_extracted_text(&mut tx, &attachment_id, "done", &text).await?;
-                }
-                store::log_change(&mut tx, &id, now).await?;
+                insert_synthetic_item(&mut tx, &mut rng, &pools, until, now).await?;
             }
             commit(tx).await?;
             done += batch;
@@ -624,18 +567,25 @@ impl App {
             self.load_demo_terms().await?;
             terms = self.library().terms().await?;
         }
-        let of = |v: &str| {
+        let of = |v: Vocabulary| {
             terms
                 .iter()
                 .filter(|t| t.vocabulary == v)
-                .map(|t| t.id.clone())
+                .map(|t| t.id.to_string())
                 .collect::<Vec<_>>()
         };
         let orgs: Vec<_> = self
+            .network()
             .organisations()
             .await?
             .into_iter()
-            .map(|o| (o.id, o.name, o.place_id))
+            .map(|o| {
+                (
+                    o.id.into_string(),
+                    o.name,
+                    o.place_id.map(|p| p.into_string()),
+                )
+            })
             .collect();
         if orgs.is_empty() {
             return Err(AppError::Conflict(
@@ -643,10 +593,11 @@ impl App {
             ));
         }
         let places = self
+            .network()
             .places()
             .await?
             .into_iter()
-            .map(|p| (p.id, p.name))
+            .map(|p| (p.id.into_string(), p.name))
             .collect();
         // The oldest network admin, else the oldest account: someone must have created them.
         let users = {
@@ -663,12 +614,66 @@ impl App {
                 AppError::Conflict("create an account before generating items".into())
             })?;
         Ok(Pools {
-            themes: of("theme"),
-            agendas: of("agenda"),
-            audiences: of("audience"),
+            themes: of(Vocabulary::Theme),
+            agendas: of(Vocabulary::Agenda),
+            audiences: of(Vocabulary::Audience),
             orgs,
             places,
             created_by,
         })
     }
+}
+
+/// One published item with realistic text (a fifth with an attachment's text), written as
+/// a draft on its creation date and published on its own date: the same two steps (and
+/// timestamps) a real item goes through.
+async fn insert_synthetic_item(
+    tx: &mut lz_store::Conn,
+    rng: &mut StdRng,
+    pools: &Pools,
+    until: i64,
+    now: i64,
+) -> AppResult<()> {
+    let content = content(rng, pools);
+    let published_at = rng.gen_range(FROM_MS..until.max(FROM_MS + DAY_MS));
+    let created_at = published_at - rng.gen_range(DAY_MS / 24..45 * DAY_MS);
+    let id = new_id();
+    let (draft, published) = (ItemStatus::Draft.code(), ItemStatus::Published.code());
+    store::insert_item(tx, &id, &content, draft, &pools.created_by, created_at).await?;
+    store::set_status(tx, &id, draft, published, published_at).await?;
+    let snapshot = serde_json::to_string(&content).context("version snapshot")?;
+    let by = Some(pools.created_by.as_str());
+    store::insert_version(
+        tx,
+        &new_id(),
+        &id,
+        1,
+        published,
+        &snapshot,
+        by,
+        published_at,
+    )
+    .await?;
+    if rng.gen_ratio(1, 5) {
+        let text = attachment_text(rng);
+        let (file_name, kind) = pick(rng, ATTACHMENT_NAMES);
+        let attachment_id = new_id();
+        let done = TextStatus::Done.code();
+        let attachment = NewAttachment {
+            id: &attachment_id,
+            item_id: &id,
+            // The key of the text itself: no file is stored for synthetic items.
+            storage_key: &lz_files::key_for(text.as_bytes()),
+            file_name,
+            kind,
+            size_bytes: text.len() as i64,
+            text_status: done,
+            uploaded_by: by,
+            now: created_at,
+        };
+        store::insert_attachment(tx, &attachment).await?;
+        store::set_extracted_text(tx, &attachment_id, done, &text).await?;
+    }
+    store::log_change(tx, &id, now).await?;
+    Ok(())
 }

@@ -4,9 +4,9 @@
 //! (`send_event_mail`) and the deletion of old answers (`delete_personal_data`). The wording
 //! is in `templates/mail/events/*.txt`.
 
+use crate::context;
 use lz_domain::events::{self as rules, IcalMethod, RegistrationStatus};
 use lz_store::events::{self as store, DueMail};
-use minijinja::context;
 
 use super::record::{EventRecord, RegistrationRecord};
 use super::{Events, DAY_MS, REMIND_DAYS_BEFORE};

@@ -6,7 +6,9 @@
 
 use lz_domain::library::{ItemStatus, Visibility};
 use lz_domain::Role;
-use lz_store::library::{AuthorRow, Reader};
+use lz_store::library::Reader;
+
+use super::record::Author;
 
 use super::ItemRecord;
 use crate::{Actor, AppError, AppResult};
@@ -23,7 +25,7 @@ pub struct ItemAccess {
 
 impl ItemAccess {
     /// Computes the reader's rights on `item` (with its named `authors`) once.
-    pub fn of(actor: Option<&Actor>, item: &ItemRecord, authors: &[AuthorRow]) -> Self {
+    pub fn of(actor: Option<&Actor>, item: &ItemRecord, authors: &[Author]) -> Self {
         let Some(a) = actor else {
             return Self {
                 view: may_view(None, item, authors),
@@ -212,11 +214,11 @@ pub(crate) fn item_tokens(
     }
 }
 
-fn is_author(a: &Actor, item: &ItemRecord, authors: &[AuthorRow]) -> bool {
+fn is_author(a: &Actor, item: &ItemRecord, authors: &[Author]) -> bool {
     item.created_by == a.id() || authors.iter().any(|x| x.user_id.as_deref() == Some(a.id()))
 }
 
-fn is_editor(a: &Actor, item: &ItemRecord, authors: &[AuthorRow]) -> bool {
+fn is_editor(a: &Actor, item: &ItemRecord, authors: &[Author]) -> bool {
     a.sees_all_content() || is_author(a, item, authors)
 }
 
@@ -231,7 +233,7 @@ fn in_my_place(a: &Actor, item: &ItemRecord) -> bool {
 /// (kept in step with it), applied here to an item read once for every reader. Published
 /// items by visibility; their own items (as creator or author) for anyone signed in; every
 /// item for moderators and admins; items in review in their places for place leads.
-fn may_view(actor: Option<&Actor>, item: &ItemRecord, authors: &[AuthorRow]) -> bool {
+fn may_view(actor: Option<&Actor>, item: &ItemRecord, authors: &[Author]) -> bool {
     let published = item.status == ItemStatus::Published;
     let Some(a) = actor else {
         return published && item.visibility == Visibility::Public;
@@ -322,7 +324,7 @@ mod tests {
         let own = ItemAccess::of(Some(&a), &i, &[]);
         assert!(own.may_edit() && own.may_submit() && !own.may_review());
         i.created_by = "someone-else".into();
-        let named = [AuthorRow {
+        let named = [Author {
             user_id: Some("u1".into()),
             name: "Me".into(),
         }];

@@ -5,8 +5,11 @@
 
 use std::time::Duration;
 
+use lz_domain::library::TextStatus;
 use lz_files::{ExtractLimits, FileKind};
-use lz_store::library::{self as store, AttachmentRow, NewAttachment};
+use lz_store::library::{self as store, NewAttachment};
+
+use super::AttachmentRecord;
 
 use super::Library;
 use crate::{commit, new_id, Actor, App, AppError, AppResult, Audit};
@@ -115,7 +118,11 @@ impl Library<'_> {
                 file_name: &name,
                 kind: kind.code(),
                 size_bytes: bytes.len() as i64,
-                text_status: if kind.has_text() { "pending" } else { "none" },
+                text_status: if kind.has_text() {
+                    TextStatus::Pending.code()
+                } else {
+                    TextStatus::None.code()
+                },
                 uploaded_by: Some(actor.id()),
                 now,
             },
@@ -130,7 +137,7 @@ impl Library<'_> {
 
     /// Removes a file from an item its editors may change; gives the item's id.
     pub async fn remove_attachment(&self, actor: &Actor, attachment_id: &str) -> AppResult<String> {
-        let a = self.attachment_row(attachment_id).await?;
+        let a = self.attachment(attachment_id).await?;
         let view = self.item(Some(actor), &a.item_id).await?;
         view.access.require_edit()?;
         let now = self.app.now();
@@ -140,20 +147,21 @@ impl Library<'_> {
         Audit::new(
             Some(actor.id()),
             "attachment.remove",
-            ("item", &a.item_id),
+            ("item", a.item_id.as_str()),
             &a.file_name,
         )
         .commit(tx, now)
         .await?;
         self.app.wake_indexer();
-        Ok(a.item_id)
+        Ok(a.item_id.into_string())
     }
 
-    async fn attachment_row(&self, id: &str) -> AppResult<AttachmentRow> {
+    async fn attachment(&self, id: &str) -> AppResult<AttachmentRecord> {
         let mut c = self.app.db.acquire().await?;
-        store::attachment(&mut c, id)
+        let row = store::attachment(&mut c, id)
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        AttachmentRecord::try_from(row)
     }
 
     /// The file, if the reader may see its item now (the check runs on every download).
@@ -162,12 +170,9 @@ impl Library<'_> {
         actor: Option<&Actor>,
         attachment_id: &str,
     ) -> AppResult<Download> {
-        let a = self.attachment_row(attachment_id).await?;
+        let a = self.attachment(attachment_id).await?;
         // NotFound (not Forbidden) when the item is hidden, so ids reveal nothing.
         self.item(actor, &a.item_id).await?;
-        let kind = FileKind::parse(&a.kind).ok_or_else(|| {
-            AppError::internal(format!("attachment {} has kind {}", a.id, a.kind))
-        })?;
         let bytes = self
             .app
             .files
@@ -180,7 +185,7 @@ impl Library<'_> {
             })?;
         Ok(Download {
             file_name: a.file_name,
-            mime: kind.mime(),
+            mime: a.kind.mime(),
             bytes,
         })
     }
@@ -195,18 +200,19 @@ impl App {
         let Some(a) = store::claim_extraction(&mut c, now, until).await? else {
             return Ok(false);
         };
+        let a = AttachmentRecord::try_from(a)?;
         drop(c);
         // The attachment now shows as being read.
         crate::fresh::note_write();
         let (status, text) = match self.extract(&a).await {
-            Ok(t) => ("done", t),
+            Ok(t) => (TextStatus::Done, t),
             Err(e) => {
                 tracing::warn!(attachment = %a.id, error = %e, "text extraction failed");
-                ("failed", String::new())
+                (TextStatus::Failed, String::new())
             }
         };
         let mut tx = self.db.begin().await?;
-        store::set_extracted_text(&mut tx, &a.id, status, &text).await?;
+        store::set_extracted_text(&mut tx, &a.id, status.code(), &text).await?;
         store::log_change(&mut tx, &a.item_id, self.now()).await?;
         commit(tx).await?;
         self.wake_indexer();
@@ -222,8 +228,8 @@ impl App {
         }));
     }
 
-    async fn extract(&self, a: &AttachmentRow) -> Result<String, String> {
-        let kind = FileKind::parse(&a.kind).ok_or("unknown kind")?;
+    async fn extract(&self, a: &AttachmentRecord) -> Result<String, String> {
+        let kind = a.kind;
         let bytes = self
             .files
             .get(&a.storage_key)

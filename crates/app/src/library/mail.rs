@@ -30,7 +30,7 @@ impl Library<'_> {
         let email = Email::render(
             &author.email,
             template,
-            minijinja::context! {
+            crate::context! {
                 name => author.name,
                 title => item.title,
                 site_name => config.site_name,

@@ -24,8 +24,10 @@ pub use access::{access_for, ItemAccess, LibraryAccess};
 pub(crate) use access::{item_tokens, reader};
 pub use history::VersionView;
 pub use input::{ItemInput, SECTIONS};
-pub use lz_store::library::{AttachmentRow, AuthorRow, ItemList, ItemTermRow, LinkRow, TermRow};
-pub use record::{Decision, ItemRecord, ReviewRecord};
+pub use lz_store::library::ItemList;
+pub use record::{
+    AttachmentRecord, Author, Decision, ItemRecord, ItemTerm, Link, ReviewRecord, TermRecord,
+};
 
 use lz_domain::library::Mark;
 
@@ -45,10 +47,10 @@ impl App {
 /// An item with everything its page shows and what the reader may do with it.
 pub struct ItemView {
     pub item: ItemRecord,
-    pub terms: Vec<ItemTermRow>,
-    pub authors: Vec<AuthorRow>,
-    pub links: Vec<LinkRow>,
-    pub attachments: Vec<AttachmentRow>,
+    pub terms: Vec<ItemTerm>,
+    pub authors: Vec<Author>,
+    pub links: Vec<Link>,
+    pub attachments: Vec<AttachmentRecord>,
     /// Decisions and comments, for editors and reviewers only (empty for others).
     pub reviews: Vec<ReviewRecord>,
     pub useful_count: i64,

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use lz_domain::library::Mark;
-use lz_store::library::{self as store, ItemDetails, ItemList};
+use lz_store::library::{self as store, ItemList};
 
-use super::record::{self, parse_code, ItemRecord, ReviewRecord};
+use super::record::{self, parse_code, Details, ItemRecord, ReviewRecord};
 use super::{reader, ItemAccess, ItemView, Library};
 use crate::{Actor, AppError, AppResult, CachedItem};
 
@@ -28,13 +28,12 @@ impl Library<'_> {
         } else {
             vec![]
         };
-        let ItemDetails {
+        let Details {
             terms,
             authors,
             links,
             attachments,
             useful_count,
-            my_marks: _,
         } = details.clone();
         Ok(ItemView {
             item: item.clone(),
@@ -60,7 +59,7 @@ impl Library<'_> {
                     .ok_or(AppError::NotFound)?;
                 // No reader: their own marks come from `my_marks`.
                 let details = store::item_details(&mut c, id, "").await?;
-                let found = Arc::new((ItemRecord::try_from(row)?, details));
+                let found = Arc::new((ItemRecord::try_from(row)?, Details::try_from(details)?));
                 self.app
                     .items
                     .put(ticket, id.to_string(), found.clone(), now);

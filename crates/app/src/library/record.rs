@@ -3,9 +3,13 @@
 //! Records serialise with the field names templates and JSON already use; enums as their
 //! stored codes.
 
-use lz_domain::ids::{ItemId, OrgId, PlaceId, UserId};
-use lz_domain::library::{ItemKind, ItemStatus, Visibility};
-use lz_store::library::{ItemRow, ReviewRow, VersionRow};
+use lz_domain::ids::{AttachmentId, ItemId, OrgId, PlaceId, TermId, UserId};
+use lz_domain::library::{ItemKind, ItemStatus, TextStatus, Visibility, Vocabulary};
+use lz_files::FileKind;
+use lz_store::library::{
+    AttachmentRow, AuthorRow, ItemDetails, ItemRow, ItemTermRow, LinkRow, ReviewRow, TermRow,
+    VersionRow,
+};
 
 use crate::AppError;
 
@@ -249,5 +253,163 @@ pub(crate) mod tests {
         assert_eq!(json["visibility"], "network");
         assert_eq!(json["kind"], "case_study");
         assert_eq!(json["id"], "i1");
+    }
+}
+
+/// A term of the managed taxonomy. A merged term points to the one it became.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TermRecord {
+    pub id: TermId,
+    pub vocabulary: Vocabulary,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub merged_into: Option<TermId>,
+}
+
+impl TryFrom<TermRow> for TermRecord {
+    type Error = AppError;
+
+    fn try_from(r: TermRow) -> Result<Self, AppError> {
+        Ok(Self {
+            vocabulary: parse_code(Vocabulary::parse, "vocabulary", &r.id, &r.vocabulary)?,
+            id: r.id.into(),
+            slug: r.slug,
+            name: r.name,
+            description: r.description,
+            merged_into: r.merged_into.map(TermId::from),
+        })
+    }
+}
+
+impl TermRecord {
+    /// The term's page: `/themes/physical-activity`.
+    pub fn path(&self) -> String {
+        format!("/{}s/{}", self.vocabulary.code(), self.slug)
+    }
+}
+
+/// A term an item is tagged with.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ItemTerm {
+    pub item_id: ItemId,
+    pub term_id: TermId,
+    pub vocabulary: Vocabulary,
+    pub slug: String,
+    pub name: String,
+}
+
+impl TryFrom<ItemTermRow> for ItemTerm {
+    type Error = AppError;
+
+    fn try_from(r: ItemTermRow) -> Result<Self, AppError> {
+        Ok(Self {
+            vocabulary: parse_code(Vocabulary::parse, "vocabulary", &r.item_id, &r.vocabulary)?,
+            item_id: r.item_id.into(),
+            term_id: r.term_id.into(),
+            slug: r.slug,
+            name: r.name,
+        })
+    }
+}
+
+impl ItemTerm {
+    /// The term's page: `/themes/physical-activity`.
+    pub fn path(&self) -> String {
+        format!("/{}s/{}", self.vocabulary.code(), self.slug)
+    }
+}
+
+/// An author of an item: a member (with an account) or a name only.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Author {
+    pub user_id: Option<UserId>,
+    pub name: String,
+}
+
+impl From<AuthorRow> for Author {
+    fn from(r: AuthorRow) -> Self {
+        Self {
+            user_id: r.user_id.map(UserId::from),
+            name: r.name,
+        }
+    }
+}
+
+/// A link an item points to.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Link {
+    pub url: String,
+    pub title: String,
+}
+
+impl From<LinkRow> for Link {
+    fn from(r: LinkRow) -> Self {
+        Self {
+            url: r.url,
+            title: r.title,
+        }
+    }
+}
+
+/// A file attached to an item. Where it is stored is for the app only.
+#[derive(Debug, Clone)]
+pub struct AttachmentRecord {
+    pub id: AttachmentId,
+    pub item_id: ItemId,
+    pub(crate) storage_key: String,
+    pub file_name: String,
+    pub kind: FileKind,
+    pub size_bytes: i64,
+    pub text_status: TextStatus,
+    pub created_at: i64,
+}
+
+impl TryFrom<AttachmentRow> for AttachmentRecord {
+    type Error = AppError;
+
+    fn try_from(r: AttachmentRow) -> Result<Self, AppError> {
+        Ok(Self {
+            kind: parse_code(FileKind::parse, "attachment kind", &r.item_id, &r.kind)?,
+            text_status: parse_code(TextStatus::parse, "text status", &r.item_id, &r.text_status)?,
+            id: r.id.into(),
+            item_id: r.item_id.into(),
+            storage_key: r.storage_key,
+            file_name: r.file_name,
+            size_bytes: r.size_bytes,
+            created_at: r.created_at,
+        })
+    }
+}
+
+/// Rows to records, all or an error.
+pub(crate) fn all<R, T>(rows: Vec<R>) -> Result<Vec<T>, AppError>
+where
+    T: TryFrom<R, Error = AppError>,
+{
+    rows.into_iter().map(T::try_from).collect()
+}
+
+/// What an item page shows besides the item itself (cached with it, for every reader).
+#[derive(Debug, Clone)]
+pub(crate) struct Details {
+    pub terms: Vec<ItemTerm>,
+    pub authors: Vec<Author>,
+    pub links: Vec<Link>,
+    pub attachments: Vec<AttachmentRecord>,
+    pub useful_count: i64,
+}
+
+impl TryFrom<ItemDetails> for Details {
+    type Error = AppError;
+
+    fn try_from(d: ItemDetails) -> Result<Self, AppError> {
+        Ok(Self {
+            terms: all(d.terms)?,
+            authors: d.authors.into_iter().map(Author::from).collect(),
+            links: d.links.into_iter().map(Link::from).collect(),
+            attachments: all(d.attachments)?,
+            useful_count: d.useful_count,
+        })
     }
 }

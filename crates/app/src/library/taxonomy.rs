@@ -4,7 +4,9 @@
 
 use lz_domain::library::Vocabulary;
 use lz_domain::{clean_line, Slug};
-use lz_store::library::{self as store, TermRow};
+use lz_store::library as store;
+
+use super::record::{all, TermRecord};
 
 use super::{Library, LibraryAccess};
 use crate::{new_id, Actor, AppError, AppResult, Audit, OnConflict, Problems};
@@ -45,23 +47,24 @@ fn new_term(vocabulary: &str, name: &str, description: &str) -> AppResult<NewTer
 
 impl Library<'_> {
     /// Live terms (not merged away), by vocabulary then name.
-    pub async fn terms(&self) -> AppResult<Vec<TermRow>> {
+    pub async fn terms(&self) -> AppResult<Vec<TermRecord>> {
         let mut c = self.app.db.acquire().await?;
-        Ok(store::terms(&mut c).await?)
+        all(store::terms(&mut c).await?)
     }
 
     /// A term by its vocabulary and slug, following merges (the caller redirects).
-    pub async fn term_by_slug(&self, vocabulary: Vocabulary, slug: &str) -> AppResult<TermRow> {
+    pub async fn term_by_slug(&self, vocabulary: Vocabulary, slug: &str) -> AppResult<TermRecord> {
         let mut c = self.app.db.acquire().await?;
         let t = store::term_by_slug(&mut c, vocabulary.code(), slug)
             .await?
             .ok_or(AppError::NotFound)?;
-        match &t.merged_into {
+        let t = match &t.merged_into {
             Some(into) => store::term_by_id(&mut c, into)
                 .await?
-                .ok_or(AppError::NotFound),
-            None => Ok(t),
-        }
+                .ok_or(AppError::NotFound)?,
+            None => t,
+        };
+        TermRecord::try_from(t)
     }
 
     /// Adds a term (network admins; no actor: the demo loader).

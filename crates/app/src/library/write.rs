@@ -5,7 +5,7 @@ use crate::Context;
 use lz_domain::library::ItemStatus;
 use lz_store::library::{self as store, ItemContent};
 
-use super::{AuthorRow, ItemInput, Library, LibraryAccess};
+use super::{Author, ItemInput, Library, LibraryAccess};
 use crate::{new_id, Actor, AppResult, Audit};
 
 impl Library<'_> {
@@ -118,17 +118,17 @@ fn link_author_accounts(content: &mut ItemContent, actor: &Actor) {
 }
 
 /// On an edit: no authors named keeps the old ones; names already linked keep their link.
-fn keep_author_accounts(content: &mut ItemContent, before: &[AuthorRow], actor: &Actor) {
+fn keep_author_accounts(content: &mut ItemContent, before: &[Author], actor: &Actor) {
     if content.authors.is_empty() {
         content.authors = before
             .iter()
-            .map(|a| (a.user_id.clone(), a.name.clone()))
+            .map(|a| (a.user_id.as_ref().map(|u| u.to_string()), a.name.clone()))
             .collect();
         return;
     }
     for (user, name) in content.authors.iter_mut() {
         if let Some(prev) = before.iter().find(|a| &a.name == name) {
-            *user = prev.user_id.clone();
+            *user = prev.user_id.as_ref().map(|u| u.to_string());
         }
     }
     link_author_accounts(content, actor);

@@ -2,12 +2,12 @@
 //! join, and the decision on a request (organisation admins for their own organisations,
 //! network admins for any), which is emailed to the person either way.
 
+use crate::context;
 use lz_domain::ids::MembershipId;
 use lz_domain::{EmailAddress, MembershipStatus};
 use lz_store::network as store;
 use lz_store::users::{self, MembershipRow, NewMembership, UserRow};
 use lz_store::Conn;
-use minijinja::context;
 
 use super::record::records;
 use super::{JoinedVia, MembershipRecord, Network, NetworkAccess};
@@ -231,7 +231,7 @@ mod tests {
     use crate::mail::templates::render;
 
     fn rendered(decision: Decision, link: &str) -> (String, String) {
-        let ctx = minijinja::context! {
+        let ctx = crate::context! {
             site => "Learning Zone", name => "Ann Lee", decider => "Bo Admin",
             organisation => "Blackpool Council", link, host => "lz.example",
         };

@@ -12,9 +12,6 @@ mod people;
 mod places;
 pub mod record;
 
-use lz_store::network as store;
-use lz_store::network::{OrganisationRow, PlaceRow};
-
 pub use access::NetworkAccess;
 pub use input::{parse_domains, OrganisationInput, PlaceInput};
 pub(crate) use membership::join_by_domain;
@@ -24,7 +21,7 @@ pub use oversight::{AdminOverview, AuditEntry, OutboxMessage};
 pub use people::Person;
 pub use record::{JoinedVia, MembershipRecord, OrganisationRecord, PlaceRecord};
 
-use crate::{App, AppResult};
+use crate::App;
 
 /// The network use cases: `app.network().save_place(…)`.
 pub struct Network<'a> {
@@ -34,19 +31,5 @@ pub struct Network<'a> {
 impl App {
     pub fn network(&self) -> Network<'_> {
         Network { app: self }
-    }
-
-    /// Every place, as stored. Kept for the features that have not moved to typed records
-    /// yet (library, events, plans, the demo loader); new code uses `network().places()`.
-    pub async fn places(&self) -> AppResult<Vec<PlaceRow>> {
-        let mut c = self.db.acquire().await?;
-        Ok(store::places(&mut c).await?)
-    }
-
-    /// Every organisation, as stored. Kept for the features that have not moved yet; new
-    /// code uses `network().organisations()`.
-    pub async fn organisations(&self) -> AppResult<Vec<OrganisationRow>> {
-        let mut c = self.db.acquire().await?;
-        Ok(store::organisations(&mut c).await?)
     }
 }

@@ -123,14 +123,9 @@ pub struct MembershipRecord {
 }
 
 impl MembershipRecord {
-    /// The actor's own memberships, as records.
+    /// The actor's own memberships.
     pub(crate) fn of_actor(actor: &Actor) -> AppResult<Vec<Self>> {
-        actor
-            .memberships
-            .iter()
-            .cloned()
-            .map(Self::try_from)
-            .collect()
+        Ok(actor.memberships.clone())
     }
 }
 

@@ -31,10 +31,11 @@ impl Plans<'_> {
         Ok(ImportScreen {
             organisations: self
                 .app
+                .network()
                 .organisations()
                 .await?
                 .into_iter()
-                .map(|o| (o.id, o.name))
+                .map(|o| (o.id.into_string(), o.name))
                 .collect(),
             visibilities: PlanVisibility::ALL
                 .iter()

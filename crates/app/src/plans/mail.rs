@@ -2,8 +2,8 @@
 //! overdue, each once) and scheduled Executive reports. The wording is in
 //! `templates/mail/plans/`.
 
+use crate::context;
 use lz_store::plans as store;
-use minijinja::context;
 
 use super::input::{shift_days, today};
 use super::report::{build, Report};

@@ -720,7 +720,7 @@ async fn executive_report_for_any_date(app: TestApp) {
         StatusCode::BAD_REQUEST
     );
     // Only those who may see the plan see its report.
-    let (_, v) = admin.api_post("/plans/import", json!({"text": PLAN, "confirmed": true, "title": "Private", "visibility": "organisation", "owner_organisation_id": app.app.organisations().await.unwrap()[0].id})).await;
+    let (_, v) = admin.api_post("/plans/import", json!({"text": PLAN, "confirmed": true, "title": "Private", "visibility": "organisation", "owner_organisation_id": app.app.network().organisations().await.unwrap()[0].id.as_str()})).await;
     let private = v["id"].as_str().unwrap();
     let outsider = app
         .client()
@@ -830,7 +830,7 @@ async fn report_documents_open_in_independent_readers(app: TestApp) {
         "{text}"
     );
     // Someone who may not see the plan gets neither.
-    let (_, v) = admin.api_post("/plans/import", json!({"text": PLAN, "confirmed": true, "title": "Private", "visibility": "organisation", "owner_organisation_id": app.app.organisations().await.unwrap()[0].id})).await;
+    let (_, v) = admin.api_post("/plans/import", json!({"text": PLAN, "confirmed": true, "title": "Private", "visibility": "organisation", "owner_organisation_id": app.app.network().organisations().await.unwrap()[0].id.as_str()})).await;
     let private = v["id"].as_str().unwrap();
     assert_eq!(
         app.client()

@@ -210,7 +210,11 @@ pub async fn item(
         status: i.status.code().to_string(),
         version: i.version,
         published_at: i.published_at,
-        terms: view.terms.into_iter().map(|t| t.term_id).collect(),
+        terms: view
+            .terms
+            .into_iter()
+            .map(|t| t.term_id.into_string())
+            .collect(),
         authors: view.authors.into_iter().map(|a| a.name).collect(),
         links: view.links.into_iter().map(|l| l.url).collect(),
         attachments: view
@@ -218,11 +222,11 @@ pub async fn item(
             .into_iter()
             .map(|a| Attachment {
                 download: format!("/attachments/{}", a.id),
-                id: a.id,
+                id: a.id.into_string(),
                 file_name: a.file_name,
-                kind: a.kind,
+                kind: a.kind.code().to_string(),
                 size_bytes: a.size_bytes,
-                text_status: a.text_status,
+                text_status: a.text_status.code().to_string(),
             })
             .collect(),
         useful_count: view.useful_count,
@@ -486,8 +490,8 @@ pub async fn terms(State(s): State<AppState>) -> ApiResult<Json<Vec<Term>>> {
             .await?
             .into_iter()
             .map(|t| Term {
-                id: t.id,
-                vocabulary: t.vocabulary,
+                id: t.id.into_string(),
+                vocabulary: t.vocabulary.code().to_string(),
                 slug: t.slug,
                 name: t.name,
             })

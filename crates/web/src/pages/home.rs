@@ -4,7 +4,7 @@
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::Router;
-use minijinja::context;
+use lz_app::context;
 
 use super::{notice_text, NoticeQuery};
 use crate::error::PageResult;

@@ -97,7 +97,7 @@ pub fn form_again(
         visitor,
         StatusCode::UNPROCESSABLE_ENTITY,
         template,
-        minijinja::context! { errors, error_for, ..ctx },
+        lz_app::context! { errors, error_for, ..ctx },
     )
 }
 
@@ -107,7 +107,10 @@ pub fn errors_ctx(errors: &[FieldError]) -> (Value, Value) {
         .iter()
         .map(|e| (e.field, e.message.as_str()))
         .collect();
-    (Value::from_serialize(errors), Value::from_serialize(map))
+    (
+        lz_app::context::to_value(errors),
+        lz_app::context::to_value(&map),
+    )
 }
 
 /// The organisations a person may write for, as select options: their own, or all of them
@@ -119,11 +122,12 @@ pub async fn own_organisation_options(
     let everyone = actor.sees_all_content();
     let mine = actor.active_organisation_ids();
     Ok(s.app
+        .network()
         .organisations()
         .await?
         .into_iter()
-        .filter(|o| everyone || mine.contains(&o.id))
-        .map(|o| minijinja::context! { value => o.id, label => o.name })
+        .filter(|o| everyone || mine.iter().any(|m| o.id == m.as_str()))
+        .map(|o| lz_app::context! { value => o.id, label => o.name })
         .collect())
 }
 

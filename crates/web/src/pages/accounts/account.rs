@@ -5,7 +5,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use lz_app::accounts::AccountOverview;
 use lz_app::{Actor, AppError, FieldError};
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use crate::error::PageResult;
 use crate::pages::{errors_ctx, notice_text, HtmlForm, NoticeQuery};

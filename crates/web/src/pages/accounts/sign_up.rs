@@ -4,8 +4,8 @@
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use lz_app::accounts::SignUp;
+use lz_app::context;
 use lz_app::AppError;
-use minijinja::context;
 
 use super::{EmailForm, TokenQuery};
 use crate::error::PageResult;

@@ -8,7 +8,9 @@ use lz_app::events::FeedbackInput;
 use lz_app::{Actor, AppError, FieldError};
 use lz_domain::events as rules;
 use lz_domain::ids::{EventId, RegistrationId};
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use super::{notice, read_form, NoticeQ, TokenQ};
 use crate::error::PageResult;
@@ -236,7 +238,7 @@ pub(super) async fn report(
         "events/report.html",
         context! {
             event => context! { id => e.id, title => e.title, when => rules::display_range(e.starts_at, e.ends_at), capacity => e.capacity },
-            report => Value::from_serialize(&report),
+            report => lz_app::context::to_value(&report),
             ratings => report.ratings.iter().enumerate().map(|(i, n)| context! { stars => i + 1, count => n, width => n * 100 / max_rating }).collect::<Vec<_>>(),
         },
     ))

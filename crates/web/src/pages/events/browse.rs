@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Response};
 use lz_app::FieldError;
 use lz_domain::events as rules;
 use lz_domain::ids::{EventId, SeriesId};
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use super::{notice, summary, NoticeQ};
 use crate::error::PageResult;

@@ -9,7 +9,9 @@ use lz_app::{Actor, AppError};
 use lz_domain::events::EventFormat;
 use lz_domain::ids::EventId;
 use lz_domain::library::Vocabulary;
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use super::browse::event_again;
 use super::read_form;
@@ -25,7 +27,7 @@ async fn theme_options(state: &AppState) -> Result<Vec<Value>, AppError> {
         .terms()
         .await?
         .into_iter()
-        .filter(|t| t.vocabulary == Vocabulary::Theme.code() && t.merged_into.is_none())
+        .filter(|t| t.vocabulary == Vocabulary::Theme && t.merged_into.is_none())
         .map(|t| context! { value => t.id, label => t.name })
         .collect())
 }

@@ -15,7 +15,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use lz_app::events::EventRecord;
 use lz_domain::events as rules;
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use crate::AppState;
 

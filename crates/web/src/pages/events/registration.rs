@@ -3,11 +3,11 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
+use lz_app::context;
 use lz_app::events::{Answers, GuestInput};
 use lz_app::AppError;
 use lz_domain::events as rules;
 use lz_domain::ids::{EventId, RegistrationId};
-use minijinja::context;
 
 use super::browse::event_again;
 use super::TokenQ;

@@ -4,8 +4,8 @@
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect};
+use lz_app::context;
 use lz_app::AppError;
-use minijinja::context;
 
 use super::review::item_again;
 use crate::error::PageResult;

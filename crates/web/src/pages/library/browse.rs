@@ -10,7 +10,9 @@ use axum::routing::get;
 use lz_app::library::LibraryAccess;
 use lz_app::AppError;
 use lz_domain::library::{ItemKind, Vocabulary};
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use crate::error::PageResult;
 use crate::pages::HtmlForm;
@@ -120,10 +122,11 @@ async fn read_names(s: &AppState) -> Result<Names, AppError> {
             .terms()
             .await?
             .into_iter()
-            .map(|t| ((t.vocabulary, t.slug), t.name))
+            .map(|t| ((t.vocabulary.code().to_string(), t.slug), t.name))
             .collect(),
         places: s
             .app
+            .network()
             .places()
             .await?
             .into_iter()
@@ -131,6 +134,7 @@ async fn read_names(s: &AppState) -> Result<Names, AppError> {
             .collect(),
         organisations: s
             .app
+            .network()
             .organisations()
             .await?
             .into_iter()
@@ -378,6 +382,7 @@ pub(super) async fn place_page(
 ) -> PageResult {
     let place = s
         .app
+        .network()
         .places()
         .await?
         .into_iter()
@@ -386,7 +391,7 @@ pub(super) async fn place_page(
     let subject = Subject {
         facet: "place",
         kind: "Place",
-        id: place.id,
+        id: place.id.into_string(),
         slug: place.slug,
         heading: place.name,
         description: place.summary,
@@ -403,6 +408,7 @@ pub(super) async fn organisation_page(
 ) -> PageResult {
     let org = s
         .app
+        .network()
         .organisations()
         .await?
         .into_iter()
@@ -411,7 +417,7 @@ pub(super) async fn organisation_page(
     let subject = Subject {
         facet: "organisation",
         kind: "Organisation",
-        id: org.id,
+        id: org.id.into_string(),
         slug: org.slug,
         heading: org.name,
         description: org

@@ -6,7 +6,9 @@ use axum::response::IntoResponse;
 use lz_app::library::ItemList;
 use lz_app::Context;
 use lz_domain::library::Vocabulary;
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use crate::error::PageResult;
 use crate::AppState;

@@ -6,7 +6,9 @@ use axum::response::{IntoResponse, Redirect};
 use lz_app::library::{ItemView, SECTIONS};
 use lz_app::AppError;
 use lz_domain::library::{ItemKind, ItemStatus, Mark, Visibility};
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use super::browse::{hit_ctx, names};
 use crate::error::PageResult;
@@ -49,7 +51,7 @@ pub fn item_ctx(s: &AppState, view: &ItemView) -> Value {
     let terms: Vec<Value> = view
         .terms
         .iter()
-        .map(|t| context! { vocabulary => t.vocabulary, slug => t.slug, name => t.name, path => format!("/{}s/{}", t.vocabulary, t.slug) })
+        .map(|t| context! { vocabulary => t.vocabulary, slug => t.slug, name => t.name, path => t.path() })
         .collect();
     let attachments: Vec<Value> = view
         .attachments
@@ -57,8 +59,8 @@ pub fn item_ctx(s: &AppState, view: &ItemView) -> Value {
         .map(|a| {
             context! {
                 id => a.id, name => a.file_name, size => human_size(a.size_bytes),
-                kind => lz_files::FileKind::parse(&a.kind).map(|k| k.label()).unwrap_or("File"),
-                text_status => a.text_status,
+                kind => a.kind.label(),
+                text_status => a.text_status.code(),
             }
         })
         .collect();
@@ -173,7 +175,7 @@ pub(super) async fn history(
         .map(|ver| context! {
             version => ver.version, status => ver.status.label(),
             by => ver.changed_by, at => ver.created_at,
-            changes => ver.changes.into_iter().map(|(field, parts)| context! { field => field, parts => Value::from_serialize(&parts) }).collect::<Vec<_>>(),
+            changes => ver.changes.into_iter().map(|(field, parts)| context! { field => field, parts => lz_app::context::to_value(&parts) }).collect::<Vec<_>>(),
         })
         .collect();
     Ok(page(

@@ -3,7 +3,9 @@
 
 use axum::extract::{Query, State};
 use lz_app::library::{ItemList, ItemRecord, LibraryAccess};
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use crate::error::PageResult;
 use crate::pages::notice_text;

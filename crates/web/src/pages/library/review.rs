@@ -5,7 +5,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use lz_app::{Actor, AppError};
 use lz_domain::library::Transition;
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use super::item::item_ctx;
 use super::mine::list_ctx;

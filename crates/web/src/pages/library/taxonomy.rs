@@ -6,7 +6,9 @@ use axum::response::{IntoResponse, Redirect};
 use lz_app::library::LibraryAccess;
 use lz_app::AppError;
 use lz_domain::library::Vocabulary;
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use crate::error::PageResult;
 use crate::pages::{form_again, notice_text, HtmlForm};
@@ -34,8 +36,8 @@ async fn taxonomy_ctx(s: &AppState, notice: Option<&str>) -> Result<Value, AppEr
         .map(|voc| {
             let list: Vec<Value> = terms
                 .iter()
-                .filter(|t| t.vocabulary == voc.code())
-                .map(|t| context! { id => t.id, name => t.name, slug => t.slug, description => t.description, path => format!("/{}s/{}", t.vocabulary, t.slug) })
+                .filter(|t| t.vocabulary == *voc)
+                .map(|t| context! { id => t.id, name => t.name, slug => t.slug, description => t.description, path => t.path() })
                 .collect();
             context! { code => voc.code(), label => voc.label(), terms => list }
         })

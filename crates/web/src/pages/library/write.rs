@@ -6,7 +6,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use lz_app::library::{ItemInput, LibraryAccess, SECTIONS};
 use lz_app::{Actor, AppError};
 use lz_domain::library::{ItemKind, Visibility, Vocabulary};
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use crate::error::PageResult;
 use crate::pages::form_again;
@@ -36,6 +38,7 @@ async fn form_options(
     let organisations = crate::pages::own_organisation_options(s, actor).await?;
     let places: Vec<Value> = s
         .app
+        .network()
         .places()
         .await?
         .into_iter()
@@ -45,8 +48,8 @@ async fn form_options(
     let vocab = |voc: Vocabulary| -> Vec<Value> {
         terms
             .iter()
-            .filter(|t| t.vocabulary == voc.code())
-            .map(|t| context! { value => t.id, label => t.name, checked => chosen_terms.contains(&t.id) })
+            .filter(|t| t.vocabulary == voc)
+            .map(|t| context! { value => t.id, label => t.name, checked => chosen_terms.iter().any(|c| t.id == c.as_str()) })
             .collect()
     };
     Ok(context! {
@@ -129,7 +132,7 @@ pub(super) async fn edit_form(
     let view = s.app.library().item(Some(&actor), &id).await?;
     view.access.require_edit()?;
     let i = &view.item;
-    let term_ids: Vec<String> = view.terms.iter().map(|t| t.term_id.clone()).collect();
+    let term_ids: Vec<String> = view.terms.iter().map(|t| t.term_id.to_string()).collect();
     let input = ItemInput {
         kind: i.kind.code().to_string(),
         title: i.title.clone(),

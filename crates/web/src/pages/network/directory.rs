@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use minijinja::context;
+use lz_app::context;
 
 use crate::error::PageResult;
 use crate::session::{page, Visitor};

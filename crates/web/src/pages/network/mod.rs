@@ -13,7 +13,9 @@ mod requests;
 use axum::routing::{get, post};
 use axum::Router;
 use lz_domain::{PlaceKind, Sector};
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use crate::AppState;
 

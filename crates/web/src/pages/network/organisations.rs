@@ -6,7 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use lz_app::network::{NetworkAccess, OrganisationInput, OrganisationRecord};
 use lz_app::{Actor, AppError};
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use super::sectors;
 use crate::error::PageResult;

@@ -1,7 +1,7 @@
 //! The mail outbox and the audit log (network admins).
 
 use axum::extract::State;
-use minijinja::context;
+use lz_app::context;
 
 use crate::error::PageResult;
 use crate::session::{page, SignedIn};

@@ -6,7 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use lz_app::{Actor, AppError};
 use lz_domain::Role;
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use crate::error::PageResult;
 use crate::pages::{errors_ctx, notice_text, HtmlForm, NoticeQuery};

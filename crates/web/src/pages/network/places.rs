@@ -5,7 +5,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use lz_app::network::{PlaceInput, PlaceRecord};
 use lz_app::{Actor, AppError};
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use super::kinds;
 use crate::error::PageResult;

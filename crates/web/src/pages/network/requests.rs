@@ -4,9 +4,9 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
+use lz_app::context;
 use lz_app::network::Decision;
 use lz_app::AppError;
-use minijinja::context;
 
 use crate::error::PageResult;
 use crate::pages::{notice_text, HtmlForm, NoticeQuery};

@@ -3,7 +3,9 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use super::today;
 use crate::error::PageResult;

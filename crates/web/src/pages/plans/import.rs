@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use lz_app::plans::{ImportScreen, PlanImport};
 use lz_app::AppError;
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use super::download;
 use crate::error::PageResult;
@@ -156,7 +158,7 @@ async fn import_with(
         }
         Err(e) => return Err(e.into()),
     };
-    let with_preview = context! { preview => Value::from_serialize(&preview), ..base };
+    let with_preview = context! { preview => lz_app::context::to_value(&preview), ..base };
     if form.step != "save" {
         return Ok(page(s, visitor, "plans/import.html", with_preview));
     }

@@ -4,7 +4,9 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use lz_app::AppError;
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use super::download;
 use crate::error::PageResult;
@@ -127,8 +129,8 @@ fn report_ctx(r: &lz_app::plans::report::Report, date_value: &str) -> Value {
         report => context! { plan_id => r.plan_id.clone(), plan_title => r.plan_title.clone(), date => r.date.clone(), red => r.rag_counts[0], amber => r.rag_counts[1], green => r.rag_counts[2], unknown => r.rag_counts[3],
             allocated => money(r.allocated_pence), committed => money(r.committed_pence), spent => money(r.spent_pence) },
         areas, overdue => r.overdue.iter().map(action).collect::<Vec<_>>(), due_soon => r.due_soon.iter().map(action).collect::<Vec<_>>(),
-        updates => Value::from_serialize(&r.recent_updates), learning => Value::from_serialize(&r.learning), date_value,
-        milestones_missed => Value::from_serialize(&r.milestones_missed), milestones_due => Value::from_serialize(&r.milestones_due),
+        updates => lz_app::context::to_value(&r.recent_updates), learning => lz_app::context::to_value(&r.learning), date_value,
+        milestones_missed => lz_app::context::to_value(&r.milestones_missed), milestones_due => lz_app::context::to_value(&r.milestones_due),
         indicators => r.indicators.iter().map(|i| context! {
             indicator => i.indicator.clone(), outcome => i.outcome.clone(), work_area => i.work_area.clone(), baseline => i.baseline.clone(), target => i.target.clone(), current => i.current.clone(),
             chart => indicator_svg(i).map(Value::from_safe_string),

@@ -6,7 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use lz_app::plans::{PlanView, WorkAreaKind, WorkAreaRecord};
 use lz_app::AppError;
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use super::today;
 use crate::error::PageResult;

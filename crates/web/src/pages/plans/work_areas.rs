@@ -6,7 +6,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use lz_app::plans::{OutcomeIndicator, PlanView, ProgressUpdate, WorkAreaEdit};
 use lz_app::AppError;
-use minijinja::{context, Value};
+use minijinja::Value;
+
+use lz_app::context;
 
 use super::show::{people, plan_ctx};
 use super::today;
