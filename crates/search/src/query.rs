@@ -107,7 +107,8 @@ pub fn fuzzy_distance(surface: &str) -> u8 {
     }
 }
 
-fn boxed_or(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+/// Any of the clauses.
+pub fn boxed_or(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(
         clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
     ))
@@ -360,33 +361,82 @@ pub fn fuzzy_variants(
 ) -> Result<Vec<(String, u64)>, SearchError> {
     let mut found: BTreeMap<String, u64> = BTreeMap::new();
     for (field, _) in fields.text_fields() {
-        let automaton = FuzzyTermQuery::new(Term::from_field_text(field, term), distance, true)
-            .automaton()
-            .map_err(SearchError::tantivy("building a fuzzy automaton"))?;
-        for segment in searcher.segment_readers() {
-            let inverted = segment
-                .inverted_index(field)
-                .map_err(SearchError::tantivy("opening a term dictionary"))?;
-            let mut stream = inverted
-                .terms()
-                .search(&automaton)
-                .into_stream()
-                .map_err(SearchError::io("streaming fuzzy terms"))?;
-            while let Some((key, info)) = stream.next() {
-                if let Ok(text) = std::str::from_utf8(key) {
-                    *found.entry(text.to_string()).or_default() += u64::from(info.doc_freq);
-                }
-                // A short term in a huge vocabulary could expand a lot; enough is enough.
-                if found.len() >= 64 {
-                    break;
-                }
+        terms_within(searcher, field, term, distance, &mut found)?;
+    }
+    Ok(most_frequent(found))
+}
+
+/// What a misspelt word was probably meant to be: the words as written within `distance` of
+/// `surface` (the word as typed), stemmed like the text fields, most frequent first, capped.
+/// Stems are too short to compare a misspelling with: "walkng" is two edits from "walk" but
+/// one from "walking".
+pub fn spelling_variants(
+    searcher: &Searcher,
+    fields: &Fields,
+    surface: &str,
+    distance: u8,
+    analyser: &TextAnalyzer,
+) -> Result<Vec<(String, u64)>, SearchError> {
+    let mut spelling = crate::schema::spelling_analyser();
+    let mut stream = spelling.token_stream(surface);
+    let written = if stream.advance() {
+        stream.token().text.clone()
+    } else {
+        return Ok(Vec::new());
+    };
+    let mut words: BTreeMap<String, u64> = BTreeMap::new();
+    terms_within(searcher, fields.spelling, &written, distance, &mut words)?;
+    // Words that share a stem ("walking", "walked") are one variant.
+    let mut analyser = analyser.clone();
+    let mut stems: BTreeMap<String, u64> = BTreeMap::new();
+    for (word, doc_freq) in words {
+        let mut stream = analyser.token_stream(&word);
+        if stream.advance() {
+            *stems.entry(stream.token().text.clone()).or_default() += doc_freq;
+        }
+    }
+    Ok(most_frequent(stems))
+}
+
+/// Adds the terms of `field` within `distance` of `term` (transposition = 1 edit), with
+/// their document frequencies, to `found`.
+fn terms_within(
+    searcher: &Searcher,
+    field: Field,
+    term: &str,
+    distance: u8,
+    found: &mut BTreeMap<String, u64>,
+) -> Result<(), SearchError> {
+    let automaton = FuzzyTermQuery::new(Term::from_field_text(field, term), distance, true)
+        .automaton()
+        .map_err(SearchError::tantivy("building a fuzzy automaton"))?;
+    for segment in searcher.segment_readers() {
+        let inverted = segment
+            .inverted_index(field)
+            .map_err(SearchError::tantivy("opening a term dictionary"))?;
+        let mut stream = inverted
+            .terms()
+            .search(&automaton)
+            .into_stream()
+            .map_err(SearchError::io("streaming fuzzy terms"))?;
+        while let Some((key, info)) = stream.next() {
+            if let Ok(text) = std::str::from_utf8(key) {
+                *found.entry(text.to_string()).or_default() += u64::from(info.doc_freq);
+            }
+            // A short term in a huge vocabulary could expand a lot; enough is enough.
+            if found.len() >= 64 {
+                return Ok(());
             }
         }
     }
+    Ok(())
+}
+
+fn most_frequent(found: BTreeMap<String, u64>) -> Vec<(String, u64)> {
     let mut variants: Vec<(String, u64)> = found.into_iter().collect();
     variants.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     variants.truncate(MAX_VARIANTS);
-    Ok(variants)
+    variants
 }
 
 #[cfg(test)]

@@ -15,11 +15,14 @@ use crate::{SearchDoc, SearchError};
 
 /// Version of the schema *and* of what is indexed (analysis chain, the `nobody` access token):
 /// an index written with another version is wiped on open and rebuilt from the change log.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Name under which [`analyser`] is registered on every opened index (tokenizers are not
 /// persisted by tantivy, only their names).
 pub const ANALYSER: &str = "lz_en";
+/// Name of [`spelling_analyser`]: words as written (lowercased, accents folded), for finding
+/// what a misspelt word was meant to be.
+pub const SPELLING: &str = "lz_spelling";
 
 /// Attachments can be whole books: index at most this much of their text per item.
 pub const MAX_ATTACHMENT_INDEXED_BYTES: usize = 200 * 1024;
@@ -44,6 +47,7 @@ pub const F_ORGANISATION: &str = "organisation";
 pub const F_YEAR: &str = "year";
 pub const F_PUBLISHED_AT: &str = "published_at";
 pub const F_ACCESS: &str = "access";
+pub const F_SPELLING: &str = "spelling";
 
 /// Resolved field handles, so that queries never look fields up by name.
 #[derive(Debug, Clone, Copy)]
@@ -63,6 +67,10 @@ pub struct Fields {
     pub year: Field,
     pub published_at: Field,
     pub access: Field,
+    /// The words of title, summary and body as written (not stemmed): its dictionary is
+    /// where a misspelling finds its word ("walkng" → "walking"; against stems, "walk",
+    /// it is two edits away). Never scored; doc ids only.
+    pub spelling: Field,
 }
 
 impl Fields {
@@ -109,6 +117,14 @@ pub fn build_schema() -> (Schema, Fields) {
         ),
         // Indexed but not stored: only ever used as a filter.
         access: b.add_text_field(F_ACCESS, STRING),
+        spelling: b.add_text_field(
+            F_SPELLING,
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(SPELLING)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
     };
     (b.build(), fields)
 }
@@ -129,9 +145,19 @@ pub fn analyser() -> Result<TextAnalyzer, SearchError> {
         .build())
 }
 
+/// Words as written: the English analysis without stop words and stemming.
+pub fn spelling_analyser() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
 /// Tokenizers live in memory only, so every opened `Index` needs this.
 pub fn register_analyser(index: &Index) -> Result<(), SearchError> {
     index.tokenizers().register(ANALYSER, analyser()?);
+    index.tokenizers().register(SPELLING, spelling_analyser());
     Ok(())
 }
 
@@ -158,6 +184,10 @@ pub fn to_document(f: &Fields, doc: &SearchDoc) -> TantivyDocument {
     d.add_text(f.title, &doc.title);
     d.add_text(f.summary, &doc.summary);
     d.add_text(f.body, truncate_utf8(&doc.body, MAX_BODY_BYTES));
+    for text in [&doc.title, &doc.summary] {
+        d.add_text(f.spelling, text);
+    }
+    d.add_text(f.spelling, truncate_utf8(&doc.body, MAX_BODY_BYTES));
     d.add_text(
         f.attachments,
         truncate_utf8(&doc.attachments_text, MAX_ATTACHMENT_INDEXED_BYTES),

@@ -54,6 +54,7 @@ pub fn search(
     let text = text_query(
         searcher,
         fields,
+        &analyser,
         &query::parse(&req.text, &analyser),
         access_q.as_deref(),
     )?;
@@ -109,11 +110,12 @@ struct TextQuery {
 }
 
 /// A word the reader's documents hold is searched exactly; another is searched fuzzily
-/// (unless too short to guess), and its variants are remembered to say "showing results
-/// for".
+/// (unless too short to guess): near its stem, or as any word near it as written
+/// (`query::spelling_variants`). Its variants are remembered to say "showing results for".
 fn text_query(
     searcher: &Searcher,
     fields: &Fields,
+    analyser: &TextAnalyzer,
     clauses: &[Clause],
     access_q: Option<&dyn Query>,
 ) -> Result<TextQuery, SearchError> {
@@ -137,10 +139,19 @@ fn text_query(
                     q.scored.push(query::exact_word(fields, term));
                     continue;
                 }
-                q.scored.push(query::fuzzy_word(fields, term, distance));
-                let mut variants = Vec::new();
-                for (v, doc_freq) in query::fuzzy_variants(searcher, fields, term, distance)? {
-                    if &v != term {
+                let spelt =
+                    query::spelling_variants(searcher, fields, surface, distance, analyser)?;
+                let mut alternatives = vec![query::fuzzy_word(fields, term, distance)];
+                alternatives.extend(
+                    spelt
+                        .iter()
+                        .map(|(stem, _)| query::exact_word(fields, stem)),
+                );
+                q.scored.push(query::boxed_or(alternatives));
+                let mut variants: Vec<String> = Vec::new();
+                let near = query::fuzzy_variants(searcher, fields, term, distance)?;
+                for (v, doc_freq) in spelt.into_iter().chain(near) {
+                    if &v != term && !variants.contains(&v) {
                         q.highlight.insert(v.clone(), 1.0 / (1.0 + doc_freq as f32));
                         variants.push(v);
                     }

@@ -947,3 +947,59 @@ fn too_few_visible_neighbours_fall_back_to_the_full_query() {
         Some(Vec::new())
     );
 }
+
+/// The commonest words, misspelt as people type them: each is compared with the words as
+/// written, not with their stems ("walkng" is one edit from "walking", two from "walk").
+#[test]
+fn common_misspellings_find_their_word() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut walk = doc("walk", "Walking groups for older adults");
+    walk.body =
+        "Weekly walking in the park raised physical activity among inactive residents.".into();
+    let mut swim = doc("swim", "Swimming lessons for children");
+    swim.body =
+        "Free swimming sessions in the school holidays, with volunteers and coaches.".into();
+    let mut prescribing = doc("gp", "Social prescribing in general practice");
+    prescribing.body =
+        "Link workers refer patients to community organisations and leisure centres.".into();
+    idx.apply(vec![walk, swim, prescribing], vec![], 1).unwrap();
+    let cases = [
+        ("walkng", "walk"),
+        ("walkin", "walk"),
+        ("wlaking", "walk"),
+        ("activty", "walk"),
+        ("actvity", "walk"),
+        ("physcial", "walk"),
+        ("phsyical", "walk"),
+        ("inactve", "walk"),
+        ("swiming", "swim"),
+        ("swimmng", "swim"),
+        ("childern", "swim"),
+        ("voluntears", "swim"),
+        ("prescibing", "gp"),
+        ("perscribing", "gp"),
+        ("comunity", "gp"),
+        ("leisue", "gp"),
+        ("walkng groups", "walk"),
+        ("physcial activty", "walk"),
+    ];
+    for (typed, expected) in cases {
+        let r = idx.search(&req(typed), &public()).unwrap();
+        assert_eq!(ids(&r), vec![expected], "{typed:?} found {:?}", ids(&r));
+        assert!(!r.fuzzy_words.is_empty(), "{typed:?} was searched as typed");
+        assert!(
+            r.hits[0].snippet_html.contains("<mark>"),
+            "{typed:?}: the word it meant is highlighted: {}",
+            r.hits[0].snippet_html
+        );
+    }
+    // "Showing results for": the word as it appears in the text.
+    let r = idx.search(&req("walkng"), &public()).unwrap();
+    assert_eq!(
+        r.corrected,
+        vec![("walkng".to_string(), "walking".to_string())]
+    );
+    // Still nothing for what is nowhere near a word of the library.
+    let r = idx.search(&req("qwzxv"), &public()).unwrap();
+    assert!(r.hits.is_empty());
+}
