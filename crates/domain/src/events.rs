@@ -148,6 +148,9 @@ impl EventClock {
             EventStatus::Closed => return Err("Registration for this event has closed"),
             EventStatus::Open => {}
         }
+        if now >= self.ends_at {
+            return Err("This event has finished");
+        }
         if now >= self.starts_at {
             return Err("This event has already started");
         }

@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use lz_app::network::NetworkAccess;
 use lz_app::{Actor, AppError};
@@ -149,7 +149,14 @@ pub async fn load_visitor(State(state): State<AppState>, req: Request, next: Nex
         Err(refused) => return refused,
     };
     req.extensions_mut().insert(visitor.clone());
+    let here = (req.method() == Method::GET)
+        .then(|| req.uri().path_and_query().map(|p| p.as_str().to_string()))
+        .flatten();
     let resp = next.run(req).await;
+    let resp = match (&visitor.actor, here) {
+        (None, Some(here)) => ask_to_sign_in(&state, &visitor, &here, resp),
+        _ => resp,
+    };
     let mut resp = render_error_page(&state, &visitor, resp);
     if let Some(v) = new_csrf_cookie {
         resp.headers_mut()
@@ -321,6 +328,46 @@ async fn check_form_csrf(
         return Err(error_page(StatusCode::FORBIDDEN, "This form has expired", "For your security, forms only work from the page that showed them. Go back, reload the page and try again."));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// Pages that only partners may see, whose addresses are followed from emails and other
+/// partners' messages: a signed-out visitor is asked to sign in, whether or not the page
+/// exists (so the answer says nothing about what is there).
+const MEMBER_PAGES: [&str; 5] = [
+    "/events/",
+    "/library/",
+    "/attachments/",
+    "/plans",
+    "/actions",
+];
+
+/// For a signed-out visitor's GET: "not found" on a partners' page becomes "Sign in to see
+/// this page", and a redirect to the sign-in page comes back here afterwards.
+fn ask_to_sign_in(state: &AppState, visitor: &Visitor, here: &str, resp: Response) -> Response {
+    let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
+    let sign_in = format!("/sign-in?next={next}");
+    let redirected_to_sign_in = resp.status().is_redirection()
+        && resp
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            == Some("/sign-in");
+    if redirected_to_sign_in {
+        return Redirect::to(&sign_in).into_response();
+    }
+    let not_found = resp
+        .extensions()
+        .get::<ErrorPage>()
+        .is_some_and(|p| p.status == StatusCode::NOT_FOUND);
+    if !not_found || !MEMBER_PAGES.iter().any(|p| visitor.path.starts_with(p)) {
+        return resp;
+    }
+    let html = render(state, visitor, "sign_in_needed.html", context! { sign_in })
+        .unwrap_or_else(|fallback| fallback);
+    let mut resp = (StatusCode::UNAUTHORIZED, Html(html)).into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
 }
 
 fn render_error_page(state: &AppState, visitor: &Visitor, mut resp: Response) -> Response {

@@ -33,6 +33,7 @@ impl Templates {
             "check_email.html",
             "verify.html",
             "sign_in.html",
+            "sign_in_needed.html",
             "password_forgot.html",
             "password_reset.html",
             "account.html",

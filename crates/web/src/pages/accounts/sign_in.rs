@@ -9,24 +9,45 @@ use lz_app::AppError;
 
 use super::{EmailForm, TokenQuery};
 use crate::error::PageResult;
-use crate::pages::{form_again, notice_text, HtmlForm, NoticeQuery};
+use crate::pages::{form_again, notice_text, HtmlForm};
 use crate::session::{cookie, page, Visitor, SESSION_COOKIE};
 use crate::AppState;
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct SignInQuery {
+    notice: Option<String>,
+    /// Where to go after signing in (a page of this site).
+    next: Option<String>,
+}
 
 pub(super) async fn form(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(query): Query<NoticeQuery>,
+    Query(query): Query<SignInQuery>,
 ) -> Response {
+    let next = query.next.as_deref().and_then(local_path);
     if visitor.actor.is_some() {
-        return Redirect::to("/account").into_response();
+        return Redirect::to(next.unwrap_or("/account")).into_response();
     }
     page(
         &state,
         &visitor,
         "sign_in.html",
-        context! { notice => notice_text(query.notice.as_deref()) },
+        context! { notice => notice_text(query.notice.as_deref()), next },
     )
+}
+
+/// `next` if it is a page of this site: a path, never another site (`//host`, `/\host`,
+/// `https://…`), and not the sign-in page itself.
+pub(crate) fn local_path(next: &str) -> Option<&str> {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && next.len() <= 2_000
+        && !next.chars().any(|c| c.is_control() || c == '\\')
+        && !next.starts_with("/sign-in")
+        && !next.starts_with("/sign-out");
+    local.then_some(next)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -35,6 +56,8 @@ pub(super) struct SignInForm {
     email: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    next: String,
 }
 
 pub(super) async fn sign_in(
@@ -49,7 +72,8 @@ pub(super) async fn sign_in(
         .await;
     match signed_in {
         Ok(session) => {
-            let mut response = Redirect::to("/account").into_response();
+            let to = local_path(&form.next).unwrap_or("/account");
+            let mut response = Redirect::to(to).into_response();
             response.headers_mut().append(
                 header::SET_COOKIE,
                 cookie(&state, SESSION_COOKIE, session.token, None),
@@ -61,7 +85,7 @@ pub(super) async fn sign_in(
             &visitor,
             "sign_in.html",
             &errs,
-            context! { values => context! { email => form.email } },
+            context! { values => context! { email => form.email }, next => local_path(&form.next) },
         )),
         Err(e) => Err(e.into()),
     }

@@ -141,6 +141,7 @@ pub(super) async fn event_page(
             status => view.shown.code(), status_label => view.shown.label(),
             visibility => e.visibility, ask_access => e.ask_access, ask_dietary => e.ask_dietary,
             cancelled => e.is_cancelled(), started => now >= e.starts_at,
+            finished => !e.is_cancelled() && now >= e.ends_at,
             personal_data_days => state.app.config.event_personal_data_days,
             opens => e.registration_opens_at.map(rules::display),
             closes => e.registration_closes_at.map(rules::display),

@@ -388,6 +388,15 @@ pub(super) async fn place_page(
         .into_iter()
         .find(|x| x.slug == slug)
         .ok_or(AppError::NotFound)?;
+    let organisations = s
+        .app
+        .network()
+        .organisations()
+        .await?
+        .into_iter()
+        .filter(|o| o.place_id.as_ref() == Some(&place.id))
+        .map(|o| context! { name => o.name, path => format!("/organisations/{}", o.slug) })
+        .collect();
     let subject = Subject {
         facet: "place",
         kind: "Place",
@@ -396,6 +405,8 @@ pub(super) async fn place_page(
         heading: place.name,
         description: place.summary,
         path: "places",
+        organisations,
+        place: None,
     };
     browse_page(&s, &v, &p, subject).await
 }
@@ -414,17 +425,27 @@ pub(super) async fn organisation_page(
         .into_iter()
         .find(|x| x.slug == slug)
         .ok_or(AppError::NotFound)?;
+    let place = match &org.place_id {
+        Some(id) => s
+            .app
+            .network()
+            .places()
+            .await?
+            .into_iter()
+            .find(|p| &p.id == id)
+            .map(|p| context! { name => p.name, path => format!("/places/{}", p.slug) }),
+        None => None,
+    };
     let subject = Subject {
         facet: "organisation",
         kind: "Organisation",
         id: org.id.into_string(),
         slug: org.slug,
         heading: org.name,
-        description: org
-            .place_name
-            .map(|p| format!("A partner organisation in {p}."))
-            .unwrap_or_default(),
+        description: String::new(),
         path: "organisations",
+        organisations: Vec::new(),
+        place,
     };
     browse_page(&s, &v, &p, subject).await
 }
@@ -440,6 +461,10 @@ struct Subject {
     description: String,
     /// The first part of its address.
     path: &'static str,
+    /// A place's organisations (name and path).
+    organisations: Vec<Value>,
+    /// An organisation's place (name and path).
+    place: Option<Value>,
 }
 
 async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subject) -> PageResult {
@@ -453,6 +478,7 @@ async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subje
             heading => subject.heading, description => subject.description, kind => subject.kind,
             subject_type => subject.facet, subject_id => subject.id, following => is_following,
             path_here => format!("/{}/{}", subject.path, subject.slug), results,
+            organisations => subject.organisations, place => subject.place,
         },
     ))
 }

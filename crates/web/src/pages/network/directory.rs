@@ -18,6 +18,7 @@ pub(super) async fn places(State(state): State<AppState>, visitor: Visitor) -> P
         .map(|p| {
             context! {
                 name => p.name, kind => p.kind.label(), gss_code => p.gss_code, summary => p.summary,
+                path => format!("/places/{}", p.slug),
             }
         })
         .collect();
@@ -31,7 +32,7 @@ pub(super) async fn organisations(State(state): State<AppState>, visitor: Visito
         .organisations()
         .await?
         .into_iter()
-        .map(|o| context! { name => o.name, kind => o.sector.label(), place => o.place_name })
+        .map(|o| context! { name => o.name, kind => o.sector.label(), place => o.place_name, path => format!("/organisations/{}", o.slug) })
         .collect();
     Ok(directory(&state, &visitor, "Organisations", rows, false))
 }

@@ -1,0 +1,304 @@
+//! What a first use of the product found (issue: "finish the product as its users meet it"),
+//! each kept from coming back: partners' pages ask a signed-out visitor to sign in (and bring
+//! them back), the directory's lists lead to the place and organisation pages, and search
+//! forgives the commonest misspellings.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::common::{TestApp, PASSWORD};
+use crate::on_both_databases;
+
+on_both_databases!(
+    partners_pages_ask_a_signed_out_visitor_to_sign_in,
+    sign_in_returns_only_to_pages_of_this_site,
+    places_and_organisations_lead_to_their_pages,
+    misspelt_searches_find_the_word_meant,
+    a_finished_event_reads_as_finished
+);
+
+const SIGN_IN_NEEDED: &str = "Sign in to see this page";
+
+/// The page's text with the slashes minijinja escapes in values (`&#x2f;`) written out.
+fn unslash(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+}
+
+async fn partners_pages_ask_a_signed_out_visitor_to_sign_in(app: TestApp) {
+    let given = app.given();
+    let org = given.organisation("active-lancashire").await;
+    let other = given.organisation("chorley-council").await;
+    let author = given.person("contributor").member_of(&org).await;
+    let item = given.item(&org).by(&author).titled("Walking netball").await;
+    let private = given
+        .item(&org)
+        .by(&author)
+        .titled("Our own notes")
+        .visibility("organisation")
+        .await;
+    let event = given.event(&org).by(&author).await;
+    let plan = given
+        .plan("Network plan", json!({"visibility": "network"}))
+        .await;
+
+    let visitor = app.client();
+    // Pages that exist and pages that do not get the same answer: nothing leaks.
+    for path in [
+        format!("/library/{item}"),
+        format!("/library/{item}/history"),
+        format!("/events/{event}"),
+        format!("/plans/{plan}"),
+        "/library/0190a0a0-0000-7000-8000-000000000000".to_string(),
+        "/events/no-such-event".to_string(),
+        "/plans/no-such-plan".to_string(),
+    ] {
+        let (s, html) = visitor.get_text(&path).await;
+        let html = unslash(&html);
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{path}");
+        assert!(html.contains(SIGN_IN_NEEDED), "{path}: {html}");
+        let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
+        assert!(
+            html.contains(&format!("/sign-in?next={next}")),
+            "{path} links to sign in and back: {html}"
+        );
+        assert!(!html.contains("Walking netball") && !html.contains("Page not found"));
+    }
+    // A page that needs an account redirects to sign in, and back.
+    let r = visitor.get("/library/new").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        "/sign-in?next=%2Flibrary%2Fnew"
+    );
+    // The plans list says how to see more.
+    let (s, html) = visitor.get_text("/plans").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"plans-sign-in\"") && html.contains("/sign-in?next=%2Fplans"));
+    // Public pages are not affected, and a page that is nowhere is still "not found".
+    let (s, _) = visitor.get_text("/library").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, html) = visitor.get_text("/nowhere").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(!html.contains(SIGN_IN_NEEDED));
+
+    // Signed in without access, it is "not found", as before.
+    let outsider = given
+        .person("member")
+        .member_of(&other)
+        .await
+        .browser()
+        .await;
+    let (s, html) = outsider.get_text(&format!("/library/{private}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found") && !html.contains(SIGN_IN_NEEDED));
+    let (s, _) = outsider.get_text(&format!("/library/{item}")).await;
+    assert_eq!(s, StatusCode::OK);
+    // The API answers in problem details, never with the sign-in page.
+    let (s, v) = app.client().api_get(&format!("/items/{private}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+}
+
+async fn sign_in_returns_only_to_pages_of_this_site(app: TestApp) {
+    let given = app.given();
+    let org = given.organisation("active-lancashire").await;
+    let person = given.person("member").member_of(&org).await;
+    let event = given.event(&org).await;
+
+    let browser = app.client();
+    let here = format!("/events/{event}");
+    let (_, html) = browser
+        .get_text(&format!("/sign-in?next=%2Fevents%2F{event}"))
+        .await;
+    let html = unslash(&html);
+    assert!(
+        html.contains(&format!("name=\"next\" value=\"{here}\"")),
+        "{html}"
+    );
+    let r = browser
+        .post_form(
+            "/sign-in",
+            "/sign-in",
+            &[
+                ("email", &person.email),
+                ("password", PASSWORD),
+                ("next", &here),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"].to_str().unwrap(), here);
+    let (s, _) = browser.get_text(&here).await;
+    assert_eq!(s, StatusCode::OK);
+
+    // Anywhere else is the account page: another site, a scheme, a backslash, the sign-in
+    // page itself, a wrong password keeps `next` but goes nowhere.
+    for next in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/sign-in",
+        "",
+    ] {
+        let b = app.client();
+        let r = b
+            .post_form(
+                "/sign-in",
+                "/sign-in",
+                &[
+                    ("email", &person.email),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(
+            r.headers()["location"].to_str().unwrap(),
+            "/account",
+            "{next:?}"
+        );
+    }
+    let r = app
+        .client()
+        .post_form(
+            "/sign-in",
+            "/sign-in",
+            &[
+                ("email", &person.email),
+                ("password", "wrong"),
+                ("next", &here),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = unslash(&r.text().await.unwrap());
+    assert!(html.contains(&format!("name=\"next\" value=\"{here}\"")));
+}
+
+async fn places_and_organisations_lead_to_their_pages(app: TestApp) {
+    let given = app.given();
+    let lancashire = given.place("lancashire").await;
+    let org = given
+        .organisation_in("active-lancashire", &lancashire)
+        .await;
+    let elsewhere = given.organisation("sport-england").await;
+    let visitor = app.client();
+
+    let (_, html) = visitor.get_text("/places").await;
+    let html = unslash(&html);
+    assert!(html.contains("href=\"/places/lancashire\""), "{html}");
+    let (s, html) = visitor.get_text("/places/lancashire").await;
+    let html = unslash(&html);
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("href=\"/organisations/active-lancashire\""),
+        "{html}"
+    );
+    assert!(!html.contains("/organisations/sport-england"));
+
+    let (_, html) = visitor.get_text("/organisations").await;
+    let html = unslash(&html);
+    assert!(html.contains("href=\"/organisations/active-lancashire\""));
+    assert!(html.contains(&format!("href=\"/organisations/{}\"", elsewhere.slug)));
+    let (s, html) = visitor
+        .get_text(&format!("/organisations/{}", org.slug))
+        .await;
+    let html = unslash(&html);
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("href=\"/places/lancashire\""), "{html}");
+}
+
+async fn misspelt_searches_find_the_word_meant(app: TestApp) {
+    let given = app.given();
+    let org = given.organisation("active-lancashire").await;
+    given
+        .item(&org)
+        .titled("Walking groups in Blackburn")
+        .visibility("public")
+        .with(json!({"summary": "Physical activity for inactive residents."}))
+        .await;
+    let visitor = app.client();
+    // The index is updated off the request path: wait until the item is found as written.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let (_, v) = visitor.api_get("/search?q=blackburn").await;
+        if v["total"] == 1 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never indexed: {v}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    for typed in ["walkng", "walkin", "activty", "physcial", "inactve"] {
+        let (s, html) = visitor.get_text(&format!("/library?q={typed}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("Walking groups in Blackburn"), "{typed}");
+    }
+}
+
+async fn a_finished_event_reads_as_finished(app: TestApp) {
+    let given = app.given();
+    let org = given.organisation("active-lancashire").await;
+    let organiser = given.person("contributor").member_of(&org).await;
+    let member = given.person("member").member_of(&org).await;
+    let event = given
+        .event(&org)
+        .by(&organiser)
+        .with(json!({"format": "online", "venue": "", "visibility": "public", "allow_guests": true, "joining_link": "https://meet.example.org/nw-series"}))
+        .await;
+    let browser = member.browser().await;
+    let r = browser
+        .post_form(
+            &format!("/events/{event}/register"),
+            &format!("/events/{event}"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, before) = browser.get_text(&format!("/events/{event}")).await;
+    assert!(before.contains("Add to calendar") && before.contains("id=\"joining-link\""));
+    assert!(
+        before.contains("id=\"my-registration\""),
+        "registered: {before}"
+    );
+
+    // Thirty-one days later the event is over (and the member signs in again).
+    app.app.clock.advance(31 * 86_400_000);
+    let browser = member.browser().await;
+    let (s, html) = browser.get_text(&format!("/events/{event}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"event-finished\"") && html.contains("This event has finished"));
+    assert!(
+        html.contains(">Finished<"),
+        "the status says finished: {html}"
+    );
+    for gone in [
+        "already started",
+        "Add to calendar",
+        "joining-link",
+        "Join online",
+        "Cancel my registration",
+    ] {
+        assert!(!html.contains(gone), "a finished event shows no {gone:?}");
+    }
+    assert!(
+        html.contains("Give feedback"),
+        "who was registered is asked for feedback: {html}"
+    );
+    // Signed out, the same: no promise of a link, no registration form.
+    let (s, html) = app.client().get_text(&format!("/events/{event}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("event-finished"));
+    assert!(
+        !html.contains(&format!("action=\"/events/{event}/guest\"")),
+        "{html}"
+    );
+    assert!(!html.contains("Join online") && !html.contains("to register in one step"));
+    // Organisers are pointed at the report with the feedback summary.
+    let (_, html) = organiser
+        .browser()
+        .await
+        .get_text(&format!("/events/{event}"))
+        .await;
+    assert!(html.contains("attendance and the feedback summary"));
+}
