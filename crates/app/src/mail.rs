@@ -56,11 +56,17 @@ pub mod templates {
             env.set_syntax(syntax);
         }
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-        embed!(env, "library/approved.txt", "library/sent_back.txt");
+        embed!(
+            env,
+            "library/approved.txt",
+            "library/sent_back.txt",
+            "library/submitted.txt"
+        );
         embed!(
             env,
             "events/changed.txt",
             "events/cancelled.txt",
+            "events/place_cancelled.txt",
             "events/registered.txt",
             "events/waiting.txt",
             "events/promoted.txt",

@@ -84,6 +84,23 @@ pub async fn list(c: &mut Conn, filter: &str, limit: i64) -> StoreResult<Vec<Use
     .await?)
 }
 
+/// Verified, enabled accounts with one of `roles`, oldest first.
+pub async fn with_roles(c: &mut Conn, roles: &[&str]) -> StoreResult<Vec<UserRow>> {
+    let mut rows = Vec::new();
+    for role in roles {
+        let found: Vec<UserRow> = sqlx::query_as(trusted_sql!(
+            "SELECT {USER_COLUMNS} FROM users
+             WHERE role = $1 AND disabled_at IS NULL AND email_verified_at IS NOT NULL
+             ORDER BY created_at, id"
+        ))
+        .bind(*role)
+        .fetch_all(&mut *c)
+        .await?;
+        rows.extend(found);
+    }
+    Ok(rows)
+}
+
 pub async fn mark_verified(c: &mut Conn, id: &str, now: i64) -> StoreResult<()> {
     sqlx::query("UPDATE users SET email_verified_at = $2, updated_at = $2 WHERE id = $1 AND email_verified_at IS NULL")
         .bind(id)

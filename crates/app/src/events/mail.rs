@@ -190,6 +190,29 @@ impl Events<'_> {
         Ok(())
     }
 
+    /// "Your place is cancelled" (or "you have left the waiting list") to the person who
+    /// cancelled, with a calendar cancellation for a place they held.
+    pub(super) async fn queue_place_cancelled(
+        &self,
+        tx: &mut lz_store::Conn,
+        event: &EventRecord,
+        r: &RegistrationRecord,
+        now: i64,
+    ) -> AppResult<()> {
+        let waiting = r.status == RegistrationStatus::Waiting;
+        let ctx = context! {
+            name => r.name, title => event.title, waiting, attach => !waiting,
+            when => rules::display_range(event.starts_at, event.ends_at),
+            link => self.event_link(event), host => self.app.config.host_name,
+        };
+        let mail = Email::render(&r.email, "events/place_cancelled.txt", ctx)?;
+        if waiting {
+            return enqueue(tx, now, &mail).await;
+        }
+        let ics = self.ics_for(event, IcalMethod::Cancel, false, now);
+        enqueue_with(tx, now, &mail, &ics).await
+    }
+
     /// An organiser's message to one registrant.
     pub(super) async fn queue_message(
         &self,

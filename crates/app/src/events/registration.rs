@@ -337,11 +337,10 @@ impl Events<'_> {
         }
         let cancelled = RegistrationStatus::Cancelled.code();
         store::set_registration_status(&mut tx, &r.id, cancelled, now).await?;
-        let promoted = if r.is_registered() {
-            self.promote_waiting(&mut tx, &r.event_id, now).await?
-        } else {
-            0
-        };
+        if r.is_registered() {
+            self.promote_waiting(&mut tx, &r.event_id, now).await?;
+        }
+        self.queue_place_cancelled(&mut tx, &event, &r, now).await?;
         record(
             &mut tx,
             now,
@@ -352,9 +351,7 @@ impl Events<'_> {
         )
         .await?;
         commit(tx).await?;
-        if promoted > 0 {
-            self.app.wake_mailer();
-        }
+        self.app.wake_mailer();
         Ok(())
     }
 }

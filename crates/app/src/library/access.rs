@@ -267,6 +267,12 @@ fn is_reviewer(a: &Actor, item: &ItemRecord) -> bool {
     }
 }
 
+/// Who is told that an item waits for review (role codes): moderators, or network admins
+/// where the network has no moderator.
+pub(super) fn reviewer_roles() -> (&'static str, &'static str) {
+    (Role::Moderator.code(), Role::NetworkAdmin.code())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,13 +1,47 @@
-//! What an item's author is told when a reviewer decides: the text is in
-//! `templates/mail/library/{approved,sent_back}.txt`.
+//! What an item's author is told when a reviewer decides, and what the reviewers are told
+//! when an item is submitted: the text is in `templates/mail/library/*.txt`.
 
 use lz_domain::library::Transition;
 
+use super::access::reviewer_roles;
 use super::{ItemRecord, Library};
 use crate::mail::{enqueue, Email};
-use crate::AppResult;
+use crate::{Actor, AppResult};
 
 impl Library<'_> {
+    /// Tells the reviewers that an item waits for them, in the caller's transaction: the
+    /// moderators, or the network admins where there is no moderator; never the submitter.
+    pub(super) async fn tell_reviewers(
+        &self,
+        tx: &mut lz_store::Conn,
+        item: &ItemRecord,
+        submitter: &Actor,
+        now: i64,
+    ) -> AppResult<()> {
+        let (first, otherwise) = reviewer_roles();
+        let mut reviewers = lz_store::users::with_roles(tx, &[first]).await?;
+        if reviewers.is_empty() {
+            reviewers = lz_store::users::with_roles(tx, &[otherwise]).await?;
+        }
+        let config = &self.app.config;
+        for reviewer in reviewers.iter().filter(|r| r.id != submitter.id()) {
+            let email = Email::render(
+                &reviewer.email,
+                "library/submitted.txt",
+                crate::context! {
+                    name => reviewer.name,
+                    author => submitter.user.name,
+                    title => item.title,
+                    site_name => config.site_name,
+                    link => format!("{}library/{}", config.base_url, item.id),
+                    queue => format!("{}library/review", config.base_url),
+                },
+            )?;
+            enqueue(tx, now, &email).await?;
+        }
+        Ok(())
+    }
+
     /// Queues the author's message about an approval or a send-back, in the caller's
     /// transaction; nothing for other transitions or when the creator's account is gone.
     pub(super) async fn tell_author(

@@ -82,11 +82,15 @@ impl Library<'_> {
         }
         self.tell_author(&mut tx, &view.item, t, comment, now)
             .await?;
+        if t == Transition::Submit {
+            self.tell_reviewers(&mut tx, &view.item, actor, now).await?;
+        }
         store::log_change(&mut tx, id, now).await?;
         Audit::new(Some(actor.id()), audit_action(t), ("item", id), comment)
             .commit(tx, now)
             .await?;
         self.app.wake_indexer();
+        self.app.wake_mailer();
         Ok(to)
     }
 }

@@ -14,7 +14,8 @@ on_both_databases!(
     sign_in_returns_only_to_pages_of_this_site,
     places_and_organisations_lead_to_their_pages,
     misspelt_searches_find_the_word_meant,
-    a_finished_event_reads_as_finished
+    a_finished_event_reads_as_finished,
+    reviewers_are_told_and_a_cancelled_place_is_confirmed
 );
 
 const SIGN_IN_NEEDED: &str = "Sign in to see this page";
@@ -301,4 +302,79 @@ async fn a_finished_event_reads_as_finished(app: TestApp) {
         .get_text(&format!("/events/{event}"))
         .await;
     assert!(html.contains("attendance and the feedback summary"));
+}
+
+async fn reviewers_are_told_and_a_cancelled_place_is_confirmed(app: TestApp) {
+    let given = app.given();
+    let org = given.organisation("active-lancashire").await;
+    let moderator = given.person("moderator").await;
+    let author = given.person("contributor").member_of(&org).await;
+    let draft = given
+        .item(&org)
+        .by(&author)
+        .titled("Park walks that stuck")
+        .draft()
+        .await;
+    let (s, v) = author
+        .api()
+        .await
+        .api_post(
+            &format!("/items/{draft}/workflow"),
+            json!({"action": "submit"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let told = app
+        .outbox_to(&moderator.email)
+        .await
+        .expect("the moderator is told");
+    assert_eq!(told.subject, "For review: Park walks that stuck");
+    assert!(told.body_text.contains(&format!("/library/{draft}")));
+    assert!(told.body_text.contains("/library/review"));
+    assert!(told.body_text.contains(&author.name));
+    // With a moderator, the network admins are not emailed; the author is not either.
+    assert!(app.outbox_to("setup.admin@example.org").await.is_none());
+    assert!(app
+        .outbox_to(&author.email)
+        .await
+        .is_none_or(|m| !m.subject.starts_with("For review")));
+
+    // Cancelling a place is confirmed, with a calendar cancellation.
+    let member = given.person("member").member_of(&org).await;
+    let event = given
+        .event(&org)
+        .titled("Learning series: active travel")
+        .await;
+    let browser = member.browser().await;
+    let page = format!("/events/{event}");
+    let r = browser
+        .post_form(&format!("/events/{event}/register"), &page, &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = browser.get_text(&page).await;
+    let html = unslash(&html);
+    let cancel = html
+        .split("action=\"")
+        .map(|a| a.split('"').next().unwrap_or_default())
+        .find(|a| a.starts_with("/registrations/") && a.ends_with("/cancel"))
+        .expect("a cancel form")
+        .to_string();
+    let r = browser.post_form(&cancel, &page, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mail = app.outbox_to(&member.email).await.expect("a confirmation");
+    assert_eq!(
+        mail.subject,
+        "Your place is cancelled: Learning series: active travel"
+    );
+    assert!(mail.body_text.contains(&page), "{}", mail.body_text);
+    assert_eq!(
+        mail.attachment_type
+            .as_deref()
+            .map(|t| t.contains("text/calendar")),
+        Some(true)
+    );
+    assert!(mail
+        .attachment_body
+        .as_deref()
+        .is_some_and(|ics| ics.contains("METHOD:CANCEL")));
 }
