@@ -18,6 +18,9 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("mail_from", "Learning Zone <no-reply@localhost>", "sender of the site's emails"),
     ("site_name", "Learning Zone", "the platform's name in pages and emails"),
     ("host_name", "Active Lancashire", "the host organisation's name"),
+    ("network_name", "the North West place cluster", "who shares their learning here, as it reads in a sentence (\"the places and partners of …\")"),
+    ("phase_banner", "This is a new service for the North West place cluster.", "the sentence in the beta banner at the top of every page"),
+    ("contact_email", "(none)", "where people write about the service, accessibility problems and their personal data (shown on the contact, accessibility and privacy pages)"),
     ("brand_colour", "#1d4f91", "the host's colour, as #rrggbb (dark enough for white text)"),
     ("logo_url", "(none)", "URL of the host's logo image"),
     ("argon2_memory_kib", "19456", "argon2id memory cost in KiB (OWASP: 19456 with 2 iterations)"),
@@ -44,6 +47,12 @@ pub struct Config {
     pub mail_from: String,
     pub site_name: String,
     pub host_name: String,
+    /// Who shares their learning here, as it reads in a sentence.
+    pub network_name: String,
+    /// The beta banner's sentence.
+    pub phase_banner: String,
+    /// Where people write to the host about the service.
+    pub contact_email: Option<String>,
     pub brand_colour: String,
     pub logo_url: Option<String>,
     pub argon2_memory_kib: u32,
@@ -184,6 +193,12 @@ impl Config {
             mail_from: v.mail_from()?,
             site_name: v.text("site_name", "Learning Zone"),
             host_name: v.text("host_name", "Active Lancashire"),
+            network_name: v.text("network_name", "the North West place cluster"),
+            phase_banner: v.text(
+                "phase_banner",
+                "This is a new service for the North West place cluster.",
+            ),
+            contact_email: v.contact_email()?,
             brand_colour: v.brand_colour()?,
             logo_url: v.logo_url()?,
             argon2_memory_kib: v.num("argon2_memory_kib", 19456, 8, 4 * 1024 * 1024)?,
@@ -339,6 +354,20 @@ impl Values<'_> {
         self.optional_url("logo_url", &["http", "https"], "must be an http(s) URL")
     }
 
+    fn contact_email(&self) -> Result<Option<String>, ConfigError> {
+        let Some((s, env)) = self.get("contact_email") else {
+            return Ok(None);
+        };
+        match lz_domain::EmailAddress::parse(&s) {
+            Ok(e) => Ok(Some(e.to_string())),
+            Err(_) => Err(bad(
+                "contact_email",
+                env,
+                format!("{s:?} is not an email address"),
+            )),
+        }
+    }
+
     fn mail_from(&self) -> Result<String, ConfigError> {
         if let Some((s, env)) = self.get("mail_from") {
             s.parse::<lettre::message::Mailbox>()
@@ -402,6 +431,18 @@ mod tests {
         assert!(e.to_string().contains("LZ_DATABASE_URL"), "{e}");
         let e = Config::load(None, env(&[("LZ_ARGON2_ITERATIONS", "-3")])).unwrap_err();
         assert!(e.to_string().contains("LZ_ARGON2_ITERATIONS"), "{e}");
+        let e = Config::load(None, env(&[("LZ_CONTACT_EMAIL", "not an address")])).unwrap_err();
+        assert!(e.to_string().contains("LZ_CONTACT_EMAIL"), "{e}");
+        let c = Config::load(
+            None,
+            env(&[("LZ_CONTACT_EMAIL", "help@activelancashire.org.uk")]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.contact_email.as_deref(),
+            Some("help@activelancashire.org.uk")
+        );
+        assert!(c.phase_banner.contains("North West"), "the default banner");
     }
 
     #[test]

@@ -34,6 +34,9 @@ impl Templates {
             "verify.html",
             "sign_in.html",
             "sign_in_needed.html",
+            "about/accessibility.html",
+            "about/privacy.html",
+            "about/contact.html",
             "password_forgot.html",
             "password_reset.html",
             "account.html",
@@ -85,6 +88,11 @@ impl Templates {
             name => config.site_name.clone(),
             host => config.host_name.clone(),
             logo_url => config.logo_url.clone(),
+            phase_banner => config.phase_banner.clone(),
+            network_name => config.network_name.clone(),
+            contact_email => config.contact_email.clone(),
+            personal_data_days => config.event_personal_data_days,
+            session_idle_minutes => config.session_idle_minutes,
         };
         Self { env, site }
     }

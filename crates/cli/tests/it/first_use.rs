@@ -378,3 +378,49 @@ async fn reviewers_are_told_and_a_cancelled_place_is_confirmed(app: TestApp) {
         .as_deref()
         .is_some_and(|ics| ics.contains("METHOD:CANCEL")));
 }
+
+/// The footer's pages take their facts from configuration, as does the beta banner, which
+/// sits in the page's header landmark with a feedback link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn footer_pages_and_banner_come_from_configuration() {
+    let app = TestApp::spawn_with(
+        crate::common::Backend::Sqlite,
+        &[
+            ("LZ_CONTACT_EMAIL", "learning@host.example.org"),
+            (
+                "LZ_PHASE_BANNER",
+                "A pilot for the Cumbria and Lancashire places.",
+            ),
+            ("LZ_HOST_NAME", "Host Partnership"),
+            ("LZ_NETWORK_NAME", "the Cumbria and Lancashire partnership"),
+            ("LZ_EVENT_PERSONAL_DATA_DAYS", "21"),
+        ],
+    )
+    .await
+    .expect("sqlite always runs");
+    let visitor = app.client();
+    let (_, home) = visitor.get_text("/").await;
+    let home = unslash(&home);
+    let header = home.split("</header>").next().unwrap_or_default();
+    assert!(
+        header.contains("A pilot for the Cumbria and Lancashire places."),
+        "{home}"
+    );
+    assert!(header.contains("href=\"/contact#feedback\""));
+    assert!(!home.contains("North West"), "no place name in a template");
+    assert!(home.contains("partners of the Cumbria and Lancashire partnership share"));
+    for (path, says) in [
+        ("/accessibility", "Accessibility statement for"),
+        ("/accessibility", "Enforcement procedure"),
+        ("/accessibility", "Compliance status"),
+        ("/privacy", "deleted 21 days after the event"),
+        ("/privacy", "Information Commissioner"),
+        ("/contact", "learning@host.example.org"),
+        ("/contact", "Host Partnership"),
+    ] {
+        let (s, html) = visitor.get_text(path).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert!(html.contains(says), "{path} says {says:?}");
+        assert!(html.contains("href=\"&#x2f;privacy\"") || html.contains("href=\"/privacy\""));
+    }
+}

@@ -1,6 +1,7 @@
 //! HTML pages, one module per area: accounts (sign-up to sign-out), the network directory,
 //! and administration.
 
+mod about;
 mod accounts;
 mod events;
 mod home;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/app.css", get(app_css))
         .route("/assets/theme.css", get(theme_css))
         .merge(home::routes())
+        .merge(about::routes())
         .merge(accounts::routes())
         .merge(network::routes())
         .merge(plans::routes())
