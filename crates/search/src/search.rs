@@ -170,12 +170,15 @@ fn text_query(
     Ok(q)
 }
 
+/// A page of hits (score, address), the total and the facets.
+type Page = (Vec<(f32, DocAddress)>, usize, Facets);
+
 /// The requested page of hits in the requested order, with the total and the facets.
 fn top_docs(
     searcher: &Searcher,
     query: &dyn Query,
     req: &SearchRequest,
-) -> Result<(Vec<(f32, DocAddress)>, usize, Facets), SearchError> {
+) -> Result<Page, SearchError> {
     let (offset, limit) = page_window(req.page, req.per_page);
     let top_docs = TopDocs::with_limit(limit).and_offset(offset);
     match req.sort {

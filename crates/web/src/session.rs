@@ -359,7 +359,9 @@ fn ask_to_sign_in(state: &AppState, visitor: &Visitor, here: &str, resp: Respons
         .extensions()
         .get::<ErrorPage>()
         .is_some_and(|p| p.status == StatusCode::NOT_FOUND);
-    if !not_found || !MEMBER_PAGES.iter().any(|p| visitor.path.starts_with(p)) {
+    // A guest's registration is reached by its emailed key, not by signing in.
+    let guest_page = visitor.path.starts_with("/events/registration");
+    if !not_found || guest_page || !MEMBER_PAGES.iter().any(|p| visitor.path.starts_with(p)) {
         return resp;
     }
     let html = render(state, visitor, "sign_in_needed.html", context! { sign_in })

@@ -1,15 +1,40 @@
 //! The demo network on its own: it loads into an empty database (and only there), holds the
 //! places and organisations it lists, and every demo person signs in with the demo password,
-//! in the browser and over the API, with their role and organisation. Other scenarios build
-//! what they need with `app.given()` instead of borrowing the demo's people.
+//! in the browser and over the API, with their role and organisation; it holds the delivery
+//! plan and the Executive's mandates, loaded through the importer from the two source
+//! documents. Other scenarios build what they need with `app.given()` instead of borrowing
+//! the demo's people and content.
 
 use reqwest::StatusCode;
+use serde_json::{json, Value};
 
-use crate::common::{TestApp, DEMO_PASSWORD};
+use crate::common::{Client, TestApp, DEMO_PASSWORD};
 use crate::on_both_databases;
 use lz_app::demo::data::{ORGANISATIONS, PEOPLE, PLACES};
 
-on_both_databases!(demo_loads_and_its_people_sign_in);
+/// Beth Kay, the demo's network admin.
+const ADMIN: &str = "beth.kay@activelancashire.org.uk";
+
+on_both_databases!(
+    demo_loads_and_its_people_sign_in,
+    demo_holds_the_plan_and_the_mandates
+);
+
+/// The plan whose title starts with `starts`, as `api` reads it.
+async fn plan_by_title(api: &Client, starts: &str) -> Value {
+    let (s, list) = api.api_get("/plans").await;
+    assert_eq!(s, StatusCode::OK);
+    let id = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"].as_str().unwrap().starts_with(starts))
+        .unwrap_or_else(|| panic!("a plan {starts}: {list}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    api.api_get(&format!("/plans/{id}")).await.1
+}
 
 async fn demo_loads_and_its_people_sign_in(app: TestApp) {
     app.load_demo().await;
@@ -65,4 +90,68 @@ async fn demo_loads_and_its_people_sign_in(app: TestApp) {
         )
         .await;
     assert_ne!(r.status(), StatusCode::SEE_OTHER);
+}
+
+async fn demo_holds_the_plan_and_the_mandates(app: TestApp) {
+    app.load_demo().await;
+    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    let plan = plan_by_title(&api, "North West Place Cluster Delivery Plan").await;
+    let areas = plan["work_areas"].as_array().unwrap();
+    assert_eq!(areas.len(), 4);
+    let totals: Vec<i64> = areas
+        .iter()
+        .map(|w| w["budget_allocated_pence"].as_i64().unwrap())
+        .collect();
+    assert_eq!(totals, [800_000, 500_000, 200_000, 900_000]);
+    assert_eq!(plan["budget_allocated_pence"], 2_400_000);
+    assert_eq!(areas[0]["accountable_leads"], json!(["Beth Kay"]));
+    assert_eq!(
+        areas[1]["accountable_leads"],
+        json!(["Richard Davis Boreham"])
+    );
+    assert_eq!(
+        areas[2]["accountable_leads"],
+        json!(["Amanda Forrest", "Beth Kay"])
+    );
+    assert_eq!(areas[0]["start_date"], "2026-09-01");
+    assert_eq!(areas[0]["end_date"], "2027-03-31");
+    assert_eq!(areas[2]["start_date"], "2026-07-01");
+    assert_eq!(areas[2]["end_date"], "2026-11-30");
+    assert_eq!(plan["lead_applicant"], "Active Lancashire");
+
+    let mandates = plan_by_title(&api, "Partnership Executive").await;
+    let titles: Vec<&str> = mandates["work_areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["kind"] == "mandate")
+        .map(|w| w["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), 7);
+    assert_eq!(
+        titles[0],
+        "Integrated Community Wellbeing reform key pathways"
+    );
+    assert_eq!(titles[4], "Establish a shared intelligence system");
+    let actions = mandates["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 2);
+    for a in actions {
+        assert_eq!(a["due_date"], "2018-05-04");
+        assert_eq!(a["owner"], "Executive");
+        assert_eq!(a["status"], "open");
+    }
+    // The page shows them, overdue.
+    let browser = app.client();
+    browser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let (s, html) = browser
+        .get_text(&format!("/plans/{}", mandates["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Overdue") && html.contains("4 May 2018"));
+    let (_, html) = browser
+        .get_text(&format!("/plans/{}", plan["id"].as_str().unwrap()))
+        .await;
+    assert!(
+        html.contains("£24,000") && html.contains("£8,000") && html.contains("1 September 2026")
+    );
 }

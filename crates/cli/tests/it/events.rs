@@ -6,14 +6,8 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::common::{org_id, python_with, Client, TestApp, DEMO_PASSWORD};
+use crate::common::{python_with, Client, TestApp};
 use crate::on_both_databases;
-
-const ADMIN: &str = "beth.kay@activelancashire.org.uk";
-/// Contributor at Blackpool Council (may organise events).
-const BLACKPOOL: &str = "alex.sample@blackpool.gov.uk";
-/// Org admin at Chorley Council.
-const CHORLEY: &str = "cath.hudspith@chorley.gov.uk";
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -27,19 +21,6 @@ on_both_databases!(
     event_visibility_and_organiser_rights,
     personal_answers_are_deleted_after_the_event,
 );
-
-async fn theme_id(api: &Client) -> String {
-    let (_, terms) = api.api_get("/terms").await;
-    terms
-        .as_array()
-        .expect("terms")
-        .iter()
-        .find(|t| t["vocabulary"] == "theme")
-        .expect("a theme")["id"]
-        .as_str()
-        .expect("id")
-        .to_string()
-}
 
 /// The UK calendar date `days` from the app's now, as "YYYY-MM-DD".
 fn date_in(app: &TestApp, days: i64) -> String {
@@ -105,12 +86,20 @@ async fn mails(app: &TestApp, to: &str, subject_like: &str) -> i64 {
 }
 
 async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
-    app.load_demo().await;
-    let admin = app.client();
-    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
-    let api = admin.api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let org = org_id(&api, "active-lancashire").await;
-    let theme = theme_id(&api).await;
+    // Given: a network admin organising for Active Lancashire, a theme; an organisation admin
+    // at Chorley Council and a contributor at Blackpool Council register.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let chorley = given.organisation("chorley-council").await;
+    let council = given.organisation("blackpool-council").await;
+    let organiser = given.person("network_admin").member_of(&lancashire).await;
+    let chorley_person = given.person("org_admin").member_of(&chorley).await;
+    let blackpool_person = given.person("contributor").member_of(&council).await;
+    let theme = given.term("theme", "Enabling active environments").await;
+    let (chorley_email, blackpool_email) = (&chorley_person.email, &blackpool_person.email);
+    let admin = organiser.browser().await;
+    let api = organiser.api().await;
+    let org = lancashire.id.clone();
 
     // A series and an event through the HTML forms.
     let r = admin
@@ -172,8 +161,7 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
     );
 
     // The first partner registers in one step; the confirmation carries the calendar file.
-    let first = app.client();
-    first.sign_in(CHORLEY, DEMO_PASSWORD).await;
+    let first = chorley_person.browser().await;
     let (_, html) = first.get_text(&format!("/events/{event}")).await;
     assert!(
         !html.contains("secret-room"),
@@ -191,7 +179,7 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
         .to_str()
         .unwrap()
         .ends_with("notice=registered"));
-    let mail = app.outbox_to(CHORLEY).await.expect("confirmation");
+    let mail = app.outbox_to(chorley_email).await.expect("confirmation");
     assert!(
         mail.subject.starts_with("You are registered"),
         "{}",
@@ -227,8 +215,7 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
     assert_eq!(r.status(), StatusCode::CONFLICT);
 
     // The event is full: the second partner joins the waiting list.
-    let second = app.client();
-    second.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let second = blackpool_person.browser().await;
     let (_, html) = second.get_text(&format!("/events/{event}")).await;
     assert!(html.contains("Join the waiting list"));
     let r = second
@@ -242,11 +229,14 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
         .to_str()
         .unwrap()
         .ends_with("notice=waiting"));
-    assert_eq!(mails(&app, BLACKPOOL, "Waiting list:%").await, 1);
+    assert_eq!(mails(&app, blackpool_email, "Waiting list:%").await, 1);
 
     // The first cancels; the second is promoted and emailed with the calendar file.
     let regs = registrations(&api, &event).await;
-    let first_reg = regs.iter().find(|r| r["email"] == CHORLEY).expect("first")["id"]
+    let first_reg = regs
+        .iter()
+        .find(|r| r["email"] == chorley_email.as_str())
+        .expect("first")["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -267,7 +257,7 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let promoted = app.outbox_to(BLACKPOOL).await.expect("promotion");
+    let promoted = app.outbox_to(blackpool_email).await.expect("promotion");
     assert!(
         promoted.subject.starts_with("A place is free"),
         "{}",
@@ -280,7 +270,7 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
     assert_eq!(count_status(&regs, "cancelled"), 1);
     let second_reg = regs
         .iter()
-        .find(|r| r["email"] == BLACKPOOL)
+        .find(|r| r["email"] == blackpool_email.as_str())
         .expect("second")["id"]
         .as_str()
         .unwrap()
@@ -297,12 +287,12 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
     assert_eq!(r.status(), StatusCode::CONFLICT, "not before the event");
     app.app.clock.advance(10 * DAY_MS + 3 * 3_600_000);
     // Sessions end after a day without use: sign in again on the day.
-    admin.sign_in(ADMIN, DEMO_PASSWORD).await;
-    second.sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let admin = organiser.browser().await;
+    let second = blackpool_person.browser().await;
     let (_, html) = admin
         .get_text(&format!("/events/{event}/registrations"))
         .await;
-    assert!(html.contains(BLACKPOOL));
+    assert!(html.contains(blackpool_email.as_str()));
     let r = admin
         .post_form(
             &format!("/events/{event}/attendance"),
@@ -324,7 +314,10 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let regs = registrations(&api, &event).await;
-    let second_row = regs.iter().find(|r| r["email"] == BLACKPOOL).unwrap();
+    let second_row = regs
+        .iter()
+        .find(|r| r["email"] == blackpool_email.as_str())
+        .unwrap();
     assert_eq!(
         second_row["attended"], true,
         "unchanged by the refused form"
@@ -354,7 +347,7 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let api2 = second.api_sign_in(BLACKPOOL, DEMO_PASSWORD).await;
+    let api2 = blackpool_person.api().await;
     let (s, _) = api2
         .api_post(&format!("/events/{event}/feedback"), json!({"rating": 5}))
         .await;
@@ -380,7 +373,7 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
     assert_eq!(r.status(), StatusCode::OK);
     let csv = r.text().await.unwrap();
     assert!(csv.starts_with("Name,Email"));
-    assert!(csv.contains(BLACKPOOL));
+    assert!(csv.contains(blackpool_email.as_str()));
     assert_eq!(
         second
             .get(&format!("/events/{event}/registrations.csv"))
@@ -1138,13 +1131,13 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
     for id in [&network, &draft] {
         assert_eq!(
             anon.get(&format!("/events/{id}")).await.status(),
-            StatusCode::NOT_FOUND
+            StatusCode::UNAUTHORIZED
         );
         assert_eq!(
             anon.get(&format!("/events/{id}/calendar.ics"))
                 .await
                 .status(),
-            StatusCode::NOT_FOUND
+            StatusCode::UNAUTHORIZED
         );
         let (s, _) = anon.api_get(&format!("/events/{id}")).await;
         assert_eq!(s, StatusCode::NOT_FOUND);

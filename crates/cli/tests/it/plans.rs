@@ -1,24 +1,28 @@
-//! Delivery plans: the demo's plan and mandates (loaded through the importer from the two
-//! source documents), importing with review and confirmation, minutes and actions,
-//! visibility and permissions, hostile input, and the command line's dry run.
+//! Delivery plans: importing with review and confirmation, minutes and actions, progress
+//! updates, milestones and indicators, the Executive report and its documents, visibility and
+//! permissions, hostile input, and the command line's dry run. Each scenario builds its plan
+//! from the demo's source documents with `app.given()` (the demo's own plans: `demo.rs`).
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::common::{Client, TestApp, DEMO_PASSWORD, PASSWORD};
+use crate::common::{Client, TestApp};
 use crate::on_both_databases;
 
 const PLAN: &str = include_str!("../../../app/src/demo/seeds/nw-delivery-plan.txt");
 const MINUTES: &str = include_str!("../../../app/src/demo/seeds/executive-mandates-minutes.txt");
-const ADMIN: &str = "beth.kay@activelancashire.org.uk";
+/// The delivery plan's title, as the demo gives it.
+const NW_PLAN: &str = "North West Place Cluster Delivery Plan";
+/// The Executive's plan's title, as the demo gives it (the meeting's agenda item).
+const EXECUTIVE: &str = "Partnership Executive: Delivery Plan - Overview of Mandates";
 
 on_both_databases!(
-    demo_holds_the_plan_and_the_mandates,
     import_in_the_browser_with_review,
     import_over_the_api_and_bad_input,
     minutes_give_actions_that_owners_close,
     plan_visibility_and_permissions,
-    leads_post_updates_and_actions_are_assigned,
+    leads_post_updates_on_their_work_area,
+    executive_actions_are_given_to_members_who_close_them,
     executive_report_for_any_date,
     report_documents_open_in_independent_readers,
     action_reminders_go_once_each,
@@ -32,90 +36,18 @@ on_both_databases!(
     learning_linked_to_work_areas,
 );
 
-async fn plan_by_title(api: &Client, starts: &str) -> Value {
-    let (s, list) = api.api_get("/plans").await;
-    assert_eq!(s, StatusCode::OK);
-    let id = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["title"].as_str().unwrap().starts_with(starts))
-        .unwrap_or_else(|| panic!("a plan {starts}: {list}"))["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    api.api_get(&format!("/plans/{id}")).await.1
-}
-
-async fn demo_holds_the_plan_and_the_mandates(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let plan = plan_by_title(&api, "North West Place Cluster Delivery Plan").await;
-    let areas = plan["work_areas"].as_array().unwrap();
-    assert_eq!(areas.len(), 4);
-    let totals: Vec<i64> = areas
-        .iter()
-        .map(|w| w["budget_allocated_pence"].as_i64().unwrap())
-        .collect();
-    assert_eq!(totals, [800_000, 500_000, 200_000, 900_000]);
-    assert_eq!(plan["budget_allocated_pence"], 2_400_000);
-    assert_eq!(areas[0]["accountable_leads"], json!(["Beth Kay"]));
-    assert_eq!(
-        areas[1]["accountable_leads"],
-        json!(["Richard Davis Boreham"])
-    );
-    assert_eq!(
-        areas[2]["accountable_leads"],
-        json!(["Amanda Forrest", "Beth Kay"])
-    );
-    assert_eq!(areas[0]["start_date"], "2026-09-01");
-    assert_eq!(areas[0]["end_date"], "2027-03-31");
-    assert_eq!(areas[2]["start_date"], "2026-07-01");
-    assert_eq!(areas[2]["end_date"], "2026-11-30");
-    assert_eq!(plan["lead_applicant"], "Active Lancashire");
-
-    let mandates = plan_by_title(&api, "Partnership Executive").await;
-    let titles: Vec<&str> = mandates["work_areas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|w| w["kind"] == "mandate")
-        .map(|w| w["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles.len(), 7);
-    assert_eq!(
-        titles[0],
-        "Integrated Community Wellbeing reform key pathways"
-    );
-    assert_eq!(titles[4], "Establish a shared intelligence system");
-    let actions = mandates["actions"].as_array().unwrap();
-    assert_eq!(actions.len(), 2);
-    for a in actions {
-        assert_eq!(a["due_date"], "2018-05-04");
-        assert_eq!(a["owner"], "Executive");
-        assert_eq!(a["status"], "open");
-    }
-    // The page shows them, overdue.
-    let browser = app.client();
-    browser.sign_in(ADMIN, DEMO_PASSWORD).await;
-    let (s, html) = browser
-        .get_text(&format!("/plans/{}", mandates["id"].as_str().unwrap()))
-        .await;
-    assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("Overdue") && html.contains("4 May 2018"));
-    let (_, html) = browser
-        .get_text(&format!("/plans/{}", plan["id"].as_str().unwrap()))
-        .await;
-    assert!(
-        html.contains("£24,000") && html.contains("£8,000") && html.contains("1 September 2026")
-    );
+/// The plan with `id` as `api` reads it.
+async fn read_plan(api: &Client, id: &str) -> Value {
+    let (s, v) = api.api_get(&format!("/plans/{id}")).await;
+    assert_eq!(s, StatusCode::OK, "plan {id}: {v}");
+    v
 }
 
 async fn import_in_the_browser_with_review(app: TestApp) {
-    app.load_demo().await;
+    // Given: a network admin in the browser.
+    let browser = app.given().person("network_admin").signed_in().await;
     let before = app.count("plans").await;
-    let browser = app.client();
-    browser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let work_areas = app.count("work_areas").await;
     let (s, html) = browser.get_text("/plans/import").await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Import a delivery plan"));
@@ -175,12 +107,12 @@ async fn import_in_the_browser_with_review(app: TestApp) {
             && html.contains("Richard Davis Boreham")
     );
     assert_eq!(app.count("plans").await, before + 1);
-    assert_eq!(app.count("work_areas").await, 4 + 7 + 4);
+    assert_eq!(app.count("work_areas").await, work_areas + 4);
 }
 
 async fn import_over_the_api_and_bad_input(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
+    // Given: a network admin over the API.
+    let api = app.given().person("network_admin").signed_in_api().await;
     let plans = app.count("plans").await;
     let (s, v) = api
         .api_post("/plans/import", json!({"text": PLAN, "dry_run": true}))
@@ -232,19 +164,20 @@ async fn import_over_the_api_and_bad_input(app: TestApp) {
 }
 
 async fn minutes_give_actions_that_owners_close(app: TestApp) {
-    app.load_demo().await;
-    let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let plan = plan_by_title(&api, "North West Place Cluster Delivery Plan").await;
-    let id = plan["id"].as_str().unwrap();
+    // Given: the delivery plan; Amanda Forrest, a member with no say over it, whom the
+    // minutes name; and a bystander, another member.
+    let given = app.given();
+    let amanda = given.person("member").named("Amanda Forrest").await;
+    let bystander = given.person("member").await;
+    let id = given.plan(NW_PLAN, json!({})).await;
+    let id = id.as_str();
+    let api = given.admin().await;
     let minutes = "Agenda item\n\nLearning series review\n\nThe three mandates are:\n\n1. Run the July event;\n\n2. Run the September event; and\n\n3. Run the November event.\n\nAction – Amanda Forrest to circulate the event report to members by 1st December 2026\n";
     let (s, v) = api
         .api_post(&format!("/plans/{id}/minutes"), json!({"text": minutes}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    let amanda = app.client();
-    amanda
-        .sign_in("amanda.forrest@activelancashire.org.uk", DEMO_PASSWORD)
-        .await;
+    let amanda = amanda.browser().await;
     let (_, html) = amanda.get_text("/actions").await;
     assert!(
         html.contains("circulate the event report"),
@@ -259,7 +192,7 @@ async fn minutes_give_actions_that_owners_close(app: TestApp) {
         .unwrap()
         .to_string();
     // Someone else cannot close it.
-    let other = app.signed_in_member("bystander@example.org").await;
+    let other = bystander.browser().await;
     let r = other
         .post_form(
             &format!("/actions/{action_id}/close"),
@@ -403,7 +336,6 @@ async fn plan_visibility_and_permissions(app: TestApp) {
         .api_post("/plans/import", json!({"text": PLAN}))
         .await;
     assert_eq!(v["status"], 401);
-    let _ = (Method::GET, PASSWORD);
 }
 
 #[test]
@@ -478,20 +410,18 @@ fn command_line_dry_run_prints_the_parsed_plan_and_saves_nothing() {
     );
 }
 
-async fn leads_post_updates_and_actions_are_assigned(app: TestApp) {
-    app.load_demo().await;
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
-    let plan_id = plan["id"].as_str().unwrap().to_string();
+async fn leads_post_updates_on_their_work_area(app: TestApp) {
+    // Given: Richard Davis Boreham and another member, neither with a say over plans; then
+    // the delivery plan (its leads are matched to accounts by name as it is imported).
+    let given = app.given();
+    let richard = given.person("member").named("Richard Davis Boreham").await;
+    let member = given.person("member").signed_in_api().await;
+    let plan_id = given.plan(NW_PLAN, json!({})).await;
+    let admin = given.admin().await;
+    let plan = read_plan(admin, &plan_id).await;
     // Work area 2's accountable lead is Richard Davis Boreham, matched to his account by name.
     let area = plan["work_areas"][1]["id"].as_str().unwrap().to_string();
-    let richard = app.client();
-    richard
-        .sign_in(
-            "richard.davis-boreham@activelancashire.org.uk",
-            DEMO_PASSWORD,
-        )
-        .await;
+    let richard = richard.browser().await;
     let page = format!("/plans/{plan_id}");
     let (_, html) = richard.get_text(&page).await;
     assert!(
@@ -551,10 +481,6 @@ async fn leads_post_updates_and_actions_are_assigned(app: TestApp) {
             && html.contains("£2,500")
     );
     // Someone who is neither lead nor editor may not post.
-    let member = app
-        .client()
-        .api_sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
-        .await;
     let (s, _) = member
         .api_post(
             &format!("/work-areas/{area}/updates"),
@@ -569,12 +495,21 @@ async fn leads_post_updates_and_actions_are_assigned(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+async fn executive_actions_are_given_to_members_who_close_them(app: TestApp) {
+    // Given: Amanda Forrest and another member, neither with a say over plans; the
+    // Executive's minutes, whose actions are the Executive's.
+    let given = app.given();
+    let amanda = given.person("member").named("Amanda Forrest").await;
+    let member = given.person("member").signed_in_api().await;
+    let mandates_id = given.executive(EXECUTIVE).await;
+    let admin = given.admin().await;
 
     // Assign an Executive action to Amanda; she completes it from her actions.
-    let mandates = plan_by_title(&admin, "Partnership Executive").await;
+    let mandates = read_plan(admin, &mandates_id).await;
     let action = mandates["actions"][0]["id"].as_str().unwrap().to_string();
-    let (_, users) = admin.api_get("/users?q=amanda").await;
-    let amanda_id = users[0]["id"].as_str().unwrap().to_string();
+    let amanda_id = amanda.id.clone();
     let (s, _) = member
         .api_post(
             &format!("/actions/{action}/assign"),
@@ -599,37 +534,45 @@ async fn leads_post_updates_and_actions_are_assigned(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let amanda = app
-        .client()
-        .api_sign_in("amanda.forrest@activelancashire.org.uk", DEMO_PASSWORD)
-        .await;
-    let (_, mine) = amanda.api_get("/actions/mine").await;
+    let amanda_api = amanda.api().await;
+    let (_, mine) = amanda_api.api_get("/actions/mine").await;
     assert_eq!(mine.as_array().unwrap().len(), 1);
-    assert_eq!(mine[0]["owner"], "Amanda Forrest");
-    let (s, _) = amanda
+    assert_eq!(mine[0]["owner"], amanda.name);
+    let (s, _) = amanda_api
         .api_post(
             &format!("/actions/{action}/close"),
             json!({"status": "done", "note": "Named Sam Placeholder"}),
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let (_, mine) = amanda.api_get("/actions/mine").await;
+    let (_, mine) = amanda_api.api_get("/actions/mine").await;
     assert_eq!(mine[0]["status"], "done");
 }
 
 async fn executive_report_for_any_date(app: TestApp) {
-    app.load_demo().await;
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
-    let id = plan["id"].as_str().unwrap().to_string();
-    let area = plan["work_areas"][1]["id"].as_str().unwrap().to_string();
-    let richard = app
-        .client()
-        .api_sign_in(
-            "richard.davis-boreham@activelancashire.org.uk",
-            DEMO_PASSWORD,
+    // Given: Richard Davis Boreham, a member whom the plan names as work area 2's lead, a
+    // network admin and a member of no organisation; then the delivery plan, the Executive's
+    // minutes, and a plan that only Chorley Council's members see.
+    let given = app.given();
+    let richard = given
+        .person("member")
+        .named("Richard Davis Boreham")
+        .signed_in_api()
+        .await;
+    let admin_person = given.person("network_admin").await;
+    let outsider = given.person("member").signed_in_api().await;
+    let chorley = given.organisation("chorley-council").await;
+    let id = given.plan(NW_PLAN, json!({})).await;
+    let mandates_id = given.executive(EXECUTIVE).await;
+    let private = given
+        .plan(
+            "Private",
+            json!({"visibility": "organisation", "owner_organisation_id": chorley.id}),
         )
         .await;
+    let admin = admin_person.api().await;
+    let plan = read_plan(&admin, &id).await;
+    let area = plan["work_areas"][1]["id"].as_str().unwrap().to_string();
     let (s, v) = richard.api_post(&format!("/work-areas/{area}/updates"), json!({"rag": "amber", "body": "=HYPERLINK(\"http://evil.example\",\"click\")", "posted_on": "2026-11-10", "spent": "2500"})).await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
     richard.api_post(&format!("/work-areas/{area}/updates"), json!({"rag": "green", "body": "Workshop held", "posted_on": "2026-11-20", "spent": "4000"})).await;
@@ -656,8 +599,7 @@ async fn executive_report_for_any_date(app: TestApp) {
     assert_eq!(r["rag_counts"], json!([0, 0, 0, 4]));
 
     // The Executive's overdue actions, by owner.
-    let mandates = plan_by_title(&admin, "Partnership Executive").await;
-    let mid = mandates["id"].as_str().unwrap();
+    let mid = mandates_id.as_str();
     let (_, r) = admin
         .api_get(&format!("/plans/{mid}/report?date=2026-11-23"))
         .await;
@@ -673,8 +615,7 @@ async fn executive_report_for_any_date(app: TestApp) {
     );
 
     // The page and the CSV.
-    let browser = app.client();
-    browser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let browser = admin_person.browser().await;
     let (s, html) = browser
         .get_text(&format!("/plans/{id}/report?date=2026-11-15"))
         .await;
@@ -720,12 +661,6 @@ async fn executive_report_for_any_date(app: TestApp) {
         StatusCode::BAD_REQUEST
     );
     // Only those who may see the plan see its report.
-    let (_, v) = admin.api_post("/plans/import", json!({"text": PLAN, "confirmed": true, "title": "Private", "visibility": "organisation", "owner_organisation_id": app.app.network().organisations().await.unwrap()[0].id.as_str()})).await;
-    let private = v["id"].as_str().unwrap();
-    let outsider = app
-        .client()
-        .api_sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
-        .await;
     assert_eq!(
         outsider
             .api_get(&format!("/plans/{private}/report"))
@@ -733,24 +668,35 @@ async fn executive_report_for_any_date(app: TestApp) {
             .0,
         StatusCode::NOT_FOUND
     );
+    // A signed-out visitor is asked to sign in, as for any partners' page.
     assert_eq!(
         app.client()
             .get(&format!("/plans/{private}/report/csv?table=actions"))
             .await
             .status(),
-        StatusCode::NOT_FOUND
+        StatusCode::UNAUTHORIZED
     );
 }
 
 async fn report_documents_open_in_independent_readers(app: TestApp) {
-    app.load_demo().await;
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
-    let id = plan["id"].as_str().unwrap().to_string();
+    // Given: a network admin and a member of no organisation; the delivery plan, with an
+    // update on work area 2, and a plan that only Chorley Council's members see.
+    let given = app.given();
+    let admin_person = given.person("network_admin").await;
+    let outsider = given.person("member").signed_in().await;
+    let chorley = given.organisation("chorley-council").await;
+    let id = given.plan(NW_PLAN, json!({})).await;
+    let private = given
+        .plan(
+            "Private",
+            json!({"visibility": "organisation", "owner_organisation_id": chorley.id}),
+        )
+        .await;
+    let admin = admin_person.api().await;
+    let plan = read_plan(&admin, &id).await;
     let area = plan["work_areas"][1]["id"].as_str().unwrap();
     admin.api_post(&format!("/work-areas/{area}/updates"), json!({"rag": "amber", "body": "Workshop moved to October", "posted_on": "2026-11-20", "spent": "2500"})).await;
-    let browser = app.client();
-    browser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let browser = admin_person.browser().await;
     let dir = crate::common::temp_dir("report-docs");
 
     // PDF: its text, extracted by poppler's pdftotext.
@@ -829,23 +775,16 @@ async fn report_documents_open_in_independent_readers(app: TestApp) {
             && l.ends_with("| amber | £5,000 | £0 | £2,500")),
         "{text}"
     );
-    // Someone who may not see the plan gets neither.
-    let (_, v) = admin.api_post("/plans/import", json!({"text": PLAN, "confirmed": true, "title": "Private", "visibility": "organisation", "owner_organisation_id": app.app.network().organisations().await.unwrap()[0].id.as_str()})).await;
-    let private = v["id"].as_str().unwrap();
-    assert_eq!(
-        app.client()
-            .get(&format!("/plans/{private}/report/pdf"))
-            .await
-            .status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.client()
-            .get(&format!("/plans/{private}/report/docx"))
-            .await
-            .status(),
-        StatusCode::NOT_FOUND
-    );
+    // Someone who may not see the plan gets neither; a signed-out visitor is asked to sign in.
+    for (reader, expect) in [
+        (&outsider, StatusCode::NOT_FOUND),
+        (&app.client(), StatusCode::UNAUTHORIZED),
+    ] {
+        for document in ["pdf", "docx"] {
+            let path = format!("/plans/{private}/report/{document}");
+            assert_eq!(reader.get(&path).await.status(), expect, "{path}");
+        }
+    }
 }
 
 async fn mails(app: &TestApp, to: &str, subject_like: &str) -> i64 {
@@ -870,21 +809,26 @@ fn move_clock_to(app: &TestApp, date: jiff::civil::Date) {
 }
 
 async fn action_reminders_go_once_each(app: TestApp) {
-    app.load_demo().await;
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let amanda = "amanda.forrest@activelancashire.org.uk";
+    // Given: Beth Kay, a network admin, and Amanda Forrest, a member; the delivery plan and
+    // the Executive's minutes.
+    let given = app.given();
+    let beth = given.person("network_admin").named("Beth Kay").await;
+    let amanda = given.person("member").named("Amanda Forrest").await;
+    let id = given.plan(NW_PLAN, json!({})).await;
+    let mandates_id = given.executive(EXECUTIVE).await;
+    let admin = beth.api().await;
     // An Executive action from 2018, given to Amanda: overdue at once, reminded once.
-    let mandates = plan_by_title(&admin, "Partnership Executive").await;
+    let mandates = read_plan(&admin, &mandates_id).await;
     let old = mandates["actions"][0]["id"].as_str().unwrap();
-    let (_, users) = admin.api_get("/users?q=amanda").await;
-    admin
+    let (s, _) = admin
         .api_post(
             &format!("/actions/{old}/assign"),
-            json!({"user_id": users[0]["id"]}),
+            json!({"user_id": amanda.id}),
         )
         .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
     assert_eq!(app.app.send_action_reminders().await.unwrap(), 1);
-    assert_eq!(mails(&app, amanda, "Overdue action:%").await, 1);
+    assert_eq!(mails(&app, &amanda.email, "Overdue action:%").await, 1);
     assert_eq!(
         app.app.send_action_reminders().await.unwrap(),
         0,
@@ -895,8 +839,6 @@ async fn action_reminders_go_once_each(app: TestApp) {
     assert_eq!(other.send_action_reminders().await.unwrap(), 0);
 
     // New actions for Beth, due 10 and 9 December; the second is closed before it is due.
-    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
-    let id = plan["id"].as_str().unwrap();
     let minutes = "Agenda item\n\nNovember Executive\n\nAction – Beth Kay to send the agenda to members by 10th December 2026\n\nAction – Beth Kay to book the room by 9th December 2026\n";
     let (s, v) = admin
         .api_post(&format!("/plans/{id}/minutes"), json!({"text": minutes}))
@@ -915,7 +857,7 @@ async fn action_reminders_go_once_each(app: TestApp) {
     admin
         .api_post(&format!("/actions/{room}/close"), json!({"status": "done"}))
         .await;
-    let beth = ADMIN;
+    let beth = beth.email.as_str();
     move_clock_to(&app, jiff::civil::date(2026, 11, 30));
     assert_eq!(
         app.app.send_action_reminders().await.unwrap(),
@@ -946,14 +888,17 @@ async fn action_reminders_go_once_each(app: TestApp) {
 }
 
 async fn milestones_and_the_timeline(app: TestApp) {
-    app.load_demo().await;
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
-    let plan_id = plan["id"].as_str().unwrap().to_string();
+    // Given: a network admin and a member; the delivery plan and the Executive's minutes.
+    let given = app.given();
+    let admin_person = given.person("network_admin").await;
+    let member = given.person("member").signed_in().await;
+    let plan_id = given.plan(NW_PLAN, json!({})).await;
+    let mandates_id = given.executive(EXECUTIVE).await;
+    let admin = admin_person.api().await;
+    let plan = read_plan(&admin, &plan_id).await;
     let area = plan["work_areas"][2]["id"].as_str().unwrap().to_string(); // the learning series
     let page = format!("/plans/{plan_id}");
-    let beth = app.client();
-    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let beth = admin_person.browser().await;
     let (_, html) = beth.get_text(&page).await;
     assert!(
         html.contains("<svg class=\"lz-timeline\"")
@@ -1012,10 +957,6 @@ async fn milestones_and_the_timeline(app: TestApp) {
         .await
         .unwrap();
     drop(c);
-    let member = app.client();
-    member
-        .sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
-        .await;
     let r = member
         .post_form(
             &format!("/milestones/{july}/status"),
@@ -1051,18 +992,17 @@ async fn milestones_and_the_timeline(app: TestApp) {
         .await;
     assert!(html.contains("September event") && html.contains("Milestones missed"));
     // A plan with no dates has no timeline.
-    let mandates = plan_by_title(&admin, "Partnership Executive").await;
-    let (_, html) = beth
-        .get_text(&format!("/plans/{}", mandates["id"].as_str().unwrap()))
-        .await;
+    let (_, html) = beth.get_text(&format!("/plans/{mandates_id}")).await;
     assert!(!html.contains("lz-timeline"));
 }
 
 async fn outcome_indicators_against_targets(app: TestApp) {
-    app.load_demo().await;
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
-    let plan_id = plan["id"].as_str().unwrap().to_string();
+    // Given: a network admin and a member; the delivery plan.
+    let given = app.given();
+    let admin_person = given.person("network_admin").await;
+    let member = given.person("member").signed_in().await;
+    let plan_id = given.plan(NW_PLAN, json!({})).await;
+    let admin = admin_person.api().await;
     let mut c = app.app.db.acquire().await.unwrap();
     let outcome: String = sqlx::query_scalar(
         "SELECT o.id FROM outcomes o JOIN work_areas w ON w.id = o.work_area_id WHERE w.plan_id = $1 ORDER BY w.position, o.position LIMIT 1",
@@ -1073,8 +1013,7 @@ async fn outcome_indicators_against_targets(app: TestApp) {
     .unwrap();
     drop(c);
     let page = format!("/plans/{plan_id}");
-    let beth = app.client();
-    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let beth = admin_person.browser().await;
     let action = format!("/outcomes/{outcome}/indicator");
     let r = beth
         .post_form(
@@ -1095,10 +1034,6 @@ async fn outcome_indicators_against_targets(app: TestApp) {
         html.contains(&format!("href=\"#iindicator-{outcome}\"")),
         "summary links to the field"
     );
-    let member = app.client();
-    member
-        .sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
-        .await;
     let r = member
         .post_form(
             &action,
@@ -1144,7 +1079,8 @@ async fn outcome_indicators_against_targets(app: TestApp) {
 }
 
 async fn csv_template_round_trip(app: TestApp) {
-    app.load_demo().await;
+    // Given: a network admin over the API.
+    let admin = app.given().person("network_admin").signed_in_api().await;
     let r = app.client().get("/plans/template.csv").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.headers()["content-disposition"]
@@ -1154,7 +1090,6 @@ async fn csv_template_round_trip(app: TestApp) {
     let template = r.text().await.unwrap();
     assert!(template.starts_with("Work area,Accountable lead,Why is this work needed?"));
     // The template as downloaded imports as it is (its example row).
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
     let (s, v) = admin
         .api_post("/plans/import", json!({"text": template, "dry_run": true}))
         .await;
@@ -1217,14 +1152,14 @@ async fn csv_template_round_trip(app: TestApp) {
 }
 
 async fn report_emailed_to_the_executive_once(app: TestApp) {
-    app.load_demo().await;
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let mandates = plan_by_title(&admin, "Partnership Executive").await;
-    let id = mandates["id"].as_str().unwrap().to_string();
+    // Given: a network admin and a member; the Executive's minutes.
+    let given = app.given();
+    let admin_person = given.person("network_admin").await;
+    let member = given.person("member").signed_in().await;
+    let id = given.executive(EXECUTIVE).await;
     let page = format!("/plans/{id}/report");
     let action = format!("/plans/{id}/report/schedule");
-    let beth = app.client();
-    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let beth = admin_person.browser().await;
     let (_, html) = beth.get_text(&page).await;
     assert!(html.contains("Email the report before a meeting"));
     for (recipients, send_on, expect) in [
@@ -1252,10 +1187,6 @@ async fn report_emailed_to_the_executive_once(app: TestApp) {
         assert!(r.text().await.unwrap().contains(expect), "{expect}");
     }
     // A member elsewhere sees no form and cannot schedule.
-    let member = app.client();
-    member
-        .sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
-        .await;
     let (_, html) = member.get_text(&page).await;
     assert!(!html.contains("Email the report before a meeting"));
     let r = member
@@ -1331,27 +1262,27 @@ async fn report_emailed_to_the_executive_once(app: TestApp) {
         2
     );
     // Three weeks on, the earlier session has expired: sign in again.
-    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let beth = admin_person.browser().await;
     let (_, html) = beth.get_text(&page).await;
     assert_eq!(html.matches("lz-tag--green\">Sent").count(), 2);
 }
 
 async fn work_areas_are_edited_after_import(app: TestApp) {
-    app.load_demo().await;
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
-    let plan_id = plan["id"].as_str().unwrap().to_string();
+    // Given: a network admin; Richard Davis Boreham and another member, neither with a say
+    // over plans; the delivery plan.
+    let given = app.given();
+    let admin_person = given.person("network_admin").await;
+    let richard = given.person("member").named("Richard Davis Boreham").await;
+    let member = given.person("member").signed_in().await;
+    let plan_id = given.plan(NW_PLAN, json!({})).await;
+    let admin = admin_person.api().await;
+    let plan = read_plan(&admin, &plan_id).await;
     // Work area 4 was imported without an accountable lead (the flag the review showed).
     let area = plan["work_areas"][3]["id"].as_str().unwrap().to_string();
     assert_eq!(plan["work_areas"][3]["accountable_leads"], json!([]));
     let edit = format!("/work-areas/{area}/edit");
-    let member = app.client();
-    member
-        .sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
-        .await;
     assert_eq!(member.get(&edit).await.status(), StatusCode::FORBIDDEN);
-    let beth = app.client();
-    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let beth = admin_person.browser().await;
     let (s, html) = beth.get_text(&edit).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
@@ -1426,14 +1357,9 @@ async fn work_areas_are_edited_after_import(app: TestApp) {
         "Production of an advocacy resource (a manifesto for PAS)"
     );
     // Richard, now a named lead with an account, may post updates on it.
-    let richard = app
-        .client()
-        .api_sign_in(
-            "richard.davis-boreham@activelancashire.org.uk",
-            DEMO_PASSWORD,
-        )
-        .await;
     let (s, _) = richard
+        .api()
+        .await
         .api_post(
             &format!("/work-areas/{area}/updates"),
             json!({"rag": "green", "body": "Consultant appointed"}),
@@ -1443,13 +1369,11 @@ async fn work_areas_are_edited_after_import(app: TestApp) {
 }
 
 async fn minutes_added_through_the_page(app: TestApp) {
-    app.load_demo().await;
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
-    let id = plan["id"].as_str().unwrap().to_string();
+    // Given: a network admin in the browser; the delivery plan.
+    let given = app.given();
+    let beth = given.person("network_admin").signed_in().await;
+    let id = given.plan(NW_PLAN, json!({})).await;
     let page = format!("/plans/{id}");
-    let beth = app.client();
-    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
     let before = app.count("actions").await;
     let r = beth
         .post_form(&format!("{page}/minutes"), &page, &[("text", "")])
@@ -1507,9 +1431,10 @@ fn python_file(script: &str, path: &std::path::Path, module: &str, package: &str
 }
 
 async fn plan_documents_uploaded_as_files(app: TestApp) {
-    app.load_demo().await;
-    let beth = app.client();
-    beth.sign_in(ADMIN, DEMO_PASSWORD).await;
+    // Given: a network admin and a member, in the browser.
+    let given = app.given();
+    let beth = given.person("network_admin").signed_in().await;
+    let member = given.person("member").signed_in().await;
     let token = beth.csrf("/plans/import").await;
     let plans = app.count("plans").await;
     // The Word table saved as text: the review screen, nothing saved yet.
@@ -1573,10 +1498,6 @@ async fn plan_documents_uploaded_as_files(app: TestApp) {
         .unwrap()
         .contains("Choose the plan document to upload"));
     // Members may not upload plans.
-    let member = app.client();
-    member
-        .sign_in("jamie.placeholder@hyndburnleisure.co.uk", DEMO_PASSWORD)
-        .await;
     let t = member.csrf("/account").await;
     assert_eq!(
         upload(&member, "plan.txt", PLAN.as_bytes().to_vec(), Some(&t))
@@ -1587,79 +1508,40 @@ async fn plan_documents_uploaded_as_files(app: TestApp) {
     assert_eq!(app.count("plans").await, plans);
 }
 
-/// A published library item that you can see, linked to a work area.
-async fn published_item(
-    author: &Client,
-    moderator: &Client,
-    org_slug: &str,
-    title: &str,
-    visibility: &str,
-) -> String {
-    let (_, orgs) = author.api_get("/organisations").await;
-    let org = orgs
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["slug"] == org_slug)
-        .unwrap()["id"]
-        .clone();
-    let (s, v) = author
-        .api_post("/items", json!({"kind": "case_study", "title": title, "summary": "s", "organisation_id": org, "visibility": visibility}))
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let id = v["id"].as_str().unwrap().to_string();
-    for (who, action) in [(author, "submit"), (moderator, "approve")] {
-        let (s, v) = who
-            .api_post(
-                &format!("/items/{id}/workflow"),
-                json!({ "action": action }),
-            )
-            .await;
-        assert_eq!(s, StatusCode::OK, "{v}");
-    }
-    id
-}
-
 /// Work areas link the learning that delivers or shows them; each reader sees only the
 /// linked items they may see, on the plan page, in the API and in the Executive report.
 async fn learning_linked_to_work_areas(app: TestApp) {
-    app.load_demo().await;
-    let admin = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
-    let moderator = app
-        .client()
-        .api_sign_in("amanda.forrest@activelancashire.org.uk", DEMO_PASSWORD)
+    // Given: a network admin of Active Lancashire and a member of Active Cheshire; a public
+    // item of Blackpool Council's, an item only GM Moving's members see, and a network
+    // event of Active Lancashire's, all published; the delivery plan.
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let blackpool = given.organisation("blackpool-council").await;
+    let gm = given.organisation("gm-moving").await;
+    let cheshire = given.organisation("active-cheshire").await;
+    let admin_person = given.person("network_admin").member_of(&lancashire).await;
+    let member_person = given.person("member").member_of(&cheshire).await;
+    let public = given
+        .item(&blackpool)
+        .titled("Seafront learning walk")
+        .visibility("public")
         .await;
-    let blackpool = app
-        .client()
-        .api_sign_in("alex.sample@blackpool.gov.uk", DEMO_PASSWORD)
+    let private = given
+        .item(&gm)
+        .titled("GM internal review")
+        .visibility("organisation")
         .await;
-    let gm = app
-        .client()
-        .api_sign_in("jordan.testwell@gmmoving.co.uk", DEMO_PASSWORD)
+    let series_event = given
+        .event(&lancashire)
+        .titled("Learning series event 1: enabling active environments")
         .await;
-    let public = published_item(
-        &blackpool,
-        &moderator,
-        "blackpool-council",
-        "Seafront learning walk",
-        "public",
-    )
-    .await;
-    let private = published_item(
-        &gm,
-        &moderator,
-        "gm-moving",
-        "GM internal review",
-        "organisation",
-    )
-    .await;
-    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
-    let plan_id = plan["id"].as_str().unwrap().to_string();
+    let plan_id = given.plan(NW_PLAN, json!({})).await;
+    let admin = admin_person.api().await;
+    let plan = read_plan(&admin, &plan_id).await;
     let area = plan["work_areas"][0]["id"].as_str().unwrap().to_string();
 
     // The network admin links the public item by pasting its address into the plan page.
-    let browser = app.client();
-    browser.sign_in(ADMIN, DEMO_PASSWORD).await;
+    let browser = admin_person.browser().await;
     let address = format!("{}/library/{public}", app.base);
     let r = browser
         .post_form(
@@ -1683,16 +1565,8 @@ async fn learning_linked_to_work_areas(app: TestApp) {
         html.contains(&format!("href=\"#item-{area}\"")) && html.contains("Paste the address"),
         "{html}"
     );
-    let (_, orgs) = admin.api_get("/organisations").await;
-    let al = orgs
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["slug"] == "active-lancashire")
-        .unwrap()["id"]
-        .clone();
     let (s, draft) = admin
-        .api_post("/items", json!({"kind": "tool", "title": "Unfinished", "summary": "s", "organisation_id": al, "visibility": "public"}))
+        .api_post("/items", json!({"kind": "tool", "title": "Unfinished", "summary": "s", "organisation_id": lancashire.id, "visibility": "public"}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{draft}");
     let (s, v) = admin
@@ -1723,7 +1597,7 @@ async fn learning_linked_to_work_areas(app: TestApp) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The admin sees both; a member elsewhere sees only the public one, everywhere.
-    let plan = plan_by_title(&admin, "North West Place Cluster Delivery Plan").await;
+    let plan = read_plan(&admin, &plan_id).await;
     let mut linked: Vec<String> = plan["work_areas"][0]["learning"]
         .as_array()
         .unwrap()
@@ -1734,30 +1608,12 @@ async fn learning_linked_to_work_areas(app: TestApp) {
     let mut both = vec![public.clone(), private.clone()];
     both.sort();
     assert_eq!(linked, both);
-    let member_api = app
-        .client()
-        .api_sign_in("chris.specimen@activecheshire.org", DEMO_PASSWORD)
-        .await;
-    let plan = plan_by_title(&member_api, "North West Place Cluster Delivery Plan").await;
+    let member_api = member_person.api().await;
+    let plan = read_plan(&member_api, &plan_id).await;
     assert_eq!(plan["work_areas"][0]["learning"], json!([public.clone()]));
 
     // Events link the same way, by their address; a draft cannot be linked, and only those
     // who may see an event see it linked.
-    let (_, events) = admin.api_get("/events?past=true").await;
-    let series_event = events
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| {
-            e["title"]
-                .as_str()
-                .unwrap_or_default()
-                .starts_with("Learning series event 1")
-        })
-        .expect("demo learning series event")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let (s, v) = admin
         .api_post(
             &format!("/work-areas/{area}/learning"),
@@ -1765,7 +1621,7 @@ async fn learning_linked_to_work_areas(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
-    let plan = plan_by_title(&member_api, "North West Place Cluster Delivery Plan").await;
+    let plan = read_plan(&member_api, &plan_id).await;
     assert_eq!(
         plan["work_areas"][0]["events"],
         json!([series_event.clone()])
@@ -1782,10 +1638,7 @@ async fn learning_linked_to_work_areas(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    let member = app.client();
-    member
-        .sign_in("chris.specimen@activecheshire.org", DEMO_PASSWORD)
-        .await;
+    let member = member_person.browser().await;
     let (_, page) = member.get_text(&format!("/plans/{plan_id}")).await;
     assert!(
         page.contains("Seafront learning walk") && !page.contains("GM internal review"),

@@ -10,10 +10,8 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::common::{org_id, postgres_url, skip, Backend, TestApp, DEMO_PASSWORD};
+use crate::common::{postgres_url, skip, Backend, TestApp};
 
-const AUTHOR: &str = "alex.sample@blackpool.gov.uk";
-const MODERATOR: &str = "amanda.forrest@activelancashire.org.uk";
 const BUCKET: &str = "lz-attachments";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -65,11 +63,14 @@ async fn attachments_live_in_s3(backend: Backend, test: &str, prefix: &str) {
     .await
     .expect("app");
     assert!(matches!(app.app.files, lz_files::Storage::S3(_)));
-    // The demo's own attachments go through the same storage.
-    app.load_demo().await;
-
-    let author = app.client().api_sign_in(AUTHOR, DEMO_PASSWORD).await;
-    let org = org_id(&author, "blackpool-council").await;
+    // Given: a contributor at Blackpool Council and a moderator of Active Lancashire.
+    let given = app.given();
+    let council = given.organisation("blackpool-council").await;
+    let lancashire = given.organisation("active-lancashire").await;
+    let author_person = given.person("contributor").member_of(&council).await;
+    let moderator_person = given.person("moderator").member_of(&lancashire).await;
+    let author = author_person.api().await;
+    let org = council.id.clone();
     let (s, v) = author
         .api_post(
             "/items",
@@ -124,15 +125,14 @@ async fn attachments_live_in_s3(backend: Backend, test: &str, prefix: &str) {
     ));
 
     // Downloaded through the app: the same bytes, with the sniffed type.
-    let browser = app.client();
-    browser.sign_in(AUTHOR, DEMO_PASSWORD).await;
+    let browser = author_person.browser().await;
     let r = browser.get(&format!("/attachments/{attachment}")).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "application/pdf");
     assert_eq!(r.bytes().await.expect("download").as_ref(), pdf.as_slice());
 
     // Its text (read back from the bucket) makes the published item findable.
-    let moderator = app.client().api_sign_in(MODERATOR, DEMO_PASSWORD).await;
+    let moderator = moderator_person.api().await;
     for (who, action) in [(&author, "submit"), (&moderator, "approve")] {
         let (s, v) = who
             .api_post(

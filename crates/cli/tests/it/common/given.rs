@@ -5,7 +5,9 @@
 //! Only the first network admin is made directly, the way `learning-zone user create` makes
 //! one (`App::create_user_direct`), and so is every person with a role: nobody could grant
 //! the first role over the API, and signing up and confirming by e-mail for each person would
-//! test the sign-up again in every scenario (`accounts.rs` does that once).
+//! test the sign-up again in every scenario (`accounts.rs` does that once). So is the empty
+//! plan that Executive minutes go into, as `learning-zone plan import` makes it: no request
+//! makes an empty plan. Taxonomy terms are added on the curators' page, which no API offers.
 
 use std::collections::HashMap;
 use std::future::{Future, IntoFuture};
@@ -29,6 +31,12 @@ pub const ROLES: [&str; 6] = [
 
 /// The plan document the demo imports: a realistic plan for `Given::plan`.
 const PLAN: &str = include_str!("../../../../app/src/demo/seeds/nw-delivery-plan.txt");
+
+/// The Executive minutes the demo imports: seven mandates, two actions (`Given::executive`).
+const MINUTES: &str = include_str!("../../../../app/src/demo/seeds/executive-mandates-minutes.txt");
+
+/// The network admin who sets things up (`Given::admin`).
+const ADMIN_EMAIL: &str = "setup.admin@example.org";
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -99,7 +107,7 @@ impl<'a> Given<'a> {
             .admin
             .get_or_init(|| async move {
                 let admin = Given::new(app)
-                    .create_person("network_admin", "setup.admin@example.org", "Setup Admin")
+                    .create_person("network_admin", ADMIN_EMAIL, "Setup Admin")
                     .await;
                 admin.api().await
             })
@@ -257,6 +265,51 @@ impl<'a> Given<'a> {
         let (s, v) = self.admin().await.api_post("/plans/import", body).await;
         assert_eq!(s, StatusCode::CREATED, "given plan {title}: {v}");
         id_of(&v)
+    }
+
+    /// A network plan titled `title` holding the demo's Executive minutes; returns its id.
+    pub async fn executive(&self, title: &str) -> String {
+        let admin = self.admin().await;
+        let id = self
+            .app
+            .app
+            .plans()
+            .create_plan(None, title, None, "network")
+            .await
+            .unwrap_or_else(|e| panic!("given plan {title}: {e:?}"));
+        let (s, v) = admin
+            .api_post(&format!("/plans/{id}/minutes"), json!({"text": MINUTES}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "given minutes in {title}: {v}");
+        id
+    }
+
+    /// A term of `vocabulary` ("theme", "agenda", "audience") named `name`; returns its id.
+    pub async fn term(&self, vocabulary: &str, name: &str) -> String {
+        let admin = self.admin().await;
+        let browser = self.app.client();
+        browser.sign_in(ADMIN_EMAIL, PASSWORD).await;
+        let r = browser
+            .post_form(
+                "/admin/taxonomy",
+                "/admin/taxonomy",
+                &[
+                    ("vocabulary", vocabulary),
+                    ("name", name),
+                    ("description", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "given term {name}");
+        let (_, terms) = admin.api_get("/terms").await;
+        terms
+            .as_array()
+            .and_then(|all| {
+                all.iter()
+                    .find(|t| t["vocabulary"] == vocabulary && t["name"] == name)
+            })
+            .map(id_of)
+            .unwrap_or_else(|| panic!("given term {name} in {terms}"))
     }
 
     /// The UK calendar date `days` from the app's now, as "YYYY-MM-DD".

@@ -310,19 +310,6 @@ impl Drop for TestApp {
     }
 }
 
-/// The id of the organisation with `slug`, read over the API.
-pub async fn org_id(api: &Client, slug: &str) -> String {
-    let (_, orgs) = api.api_get("/organisations").await;
-    orgs.as_array()
-        .expect("organisations")
-        .iter()
-        .find(|o| o["slug"] == slug)
-        .unwrap_or_else(|| panic!("organisation {slug}"))["id"]
-        .as_str()
-        .expect("id")
-        .to_string()
-}
-
 pub fn find_link(body: &str, path: &str) -> Option<String> {
     // Quoted-printable soft breaks would split links; emails here are plain 7-bit text.
     let joined = body
