@@ -262,6 +262,14 @@ pub fn display(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A moment in UK time, short: "15 Jul 2026, 10:00 BST" (pages' dates of publication,
+/// updates and the like; people read them as the time where they are).
+pub fn display_short(ms: i64) -> String {
+    local(ms)
+        .map(|z| z.strftime("%-d %b %Y, %H:%M %Z").to_string())
+        .unwrap_or_default()
+}
+
 /// "Wednesday 15 July 2026, 10:00 to 12:30 (UK time, BST)"; the end's date is named when it differs.
 pub fn display_range(start: i64, end: i64) -> String {
     let (Some(s), Some(e)) = (local(start), local(end)) else {
@@ -474,6 +482,15 @@ mod tests {
         assert_eq!(
             display_range(utc("2026-07-15T09:00:00Z"), utc("2026-07-15T11:30:00Z")),
             "Wednesday 15 July 2026, 10:00 to 12:30 (UK time, BST)"
+        );
+        // Short moments are UK time too, in summer and in winter.
+        assert_eq!(
+            display_short(utc("2026-07-15T09:00:00Z")),
+            "15 Jul 2026, 10:00 BST"
+        );
+        assert_eq!(
+            display_short(utc("2026-12-07T03:40:00Z")),
+            "7 Dec 2026, 03:40 GMT"
         );
     }
 

@@ -103,10 +103,9 @@ impl Templates {
 }
 
 /// UTC milliseconds to "23 Nov 2026, 10:51 UTC".
+/// A moment in UK time (never UTC: the readers are in the UK).
 fn format_ms(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| t.strftime("%-d %b %Y, %H:%M UTC").to_string())
-        .unwrap_or_default()
+    lz_domain::events::display_short(ms)
 }
 
 /// "2026-09-01" to "1 September 2026"; anything else is shown as it is.

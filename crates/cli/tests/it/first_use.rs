@@ -424,3 +424,21 @@ async fn footer_pages_and_banner_come_from_configuration() {
         assert!(html.contains("href=\"&#x2f;privacy\"") || html.contains("href=\"/privacy\""));
     }
 }
+
+/// Times on pages are UK time, never UTC.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_show_uk_time() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("sqlite always runs");
+    let given = app.given();
+    let org = given.organisation("active-lancashire").await;
+    let id = given
+        .item(&org)
+        .titled("Walking football")
+        .visibility("public")
+        .await;
+    let (_, html) = app.client().get_text(&format!("/library/{id}")).await;
+    assert!(!html.contains(" UTC"), "{html}");
+    assert!(html.contains(" GMT") || html.contains(" BST"), "{html}");
+}

@@ -268,8 +268,19 @@ async fn results_ctx(
         .map(|(a, b)| context! { typed => a, meant => b })
         .collect();
     let base_qs = base_query(params, &selected, fixed_facet);
+    // How many filters the reader chose (a place's own page fixes one, which is not a choice).
+    let f = &selected;
+    let filtered = f.kind.len()
+        + f.theme.len()
+        + f.agenda.len()
+        + f.audience.len()
+        + f.place.len()
+        + f.organisation.len()
+        + f.year.len()
+        + usize::from(!params.sort.is_empty())
+        - usize::from(fixed.is_some());
     Ok(context! {
-        q => params.q, sort => params.sort, total => results.total, hits, facets, corrected,
+        q => params.q, sort => params.sort, total => results.total, hits, facets, corrected, filtered,
         page => page_no, pages, base_qs,
         prev_page => (page_no > 1).then(|| page_no - 1),
         next_page => (page_no < pages).then(|| page_no + 1),
