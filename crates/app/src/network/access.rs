@@ -3,6 +3,8 @@
 //! organisation admins decide requests to join their own organisations; everyone else only
 //! reads the directory and asks to join.
 
+use lz_domain::Role;
+
 use crate::{Actor, AppError, AppResult};
 
 /// What the caller may do in the network, from least to most.
@@ -77,12 +79,33 @@ impl NetworkAccess {
     }
 }
 
+/// Whether changing a person's role from `from` to `to` would leave the network with no
+/// network admin (`admins` is how many there are now): nobody could then run it.
+pub(super) fn leaves_no_admin(from: Role, to: Role, admins: i64) -> bool {
+    from == Role::NetworkAdmin && to != Role::NetworkAdmin && admins <= 1
+}
+
+/// The role whose holders are counted for [`leaves_no_admin`].
+pub(super) const ADMIN_ROLE: Role = Role::NetworkAdmin;
+
+/// Every role, least to most trusted, as (code, label): the choices on the people page.
+pub fn role_choices() -> Vec<(&'static str, &'static str)> {
+    Role::ALL.iter().map(|r| (r.code(), r.label())).collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use lz_domain::Role;
-
     use super::*;
     use crate::access::tests::actor;
+
+    #[test]
+    fn the_last_network_admin_keeps_the_role() {
+        assert!(leaves_no_admin(Role::NetworkAdmin, Role::Moderator, 1));
+        assert!(!leaves_no_admin(Role::NetworkAdmin, Role::Moderator, 2));
+        assert!(!leaves_no_admin(Role::NetworkAdmin, Role::NetworkAdmin, 1));
+        assert!(!leaves_no_admin(Role::Member, Role::Contributor, 1));
+        assert_eq!(role_choices().len(), Role::ALL.len());
+    }
 
     #[test]
     fn only_network_admins_administer() {

@@ -5,7 +5,7 @@ use lz_domain::Role;
 use lz_store::users;
 
 use super::record::records;
-use super::{MembershipRecord, Network, NetworkAccess};
+use super::{access, MembershipRecord, Network, NetworkAccess};
 use crate::accounts::UserRecord;
 use crate::{Actor, AppError, AppResult, Audit};
 
@@ -50,10 +50,8 @@ impl Network<'_> {
             .await?
             .ok_or(AppError::NotFound)?;
         let target = UserRecord::try_from(target)?;
-        if target.role == Role::NetworkAdmin
-            && role != Role::NetworkAdmin
-            && users::count_with_role(&mut tx, Role::NetworkAdmin.code()).await? <= 1
-        {
+        let admins = users::count_with_role(&mut tx, access::ADMIN_ROLE.code()).await?;
+        if access::leaves_no_admin(target.role, role, admins) {
             return Err(AppError::field(
                 "role",
                 "This is the only network admin: make someone else a network admin first",

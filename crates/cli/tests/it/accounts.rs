@@ -122,7 +122,8 @@ async fn html_journey(app: TestApp) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = browser.get("/account").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(r.headers()["location"], "/sign-in");
+    // To sign in, and back to the account page afterwards.
+    assert_eq!(r.headers()["location"], "/sign-in?next=%2Faccount");
 }
 
 async fn api_journey(app: TestApp) {

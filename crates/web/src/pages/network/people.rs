@@ -5,7 +5,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use lz_app::{Actor, AppError};
-use lz_domain::Role;
 use minijinja::Value;
 
 use lz_app::context;
@@ -46,9 +45,9 @@ pub(super) async fn list(
 
 /// The roles, as select options.
 fn roles() -> Vec<Value> {
-    Role::ALL
-        .iter()
-        .map(|r| context! { value => r.code(), label => r.label() })
+    lz_app::network::access::role_choices()
+        .into_iter()
+        .map(|(value, label)| context! { value, label })
         .collect()
 }
 
