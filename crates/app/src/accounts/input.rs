@@ -48,8 +48,9 @@ fn account_fields(
     email: &str,
     name: &str,
 ) -> (Option<EmailAddress>, Option<String>) {
-    let email = problems.check("email", EmailAddress::parse(email));
+    // In the form's order (name, then email), so the error summary follows the fields.
     let name = problems.check("name", clean_line(name, "your full name", 120));
+    let email = problems.check("email", EmailAddress::parse(email));
     (email, name)
 }
 

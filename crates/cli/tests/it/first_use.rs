@@ -442,3 +442,69 @@ async fn pages_show_uk_time() {
     assert!(!html.contains(" UTC"), "{html}");
     assert!(html.contains(" GMT") || html.contains(" BST"), "{html}");
 }
+
+/// On the moderator's review, "Withdraw" is not beside "Approve and publish".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn withdraw_is_apart_from_approve() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("sqlite always runs");
+    let given = app.given();
+    let org = given.organisation("active-lancashire").await;
+    let author = given.person("contributor").member_of(&org).await;
+    let moderator = given.person("moderator").await;
+    let id = given.item(&org).by(&author).draft().await;
+    let (s, _) = author
+        .api()
+        .await
+        .api_post(
+            &format!("/items/{id}/workflow"),
+            json!({"action": "submit"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, html) = moderator
+        .browser()
+        .await
+        .get_text(&format!("/library/{id}"))
+        .await;
+    let approve = html.find("id=\"approve\"").expect("approve");
+    let heading = html.find("Withdraw this item").expect("a withdraw section");
+    let withdraw = html.find("id=\"withdraw\"").expect("withdraw");
+    assert!(approve < heading && heading < withdraw, "{html}");
+}
+
+/// The sign-up error summary lists the problems in the order of the fields.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_errors_follow_the_fields() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("sqlite always runs");
+    let r = app
+        .client()
+        .post_form(
+            "/sign-up",
+            "/sign-up",
+            &[
+                ("name", ""),
+                ("email", "not-an-address"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    let summary = html
+        .split("lz-error-summary__list")
+        .nth(1)
+        .expect("a summary");
+    let at = |field: &str| {
+        summary
+            .find(&format!("href=\"#{field}\""))
+            .unwrap_or_else(|| panic!("{field} in the summary: {summary}"))
+    };
+    assert!(
+        at("name") < at("email") && at("email") < at("password"),
+        "{summary}"
+    );
+}
