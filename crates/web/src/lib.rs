@@ -4,6 +4,7 @@
 
 mod api;
 mod error;
+mod flash;
 mod middleware;
 mod ops;
 mod pages;

@@ -149,15 +149,22 @@ pub async fn load_visitor(State(state): State<AppState>, req: Request, next: Nex
         Err(refused) => return refused,
     };
     req.extensions_mut().insert(visitor.clone());
+    // Where to come back to after signing in: the address as asked, without a notice.
     let here = (req.method() == Method::GET)
         .then(|| req.uri().path_and_query().map(|p| p.as_str().to_string()))
-        .flatten();
+        .flatten()
+        .map(|here| crate::flash::without_notice(&here));
+    let shows_notice = crate::flash::take(&mut req, &jar);
     let resp = next.run(req).await;
     let resp = match (&visitor.actor, here) {
         (None, Some(here)) => ask_to_sign_in(&state, &visitor, &here, resp),
         _ => resp,
     };
     let mut resp = render_error_page(&state, &visitor, resp);
+    if shows_notice {
+        crate::flash::clear(&state, &mut resp);
+    }
+    let mut resp = crate::flash::carry(&state, resp);
     if let Some(v) = new_csrf_cookie {
         resp.headers_mut()
             .append(header::SET_COOKIE, cookie(&state, CSRF_COOKIE, v, None));

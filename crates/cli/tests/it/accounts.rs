@@ -275,7 +275,8 @@ async fn bad_sign_up_input_changes_nothing(app: TestApp) {
         .iter()
         .map(|e| e["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["email", "name", "password"]);
+    // In the order of the form's fields.
+    assert_eq!(fields, ["name", "email", "password"]);
     assert_eq!(app.count("users").await, users_before);
 }
 

@@ -175,10 +175,15 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .ends_with("notice=registered"));
+    // The confirmation is shown once, on the page the person is sent to, not in its address.
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        format!("/events/{event}")
+    );
+    let (_, html) = first.get_text(&format!("/events/{event}")).await;
+    assert!(html.contains("lz-notification"), "{html}");
+    let (_, again) = first.get_text(&format!("/events/{event}")).await;
+    assert!(!again.contains("lz-notification"), "shown once");
     let mail = app.outbox_to(chorley_email).await.expect("confirmation");
     assert!(
         mail.subject.starts_with("You are registered"),
@@ -225,10 +230,12 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
             &[],
         )
         .await;
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .ends_with("notice=waiting"));
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        format!("/events/{event}")
+    );
+    let (_, html) = second.get_text(&format!("/events/{event}")).await;
+    assert!(html.contains("lz-notification"), "{html}");
     assert_eq!(mails(&app, blackpool_email, "Waiting list:%").await, 1);
 
     // The first cancels; the second is promoted and emailed with the calendar file.

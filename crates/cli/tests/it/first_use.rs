@@ -508,3 +508,33 @@ async fn sign_up_errors_follow_the_fields() {
         "{summary}"
     );
 }
+
+/// A confirmation is shown once, to the person who acted, never from an address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirmations_show_once_to_whoever_acted() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("sqlite always runs");
+    let given = app.given();
+    let org = given.organisation("active-lancashire").await;
+    let person = given.person("member").member_of(&org).await;
+    let browser = person.browser().await;
+    let r = browser.post_form("/sign-out", "/account", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"].to_str().unwrap(), "/sign-in");
+    let (_, html) = browser.get_text("/sign-in").await;
+    assert!(
+        html.contains("lz-notification"),
+        "the person who acted sees it: {html}"
+    );
+    let (_, html) = browser.get_text("/sign-in").await;
+    assert!(!html.contains("lz-notification"), "once");
+    // Someone following an address with a notice in it sees nothing.
+    let (_, html) = app.client().get_text("/sign-in?notice=signed-out").await;
+    assert!(!html.contains("lz-notification"));
+    let (s, _) = app
+        .client()
+        .get_text("/library?notice=saved&q=walking")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+}

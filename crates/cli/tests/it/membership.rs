@@ -62,7 +62,7 @@ async fn request_then_approve_in_the_browser(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, html) = person.get_text("/account?notice=join-requested").await;
+    let (_, html) = person.get_text("/account").await;
     assert!(html.contains("Your request has been sent"));
     assert!(html.contains("Waiting for approval"));
     // Asking twice is refused.
