@@ -9,6 +9,7 @@ pub mod demo;
 mod error;
 pub mod events;
 mod fresh;
+pub mod home;
 pub mod jobs;
 pub mod library;
 pub mod mail;

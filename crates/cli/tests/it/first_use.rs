@@ -538,3 +538,77 @@ async fn confirmations_show_once_to_whoever_acted() {
         .await;
     assert_eq!(s, StatusCode::OK);
 }
+
+/// A signed-in person's home shows what is theirs; a signed-out visitor's is the public one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn home_knows_who_you_are() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("sqlite always runs");
+    let given = app.given();
+    let org = given.organisation("active-lancashire").await;
+    let author = given.person("contributor").member_of(&org).await;
+    let moderator = given.person("moderator").await;
+    let newcomer = given.person("member").member_of(&org).await;
+    let draft = given
+        .item(&org)
+        .by(&author)
+        .titled("Notes on walking netball")
+        .draft()
+        .await;
+    let submitted = given
+        .item(&org)
+        .by(&author)
+        .titled("Park run volunteers")
+        .draft()
+        .await;
+    let (s, _) = author
+        .api()
+        .await
+        .api_post(
+            &format!("/items/{submitted}/workflow"),
+            json!({"action": "submit"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let event = given
+        .event(&org)
+        .titled("Learning series: active travel")
+        .await;
+    let author_browser = author.browser().await;
+    let r = author_browser
+        .post_form(
+            &format!("/events/{event}/register"),
+            &format!("/events/{event}"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let (_, html) = author_browser.get_text("/").await;
+    let html = unslash(&html);
+    assert!(html.contains("id=\"your-home\""), "{html}");
+    let drafts = html.split("id=\"my-drafts\"").nth(1).expect("drafts");
+    assert!(drafts.contains(&format!("/library/{draft}")));
+    let events = html.split("id=\"my-events\"").nth(1).expect("events");
+    assert!(events.contains("Learning series: active travel"));
+    assert!(
+        !html.contains("id=\"to-review\""),
+        "a contributor reviews nothing"
+    );
+
+    let (_, html) = moderator.browser().await.get_text("/").await;
+    let html = unslash(&html);
+    let queue = html.split("id=\"to-review\"").nth(1).expect("review queue");
+    assert!(
+        queue.contains("Waiting for your review (1)")
+            || html.contains("Waiting for your review (1)")
+    );
+    assert!(queue.contains(&format!("/library/{submitted}")));
+
+    let (_, html) = newcomer.browser().await.get_text("/").await;
+    assert!(html.contains("id=\"home-empty\""), "{html}");
+
+    let (_, html) = app.client().get_text("/").await;
+    assert!(html.contains("Share and find learning") && !html.contains("your-home"));
+}

@@ -49,10 +49,39 @@ async fn home(State(s): State<AppState>, v: Visitor, Query(q): Query<NoticeQuery
         .take(3)
         .map(|e| context! { id => e.id, title => e.title, when => lz_domain::events::display_range(e.starts_at, e.ends_at) })
         .collect();
+    let mine = match actor {
+        Some(a) => Some(mine(&s, a).await?),
+        None => None,
+    };
     Ok(page(
         &s,
         &v,
         "home.html",
-        context! { places => places, organisations => orgs, notice => notice_text(q.notice.as_deref()), newest, featured, events },
+        context! { places => places, organisations => orgs, notice => notice_text(q.notice.as_deref()), newest, featured, events, mine },
     ))
+}
+
+/// What is the signed-in person's own: to review, drafts, next events, actions, following.
+async fn mine(s: &AppState, actor: &lz_app::Actor) -> Result<minijinja::Value, lz_app::AppError> {
+    let home = s.app.home_for(actor).await?;
+    let item = |i: &lz_app::library::ItemRecord| {
+        context! { id => i.id, title => i.title, organisation => i.organisation_name, updated_at => i.updated_at }
+    };
+    let today = &home.today;
+    Ok(context! {
+        empty => home.is_empty(),
+        to_review => home.to_review.iter().map(item).collect::<Vec<_>>(),
+        to_review_total => home.to_review_total,
+        drafts => home.drafts.iter().map(item).collect::<Vec<_>>(),
+        following => home.following.iter().map(item).collect::<Vec<_>>(),
+        events => home.events.iter().map(|(r, e)| context! {
+            id => e.id, title => e.title,
+            when => lz_domain::events::display_range(e.starts_at, e.ends_at),
+            waiting => r.status == lz_domain::events::RegistrationStatus::Waiting,
+        }).collect::<Vec<_>>(),
+        actions => home.actions.iter().map(|a| context! {
+            description => a.description, plan => a.plan_title, plan_id => a.plan_id,
+            due => a.due_date, overdue => a.overdue_on(today),
+        }).collect::<Vec<_>>(),
+    })
 }
