@@ -172,6 +172,16 @@ pub async fn delete_sessions_of_user(c: &mut Conn, user_id: &str) -> StoreResult
     Ok(())
 }
 
+/// Ends every session of the account but one (the one the person is using).
+pub async fn delete_other_sessions(c: &mut Conn, user_id: &str, keep: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
 pub async fn delete_expired_sessions(c: &mut Conn, now: i64) -> StoreResult<u64> {
     Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now)

@@ -69,41 +69,13 @@ pub fn carry(state: &AppState, mut resp: Response) -> Response {
     if !resp.status().is_redirection() {
         return resp;
     }
-    let Some(location) = resp
+    let moved = resp
         .headers()
         .get(header::LOCATION)
         .and_then(|l| l.to_str().ok())
-        .map(str::to_string)
-    else {
+        .and_then(move_notice);
+    let Some((to, code)) = moved else {
         return resp;
-    };
-    let Some((path, query)) = location.split_once('?') else {
-        return resp;
-    };
-    if !path.starts_with('/') || path.starts_with("//") {
-        return resp;
-    }
-    let mut code = None;
-    let rest: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .filter(|(k, v)| {
-            let notice = k == "notice";
-            if notice {
-                code = Some(v.clone());
-            }
-            !notice
-        })
-        .collect();
-    let Some(code) = code.filter(|c| is_code(c)) else {
-        return resp;
-    };
-    let rest = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(rest)
-        .finish();
-    let to = if rest.is_empty() {
-        path.to_string()
-    } else {
-        format!("{path}?{rest}")
     };
     if let Ok(to) = HeaderValue::from_str(&to) {
         resp.headers_mut().insert(header::LOCATION, to);
@@ -113,6 +85,26 @@ pub fn carry(state: &AppState, mut resp: Response) -> Response {
         );
     }
     resp
+}
+
+/// A local address without its notice, and the notice's code; `None` when there is none
+/// (or the address is another site's).
+fn move_notice(location: &str) -> Option<(String, String)> {
+    // `/plans/1?notice=saved#wa-2`: the fragment stays at the end.
+    let (address, fragment) = match location.split_once('#') {
+        Some((a, f)) => (a, format!("#{f}")),
+        None => (location, String::new()),
+    };
+    let (path, query) = address.split_once('?')?;
+    if !path.starts_with('/') || path.starts_with("//") {
+        return None;
+    }
+    let code = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "notice")
+        .map(|(_, v)| v.into_owned())
+        .filter(|c| is_code(c))?;
+    let rest = without_notice(address);
+    Some((format!("{rest}{fragment}"), code))
 }
 
 /// An address without its `notice`.
@@ -154,6 +146,21 @@ mod tests {
             "/library?q=walk&page=2"
         );
         assert_eq!(without_notice("/plans"), "/plans");
+    }
+
+    #[test]
+    fn a_redirect_notice_moves_and_the_rest_stays() {
+        assert_eq!(
+            move_notice("/plans/1?notice=saved#wa-2"),
+            Some(("/plans/1#wa-2".to_string(), "saved".to_string()))
+        );
+        assert_eq!(
+            move_notice("/library?q=walk&notice=created"),
+            Some(("/library?q=walk".to_string(), "created".to_string()))
+        );
+        assert_eq!(move_notice("/library?q=walk"), None);
+        assert_eq!(move_notice("https://elsewhere.example/?notice=x"), None);
+        assert_eq!(move_notice("/x?notice=%3Cscript%3E"), None);
     }
 
     #[test]

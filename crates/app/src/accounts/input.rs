@@ -114,7 +114,7 @@ mod tests {
             password: "short".into(),
         };
         let err = input.validate().err().expect("invalid");
-        assert_eq!(fields(err), vec!["email", "name", "password"]);
+        assert_eq!(fields(err), vec!["name", "email", "password"]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Forgotten passwords: asking for a reset link (throttled, and silent about whether the
-//! account exists) and choosing a new password from it, which ends every session.
+//! Passwords: asking for a reset link (throttled, and silent about whether the account
+//! exists) and choosing a new password from it, which ends every session; and changing it
+//! while signed in, which ends the other sessions.
 
 use crate::context;
 use lz_store::security::{self, EmailTokenRow};
@@ -7,10 +8,10 @@ use lz_store::users;
 
 use super::input::{link_email, new_password};
 use super::secrets::{hash_token, random_token};
-use super::sign_in::{check_throttle, record_failure, ADDRESS_FAILURES};
+use super::sign_in::{check_throttle, record_failure, ACCOUNT_FAILURES, ADDRESS_FAILURES};
 use super::Accounts;
 use crate::mail::{enqueue, Email};
-use crate::{AppError, AppResult, Audit};
+use crate::{Actor, AppError, AppResult, Audit};
 
 const RESET_TTL_MS: i64 = 3600 * 1000;
 /// Reset requests for one account within the throttle window.
@@ -99,6 +100,89 @@ impl Accounts<'_> {
         )
         .commit(tx, now)
         .await
+    }
+}
+
+impl Accounts<'_> {
+    /// Changes the password of a signed-in person who types their current one (throttled
+    /// like signing in). Their other sessions end; the one they use (`session`, the raw
+    /// cookie value) stays.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        session: Option<&str>,
+    ) -> AppResult<()> {
+        let now = self.app.now();
+        let user = {
+            let mut c = self.app.db.acquire().await?;
+            users::by_id(&mut c, actor.id())
+                .await?
+                .ok_or(AppError::Unauthenticated)?
+        };
+        let account_key = format!("signin:account:{}", user.email);
+        {
+            let mut c = self.app.db.acquire().await?;
+            check_throttle(&mut c, &account_key, now).await?;
+        }
+        if current.is_empty() {
+            return Err(AppError::field(
+                "current_password",
+                "Enter your current password",
+            ));
+        }
+        let hasher = &self.app.hasher;
+        if !hasher
+            .verify(current.to_string(), user.password_hash.clone())
+            .await?
+        {
+            let mut c = self.app.db.acquire().await?;
+            record_failure(&mut c, &account_key, now, ACCOUNT_FAILURES).await?;
+            return Err(AppError::field(
+                "current_password",
+                "Your current password is not right: type it again",
+            ));
+        }
+        new_password(new, &user.email, &user.name)
+            .map_err(|e| rename_field(e, "password", "new_password"))?;
+        let new_hash = hasher.hash(new.to_string()).await?;
+        let mut tx = self.app.db.begin().await?;
+        users::set_password(&mut tx, &user.id, &new_hash, now).await?;
+        match session {
+            Some(raw) => {
+                security::delete_other_sessions(&mut tx, &user.id, &hash_token(raw)).await?
+            }
+            None => security::delete_sessions_of_user(&mut tx, &user.id).await?,
+        }
+        security::clear_throttle(&mut tx, &account_key).await?;
+        Audit::new(
+            Some(&user.id),
+            "account.change_password",
+            ("user", &user.id),
+            "",
+        )
+        .commit(tx, now)
+        .await?;
+        crate::fresh::note_write();
+        Ok(())
+    }
+}
+
+/// The same problem reported against the form's own name for the field.
+fn rename_field(e: AppError, from: &str, to: &'static str) -> AppError {
+    match e {
+        AppError::Invalid(errs) => AppError::Invalid(
+            errs.into_iter()
+                .map(|mut f| {
+                    if f.field == from {
+                        f.field = to;
+                    }
+                    f
+                })
+                .collect(),
+        ),
+        other => other,
     }
 }
 

@@ -11,7 +11,7 @@ use super::Accounts;
 use crate::{AppError, AppResult};
 
 /// Failed sign-ins for one account within the window before it is locked for the window.
-const ACCOUNT_FAILURES: i64 = 10;
+pub(super) const ACCOUNT_FAILURES: i64 = 10;
 /// Failed sign-ins (or reset requests) from one address within the window.
 pub(super) const ADDRESS_FAILURES: i64 = 30;
 const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;

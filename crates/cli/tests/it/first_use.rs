@@ -612,3 +612,84 @@ async fn home_knows_who_you_are() {
     let (_, html) = app.client().get_text("/").await;
     assert!(html.contains("Share and find learning") && !html.contains("your-home"));
 }
+
+/// The account page changes the password: the current one is asked for, the new one checked;
+/// the other sessions end and this one goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_account_page_changes_the_password() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("sqlite always runs");
+    let given = app.given();
+    let org = given.organisation("active-lancashire").await;
+    let person = given.person("member").member_of(&org).await;
+    let here = person.browser().await;
+    let elsewhere = person.browser().await;
+    let (_, html) = here.get_text("/account").await;
+    assert!(html.contains("id=\"current_password\"") && html.contains("For developers"));
+
+    let new = "kestrel moorland lantern quietly";
+    for (current, next, field) in [
+        ("", new, "current_password"),
+        ("not my password", new, "current_password"),
+        (PASSWORD, "short", "new_password"),
+    ] {
+        let r = here
+            .post_form(
+                "/account/password",
+                "/account",
+                &[("current_password", current), ("new_password", next)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{current:?}");
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {html}"
+        );
+    }
+    let r = here
+        .post_form(
+            "/account/password",
+            "/account",
+            &[("current_password", PASSWORD), ("new_password", new)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (s, html) = here.get_text("/account").await;
+    assert_eq!(s, StatusCode::OK, "this session goes on");
+    assert!(html.contains("Your password has been changed"));
+    let r = elsewhere.get("/account").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the other session ended");
+    // The new password signs in; the old one does not.
+    app.client().sign_in(&person.email, new).await;
+    let r = app
+        .client()
+        .post_form(
+            "/sign-in",
+            "/sign-in",
+            &[("email", &person.email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Writing forms explain formatting in plain words, not "Markdown".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn formatting_help_is_in_plain_words() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("sqlite always runs");
+    let given = app.given();
+    let org = given.organisation("active-lancashire").await;
+    let writer = given
+        .person("contributor")
+        .member_of(&org)
+        .await
+        .browser()
+        .await;
+    let (s, html) = writer.get_text("/library/new").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("How to format the text") && html.contains("two stars"));
+    assert!(!html.contains("Markdown"), "{html}");
+}

@@ -137,6 +137,9 @@ pub async fn own_organisation_options(
 pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
     Some(match code? {
         "signed-out" => "You have signed out.",
+        "password-changed" => {
+            "Your password has been changed. You have been signed out everywhere else."
+        }
         "password-reset" => "Your password has been changed. Sign in with your new password.",
         "join-requested" => {
             "Your request has been sent. You will get an email when it has been decided."

@@ -2,6 +2,7 @@
 //! join), asking to join another, and their personal API tokens.
 
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use lz_app::accounts::AccountOverview;
 use lz_app::{Actor, AppError, FieldError};
@@ -11,7 +12,7 @@ use lz_app::context;
 
 use crate::error::PageResult;
 use crate::pages::{errors_ctx, notice_text, HtmlForm, NoticeQuery};
-use crate::session::{page, SignedIn, Visitor};
+use crate::session::{page_with_status, SignedIn, Visitor};
 use crate::AppState;
 
 pub(super) async fn account(
@@ -29,10 +30,21 @@ async fn account_page(
     actor: &Actor,
     extra: Value,
 ) -> PageResult {
+    account_page_with(state, visitor, actor, StatusCode::OK, extra).await
+}
+
+async fn account_page_with(
+    state: &AppState,
+    visitor: &Visitor,
+    actor: &Actor,
+    status: StatusCode,
+    extra: Value,
+) -> PageResult {
     let overview = state.app.accounts().overview(actor).await?;
-    Ok(page(
+    Ok(page_with_status(
         state,
         visitor,
+        status,
         "account.html",
         overview_ctx(overview, extra),
     ))
@@ -82,7 +94,15 @@ async fn with_errors(
     errs: &[FieldError],
 ) -> PageResult {
     let (errors, error_for) = errors_ctx(errs);
-    account_page(state, visitor, actor, context! { errors, error_for }).await
+    let extra = context! { errors, error_for };
+    account_page_with(
+        state,
+        visitor,
+        actor,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        extra,
+    )
+    .await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -113,6 +133,36 @@ pub(super) async fn join(
             }];
             with_errors(&state, &visitor, &actor, &errs).await
         }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+pub(super) async fn change_password(
+    State(state): State<AppState>,
+    SignedIn(actor, visitor): SignedIn,
+    HtmlForm(form): HtmlForm<PasswordForm>,
+) -> PageResult {
+    let changed = state
+        .app
+        .accounts()
+        .change_password(
+            &actor,
+            &form.current_password,
+            &form.new_password,
+            visitor.session_token.as_deref(),
+        )
+        .await;
+    match changed {
+        Ok(()) => Ok(Redirect::to("/account?notice=password-changed").into_response()),
+        Err(AppError::Invalid(errs)) => with_errors(&state, &visitor, &actor, &errs).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/account", get(account::account))
         .route("/account/join", post(account::join))
+        .route("/account/password", post(account::change_password))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
 }
