@@ -197,6 +197,23 @@ async fn places_and_organisations_lead_to_their_pages(app: TestApp) {
         "{html}"
     );
     assert!(!html.contains("/organisations/sport-england"));
+    assert!(!html.contains("id=\"place-events\""), "no events yet");
+    // The place's coming events (public ones for a signed-out visitor).
+    let event = given
+        .event(&org)
+        .titled("Lancashire walking summit")
+        .with(json!({"visibility": "public"}))
+        .await;
+    given
+        .event(&elsewhere)
+        .titled("National conference")
+        .with(json!({"visibility": "public"}))
+        .await;
+    let (_, html) = visitor.get_text("/places/lancashire").await;
+    let html = unslash(&html);
+    let events = html.split("id=\"place-events\"").nth(1).expect("events");
+    assert!(events.contains(&format!("/events/{event}")) && events.contains("walking summit"));
+    assert!(!html.contains("National conference"));
 
     let (_, html) = visitor.get_text("/organisations").await;
     let html = unslash(&html);

@@ -399,13 +399,28 @@ pub(super) async fn place_page(
         .into_iter()
         .find(|x| x.slug == slug)
         .ok_or(AppError::NotFound)?;
-    let organisations = s
+    let in_place: Vec<_> = s
         .app
         .network()
         .organisations()
         .await?
         .into_iter()
         .filter(|o| o.place_id.as_ref() == Some(&place.id))
+        .collect();
+    // The coming events run by the place's organisations, as the reader may see them.
+    let events: Vec<Value> = s
+        .app
+        .events()
+        .upcoming(v.actor.as_ref())
+        .await?
+        .into_iter()
+        .filter(|e| in_place.iter().any(|o| o.id.as_str() == e.organisation_id.as_str()))
+        .filter(|e| e.status != lz_domain::events::EventStatus::Draft)
+        .take(5)
+        .map(|e| context! { id => e.id, title => e.title, when => lz_domain::events::display_range(e.starts_at, e.ends_at) })
+        .collect();
+    let organisations = in_place
+        .into_iter()
         .map(|o| context! { name => o.name, path => format!("/organisations/{}", o.slug) })
         .collect();
     let subject = Subject {
@@ -418,6 +433,7 @@ pub(super) async fn place_page(
         path: "places",
         organisations,
         place: None,
+        events,
     };
     browse_page(&s, &v, &p, subject).await
 }
@@ -457,6 +473,7 @@ pub(super) async fn organisation_page(
         path: "organisations",
         organisations: Vec::new(),
         place,
+        events: Vec::new(),
     };
     browse_page(&s, &v, &p, subject).await
 }
@@ -476,6 +493,8 @@ struct Subject {
     organisations: Vec<Value>,
     /// An organisation's place (name and path).
     place: Option<Value>,
+    /// A place's coming events (id, title, when).
+    events: Vec<Value>,
 }
 
 async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subject) -> PageResult {
@@ -489,7 +508,7 @@ async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subje
             heading => subject.heading, description => subject.description, kind => subject.kind,
             subject_type => subject.facet, subject_id => subject.id, following => is_following,
             path_here => format!("/{}/{}", subject.path, subject.slug), results,
-            organisations => subject.organisations, place => subject.place,
+            organisations => subject.organisations, place => subject.place, events => subject.events,
         },
     ))
 }
