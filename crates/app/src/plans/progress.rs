@@ -8,19 +8,32 @@ use super::Plans;
 use crate::{new_id, Actor, AppError, AppResult, Audit, Problems};
 
 impl Plans<'_> {
-    /// A dated progress update on a work area, with its RAG.
+    /// A dated progress update on a work area, with its RAG. Returns by how much the spend
+    /// now exceeds the work area's budget, if it does: saved, but the person is told (and the
+    /// Executive report flags it).
     pub async fn post_update(
         &self,
         actor: &Actor,
         work_area_id: &str,
         update: &ProgressUpdate,
-    ) -> AppResult<()> {
+    ) -> AppResult<Option<i64>> {
         let today = input::today(self.app.now());
         let checked = update.check(&today)?;
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
-        self.updatable_work_area(&mut tx, actor, work_area_id)
+        let plan = self
+            .updatable_work_area(&mut tx, actor, work_area_id)
             .await?;
+        let allocated = store::work_areas(&mut tx, plan.id.as_str())
+            .await?
+            .into_iter()
+            .find(|w| w.id == work_area_id)
+            .map(|w| w.budget_allocated_pence)
+            .unwrap_or(0);
+        let over_budget = checked
+            .spent_pence
+            .filter(|spent| *spent > allocated)
+            .map(|spent| spent - allocated);
         store::insert_update(
             &mut tx,
             &store::NewUpdate {
@@ -43,7 +56,8 @@ impl Plans<'_> {
             checked.rag.code(),
         )
         .commit(tx, now)
-        .await
+        .await?;
+        Ok(over_budget)
     }
 
     /// Adds a milestone to a work area. Its due date may not fall before the plan starts.

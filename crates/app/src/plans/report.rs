@@ -24,6 +24,8 @@ pub struct AreaLine {
     pub spent_pence: i64,
     pub start: Option<String>,
     pub end: Option<String>,
+    /// What a reader must notice, in words: over budget, past its end with no status.
+    pub flags: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -147,11 +149,13 @@ fn area_line(view: &PlanView, w: &WorkAreaRecord, date: &str) -> AreaLine {
         .filter(|u| u.work_area_id == w.id && u.posted_on.as_str() <= date);
     let latest = until_then.clone().next();
     let spent = until_then.find_map(|u| u.spent_pence).unwrap_or(0);
+    let rag = latest.and_then(|u| u.rag);
     AreaLine {
+        flags: area_flags(w, rag, spent, date),
         title: w.title.clone(),
         kind: w.kind,
         leads: view.leads_of(&w.id).map(|l| l.name.clone()).collect(),
-        rag: latest.and_then(|u| u.rag),
+        rag,
         reason: latest.map(|u| u.body.clone()).unwrap_or_default(),
         allocated_pence: w.budget_allocated_pence,
         committed_pence: w.budget_committed_pence,
@@ -159,6 +163,22 @@ fn area_line(view: &PlanView, w: &WorkAreaRecord, date: &str) -> AreaLine {
         start: w.start_date.clone(),
         end: w.end_date.clone(),
     }
+}
+
+/// The flags of a work area as it stood on `date`: spent more than allocated; past its end
+/// date without a status.
+fn area_flags(w: &WorkAreaRecord, rag: Option<Rag>, spent: i64, date: &str) -> Vec<String> {
+    let mut flags = Vec::new();
+    if spent > w.budget_allocated_pence {
+        flags.push(format!(
+            "Over budget by {}",
+            super::report_docs::money(spent - w.budget_allocated_pence)
+        ));
+    }
+    if rag.is_none() && w.end_date.as_deref().is_some_and(|end| end < date) {
+        flags.push("Past its end date with no status".to_string());
+    }
+    flags
 }
 
 /// Open actions overdue and due by `soon`, each grouped by owner, then by due date.
@@ -313,6 +333,7 @@ pub fn csv(report: &Report, table: &str) -> AppResult<String> {
                 "allocated_gbp",
                 "committed_gbp",
                 "spent_gbp",
+                "flags",
             ]
             .map(String::from)
             .to_vec())?;
@@ -328,6 +349,7 @@ pub fn csv(report: &Report, table: &str) -> AppResult<String> {
                     pounds(a.allocated_pence),
                     pounds(a.committed_pence),
                     pounds(a.spent_pence),
+                    a.flags.join("; "),
                 ])?;
             }
         }

@@ -57,6 +57,7 @@ pub fn outline(r: &Report) -> Vec<Block> {
             "Allocated",
             "Committed",
             "Spent",
+            "Flags",
         ]
         .map(String::from)
         .to_vec(),
@@ -70,6 +71,7 @@ pub fn outline(r: &Report) -> Vec<Block> {
                     money(a.allocated_pence),
                     money(a.committed_pence),
                     money(a.spent_pence),
+                    a.flags.join("; "),
                 ]
             })
             .collect(),

@@ -710,3 +710,67 @@ async fn formatting_help_is_in_plain_words() {
     assert!(html.contains("How to format the text") && html.contains("two stars"));
     assert!(!html.contains("Markdown"), "{html}");
 }
+
+/// Overspend is saved but said at once, and flagged with lapsed work areas in the report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overspend_and_lapsed_work_areas_are_flagged() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("sqlite always runs");
+    let given = app.given();
+    let plan = given
+        .plan("Network plan", json!({"visibility": "network"}))
+        .await;
+    let admin = given.person("network_admin").await.browser().await;
+    let (_, v) = given.admin().await.api_get(&format!("/plans/{plan}")).await;
+    let first = v["work_areas"][0].clone();
+    assert_eq!(first["budget_allocated_pence"], 800_000, "{first}");
+    let work_area = first["id"].as_str().expect("id").to_string();
+    let r = admin
+        .post_form(
+            &format!("/work-areas/{work_area}/updates"),
+            &format!("/plans/{plan}"),
+            &[
+                ("plan_id", plan.as_str()),
+                ("posted_on", ""),
+                ("body", "Consultant invoices paid."),
+                ("rag", "amber"),
+                ("spent", "12500"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(
+        location,
+        format!("/plans/{plan}#wa-{work_area}"),
+        "the notice rides in a cookie"
+    );
+    let (_, html) = admin.get_text(&format!("/plans/{plan}")).await;
+    assert!(
+        html.contains("The spend is more than this work area"),
+        "{html}"
+    );
+    assert!(html.contains("Over budget by £4,500"));
+
+    // The report flags it, and the work area that ended with no status, in HTML and CSV.
+    let (s, html) = admin.get_text(&format!("/plans/{plan}/report")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Over budget by £4,500"), "{html}");
+    assert!(html.contains("Past its end date with no status"));
+    let (s, csv) = admin
+        .get_text(&format!("/plans/{plan}/report/csv?table=work_areas"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        csv.lines().next().unwrap_or_default().ends_with(",flags"),
+        "{csv}"
+    );
+    assert!(csv.contains("Over budget by £4,500"), "{csv}");
+    assert!(csv.contains("Past its end date with no status"), "{csv}");
+}

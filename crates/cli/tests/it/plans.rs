@@ -766,13 +766,13 @@ async fn report_documents_open_in_independent_readers(app: TestApp) {
         "H|Work areas and budget",
         "H|Actions overdue",
         "P|Budget allocated £24,000, committed £0, spent £2,500.",
-        "T|Work area | Lead | Status | Allocated | Committed | Spent",
+        "T|Work area | Lead | Status | Allocated | Committed | Spent | Flags",
     ] {
         assert!(text.contains(expect), "DOCX lacks {expect:?}:\n{text}");
     }
     assert!(
         text.lines().any(|l| l.starts_with("T|Improve the framing")
-            && l.ends_with("| amber | £5,000 | £0 | £2,500")),
+            && l.ends_with("| amber | £5,000 | £0 | £2,500 | ")),
         "{text}"
     );
     // Someone who may not see the plan gets neither; a signed-out visitor is asked to sign in.

@@ -399,6 +399,7 @@ pub async fn post_update(
         rag: b.rag,
         spent: b.spent,
     };
+    // An overspend is saved like any update; the report flags it.
     s.app.plans().post_update(&actor, &id, &u).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -146,6 +146,7 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         }
         "token-revoked" => "The API token has been revoked.",
         "saved" => "Your changes have been saved.",
+        "saved-over-budget" => "Your update has been saved. The spend is more than this work area's budget: check it, because the Executive report will flag it.",
         "approved" => "The request has been approved and the person has been emailed.",
         "declined" => "The request has been declined and the person has been emailed.",
         "role-changed" => "The role has been changed.",

@@ -121,7 +121,7 @@ fn report_ctx(r: &lz_app::plans::report::Report, date_value: &str) -> Value {
         context! {
             title => a.title.clone(), kind => a.kind, leads => a.leads.join(", "), rag => a.rag, reason => a.reason.clone(),
             allocated => money(a.allocated_pence), committed => money(a.committed_pence), has_committed => a.committed_pence > 0, spent => money(a.spent_pence), bar => (share * 200.0).round() as i64,
-            over => a.spent_pence > a.allocated_pence, has_budget => a.allocated_pence > 0,
+            over => a.spent_pence > a.allocated_pence, has_budget => a.allocated_pence > 0, flags => a.flags,
         }
     }).collect();
     let action = |a: &lz_app::plans::report::ActionLine| context! { description => a.description.clone(), owner => a.owner.clone(), due => a.due.clone() };

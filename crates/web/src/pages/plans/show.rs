@@ -42,7 +42,9 @@ fn area_ctx(view: &PlanView, w: &WorkAreaRecord, today: &str) -> Value {
         id => w.id.clone(), kind => w.kind, title => w.title.clone(), why => w.why.clone(), what => w.what_we_will_do.clone(),
         progress => w.progress.clone(), when_text => w.when_text.clone(), start => w.start_date.clone(), end => w.end_date.clone(), end_open => w.end_open,
         rag => w.rag, leads, budget_lines => lines, budget => (w.budget_allocated_pence > 0).then(|| money(w.budget_allocated_pence)), outcomes,
-        spent => money(w.budget_spent_pence), committed => (w.budget_committed_pence > 0).then(|| money(w.budget_committed_pence)), updates, milestones, learning,
+        spent => money(w.budget_spent_pence),
+        over_budget => (w.budget_spent_pence > w.budget_allocated_pence).then(|| money(w.budget_spent_pence - w.budget_allocated_pence)),
+        committed => (w.budget_committed_pence > 0).then(|| money(w.budget_committed_pence)), updates, milestones, learning,
         may_update => view.may_update(&w.id),
     }
 }

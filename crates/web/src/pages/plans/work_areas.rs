@@ -92,7 +92,12 @@ pub(super) async fn post_update(
         spent: f.spent.clone(),
     };
     match s.app.plans().post_update(&actor, &id, &input).await {
-        Ok(()) => Ok(back_to(&f.plan_id, &id)),
+        Ok(None) => Ok(back_to(&f.plan_id, &id)),
+        Ok(Some(_)) => Ok(Redirect::to(&format!(
+            "/plans/{}?notice=saved-over-budget#wa-{id}",
+            f.plan_id
+        ))
+        .into_response()),
         Err(AppError::Invalid(errs)) => {
             let values = context! { posted_on => f.posted_on, body => f.body, rag => f.rag, spent => f.spent };
             let failed = FailedForm {
