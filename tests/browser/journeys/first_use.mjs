@@ -1,0 +1,77 @@
+// First use, by keyboard alone: a signed-out visitor following a link to a partners' page is
+// asked to sign in and comes back to it afterwards; a signed-in person's home shows what is
+// theirs; a finished event reads as finished; at 320 px the navigation is a "Menu".
+
+import {
+  activate,
+  assert,
+  checkA11y,
+  ensureChecked,
+  expectHeading,
+  expectPath,
+  expectText,
+  newKeyboardPage,
+  tabTo,
+  typeInto,
+  visit,
+} from '../lib/harness.mjs';
+import { navLink } from '../lib/steps.mjs';
+
+const DEMO_PASSWORD = 'demo: moorland heather trail';
+const ALEX = { name: 'Alex Sample', email: 'alex.sample@blackpool.gov.uk' };
+
+export async function run({ context, step, url }) {
+  const page = await newKeyboardPage(context);
+
+  await step('a signed-out visitor following a link to a partners\' page is asked to sign in', async () => {
+    const response = await page.goto(url('/plans/a-plan-shared-with-partners'), { waitUntil: 'load' });
+    assert(response && response.status() === 401, `the page answered ${response && response.status()}, expected 401`);
+    await ensureChecked(page);
+    await expectHeading(page, 'Sign in to see this page');
+  });
+
+  await step('a page that needs an account sends them to sign in, and back afterwards', async () => {
+    await visit(page, url('/library/new'));
+    await expectPath(page, '/sign-in');
+    assert(page.url().includes('next=%2Flibrary%2Fnew'), `the sign-in page has no way back: ${page.url()}`);
+    await typeInto(page, 'Email address', ALEX.email);
+    await typeInto(page, 'Password', DEMO_PASSWORD);
+    await activate(page, page.locator('main').getByRole('button', { name: 'Sign in', exact: true }), 'button "Sign in"');
+    await expectPath(page, '/library/new');
+    await expectHeading(page, 'Share learning');
+  });
+
+  await step('the home page shows what is theirs', async () => {
+    await activate(page, page.getByRole('link', { name: /Learning Zone/ }).first(), 'the service name');
+    await expectPath(page, '/');
+    await expectHeading(page, 'Your Learning Zone');
+    await expectText(page, 'Your drafts');
+  });
+
+  await step('a finished event reads as finished', async () => {
+    await activate(page, navLink(page, 'Events'), 'navigation link "Events"');
+    await expectPath(page, '/events');
+    const past = page.locator('main').getByRole('heading', { name: 'Past events', exact: true });
+    assert((await past.count()) === 1, 'the events page has no "Past events"');
+    const first = page.locator('main h2:has-text("Past events") ~ * a[href^="/events/"]').first();
+    await activate(page, first, 'the first past event');
+    await expectText(page, 'This event has finished');
+    const calendar = page.getByRole('link', { name: 'Add to calendar', exact: true });
+    assert((await calendar.count()) === 0, 'a finished event still offers "Add to calendar"');
+  });
+
+  await step('at 320 px the navigation folds into a menu', async () => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    await visit(page, url('/'));
+    const library = navLink(page, 'Library');
+    assert(!(await library.isVisible()), 'at 320 px the navigation links show before the menu is opened');
+    const menu = page.locator('summary', { hasText: 'Menu' });
+    await tabTo(page, menu, 'the "Menu" toggle');
+    await page.keyboard.press('Enter');
+    assert(await library.isVisible(), 'opening the menu does not show the links');
+    await checkA11y(page);
+    await activate(page, library, 'navigation link "Library"');
+    await expectPath(page, '/library');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+}
