@@ -275,6 +275,14 @@ async fn a_finished_event_reads_as_finished(app: TestApp) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, before) = browser.get_text(&format!("/events/{event}")).await;
     assert!(before.contains("Add to calendar") && before.contains("id=\"joining-link\""));
+    // Outlook and Google open a filled-in event; the joining link is not handed to them.
+    let before_links = unslash(&before).replace("&amp;", "&");
+    assert!(
+        before_links.contains("https://outlook.office.com/calendar/action/compose?"),
+        "{before}"
+    );
+    assert!(before_links.contains("https://calendar.google.com/calendar/render?action=TEMPLATE"));
+    assert!(!before_links.contains("meet.example.org%2Fnw-series"));
     assert!(
         before.contains("id=\"my-registration\""),
         "registered: {before}"
@@ -773,4 +781,19 @@ async fn overspend_and_lapsed_work_areas_are_flagged() {
     );
     assert!(csv.contains("Over budget by £4,500"), "{csv}");
     assert!(csv.contains("Past its end date with no status"), "{csv}");
+}
+
+/// The events page offers a `webcal://` subscription to the events feed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_can_be_subscribed_to() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("sqlite always runs");
+    let (_, html) = app.client().get_text("/events").await;
+    let html = unslash(&html);
+    let host = app.base.trim_start_matches("http://");
+    assert!(
+        html.contains(&format!("href=\"webcal://{host}/events.ics\"")),
+        "{html}"
+    );
 }

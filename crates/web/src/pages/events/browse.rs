@@ -60,7 +60,10 @@ pub(super) async fn list(
         &state,
         &visitor,
         "events/list.html",
-        context! { upcoming, past, mine, series, can_organise, notice => notice(q.notice.as_deref()) },
+        context! {
+            upcoming, past, mine, series, can_organise, notice => notice(q.notice.as_deref()),
+            webcal => super::calendar_links::webcal(&state.app.config.link("/events.ics")),
+        },
     ))
 }
 
@@ -127,7 +130,27 @@ pub(super) async fn event_page(
         .map(|m| context! { id => m.id, title => m.title, published => m.published })
         .collect();
     let now = state.app.now();
+    let page_url = state.app.config.link(&format!("/events/{}", e.id));
+    let location = if e.venue.is_empty() {
+        "Online".to_string()
+    } else if e.address.is_empty() {
+        e.venue.clone()
+    } else {
+        format!("{}, {}", e.venue, e.address.replace('\n', ", "))
+    };
+    let for_calendar = super::calendar_links::CalendarEvent {
+        title: &e.title,
+        starts_at_ms: e.starts_at,
+        ends_at_ms: e.ends_at,
+        location: &location,
+        page: &page_url,
+    };
+    let calendars = context! {
+        outlook => super::calendar_links::outlook(&for_calendar),
+        google => super::calendar_links::google(&for_calendar),
+    };
     let ctx = context! {
+        calendars,
         event => context! {
             id => e.id, title => e.title, summary => e.summary, speakers => e.speakers,
             when => rules::display_range(e.starts_at, e.ends_at),

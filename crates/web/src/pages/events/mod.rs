@@ -6,6 +6,7 @@
 
 mod attendance;
 mod browse;
+mod calendar_links;
 mod manage;
 mod registration;
 
