@@ -6,8 +6,8 @@ use lz_store::users;
 
 use super::access::{self, PlanAccess};
 use super::record::{all, ActionRecord, ActionStatus, PlanRecord};
-use super::Plans;
-use crate::{Actor, AppError, AppResult, Audit};
+use super::{input, Plans};
+use crate::{new_id, Actor, AppError, AppResult, Audit, Problems};
 
 impl Plans<'_> {
     pub async fn my_actions(&self, actor: &Actor) -> AppResult<Vec<ActionRecord>> {
@@ -69,6 +69,73 @@ impl Plans<'_> {
         )
         .commit(tx, now)
         .await
+    }
+
+    /// Adds an action by hand (people who may change the plan): what is to be done, by whom
+    /// (a member, or nobody yet) and by when (optional).
+    pub async fn add_action(
+        &self,
+        actor: &Actor,
+        plan_id: &str,
+        description: &str,
+        owner_id: &str,
+        due: &str,
+    ) -> AppResult<String> {
+        let mut p = Problems::default();
+        let description = p.bounded("description", "The action", description, 1_000);
+        if description.is_empty() {
+            p.add("description", "Say what is to be done");
+        }
+        let due = due.trim();
+        if !due.is_empty() && !input::is_iso_date(due) {
+            p.add(
+                "due_date",
+                "Enter the due date as YYYY-MM-DD, like 2027-01-31, or leave it empty",
+            );
+        }
+        let now = self.app.now();
+        let mut tx = self.app.db.begin().await?;
+        let plan: PlanRecord = store::plan(&mut tx, &access::reader(Some(actor)), plan_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .try_into()?;
+        PlanAccess::of(Some(actor), &plan).require_edit()?;
+        let owner = match owner_id.trim() {
+            "" => None,
+            id => {
+                let found = users::by_id(&mut tx, id).await?;
+                if found.is_none() {
+                    p.add("owner", "Select a person from the list, or nobody yet");
+                }
+                found
+            }
+        };
+        p.into_result()?;
+        let id = new_id();
+        store::insert_action(
+            &mut tx,
+            &store::NewAction {
+                id: &id,
+                plan_id,
+                work_area_id: None,
+                meeting_id: None,
+                description: &description,
+                owner_user_id: owner.as_ref().map(|u| u.id.as_str()),
+                owner_name: owner.as_ref().map(|u| u.name.as_str()).unwrap_or(""),
+                due_date: (!due.is_empty()).then_some(due),
+                now,
+            },
+        )
+        .await?;
+        Audit::new(
+            Some(actor.id()),
+            "action.add",
+            ("action", &id),
+            &description,
+        )
+        .commit(tx, now)
+        .await?;
+        Ok(id)
     }
 
     /// People an action can be given to: the network's confirmed members, as (id, name).

@@ -797,3 +797,90 @@ async fn events_can_be_subscribed_to() {
         "{html}"
     );
 }
+
+/// An action can be added by hand, not only by pasting minutes; only those who may change
+/// the plan add one; its owner finds it on their home page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actions_are_added_with_a_form() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("sqlite always runs");
+    let given = app.given();
+    let org = given.organisation("active-lancashire").await;
+    let plan = given
+        .plan("Network plan", json!({"visibility": "network"}))
+        .await;
+    let admin = given.person("network_admin").await.browser().await;
+    let owner = given
+        .person("member")
+        .member_of(&org)
+        .named("Zoë Ó Briain")
+        .await;
+    let page = format!("/plans/{plan}");
+    let before = app.count("actions").await;
+
+    let r = admin
+        .post_form(
+            &format!("/plans/{plan}/actions"),
+            &page,
+            &[
+                ("description", ""),
+                ("owner", "no-such-person"),
+                ("due_date", "31/01/27"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    for field in ["description", "owner", "due_date"] {
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {html}"
+        );
+    }
+    assert_eq!(app.count("actions").await, before, "nothing added");
+
+    let r = admin
+        .post_form(
+            &format!("/plans/{plan}/actions"),
+            &page,
+            &[
+                ("description", "Draft the advocacy brief for the Executive"),
+                ("owner", owner.id.as_str()),
+                ("due_date", "2027-01-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("actions").await, before + 1);
+    let (_, html) = admin.get_text(&page).await;
+    let actions = html
+        .split("id=\"actions\"")
+        .nth(1)
+        .expect("the actions table");
+    assert!(actions.contains("Draft the advocacy brief") && actions.contains("Zoë Ó Briain"));
+    assert!(actions.contains("31 January 2027"));
+
+    // A member who may not change the plan cannot add one.
+    let member = owner.browser().await;
+    let r = member
+        .post_form(
+            &format!("/plans/{plan}/actions"),
+            &page,
+            &[("description", "Sneaky"), ("owner", ""), ("due_date", "")],
+        )
+        .await;
+    assert!(
+        matches!(r.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{}",
+        r.status()
+    );
+    assert_eq!(app.count("actions").await, before + 1);
+    // The owner finds it at home.
+    let (_, home) = member.get_text("/").await;
+    let mine = home
+        .split("id=\"my-actions\"")
+        .nth(1)
+        .expect("actions for you");
+    assert!(mine.contains("Draft the advocacy brief"));
+}

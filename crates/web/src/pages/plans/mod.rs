@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/plans/{id}", get(show::show))
         .route("/plans/{id}/minutes", post(show::add_minutes))
+        .route("/plans/{id}/actions", post(show::add_action))
         .route("/plans/{id}/report", get(report::report))
         .route("/plans/{id}/report/csv", get(report::report_csv))
         .route("/plans/{id}/report/schedule", post(report::schedule_report))

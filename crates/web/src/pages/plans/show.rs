@@ -103,6 +103,45 @@ pub(super) async fn people(s: &AppState, view: &PlanView) -> Result<Vec<Value>, 
 }
 
 #[derive(serde::Deserialize, Default)]
+pub(super) struct ActionForm {
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    due_date: String,
+}
+
+pub(super) async fn add_action(
+    State(s): State<AppState>,
+    SignedIn(actor, visitor): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(form): HtmlForm<ActionForm>,
+) -> PageResult {
+    let plans = s.app.plans();
+    match plans
+        .add_action(&actor, &id, &form.description, &form.owner, &form.due_date)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/plans/{id}?notice=saved#actions")).into_response()),
+        Err(AppError::Invalid(errs)) => {
+            let view = plans.view(Some(&actor), &id).await?;
+            let people = people(&s, &view).await?;
+            let (errors, error_for) = errors_ctx(&errs);
+            let action = context! { description => form.description, owner => form.owner, due_date => form.due_date };
+            Ok(crate::session::page_with_status(
+                &s,
+                &visitor,
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "plans/show.html",
+                context! { errors, error_for, action, people, ..plan_ctx(&view, &today(&s)) },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
 pub(super) struct MinutesForm {
     #[serde(default)]
     text: String,
