@@ -17,6 +17,7 @@ pub mod network;
 pub mod plans;
 pub mod search;
 mod similar;
+pub mod tables;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -27,7 +28,6 @@ pub use config::Config;
 pub use error::{AppError, AppResult, Context, FieldError, OnConflict, Problems};
 pub use library::attachments;
 pub use lz_store::Db;
-/// The report's CSV helpers (`neutralise`) are shared with the events feature's exports.
 pub use plans::report;
 
 pub(crate) use accounts::CachedSession;

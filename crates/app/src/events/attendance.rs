@@ -12,7 +12,8 @@ use super::input::{feedback, message, FeedbackInput};
 use super::read::EventView;
 use super::record::RegistrationRecord;
 use super::Events;
-use crate::{Actor, AppError, AppResult, Audit, Context, Problems};
+use crate::tables::Table;
+use crate::{Actor, AppError, AppResult, Audit, Problems};
 
 /// Counts of one group (a place or an organisation) in the event report.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -129,49 +130,56 @@ impl Events<'_> {
         Ok((view, registrations))
     }
 
-    /// The registrations as CSV, formulas neutralised.
-    pub async fn registrations_csv(&self, actor: &Actor, event_id: &EventId) -> AppResult<String> {
+    /// The registrations as a table (for CSV and XLSX downloads).
+    pub async fn registrations_table(&self, actor: &Actor, event_id: &EventId) -> AppResult<Table> {
         let (_, registrations) = self.registrations(actor, event_id).await?;
-        let mut w = csv::Writer::from_writer(vec![]);
-        let n = crate::report::neutralise;
-        let row = |w: &mut csv::Writer<Vec<u8>>, cells: Vec<String>| {
-            w.write_record(cells.iter().map(|c| n(c))).context("csv")
-        };
-        let header = [
-            "Name",
-            "Email",
-            "Organisation",
-            "Place",
-            "Status",
-            "Registered at (UK time)",
-            "Attended",
-            "Access needs",
-            "Dietary needs",
-        ];
-        row(&mut w, header.map(String::from).to_vec())?;
+        let mut t = Table::new(
+            "Registrations",
+            &[
+                "Name",
+                "Email",
+                "Organisation",
+                "Place",
+                "Status",
+                "Registered at (UK time)",
+                "Attended",
+                "Access needs",
+                "Dietary needs",
+            ],
+        );
         for r in registrations {
             let attended = match r.attended {
                 Some(true) => "yes",
                 Some(false) => "no",
                 None => "",
             };
-            row(
-                &mut w,
-                vec![
-                    r.name,
-                    r.email,
-                    r.organisation_name,
-                    r.place_name.unwrap_or_default(),
-                    r.status.label().to_string(),
-                    r.registered_at.map(rules::display).unwrap_or_default(),
-                    attended.to_string(),
-                    r.access_needs.unwrap_or_default(),
-                    r.dietary_needs.unwrap_or_default(),
-                ],
-            )?;
+            t.rows.push(vec![
+                r.name,
+                r.email,
+                r.organisation_name,
+                r.place_name.unwrap_or_default(),
+                r.status.label().to_string(),
+                r.registered_at.map(rules::display).unwrap_or_default(),
+                attended.to_string(),
+                r.access_needs.unwrap_or_default(),
+                r.dietary_needs.unwrap_or_default(),
+            ]);
         }
-        let bytes = w.into_inner().context("csv")?;
-        String::from_utf8(bytes).context("csv")
+        Ok(t)
+    }
+
+    /// The registrations as CSV, formulas neutralised.
+    pub async fn registrations_csv(&self, actor: &Actor, event_id: &EventId) -> AppResult<String> {
+        crate::tables::csv(&self.registrations_table(actor, event_id).await?)
+    }
+
+    /// The registrations as an Excel workbook.
+    pub async fn registrations_xlsx(
+        &self,
+        actor: &Actor,
+        event_id: &EventId,
+    ) -> AppResult<Vec<u8>> {
+        crate::tables::xlsx(&[self.registrations_table(actor, event_id).await?])
     }
 
     /// Emails everyone registered (and, if asked, waiting); returns how many.

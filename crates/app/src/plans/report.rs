@@ -8,7 +8,7 @@ use super::record::{
     WorkAreaKind, WorkAreaRecord,
 };
 use super::{PlanView, Plans};
-use crate::Context;
+use crate::tables::Table;
 use crate::{Actor, AppError, AppResult, Audit, Problems};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -300,45 +300,35 @@ fn learning_lines(view: &PlanView) -> Vec<LearningLine> {
         .collect()
 }
 
-/// A spreadsheet cannot run a cell that starts like a formula: prefix it with an apostrophe.
-pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
-}
-
 fn pounds(pence: i64) -> String {
     format!("{}.{:02}", pence / 100, (pence % 100).abs())
 }
 
-/// One of the report's tables as CSV: `work_areas`, `actions` or `updates`.
-pub fn csv(report: &Report, table: &str) -> AppResult<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut row = |cells: Vec<String>| -> AppResult<()> {
-        w.write_record(cells.iter().map(|c| neutralise(c)))
-            .context("csv")
-    };
-    match table {
+/// The report's tables by name: `work_areas`, `actions` and `updates`.
+pub const TABLES: [&str; 3] = ["work_areas", "actions", "updates"];
+
+/// One of the report's tables (see [`TABLES`]).
+pub fn table(report: &Report, name: &str) -> AppResult<Table> {
+    let t = match name {
         "work_areas" => {
-            row([
-                "work_area",
-                "kind",
-                "accountable_leads",
-                "rag",
-                "reason",
-                "start",
-                "end",
-                "allocated_gbp",
-                "committed_gbp",
-                "spent_gbp",
-                "flags",
-            ]
-            .map(String::from)
-            .to_vec())?;
+            let mut t = Table::new(
+                "Work areas",
+                &[
+                    "work_area",
+                    "kind",
+                    "accountable_leads",
+                    "rag",
+                    "reason",
+                    "start",
+                    "end",
+                    "allocated_gbp",
+                    "committed_gbp",
+                    "spent_gbp",
+                    "flags",
+                ],
+            );
             for a in &report.areas {
-                row(vec![
+                t.rows.push(vec![
                     a.title.clone(),
                     a.kind.code().to_string(),
                     a.leads.join("; "),
@@ -350,36 +340,38 @@ pub fn csv(report: &Report, table: &str) -> AppResult<String> {
                     pounds(a.committed_pence),
                     pounds(a.spent_pence),
                     a.flags.join("; "),
-                ])?;
+                ]);
             }
+            t
         }
         "actions" => {
-            row(["action", "owner", "due", "status", "overdue"]
-                .map(String::from)
-                .to_vec())?;
+            let mut t = Table::new("Actions", &["action", "owner", "due", "status", "overdue"]);
             for a in report.overdue.iter().chain(&report.due_soon) {
-                row(vec![
+                t.rows.push(vec![
                     a.description.clone(),
                     a.owner.clone(),
                     a.due.clone().unwrap_or_default(),
                     a.status.code().to_string(),
                     a.overdue.to_string(),
-                ])?;
+                ]);
             }
+            t
         }
         "updates" => {
-            row(["work_area", "posted_on", "rag", "update", "author"]
-                .map(String::from)
-                .to_vec())?;
+            let mut t = Table::new(
+                "Updates",
+                &["work_area", "posted_on", "rag", "update", "author"],
+            );
             for u in &report.recent_updates {
-                row(vec![
+                t.rows.push(vec![
                     u.work_area.clone(),
                     u.posted_on.clone(),
                     u.rag.map(Rag::code).unwrap_or_default().to_string(),
                     u.body.clone(),
                     u.author.clone().unwrap_or_default(),
-                ])?;
+                ]);
             }
+            t
         }
         _ => {
             return Err(AppError::field(
@@ -387,9 +379,22 @@ pub fn csv(report: &Report, table: &str) -> AppResult<String> {
                 "Choose work_areas, actions or updates",
             ))
         }
-    }
-    let bytes = w.into_inner().context("csv")?;
-    String::from_utf8(bytes).context("csv")
+    };
+    Ok(t)
+}
+
+/// One of the report's tables as CSV.
+pub fn csv(report: &Report, name: &str) -> AppResult<String> {
+    crate::tables::csv(&table(report, name)?)
+}
+
+/// Every table of the report as one workbook, a sheet each.
+pub fn xlsx(report: &Report) -> AppResult<Vec<u8>> {
+    let tables = TABLES
+        .iter()
+        .map(|name| table(report, name))
+        .collect::<AppResult<Vec<_>>>()?;
+    crate::tables::xlsx(&tables)
 }
 
 impl Plans<'_> {
@@ -477,10 +482,13 @@ impl Plans<'_> {
 mod tests {
     #[test]
     fn formula_cells_are_neutralised() {
-        assert_eq!(super::neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(super::neutralise("+1"), "'+1");
-        assert_eq!(super::neutralise("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(super::neutralise("-2"), "'-2");
-        assert_eq!(super::neutralise("Beth Kay"), "Beth Kay");
+        assert_eq!(
+            crate::tables::neutralise("=HYPERLINK(\"x\")"),
+            "'=HYPERLINK(\"x\")"
+        );
+        assert_eq!(crate::tables::neutralise("+1"), "'+1");
+        assert_eq!(crate::tables::neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(crate::tables::neutralise("-2"), "'-2");
+        assert_eq!(crate::tables::neutralise("Beth Kay"), "Beth Kay");
     }
 }

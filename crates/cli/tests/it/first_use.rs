@@ -884,3 +884,94 @@ async fn actions_are_added_with_a_form() {
         .expect("actions for you");
     assert!(mine.contains("Draft the advocacy brief"));
 }
+
+/// Registrations and the report's tables download as Excel workbooks that an independent
+/// reader (openpyxl) opens: sheets, headers, amounts as numbers, formulas kept as text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tables_download_as_excel_workbooks() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("sqlite always runs");
+    let given = app.given();
+    let org = given.organisation("active-lancashire").await;
+    let organiser = given.person("contributor").member_of(&org).await;
+    let guest = given
+        .person("member")
+        .member_of(&org)
+        .named("=HYPERLINK(\"http://evil.example\")")
+        .await;
+    let event = given.event(&org).by(&organiser).await;
+    let r = guest
+        .browser()
+        .await
+        .post_form(
+            &format!("/events/{event}/register"),
+            &format!("/events/{event}"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let organiser = organiser.browser().await;
+    let book = organiser
+        .get(&format!("/events/{event}/registrations.xlsx"))
+        .await;
+    assert_eq!(book.status(), StatusCode::OK);
+    assert!(book.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+    let read = read_workbook(&book.bytes().await.unwrap(), "registrations");
+    assert!(read.contains("SHEET Registrations"), "{read}");
+    assert!(read.contains("ROW Name|Email|Organisation"), "{read}");
+    assert!(
+        read.contains("s:=HYPERLINK"),
+        "a name stays text, never a formula: {read}"
+    );
+    // Someone who does not organise it gets nothing.
+    let other = given.person("member").member_of(&org).await.browser().await;
+    let r = other
+        .get(&format!("/events/{event}/registrations.xlsx"))
+        .await;
+    assert!(matches!(
+        r.status(),
+        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+    ));
+
+    let plan = given
+        .plan("Network plan", json!({"visibility": "network"}))
+        .await;
+    let admin = given.admin().await;
+    let (s, v) = admin.api_get(&format!("/plans/{plan}")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let admin_browser = given.person("network_admin").await.browser().await;
+    let r = admin_browser
+        .get(&format!("/plans/{plan}/report/xlsx"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let read = read_workbook(&r.bytes().await.unwrap(), "report");
+    for sheet in ["SHEET Work areas", "SHEET Actions", "SHEET Updates"] {
+        assert!(read.contains(sheet), "{sheet}: {read}");
+    }
+    assert!(read.contains("n:8000"), "amounts are numbers: {read}");
+}
+
+/// The workbook read back by openpyxl: "SHEET name", the header as "ROW a|b|…", then each
+/// cell as "s:text" or "n:number".
+fn read_workbook(bytes: &[u8], tag: &str) -> String {
+    let dir = crate::common::temp_dir(tag);
+    let path = dir.join("book.xlsx");
+    std::fs::write(&path, bytes).expect("write");
+    let python = crate::common::python_with("openpyxl", "openpyxl");
+    let script = "import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1])\nfor ws in wb.worksheets:\n    print('SHEET ' + ws.title)\n    rows = list(ws.iter_rows())\n    print('ROW ' + '|'.join(str(c.value) for c in rows[0]))\n    for row in rows[1:]:\n        for c in row:\n            v = c.value\n            if isinstance(v, (int, float)):\n                print('n:%g' % v)\n            elif v is not None:\n                print(c.data_type + ':' + str(v))\n";
+    let out = std::process::Command::new(python)
+        .args(["-c", script])
+        .arg(&path)
+        .output()
+        .expect("python");
+    assert!(
+        out.status.success(),
+        "openpyxl could not open it: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

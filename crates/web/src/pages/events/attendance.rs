@@ -93,6 +93,28 @@ pub(super) async fn registrations_csv(
         .into_response())
 }
 
+pub(super) async fn registrations_xlsx(
+    State(state): State<AppState>,
+    SignedIn(actor, _): SignedIn,
+    Path(id): Path<EventId>,
+) -> PageResult {
+    let book = state.app.events().registrations_xlsx(&actor, &id).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"registrations.xlsx\"",
+            ),
+        ],
+        book,
+    )
+        .into_response())
+}
+
 /// The register's form: one `a_<registration id>` field per person: "yes", "no" or "".
 pub(super) async fn attendance(
     State(state): State<AppState>,

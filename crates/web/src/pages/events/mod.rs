@@ -59,6 +59,10 @@ pub fn routes() -> Router<AppState> {
             "/events/{id}/registrations.csv",
             get(attendance::registrations_csv),
         )
+        .route(
+            "/events/{id}/registrations.xlsx",
+            get(attendance::registrations_xlsx),
+        )
         .route("/events/{id}/attendance", post(attendance::attendance))
         .route("/events/{id}/email", post(attendance::email_registrants))
         .route(

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/actions", post(show::add_action))
         .route("/plans/{id}/report", get(report::report))
         .route("/plans/{id}/report/csv", get(report::report_csv))
+        .route("/plans/{id}/report/xlsx", get(report::report_xlsx))
         .route("/plans/{id}/report/schedule", post(report::schedule_report))
         .route("/plans/{id}/report/docx", get(report::report_docx))
         .route("/plans/{id}/report/pdf", get(report::report_pdf))

@@ -157,6 +157,25 @@ pub(super) async fn report_csv(
     ))
 }
 
+pub(super) async fn report_xlsx(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let r = s
+        .app
+        .plans()
+        .executive_report(v.actor.as_ref(), &id, &q.date)
+        .await?;
+    let body = lz_app::plans::report::xlsx(&r)?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("plan-report-{}.xlsx", r.date),
+        body,
+    ))
+}
+
 pub(super) async fn report_docx(
     State(s): State<AppState>,
     v: Visitor,
