@@ -138,23 +138,61 @@ fn report_ctx(r: &lz_app::plans::report::Report, date_value: &str) -> Value {
     }
 }
 
+/// The formats the report downloads in.
+#[derive(Clone, Copy)]
+enum Format {
+    Csv,
+    Xlsx,
+    Docx,
+    Pdf,
+}
+
+/// The report for the query's date, as a file in `format`.
+async fn report_file(
+    s: &AppState,
+    v: &Visitor,
+    id: &str,
+    q: &ReportQuery,
+    format: Format,
+) -> PageResult {
+    let r = s
+        .app
+        .plans()
+        .executive_report(v.actor.as_ref(), id, &q.date)
+        .await?;
+    let date = &r.date;
+    let (content_type, name, body) = match format {
+        Format::Csv => (
+            "text/csv; charset=utf-8",
+            format!("plan-report-{date}-{}.csv", q.table),
+            lz_app::plans::report::csv(&r, &q.table)?.into_bytes(),
+        ),
+        Format::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("plan-report-{date}.xlsx"),
+            lz_app::plans::report::xlsx(&r)?,
+        ),
+        Format::Docx => (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            format!("plan-report-{date}.docx"),
+            lz_app::plans::report_docs::docx(&r)?,
+        ),
+        Format::Pdf => (
+            "application/pdf",
+            format!("plan-report-{date}.pdf"),
+            lz_app::plans::report_docs::pdf(&r),
+        ),
+    };
+    Ok(download(content_type, name, body))
+}
+
 pub(super) async fn report_csv(
     State(s): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
     Query(q): Query<ReportQuery>,
 ) -> PageResult {
-    let r = s
-        .app
-        .plans()
-        .executive_report(v.actor.as_ref(), &id, &q.date)
-        .await?;
-    let body = lz_app::plans::report::csv(&r, &q.table)?;
-    Ok(download(
-        "text/csv; charset=utf-8",
-        format!("plan-report-{}-{}.csv", r.date, q.table),
-        body.into_bytes(),
-    ))
+    report_file(&s, &v, &id, &q, Format::Csv).await
 }
 
 pub(super) async fn report_xlsx(
@@ -163,17 +201,7 @@ pub(super) async fn report_xlsx(
     Path(id): Path<String>,
     Query(q): Query<ReportQuery>,
 ) -> PageResult {
-    let r = s
-        .app
-        .plans()
-        .executive_report(v.actor.as_ref(), &id, &q.date)
-        .await?;
-    let body = lz_app::plans::report::xlsx(&r)?;
-    Ok(download(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("plan-report-{}.xlsx", r.date),
-        body,
-    ))
+    report_file(&s, &v, &id, &q, Format::Xlsx).await
 }
 
 pub(super) async fn report_docx(
@@ -182,17 +210,7 @@ pub(super) async fn report_docx(
     Path(id): Path<String>,
     Query(q): Query<ReportQuery>,
 ) -> PageResult {
-    let r = s
-        .app
-        .plans()
-        .executive_report(v.actor.as_ref(), &id, &q.date)
-        .await?;
-    let body = lz_app::plans::report_docs::docx(&r)?;
-    Ok(download(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        format!("plan-report-{}.docx", r.date),
-        body,
-    ))
+    report_file(&s, &v, &id, &q, Format::Docx).await
 }
 
 pub(super) async fn report_pdf(
@@ -201,16 +219,7 @@ pub(super) async fn report_pdf(
     Path(id): Path<String>,
     Query(q): Query<ReportQuery>,
 ) -> PageResult {
-    let r = s
-        .app
-        .plans()
-        .executive_report(v.actor.as_ref(), &id, &q.date)
-        .await?;
-    Ok(download(
-        "application/pdf",
-        format!("plan-report-{}.pdf", r.date),
-        lz_app::plans::report_docs::pdf(&r),
-    ))
+    report_file(&s, &v, &id, &q, Format::Pdf).await
 }
 
 /// A small chart of one indicator: the current value as a bar, the target as a line, the
