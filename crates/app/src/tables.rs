@@ -33,9 +33,10 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-/// The table as CSV (formulas neutralised).
+/// The table as CSV (formulas neutralised), UTF-8 with a byte-order mark: without it Excel
+/// reads the file in the machine's legacy code page and "£" comes out as "Â£".
 pub fn csv(table: &Table) -> AppResult<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
     w.write_record(&table.header).context("csv")?;
     for row in &table.rows {
         w.write_record(row.iter().map(|c| neutralise(c)))
@@ -114,5 +115,9 @@ mod tests {
         assert!(book.starts_with(b"PK"));
         let text = csv(&t).expect("csv");
         assert!(text.contains("'=HYPERLINK"), "{text}");
+        assert!(
+            text.starts_with("\u{feff}Name,Spent"),
+            "a BOM, then the header"
+        );
     }
 }

@@ -771,6 +771,16 @@ async fn overspend_and_lapsed_work_areas_are_flagged() {
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Over budget by £4,500"), "{html}");
     assert!(html.contains("Past its end date with no status"));
+    let raw = admin
+        .get(&format!("/plans/{plan}/report/csv?table=work_areas"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        raw.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 with a BOM, so Excel keeps the pound sign"
+    );
     let (s, csv) = admin
         .get_text(&format!("/plans/{plan}/report/csv?table=work_areas"))
         .await;

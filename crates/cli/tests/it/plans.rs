@@ -641,7 +641,7 @@ async fn executive_report_for_any_date(app: TestApp) {
         .unwrap()
         .starts_with("attachment"));
     let csv = r.text().await.unwrap();
-    assert!(csv.starts_with("work_area,posted_on,rag,update,author"));
+    assert!(csv.starts_with("\u{feff}work_area,posted_on,rag,update,author"));
     assert!(
         csv.contains("'=HYPERLINK"),
         "formulas are neutralised: {csv}"
