@@ -437,7 +437,7 @@ mod tests {
             None,
             env(&[("LZ_CONTACT_EMAIL", "help@activelancashire.org.uk")]),
         )
-        .unwrap();
+        .expect("a valid contact address");
         assert_eq!(
             c.contact_email.as_deref(),
             Some("help@activelancashire.org.uk")

@@ -952,7 +952,7 @@ fn too_few_visible_neighbours_fall_back_to_the_full_query() {
 /// written, not with their stems ("walkng" is one edit from "walking", two from "walk").
 #[test]
 fn common_misspellings_find_their_word() {
-    let idx = SearchIndex::open_in_ram().unwrap();
+    let idx = SearchIndex::open_in_ram().expect("an index in memory");
     let mut walk = doc("walk", "Walking groups for older adults");
     walk.body =
         "Weekly walking in the park raised physical activity among inactive residents.".into();
@@ -962,7 +962,8 @@ fn common_misspellings_find_their_word() {
     let mut prescribing = doc("gp", "Social prescribing in general practice");
     prescribing.body =
         "Link workers refer patients to community organisations and leisure centres.".into();
-    idx.apply(vec![walk, swim, prescribing], vec![], 1).unwrap();
+    idx.apply(vec![walk, swim, prescribing], vec![], 1)
+        .expect("indexed");
     let cases = [
         ("walkng", "walk"),
         ("walkin", "walk"),
@@ -984,7 +985,7 @@ fn common_misspellings_find_their_word() {
         ("physcial activty", "walk"),
     ];
     for (typed, expected) in cases {
-        let r = idx.search(&req(typed), &public()).unwrap();
+        let r = idx.search(&req(typed), &public()).expect("a search");
         assert_eq!(ids(&r), vec![expected], "{typed:?} found {:?}", ids(&r));
         assert!(!r.fuzzy_words.is_empty(), "{typed:?} was searched as typed");
         assert!(
@@ -994,12 +995,12 @@ fn common_misspellings_find_their_word() {
         );
     }
     // "Showing results for": the word as it appears in the text.
-    let r = idx.search(&req("walkng"), &public()).unwrap();
+    let r = idx.search(&req("walkng"), &public()).expect("a search");
     assert_eq!(
         r.corrected,
         vec![("walkng".to_string(), "walking".to_string())]
     );
     // Still nothing for what is nowhere near a word of the library.
-    let r = idx.search(&req("qwzxv"), &public()).unwrap();
+    let r = idx.search(&req("qwzxv"), &public()).expect("a search");
     assert!(r.hits.is_empty());
 }

@@ -26,12 +26,12 @@ async fn plan_by_title(api: &Client, starts: &str) -> Value {
     assert_eq!(s, StatusCode::OK);
     let id = list
         .as_array()
-        .unwrap()
+        .expect("a list of plans")
         .iter()
-        .find(|p| p["title"].as_str().unwrap().starts_with(starts))
+        .find(|p| p["title"].as_str().unwrap_or_default().starts_with(starts))
         .unwrap_or_else(|| panic!("a plan {starts}: {list}"))["id"]
         .as_str()
-        .unwrap()
+        .expect("the plan's id")
         .to_string();
     api.api_get(&format!("/plans/{id}")).await.1
 }
@@ -96,11 +96,15 @@ async fn demo_holds_the_plan_and_the_mandates(app: TestApp) {
     app.load_demo().await;
     let api = app.client().api_sign_in(ADMIN, DEMO_PASSWORD).await;
     let plan = plan_by_title(&api, "North West Place Cluster Delivery Plan").await;
-    let areas = plan["work_areas"].as_array().unwrap();
+    let areas = plan["work_areas"].as_array().expect("work areas");
     assert_eq!(areas.len(), 4);
     let totals: Vec<i64> = areas
         .iter()
-        .map(|w| w["budget_allocated_pence"].as_i64().unwrap())
+        .map(|w| {
+            w["budget_allocated_pence"]
+                .as_i64()
+                .expect("an allocated budget")
+        })
         .collect();
     assert_eq!(totals, [800_000, 500_000, 200_000, 900_000]);
     assert_eq!(plan["budget_allocated_pence"], 2_400_000);
@@ -122,10 +126,10 @@ async fn demo_holds_the_plan_and_the_mandates(app: TestApp) {
     let mandates = plan_by_title(&api, "Partnership Executive").await;
     let titles: Vec<&str> = mandates["work_areas"]
         .as_array()
-        .unwrap()
+        .expect("the mandates")
         .iter()
         .filter(|w| w["kind"] == "mandate")
-        .map(|w| w["title"].as_str().unwrap())
+        .map(|w| w["title"].as_str().expect("a title"))
         .collect();
     assert_eq!(titles.len(), 7);
     assert_eq!(
@@ -133,7 +137,7 @@ async fn demo_holds_the_plan_and_the_mandates(app: TestApp) {
         "Integrated Community Wellbeing reform key pathways"
     );
     assert_eq!(titles[4], "Establish a shared intelligence system");
-    let actions = mandates["actions"].as_array().unwrap();
+    let actions = mandates["actions"].as_array().expect("actions");
     assert_eq!(actions.len(), 2);
     for a in actions {
         assert_eq!(a["due_date"], "2018-05-04");
@@ -144,12 +148,15 @@ async fn demo_holds_the_plan_and_the_mandates(app: TestApp) {
     let browser = app.client();
     browser.sign_in(ADMIN, DEMO_PASSWORD).await;
     let (s, html) = browser
-        .get_text(&format!("/plans/{}", mandates["id"].as_str().unwrap()))
+        .get_text(&format!(
+            "/plans/{}",
+            mandates["id"].as_str().expect("an id")
+        ))
         .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Overdue") && html.contains("4 May 2018"));
     let (_, html) = browser
-        .get_text(&format!("/plans/{}", plan["id"].as_str().unwrap()))
+        .get_text(&format!("/plans/{}", plan["id"].as_str().expect("an id")))
         .await;
     assert!(
         html.contains("£24,000") && html.contains("£8,000") && html.contains("1 September 2026")

@@ -115,7 +115,7 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let series_page = r.headers()["location"].to_str().unwrap().to_string();
+    let series_page = crate::common::location(&r);
     let series = series_page
         .trim_start_matches("/events/series/")
         .split('?')
@@ -147,7 +147,7 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{:?}", r.text().await);
-    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let loc = crate::common::location(&r);
     let event = loc
         .trim_start_matches("/events/")
         .split('?')
@@ -176,10 +176,7 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // The confirmation is shown once, on the page the person is sent to, not in its address.
-    assert_eq!(
-        r.headers()["location"].to_str().unwrap(),
-        format!("/events/{event}")
-    );
+    assert_eq!(crate::common::location(&r), format!("/events/{event}"));
     let (_, html) = first.get_text(&format!("/events/{event}")).await;
     assert!(html.contains("lz-notification"), "{html}");
     let (_, again) = first.get_text(&format!("/events/{event}")).await;
@@ -230,10 +227,7 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
             &[],
         )
         .await;
-    assert_eq!(
-        r.headers()["location"].to_str().unwrap(),
-        format!("/events/{event}")
-    );
+    assert_eq!(crate::common::location(&r), format!("/events/{event}"));
     let (_, html) = second.get_text(&format!("/events/{event}")).await;
     assert!(html.contains("lz-notification"), "{html}");
     assert_eq!(mails(&app, blackpool_email, "Waiting list:%").await, 1);
@@ -324,7 +318,7 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
     let second_row = regs
         .iter()
         .find(|r| r["email"] == blackpool_email.as_str())
-        .unwrap();
+        .expect("the second person's registration");
     assert_eq!(
         second_row["attended"], true,
         "unchanged by the refused form"

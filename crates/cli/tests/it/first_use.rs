@@ -15,7 +15,18 @@ on_both_databases!(
     places_and_organisations_lead_to_their_pages,
     misspelt_searches_find_the_word_meant,
     a_finished_event_reads_as_finished,
-    reviewers_are_told_and_a_cancelled_place_is_confirmed
+    reviewers_are_told_and_a_cancelled_place_is_confirmed,
+    pages_show_uk_time,
+    withdraw_is_apart_from_approve,
+    sign_up_errors_follow_the_fields,
+    confirmations_show_once_to_whoever_acted,
+    home_knows_who_you_are,
+    the_account_page_changes_the_password,
+    formatting_help_is_in_plain_words,
+    overspend_and_lapsed_work_areas_are_flagged,
+    events_can_be_subscribed_to,
+    actions_are_added_with_a_form,
+    tables_download_as_excel_workbooks
 );
 
 const SIGN_IN_NEEDED: &str = "Sign in to see this page";
@@ -68,7 +79,7 @@ async fn partners_pages_ask_a_signed_out_visitor_to_sign_in(app: TestApp) {
     let r = visitor.get("/library/new").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        r.headers()["location"].to_str().unwrap(),
+        crate::common::location(&r),
         "/sign-in?next=%2Flibrary%2Fnew"
     );
     // The plans list says how to see more.
@@ -127,7 +138,7 @@ async fn sign_in_returns_only_to_pages_of_this_site(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(r.headers()["location"].to_str().unwrap(), here);
+    assert_eq!(crate::common::location(&r), here);
     let (s, _) = browser.get_text(&here).await;
     assert_eq!(s, StatusCode::OK);
 
@@ -154,11 +165,7 @@ async fn sign_in_returns_only_to_pages_of_this_site(app: TestApp) {
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next:?}");
-        assert_eq!(
-            r.headers()["location"].to_str().unwrap(),
-            "/account",
-            "{next:?}"
-        );
+        assert_eq!(crate::common::location(&r), "/account", "{next:?}");
     }
     let r = app
         .client()
@@ -173,7 +180,7 @@ async fn sign_in_returns_only_to_pages_of_this_site(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = unslash(&r.text().await.unwrap());
+    let html = unslash(&crate::common::body_text(r).await);
     assert!(html.contains(&format!("name=\"next\" value=\"{here}\"")));
 }
 
@@ -451,11 +458,7 @@ async fn footer_pages_and_banner_come_from_configuration() {
 }
 
 /// Times on pages are UK time, never UTC.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pages_show_uk_time() {
-    let app = TestApp::spawn(crate::common::Backend::Sqlite)
-        .await
-        .expect("sqlite always runs");
+async fn pages_show_uk_time(app: TestApp) {
     let given = app.given();
     let org = given.organisation("active-lancashire").await;
     let id = given
@@ -469,11 +472,7 @@ async fn pages_show_uk_time() {
 }
 
 /// On the moderator's review, "Withdraw" is not beside "Approve and publish".
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn withdraw_is_apart_from_approve() {
-    let app = TestApp::spawn(crate::common::Backend::Sqlite)
-        .await
-        .expect("sqlite always runs");
+async fn withdraw_is_apart_from_approve(app: TestApp) {
     let given = app.given();
     let org = given.organisation("active-lancashire").await;
     let author = given.person("contributor").member_of(&org).await;
@@ -500,11 +499,7 @@ async fn withdraw_is_apart_from_approve() {
 }
 
 /// The sign-up error summary lists the problems in the order of the fields.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_up_errors_follow_the_fields() {
-    let app = TestApp::spawn(crate::common::Backend::Sqlite)
-        .await
-        .expect("sqlite always runs");
+async fn sign_up_errors_follow_the_fields(app: TestApp) {
     let r = app
         .client()
         .post_form(
@@ -518,7 +513,7 @@ async fn sign_up_errors_follow_the_fields() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = r.text().await.unwrap();
+    let html = crate::common::body_text(r).await;
     let summary = html
         .split("lz-error-summary__list")
         .nth(1)
@@ -535,18 +530,14 @@ async fn sign_up_errors_follow_the_fields() {
 }
 
 /// A confirmation is shown once, to the person who acted, never from an address.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn confirmations_show_once_to_whoever_acted() {
-    let app = TestApp::spawn(crate::common::Backend::Sqlite)
-        .await
-        .expect("sqlite always runs");
+async fn confirmations_show_once_to_whoever_acted(app: TestApp) {
     let given = app.given();
     let org = given.organisation("active-lancashire").await;
     let person = given.person("member").member_of(&org).await;
     let browser = person.browser().await;
     let r = browser.post_form("/sign-out", "/account", &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(r.headers()["location"].to_str().unwrap(), "/sign-in");
+    assert_eq!(crate::common::location(&r), "/sign-in");
     let (_, html) = browser.get_text("/sign-in").await;
     assert!(
         html.contains("lz-notification"),
@@ -565,11 +556,7 @@ async fn confirmations_show_once_to_whoever_acted() {
 }
 
 /// A signed-in person's home shows what is theirs; a signed-out visitor's is the public one.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn home_knows_who_you_are() {
-    let app = TestApp::spawn(crate::common::Backend::Sqlite)
-        .await
-        .expect("sqlite always runs");
+async fn home_knows_who_you_are(app: TestApp) {
     let given = app.given();
     let org = given.organisation("active-lancashire").await;
     let author = given.person("contributor").member_of(&org).await;
@@ -640,11 +627,7 @@ async fn home_knows_who_you_are() {
 
 /// The account page changes the password: the current one is asked for, the new one checked;
 /// the other sessions end and this one goes on.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_account_page_changes_the_password() {
-    let app = TestApp::spawn(crate::common::Backend::Sqlite)
-        .await
-        .expect("sqlite always runs");
+async fn the_account_page_changes_the_password(app: TestApp) {
     let given = app.given();
     let org = given.organisation("active-lancashire").await;
     let person = given.person("member").member_of(&org).await;
@@ -667,7 +650,7 @@ async fn the_account_page_changes_the_password() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{current:?}");
-        let html = r.text().await.unwrap();
+        let html = crate::common::body_text(r).await;
         assert!(
             html.contains(&format!("id=\"{field}-error\"")),
             "{field}: {html}"
@@ -700,11 +683,7 @@ async fn the_account_page_changes_the_password() {
 }
 
 /// Writing forms explain formatting in plain words, not "Markdown".
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn formatting_help_is_in_plain_words() {
-    let app = TestApp::spawn(crate::common::Backend::Sqlite)
-        .await
-        .expect("sqlite always runs");
+async fn formatting_help_is_in_plain_words(app: TestApp) {
     let given = app.given();
     let org = given.organisation("active-lancashire").await;
     let writer = given
@@ -720,11 +699,7 @@ async fn formatting_help_is_in_plain_words() {
 }
 
 /// Overspend is saved but said at once, and flagged with lapsed work areas in the report.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn overspend_and_lapsed_work_areas_are_flagged() {
-    let app = TestApp::spawn(crate::common::Backend::Sqlite)
-        .await
-        .expect("sqlite always runs");
+async fn overspend_and_lapsed_work_areas_are_flagged(app: TestApp) {
     let given = app.given();
     let plan = given
         .plan("Network plan", json!({"visibility": "network"}))
@@ -753,7 +728,7 @@ async fn overspend_and_lapsed_work_areas_are_flagged() {
         "{}",
         r.text().await.unwrap_or_default()
     );
-    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let location = crate::common::location(&r);
     assert_eq!(
         location,
         format!("/plans/{plan}#wa-{work_area}"),
@@ -776,7 +751,7 @@ async fn overspend_and_lapsed_work_areas_are_flagged() {
         .await
         .bytes()
         .await
-        .unwrap();
+        .expect("the CSV");
     assert!(
         raw.starts_with(b"\xEF\xBB\xBF"),
         "UTF-8 with a BOM, so Excel keeps the pound sign"
@@ -794,11 +769,7 @@ async fn overspend_and_lapsed_work_areas_are_flagged() {
 }
 
 /// The events page offers a `webcal://` subscription to the events feed.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn events_can_be_subscribed_to() {
-    let app = TestApp::spawn(crate::common::Backend::Sqlite)
-        .await
-        .expect("sqlite always runs");
+async fn events_can_be_subscribed_to(app: TestApp) {
     let (_, html) = app.client().get_text("/events").await;
     let html = unslash(&html);
     let host = app.base.trim_start_matches("http://");
@@ -810,11 +781,7 @@ async fn events_can_be_subscribed_to() {
 
 /// An action can be added by hand, not only by pasting minutes; only those who may change
 /// the plan add one; its owner finds it on their home page.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn actions_are_added_with_a_form() {
-    let app = TestApp::spawn(crate::common::Backend::Sqlite)
-        .await
-        .expect("sqlite always runs");
+async fn actions_are_added_with_a_form(app: TestApp) {
     let given = app.given();
     let org = given.organisation("active-lancashire").await;
     let plan = given
@@ -841,7 +808,7 @@ async fn actions_are_added_with_a_form() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = r.text().await.unwrap();
+    let html = crate::common::body_text(r).await;
     for field in ["description", "owner", "due_date"] {
         assert!(
             html.contains(&format!("id=\"{field}-error\"")),
@@ -886,6 +853,47 @@ async fn actions_are_added_with_a_form() {
         r.status()
     );
     assert_eq!(app.count("actions").await, before + 1);
+    // The API adds one the same way, with the same checks and the same rule.
+    let api = given.admin().await;
+    let (s, v) = api
+        .api_post(
+            &format!("/plans/{plan}/actions"),
+            json!({"description": "Book the venue", "owner_user_id": owner.id, "due_date": "2027-02-28"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert!(v["id"].is_string());
+    let (s, v) = api
+        .api_post(
+            &format!("/plans/{plan}/actions"),
+            json!({"description": "", "due_date": "soon"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (s, _) = api
+        .api_post(
+            &format!("/plans/{plan}/actions"),
+            json!({"description": "x", "status": "done"}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a field it does not take is refused"
+    );
+    let (s, _) = owner
+        .api()
+        .await
+        .api_post(
+            &format!("/plans/{plan}/actions"),
+            json!({"description": "Sneaky"}),
+        )
+        .await;
+    assert!(
+        matches!(s, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{s}"
+    );
+    assert_eq!(app.count("actions").await, before + 2);
     // The owner finds it at home.
     let (_, home) = member.get_text("/").await;
     let mine = home
@@ -897,11 +905,7 @@ async fn actions_are_added_with_a_form() {
 
 /// Registrations and the report's tables download as Excel workbooks that an independent
 /// reader (openpyxl) opens: sheets, headers, amounts as numbers, formulas kept as text.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tables_download_as_excel_workbooks() {
-    let app = TestApp::spawn(crate::common::Backend::Sqlite)
-        .await
-        .expect("sqlite always runs");
+async fn tables_download_as_excel_workbooks(app: TestApp) {
     let given = app.given();
     let org = given.organisation("active-lancashire").await;
     let organiser = given.person("contributor").member_of(&org).await;
@@ -926,11 +930,14 @@ async fn tables_download_as_excel_workbooks() {
         .get(&format!("/events/{event}/registrations.xlsx"))
         .await;
     assert_eq!(book.status(), StatusCode::OK);
-    assert!(book.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .contains("spreadsheetml"));
-    let read = read_workbook(&book.bytes().await.unwrap(), "registrations");
+    let content_type = book
+        .headers()
+        .get("content-type")
+        .and_then(|t| t.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(content_type.contains("spreadsheetml"), "{content_type}");
+    let read = read_workbook(&book.bytes().await.expect("a workbook"), "registrations");
     assert!(read.contains("SHEET Registrations"), "{read}");
     assert!(read.contains("ROW Name|Email|Organisation"), "{read}");
     assert!(
@@ -958,7 +965,7 @@ async fn tables_download_as_excel_workbooks() {
         .get(&format!("/plans/{plan}/report/xlsx"))
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let read = read_workbook(&r.bytes().await.unwrap(), "report");
+    let read = read_workbook(&r.bytes().await.expect("a workbook"), "report");
     for sheet in ["SHEET Work areas", "SHEET Actions", "SHEET Updates"] {
         assert!(read.contains(sheet), "{sheet}: {read}");
     }

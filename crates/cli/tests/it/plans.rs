@@ -420,7 +420,10 @@ async fn leads_post_updates_on_their_work_area(app: TestApp) {
     let admin = given.admin().await;
     let plan = read_plan(admin, &plan_id).await;
     // Work area 2's accountable lead is Richard Davis Boreham, matched to his account by name.
-    let area = plan["work_areas"][1]["id"].as_str().unwrap().to_string();
+    let area = plan["work_areas"][1]["id"]
+        .as_str()
+        .expect("a second work area")
+        .to_string();
     let richard = richard.browser().await;
     let page = format!("/plans/{plan_id}");
     let (_, html) = richard.get_text(&page).await;
@@ -572,7 +575,10 @@ async fn executive_report_for_any_date(app: TestApp) {
         .await;
     let admin = admin_person.api().await;
     let plan = read_plan(&admin, &id).await;
-    let area = plan["work_areas"][1]["id"].as_str().unwrap().to_string();
+    let area = plan["work_areas"][1]["id"]
+        .as_str()
+        .expect("a second work area")
+        .to_string();
     let (s, v) = richard.api_post(&format!("/work-areas/{area}/updates"), json!({"rag": "amber", "body": "=HYPERLINK(\"http://evil.example\",\"click\")", "posted_on": "2026-11-10", "spent": "2500"})).await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
     richard.api_post(&format!("/work-areas/{area}/updates"), json!({"rag": "green", "body": "Workshop held", "posted_on": "2026-11-20", "spent": "4000"})).await;

@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/import", post(import))
         .route("/plans/{id}", get(plan))
         .route("/plans/{id}/minutes", post(minutes))
+        .route("/plans/{id}/actions", post(add_action))
         .route("/plans/{id}/report", get(report))
         .route("/actions/mine", get(my_actions))
         .route("/actions/{id}/close", post(close_action))
@@ -323,6 +324,36 @@ pub async fn close_action(
 #[serde(deny_unknown_fields)]
 pub struct AssignBody {
     user_id: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionBody {
+    /// What is to be done.
+    description: String,
+    /// The member who does it (a user id), if anyone yet.
+    #[serde(default)]
+    owner_user_id: String,
+    /// YYYY-MM-DD, optional.
+    #[serde(default)]
+    due_date: String,
+}
+
+/// Add an action to a plan by hand (people who may change the plan).
+#[utoipa::path(post, path = "/api/v1/plans/{id}/actions", security(("bearer" = [])), request_body = ActionBody,
+    responses((status = 201, body = super::network::Created), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_action(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ActionBody>,
+) -> ApiResult<Response> {
+    let id = s
+        .app
+        .plans()
+        .add_action(&actor, &id, &b.description, &b.owner_user_id, &b.due_date)
+        .await?;
+    Ok(created(serde_json::json!({ "id": id })))
 }
 
 /// Give an action to a member (people who may change the plan).

@@ -310,6 +310,20 @@ impl Drop for TestApp {
     }
 }
 
+/// Where a redirect sends the browser (its `Location` header).
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_else(|| panic!("a redirect with a Location header, got {}", r.status()))
+        .to_string()
+}
+
+/// The response's body as text.
+pub async fn body_text(r: reqwest::Response) -> String {
+    r.text().await.expect("a response body")
+}
+
 pub fn find_link(body: &str, path: &str) -> Option<String> {
     // Quoted-printable soft breaks would split links; emails here are plain 7-bit text.
     let joined = body
