@@ -48,6 +48,25 @@ impl Actor {
         matches!(self.role, Role::NetworkAdmin | Role::Moderator)
     }
 
+    /// A place lead speaks for the places of the organisations they are an active member of
+    /// (a work area those places deliver takes their progress updates).
+    pub fn leads_place(&self, place_id: &str) -> bool {
+        self.role == Role::PlaceLead
+            && self
+                .active_memberships()
+                .any(|m| m.place_id.as_ref().is_some_and(|p| p.as_str() == place_id))
+    }
+
+    /// The places this person leads (see `leads_place`).
+    pub fn led_place_ids(&self) -> Vec<String> {
+        if self.role != Role::PlaceLead {
+            return Vec::new();
+        }
+        self.active_memberships()
+            .filter_map(|m| m.place_id.as_ref().map(|p| p.as_str().to_string()))
+            .collect()
+    }
+
     /// Only network admins see every delivery plan, whoever owns it.
     pub fn sees_all_plans(&self) -> bool {
         self.role == Role::NetworkAdmin

@@ -109,6 +109,22 @@ impl Problems {
         }
     }
 
+    /// A day as typed (see `lz_domain::dates::read_day`), as "YYYY-MM-DD"; the problem names
+    /// the field by `label` ("Start date").
+    pub fn day(&mut self, field: &'static str, label: &str, raw: &str) -> Option<String> {
+        self.check(field, lz_domain::dates::read_day(raw, label))
+            .map(lz_domain::dates::iso)
+    }
+
+    /// An optional day: empty is `None` without a problem.
+    pub fn optional_day(&mut self, field: &'static str, label: &str, raw: &str) -> Option<String> {
+        if raw.trim().is_empty() {
+            None
+        } else {
+            self.day(field, label, raw)
+        }
+    }
+
     /// Free text of at most `max` characters, trimmed, without control characters (tabs and
     /// line ends allowed); Windows line ends become `\n`. The text is kept either way, so
     /// that a form shows back what was typed.

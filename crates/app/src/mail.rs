@@ -140,6 +140,14 @@ pub async fn enqueue_with(
     Ok(())
 }
 
+/// Whether a calendar attachment asks a calendar to act ("text/calendar; method=REQUEST" or
+/// CANCEL, iTIP); PUBLISH is a plain file.
+fn is_itip(media_type: &str) -> bool {
+    let lower = media_type.to_ascii_lowercase();
+    lower.starts_with("text/calendar")
+        && (lower.contains("method=request") || lower.contains("method=cancel"))
+}
+
 impl App {
     /// Tells the mail job that new messages are waiting (call after commit).
     pub fn wake_mailer(&self) {
@@ -166,12 +174,39 @@ impl App {
                     .unwrap_or("application/octet-stream")
                     .parse::<lettre::message::header::ContentType>()
                     .context("attachment type")?;
-                let file = lettre::message::Attachment::new(name.clone()).body(body.clone(), media);
-                builder.multipart(
-                    lettre::message::MultiPart::mixed()
-                        .singlepart(text)
-                        .singlepart(file),
-                )
+                match msg.attachment_type.as_deref().is_some_and(is_itip) {
+                    // An invitation or cancellation as Outlook and Google send one: the text and
+                    // the calendar as alternatives (so the client shows Accept/Add buttons and
+                    // updates the calendar), and the same file attached for other clients.
+                    true => {
+                        let file = lettre::message::Attachment::new(name.clone()).body(
+                            body.clone(),
+                            lettre::message::header::ContentType::parse("application/ics")
+                                .context("ics type")?,
+                        );
+                        let calendar = lettre::message::SinglePart::builder()
+                            .header(media)
+                            .body(body.clone());
+                        builder.multipart(
+                            lettre::message::MultiPart::mixed()
+                                .multipart(
+                                    lettre::message::MultiPart::alternative()
+                                        .singlepart(text)
+                                        .singlepart(calendar),
+                                )
+                                .singlepart(file),
+                        )
+                    }
+                    false => {
+                        let file = lettre::message::Attachment::new(name.clone())
+                            .body(body.clone(), media);
+                        builder.multipart(
+                            lettre::message::MultiPart::mixed()
+                                .singlepart(text)
+                                .singlepart(file),
+                        )
+                    }
+                }
             }
             _ => builder.singlepart(text),
         };

@@ -311,15 +311,38 @@ pub struct IcalEvent<'a> {
     pub location: &'a str,
     pub url: &'a str,
     pub cancelled: bool,
-    /// Needed by METHOD:CANCEL messages (the organiser's address).
-    pub organizer: Option<&'a str>,
+    /// Needed by invitations and cancellations (iTIP): who sends them.
+    pub organizer: Option<Person<'a>>,
+    /// The registrant an invitation or cancellation is for.
+    pub attendee: Option<Person<'a>>,
 }
 
-/// The iCalendar method: a feed or an "add to calendar" file publishes; a cancellation email cancels.
+/// A name and an email address, as iCalendar's ORGANIZER and ATTENDEE carry them.
+#[derive(Debug, Clone, Copy)]
+pub struct Person<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+}
+
+/// The iCalendar method (RFC 5546, iTIP): a feed or an "add to calendar" file publishes; an
+/// email to a registrant is an invitation (REQUEST) that Outlook and Google put in the
+/// calendar, and an update is the same REQUEST with the same UID and a higher SEQUENCE; a
+/// cancellation cancels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IcalMethod {
     Publish,
+    Request,
     Cancel,
+}
+
+impl IcalMethod {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Publish => "PUBLISH",
+            Self::Request => "REQUEST",
+            Self::Cancel => "CANCEL",
+        }
+    }
 }
 
 /// A VCALENDAR with the Europe/London time zone and `events`, with CRLF line ends and long
@@ -331,10 +354,7 @@ pub fn calendar(method: IcalMethod, name: &str, events: &[IcalEvent<'_>]) -> Str
     line("VERSION:2.0");
     line("PRODID:-//Learning Zone//Events//EN");
     line("CALSCALE:GREGORIAN");
-    line(match method {
-        IcalMethod::Publish => "METHOD:PUBLISH",
-        IcalMethod::Cancel => "METHOD:CANCEL",
-    });
+    line(&format!("METHOD:{}", method.code()));
     line(&format!("X-WR-CALNAME:{}", escape(name)));
     line(&format!("X-WR-TIMEZONE:{TIME_ZONE}"));
     for l in VTIMEZONE_LONDON {
@@ -364,7 +384,21 @@ pub fn calendar(method: IcalMethod, name: &str, events: &[IcalEvent<'_>]) -> Str
             line(&format!("URL:{}", e.url));
         }
         if let Some(o) = e.organizer {
-            line(&format!("ORGANIZER:mailto:{o}"));
+            line(&format!(
+                "ORGANIZER;CN={}:mailto:{}",
+                param(o.name),
+                o.email
+            ));
+        }
+        if let Some(a) = e.attendee {
+            // Already registered: accepted, and no reply is asked for (the sender is not a
+            // mailbox that reads calendar replies; people cancel on the site).
+            line(&format!(
+                "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT={};RSVP=FALSE:mailto:{}",
+                param(a.name),
+                if method == IcalMethod::Cancel { "DECLINED" } else { "ACCEPTED" },
+                a.email
+            ));
         }
         line(if e.cancelled {
             "STATUS:CANCELLED"
@@ -409,6 +443,13 @@ fn utc_stamp(ms: i64) -> String {
     Timestamp::from_millisecond(ms)
         .map(|t| t.strftime("%Y%m%dT%H%M%SZ").to_string())
         .unwrap_or_default()
+}
+
+/// A parameter value (CN=…): quoted, since names hold commas; quotes and controls dropped,
+/// as RFC 5545 allows no escape inside a quoted parameter.
+fn param(s: &str) -> String {
+    let clean: String = s.chars().filter(|c| *c != '"' && !c.is_control()).collect();
+    format!("\"{clean}\"")
 }
 
 /// TEXT values: backslash, semicolon, comma and newlines escaped; other controls dropped.
@@ -533,8 +574,9 @@ mod tests {
             url: "https://example.org/events/e1",
             cancelled: false,
             organizer: None,
+            attendee: None,
         };
-        let text = calendar(IcalMethod::Publish, "Events", &[ev]);
+        let text = calendar(IcalMethod::Publish, "Events", &[ev.clone()]);
         assert!(text.contains("DTSTART;TZID=Europe/London:20260715T100000\r\n"));
         assert!(text.contains("SUMMARY:Active environments\\; places\\, people\\nand \\\\ paths"));
         for l in text.split("\r\n") {
@@ -544,5 +586,21 @@ mod tests {
         // Unfolding gives the original description back.
         let unfolded = text.replace("\r\n ", "");
         assert!(unfolded.contains(&format!("DESCRIPTION:{}", "é".repeat(100))));
+        assert!(!unfolded.contains("ATTENDEE"));
+
+        // An invitation names the organiser and the attendee; names are quoted parameters.
+        let invite = IcalEvent {
+            organizer: Some(Person { name: "Learning Zone", email: "noreply@example.org" }),
+            attendee: Some(Person { name: "Ó Briain, \"Zoë\"", email: "zoe@example.org" }),
+            ..ev
+        };
+        let text = calendar(IcalMethod::Request, "Events", &[invite.clone()]).replace("\r\n ", "");
+        assert!(text.contains("METHOD:REQUEST\r\n"));
+        assert!(text.contains("ORGANIZER;CN=\"Learning Zone\":mailto:noreply@example.org\r\n"));
+        assert!(text.contains(
+            "ATTENDEE;CN=\"Ó Briain, Zoë\";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:zoe@example.org\r\n"
+        ));
+        let text = calendar(IcalMethod::Cancel, "Events", &[invite]);
+        assert!(text.contains("METHOD:CANCEL\r\n") && text.contains("PARTSTAT=DECLINED"));
     }
 }

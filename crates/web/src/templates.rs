@@ -84,6 +84,9 @@ impl Templates {
         env.add_filter("datetime", format_ms);
         env.add_filter("date", format_iso_date);
         env.add_filter("money", money);
+        env.add_filter("date_parts", |v: String| {
+            crate::pages::date_input::date_parts(&v).to_vec()
+        });
         let site = lz_app::context! {
             name => config.site_name.clone(),
             host => config.host_name.clone(),

@@ -48,8 +48,8 @@ async function signUp(page, { name, email, weakFirst }) {
     await activate(page, page.getByRole('button', { name: 'Create account', exact: true }), 'button "Create account"');
     const title = await page.title();
     assert(title.startsWith('Error:'), `after a weak password the page title is "${title}", expected it to start with "Error:"`);
-    const summary = page.locator('.lz-error-summary');
-    assert((await summary.count()) === 1, 'no error summary (.lz-error-summary) after a weak password');
+    const summary = page.locator('.govuk-error-summary');
+    assert((await summary.count()) === 1, 'no error summary (.govuk-error-summary) after a weak password');
     const summaryHeading = summary.getByRole('heading', { name: 'There is a problem', exact: true });
     assert((await summaryHeading.count()) === 1, 'the error summary has no heading "There is a problem"');
     const toPassword = summary.locator('a[href="#password"]');

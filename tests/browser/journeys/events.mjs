@@ -20,15 +20,16 @@ import {
   visit,
   waitForMail,
 } from '../lib/harness.mjs';
-import { chooseFile, chooseRadio, minimalPdf, navLink, signIn, signOut } from '../lib/steps.mjs';
+import { chooseFile, chooseRadio, minimalPdf, navLink, signIn, signOut, typeDate } from '../lib/steps.mjs';
 
 const DEMO_PASSWORD = 'demo: moorland heather trail';
 const CATH = { name: 'Cath Hudspith', email: 'cath.hudspith@chorley.gov.uk' };
 const ALEX = { name: 'Alex Sample', email: 'alex.sample@blackpool.gov.uk' };
 
-/** The UK date `days` from now as YYYY-MM-DD (near enough: the event is weeks away). */
+/** The UK date `days` from now as [day, month, year] typed into a date input (near enough: the event is weeks away). */
 function dateIn(days) {
-  return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+  const d = new Date(Date.now() + days * 86400000);
+  return [String(d.getUTCDate()), String(d.getUTCMonth() + 1), String(d.getUTCFullYear())];
 }
 
 async function openEvent(page, title) {
@@ -79,7 +80,7 @@ export async function run(ctx) {
     await typeInto(page, 'What the event is about', 'Planning officers and places on making being active the easy choice.');
     await selectOption(page, 'Format', 'In person');
     await typeInto(page, 'Venue', 'Preston Guild Hall');
-    await typeInto(page, 'Start date', dateIn(30));
+    await typeDate(page, 'Start date', dateIn(30));
     await typeInto(page, 'Start time', '10:00');
     await typeInto(page, 'End time', '12:30');
     await typeInto(page, 'Number of places', '1');

@@ -1,6 +1,8 @@
 // First use, by keyboard alone: a signed-out visitor following a link to a partners' page is
 // asked to sign in and comes back to it afterwards; a signed-in person's home shows what is
-// theirs; a finished event reads as finished; at 320 px the navigation is a "Menu".
+// theirs; a date is typed as day, month and year, and a wrong one is named in the error summary
+// (which takes focus) and beside the field; a finished event reads as finished; at 320 px the
+// navigation is a "Menu".
 
 import {
   activate,
@@ -15,7 +17,7 @@ import {
   typeInto,
   visit,
 } from '../lib/harness.mjs';
-import { navLink } from '../lib/steps.mjs';
+import { navLink, typeDate } from '../lib/steps.mjs';
 
 const DEMO_PASSWORD = 'demo: moorland heather trail';
 const ALEX = { name: 'Alex Sample', email: 'alex.sample@blackpool.gov.uk' };
@@ -46,6 +48,27 @@ export async function run({ context, step, url }) {
     await expectPath(page, '/');
     await expectHeading(page, 'Your Learning Zone');
     await expectText(page, 'Your drafts');
+  });
+
+  await step('a date is typed as day, month and year; a wrong one is explained', async () => {
+    await activate(page, navLink(page, 'Plans'), 'navigation link "Plans"');
+    await activate(page, page.locator('main').getByRole('link', { name: 'North West Place Cluster Delivery Plan' }), 'the delivery plan');
+    await activate(page, page.getByRole('link', { name: 'Executive report', exact: true }), 'link "Executive report"');
+    await typeDate(page, 'Report date', ['31', '2', '2026']);
+    await activate(page, page.getByRole('button', { name: 'Show the report' }), 'button "Show the report"');
+    const summary = page.locator('.govuk-error-summary');
+    assert((await summary.count()) === 1, 'no error summary after a date that does not exist');
+    await expectText(page, 'Report date must be a real date');
+    // GOV.UK Frontend's script moves focus to the summary, so a screen reader reads it first.
+    const focusedInSummary = await page.evaluate(() => !!document.activeElement && !!document.activeElement.closest('.govuk-error-summary'));
+    assert(focusedInSummary, 'the error summary did not take focus');
+    const link = summary.getByRole('link', { name: 'Report date must be a real date' });
+    await activate(page, link, 'the error summary link', { navigation: false });
+    const focusedId = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    assert(focusedId === 'date', `the error summary link moved focus to "${focusedId}", not the day box`);
+    await typeDate(page, 'Report date', ['1', 'December', '2026']);
+    await activate(page, page.getByRole('button', { name: 'Show the report' }), 'button "Show the report"');
+    await expectText(page, 'As it stood on 1 December 2026.');
   });
 
   await step('a finished event reads as finished', async () => {

@@ -25,7 +25,7 @@ import {
   typeInto,
   visit,
 } from '../lib/harness.mjs';
-import { navLink, signIn, signOut } from '../lib/steps.mjs';
+import { navLink, signIn, signOut, typeDate } from '../lib/steps.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PLAN_DOCUMENT = path.join(here, '../../../crates/app/src/demo/seeds/nw-delivery-plan.txt');
@@ -96,7 +96,7 @@ export async function run(ctx) {
     const areas = await page.locator('main .lz-card h3').allInnerTexts();
     assert(areas.length === 4, `the review lists ${areas.length} work areas, expected 4`, `  work areas: ${areas.join(' | ')}`);
     await expectText(page, '£9,000');
-    const flags = await page.locator('main .lz-inset').filter({ has: page.locator('.lz-tag', { hasText: 'Check' }) }).allInnerTexts();
+    const flags = await page.locator('main .govuk-inset-text').filter({ has: page.locator('.govuk-tag', { hasText: 'Check' }) }).allInnerTexts();
     assert(
       flags.some((f) => f.includes('No accountable lead')),
       'the review shows no "Check" flag about a missing accountable lead',
@@ -109,8 +109,8 @@ export async function run(ctx) {
     await expectPath(page, '/plans/import');
     const title = await page.title();
     assert(title.startsWith('Error:'), `after saving unconfirmed the page title is "${title}", expected it to start with "Error:"`);
-    const summary = page.locator('.lz-error-summary');
-    assert((await summary.count()) === 1, 'no error summary (.lz-error-summary) after saving unconfirmed');
+    const summary = page.locator('.govuk-error-summary');
+    assert((await summary.count()) === 1, 'no error summary (.govuk-error-summary) after saving unconfirmed');
     const toConfirmed = summary.locator('a[href="#confirmed"]');
     assert((await toConfirmed.count()) === 1, 'the error summary has no link to #confirmed');
     const linkText = (await toConfirmed.innerText()).trim();
@@ -164,7 +164,7 @@ export async function run(ctx) {
     const card = page.locator('main .lz-card').filter({ has: page.getByRole('heading', { name: actionDescription, exact: true }) });
     const cards = await card.count();
     assert(cards === 1, `expected one card for "${actionDescription}" on /actions, found ${cards}`);
-    const tag = (await card.locator('.lz-tag').innerText()).trim();
+    const tag = (await card.locator('.govuk-tag').innerText()).trim();
     assert(tag === 'Overdue', `the action is tagged "${tag}", expected "Overdue"`);
     await typeInto(page, 'What was done (optional)', 'Representative named', { within: card });
     await activate(page, card.getByRole('button', { name: /^Mark as done/ }), `button "Mark as done" for "${actionDescription}"`);
@@ -172,7 +172,7 @@ export async function run(ctx) {
     await expectNotice(page, SAVED);
     const doneCard = page.locator('main .lz-card').filter({ has: page.getByRole('heading', { name: actionDescription, exact: true }) });
     assert((await doneCard.count()) === 1, `after marking it done, /actions does not list "${actionDescription}" once`);
-    const doneTag = (await doneCard.locator('.lz-tag').innerText()).trim();
+    const doneTag = (await doneCard.locator('.govuk-tag').innerText()).trim();
     assert(doneTag === 'Done', `after marking it done the action is tagged "${doneTag}", expected "Done"`);
     const cardText = (await doneCard.innerText()).replace(/\s+/g, ' ');
     assert(cardText.includes('Representative named'), 'the done action does not show the note "Representative named"', `  card: ${cardText}`);
@@ -198,7 +198,7 @@ export async function run(ctx) {
     assert(open, 'pressing Enter on "Post a progress update" did not open it');
     await selectOption(page, 'Status (RAG)', 'Amber: at risk', { within: section });
     await typeInto(page, 'What has happened', 'Workshop moved to October', { within: section });
-    await typeInto(page, 'Date (YYYY-MM-DD, optional)', '2026-11-20', { within: section });
+    await typeDate(page, 'Date of the update (optional)', ['20', '11', '2026'], { within: section });
     await typeInto(page, 'Spent to date, in pounds (optional)', '2500', { within: section });
     const post = section.getByRole('button', { name: /^Post update/ });
     const postName = (await post.evaluate((el) => el.textContent)).replace(/\s+/g, ' ').trim();
@@ -209,7 +209,7 @@ export async function run(ctx) {
     await expectNotice(page, SAVED);
     const after = page.getByRole('region', { name: FRAMING_WORK_AREA });
     assert((await after.count()) === 1, `after posting, the work area ${FRAMING_WORK_AREA} is not shown once`);
-    const status = (await after.locator('p.lz-body-s .lz-tag').first().innerText()).trim();
+    const status = (await after.locator('p.govuk-body-s .govuk-tag').first().innerText()).trim();
     assert(status === 'Amber', `the work area's status tag is "${status}", expected "Amber"`);
     const text = (await after.innerText()).replace(/\s+/g, ' ');
     for (const expected of ['Workshop moved to October', '20 November 2026', '£2,500']) {
@@ -220,7 +220,7 @@ export async function run(ctx) {
   await step(`${RICHARD.name} reads the Executive report for 20 November 2026`, async () => {
     await activate(page, page.getByRole('link', { name: 'Executive report', exact: true }), 'link "Executive report"');
     await expectPath(page, /^\/plans\/[^/]+\/report$/);
-    await typeInto(page, 'Report date', '2026-11-20');
+    await typeDate(page, 'Report date', ['20', 'Nov', '2026']);
     await activate(page, page.getByRole('button', { name: 'Show the report' }), 'button "Show the report"');
     await expectHeading(page, NW_PLAN);
     await expectText(page, 'As it stood on 20 November 2026.');

@@ -142,3 +142,15 @@ export async function chooseFile(page, input, description, file) {
   const chosen = await input.evaluate((el) => (el.files.length ? el.files[0].name : ''));
   assert(chosen === file.name, `${description} holds "${chosen}", expected "${file.name}"`);
 }
+
+/**
+ * Types a day into a GOV.UK date input (the group named by its legend, `legend`), as a person
+ * does: day, month and year in their own boxes. `day` is [day, month, year] as typed.
+ */
+export async function typeDate(page, legend, [day, month, year], { within } = {}) {
+  const group = (within ?? page).getByRole('group', { name: legend, exact: true });
+  assert((await group.count()) === 1, `no single date input "${legend}" (found ${await group.count()})`);
+  await typeInto(page, 'Day', day, { within: group });
+  await typeInto(page, 'Month', month, { within: group });
+  await typeInto(page, 'Year', year, { within: group });
+}

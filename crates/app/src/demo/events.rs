@@ -100,7 +100,7 @@ const EVENTS: &[DemoEvent] = &[
             "Physical activity in adult social care",
         ],
         speakers: "Sheffield Hallam University (NELP)\nAn adult social care commissioner",
-        material: None,
+        material: Some("Learning series event 3: system leadership and adult social care"),
         people: &[
             ("priya.example@lancashire.gov.uk", Some(true), 5, "Use the maturity matrix at our next partnership board.", "Adult social care commissioning"),
             ("jordan.testwell@gmmoving.co.uk", Some(true), 4, "", "Evaluation methods"),
@@ -128,7 +128,8 @@ const EVENTS: &[DemoEvent] = &[
 ];
 
 impl App {
-    pub(crate) async fn load_demo_events(&self) -> AppResult<()> {
+    /// Loads the demo's events; returns the ids of the learning series' events.
+    pub(crate) async fn load_demo_events(&self) -> AppResult<Vec<String>> {
         let terms = self.library().terms().await?;
         let term = |name: &str| {
             terms
@@ -163,8 +164,12 @@ impl App {
             .collect::<AppResult<Vec<_>>>()?;
         let mut tx = self.db.begin().await?;
         store::insert_series(&mut tx, &series, &series_terms, now).await?;
+        let mut in_series = Vec::new();
         for (i, ev) in EVENTS.iter().enumerate() {
             let id = new_id();
+            if i < 3 {
+                in_series.push(id.clone());
+            }
             let mut content = ev.content(i, &series.id, host.id.as_str(), &beth.id)?;
             content.term_ids = ev
                 .themes
@@ -185,7 +190,7 @@ impl App {
             }
         }
         crate::commit(tx).await?;
-        Ok(())
+        Ok(in_series)
     }
 }
 

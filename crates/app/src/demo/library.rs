@@ -639,6 +639,32 @@ const ITEMS: &[DemoItem] = &[
         ..BASE
     },
     DemoItem {
+        by: AMANDA,
+        kind: "event_material",
+        title: "Learning series event 3: system leadership and adult social care",
+        summary: "Slides and notes from the third learning series event, held in Blackburn and online: NELP's maturity matrix, and physical activity in adult social care.",
+        context: "The last of the three 2026 events the delivery plan commits to; places asked for practical help with system leadership and with adult social care commissioners.",
+        what_we_did: "Sheffield Hallam University introduced the System Leadership Maturity Matrix; an adult social care commissioner and two places shared how they bring movement into care.",
+        what_we_learned: "Rating a partnership together on the matrix starts better conversations than a report does; adult social care teams respond to reablement outcomes, not activity counts.",
+        outcomes: "Thirty-four people took part, twelve in the room and twenty-two online; two places booked a maturity matrix workshop.",
+        contacts: "Amanda Forrest, Active Lancashire.",
+        organisation: "active-lancashire",
+        visibility: "network",
+        themes: &[NELP, ASC],
+        agendas: &["Health", "Adult social care"],
+        audiences: &["System leaders", "Commissioners"],
+        links: LEARNING_ZONE_NETWORKS,
+        file: Some(DemoFile::Pptx {
+            name: "learning-series-3-slides.pptx",
+            slides: &[
+                "North West learning series\nEvent 3: system leadership and adult social care",
+                "The System Leadership Maturity Matrix\nSix dimensions, rated together by partners",
+                "Physical activity in adult social care\nReablement outcomes\nTraining care staff",
+            ],
+        }),
+        ..BASE
+    },
+    DemoItem {
         by: BETH,
         kind: "tool",
         title: "Draft: template for sharing a story of change",

@@ -5,6 +5,7 @@ use crate::Context;
 pub mod data;
 mod events;
 mod library;
+mod progress;
 mod synthetic;
 
 use lz_domain::Role;
@@ -93,7 +94,8 @@ impl App {
         }
         self.load_demo_plans().await?;
         self.load_demo_library().await?;
-        self.load_demo_events().await?;
+        let series = self.load_demo_events().await?;
+        self.load_demo_progress(&series).await?;
         Ok(accounts)
     }
 

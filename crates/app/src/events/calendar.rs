@@ -1,7 +1,8 @@
 //! Calendar files (iCalendar): one event for a reader, the feed of upcoming events, and the
-//! file attached to emails (an invitation, or a cancellation with a higher SEQUENCE).
+//! invitations in emails (iTIP REQUEST to the registrant, with ORGANIZER and ATTENDEE; an
+//! update keeps the UID with the event's higher SEQUENCE; a cancellation raises it again).
 
-use lz_domain::events::{self as rules, EventStatus, IcalEvent, IcalMethod};
+use lz_domain::events::{self as rules, EventStatus, IcalEvent, IcalMethod, Person};
 use lz_domain::ids::EventId;
 
 use super::record::EventRecord;
@@ -47,6 +48,7 @@ fn ics_event<'a>(
         url: ids.1,
         cancelled: event.is_cancelled(),
         organizer: None,
+        attendee: None,
     }
 }
 
@@ -61,36 +63,45 @@ impl Events<'_> {
         format!("{}@{host}", event.id)
     }
 
-    /// The calendar file attached to emails; `with_link` adds the joining link (registrants).
+    /// The calendar file for a download (`attendee` none: PUBLISH), or for an email to the
+    /// registrant `attendee` (REQUEST, or CANCEL); `with_link` adds the joining link.
     pub(super) fn ics_for(
         &self,
         event: &EventRecord,
         method: IcalMethod,
         with_link: bool,
         now: i64,
+        attendee: Option<Person<'_>>,
     ) -> Attachment {
         let uid = self.uid(event);
         let url = self.app.config.link(&format!("/events/{}", event.id));
         let description = description_for(event, with_link);
         let mut ie = ics_event(event, &description, with_link, now, (&uid, &url));
-        let from = self.app.config.mail_from.clone();
-        let organizer = from
+        let from = self.app.config.mail_from.as_str();
+        let organizer_email = from
             .rsplit_once('<')
-            .map(|(_, a)| a.trim_end_matches('>').to_string())
-            .unwrap_or(from);
-        if method == IcalMethod::Cancel {
+            .map(|(_, a)| a.trim_end_matches('>').trim())
+            .unwrap_or(from.trim());
+        if method != IcalMethod::Publish {
+            ie.organizer = Some(Person {
+                name: &self.app.config.site_name,
+                email: organizer_email,
+            });
+            ie.attendee = attendee;
+        }
+        let file_name = if method == IcalMethod::Cancel {
             ie.cancelled = true;
             ie.sequence += 1;
-            ie.organizer = Some(&organizer);
-            return Attachment {
-                file_name: "cancelled.ics".into(),
-                media_type: "text/calendar; charset=utf-8; method=CANCEL".into(),
-                text: rules::calendar(method, &event.title, &[ie]),
-            };
-        }
+            "cancelled.ics"
+        } else {
+            "invite.ics"
+        };
         Attachment {
-            file_name: "invite.ics".into(),
-            media_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+            file_name: file_name.into(),
+            media_type: format!(
+                "text/calendar; charset=utf-8; method={}",
+                method.code()
+            ),
             text: rules::calendar(method, &event.title, &[ie]),
         }
     }
@@ -100,7 +111,7 @@ impl Events<'_> {
         let view = self.event(actor, id).await?;
         let with_link = view.joining_link().is_some();
         Ok(self
-            .ics_for(&view.event, IcalMethod::Publish, with_link, self.app.now())
+            .ics_for(&view.event, IcalMethod::Publish, with_link, self.app.now(), None)
             .text)
     }
 

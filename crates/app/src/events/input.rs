@@ -205,11 +205,14 @@ pub const STATUSES: &[(&str, &str)] = &[
 ];
 
 /// "2026-07-15" at midnight UK time, for the registration window; empty: none.
-fn optional_day(p: &mut Problems, field: &'static str, raw: &str) -> Option<i64> {
-    if raw.trim().is_empty() {
-        return None;
-    }
-    p.check(field, rules::parse_local(raw, "00:00"))
+fn optional_day(
+    p: &mut Problems,
+    field: &'static str,
+    label: &str,
+    raw: &str,
+) -> Option<i64> {
+    let day = p.optional_day(field, label, raw)?;
+    p.check(field, rules::parse_local(&day, "00:00"))
 }
 
 /// Title and summary.
@@ -273,16 +276,17 @@ pub(super) fn times(
     input: &EventInput,
     now: Option<i64>,
 ) -> (Option<i64>, Option<i64>) {
-    let start = p.check(
-        "start_date",
-        rules::parse_local(&input.start_date, &input.start_time),
-    );
-    let end_date = if input.end_date.trim().is_empty() {
-        &input.start_date
+    // The date's problem goes under the date, the time's under the time: one message each.
+    let start_day = p.day("start_date", "Start date", &input.start_date);
+    let end_day = if input.end_date.trim().is_empty() {
+        start_day.clone()
     } else {
-        &input.end_date
+        p.day("end_date", "End date", &input.end_date)
     };
-    let end = p.check("end_time", rules::parse_local(end_date, &input.end_time));
+    let start = start_day.and_then(|d| {
+        p.check("start_time", rules::parse_local(&d, &input.start_time))
+    });
+    let end = end_day.and_then(|d| p.check("end_time", rules::parse_local(&d, &input.end_time)));
     if let (Some(s), Some(e)) = (start, end) {
         if e <= s {
             p.add("end_time", "The end must be after the start");
@@ -320,8 +324,8 @@ pub(super) fn registration_window(
     input: &EventInput,
     start: Option<i64>,
 ) -> (Option<i64>, Option<i64>) {
-    let opens = optional_day(p, "opens_date", &input.opens_date);
-    let closes = optional_day(p, "closes_date", &input.closes_date);
+    let opens = optional_day(p, "opens_date", "Registration opening date", &input.opens_date);
+    let closes = optional_day(p, "closes_date", "Registration closing date", &input.closes_date);
     if let (Some(o), Some(c)) = (opens, closes) {
         if c <= o {
             p.add("closes_date", "Registration must close after it opens");

@@ -54,8 +54,9 @@ impl PlanAccess {
         }
     }
 
-    /// A work area's accountable leads update it (progress, milestones, indicators, links)
-    /// as well as those who may change the plan.
+    /// A work area's accountable leads, and the place leads of the places that deliver it
+    /// (`is_lead` covers both; see `PlanView::may_update`), update it (progress, milestones,
+    /// indicators, links) as well as those who may change the plan.
     pub fn may_update_work_area(self, is_lead: bool) -> bool {
         self.may_edit() || is_lead
     }

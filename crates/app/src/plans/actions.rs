@@ -6,7 +6,7 @@ use lz_store::users;
 
 use super::access::{self, PlanAccess};
 use super::record::{all, ActionRecord, ActionStatus, PlanRecord};
-use super::{input, Plans};
+use super::Plans;
 use crate::{new_id, Actor, AppError, AppResult, Audit, Problems};
 
 impl Plans<'_> {
@@ -86,13 +86,7 @@ impl Plans<'_> {
         if description.is_empty() {
             p.add("description", "Say what is to be done");
         }
-        let due = due.trim();
-        if !due.is_empty() && !input::is_iso_date(due) {
-            p.add(
-                "due_date",
-                "Enter the due date as YYYY-MM-DD, like 2027-01-31, or leave it empty",
-            );
-        }
+        let due = p.optional_day("due_date", "Due date", due);
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
         let plan: PlanRecord = store::plan(&mut tx, &access::reader(Some(actor)), plan_id)
@@ -122,7 +116,7 @@ impl Plans<'_> {
                 description: &description,
                 owner_user_id: owner.as_ref().map(|u| u.id.as_str()),
                 owner_name: owner.as_ref().map(|u| u.name.as_str()).unwrap_or(""),
-                due_date: (!due.is_empty()).then_some(due),
+                due_date: due.as_deref(),
                 now,
             },
         )

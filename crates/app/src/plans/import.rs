@@ -210,8 +210,8 @@ impl Plans<'_> {
             },
         )
         .await?;
-        insert_mandates(&mut tx, plan_id, &parsed.mandates, now).await?;
-        insert_actions(&mut tx, plan_id, &meeting_id, &parsed, now).await?;
+        let mandate_ids = insert_mandates(&mut tx, plan_id, &parsed.mandates, now).await?;
+        insert_actions(&mut tx, (plan_id, &meeting_id), &parsed, &mandate_ids, now).await?;
         let subject = ("meeting", meeting_id.as_str());
         Audit::new(
             actor.map(|a| a.id()),
@@ -279,22 +279,29 @@ async fn insert_work_area(
     for (j, o) in w.outcomes.iter().enumerate() {
         store::insert_outcome(c, &new_id(), &wid, j as i64 + 1, o).await?;
     }
+    for m in &w.milestones {
+        let due = lz_domain::dates::iso(m.due);
+        store::insert_milestone(c, &new_id(), &wid, &m.title, &due, now).await?;
+    }
     Ok(())
 }
 
-/// Mandates become work areas of kind "mandate", after the plan's existing ones.
+/// Mandates become work areas of kind "mandate", after the plan's existing ones; returns
+/// their ids in the minutes' order.
 async fn insert_mandates(
     c: &mut lz_store::Conn,
     plan_id: &str,
     mandates: &[String],
     now: i64,
-) -> AppResult<()> {
+) -> AppResult<Vec<String>> {
     let first = store::work_areas(c, plan_id).await?.len() as i64;
+    let mut ids = Vec::with_capacity(mandates.len());
     for (i, title) in mandates.iter().enumerate() {
+        let id = new_id();
         store::insert_work_area(
             c,
             &NewWorkArea {
-                id: &new_id(),
+                id: &id,
                 plan_id,
                 position: first + i as i64 + 1,
                 kind: WorkAreaKind::Mandate.code(),
@@ -311,16 +318,18 @@ async fn insert_mandates(
             },
         )
         .await?;
+        ids.push(id);
     }
-    Ok(())
+    Ok(ids)
 }
 
-/// The minutes' actions, each owner matched to a member by name where possible.
+/// The minutes' actions, each owner matched to a member by name where possible, and linked
+/// to the mandate it names.
 async fn insert_actions(
     c: &mut lz_store::Conn,
-    plan_id: &str,
-    meeting_id: &str,
+    (plan_id, meeting_id): (&str, &str),
     parsed: &ParsedMinutes,
+    mandate_ids: &[String],
     now: i64,
 ) -> AppResult<()> {
     for a in &parsed.actions {
@@ -334,7 +343,10 @@ async fn insert_actions(
             &NewAction {
                 id: &new_id(),
                 plan_id,
-                work_area_id: None,
+                work_area_id: a
+                    .mandate
+                    .and_then(|i| mandate_ids.get(i))
+                    .map(String::as_str),
                 meeting_id: Some(meeting_id),
                 description: &a.description,
                 owner_user_id: owner.as_ref().map(|u| u.id.as_str()),

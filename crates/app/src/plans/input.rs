@@ -42,6 +42,9 @@ pub struct WorkAreaEdit {
     pub budget: String,
     /// Money committed (promised, not yet spent) in pounds; empty: none.
     pub committed: String,
+    /// The places that deliver the work (ids); `None` leaves them as they are. Only those
+    /// who may change the plan may change them.
+    pub places: Option<Vec<String>>,
 }
 
 /// A measurable indicator for an outcome; numbers are kept as entered (normalised).
@@ -185,20 +188,8 @@ impl WorkAreaEdit {
     }
 
     fn dates(&self, p: &mut Problems) -> (Option<String>, Option<String>) {
-        let mut date = |raw: &str, field: &'static str| -> Option<String> {
-            let raw = raw.trim();
-            if raw.is_empty() {
-                return None;
-            }
-            if is_iso_date(raw) {
-                Some(raw.to_string())
-            } else {
-                p.add(field, "Enter the date as YYYY-MM-DD, like 2026-09-01");
-                None
-            }
-        };
-        let start = date(&self.start, "start");
-        let end = date(&self.end, "end");
+        let start = p.optional_day("start", "Start date", &self.start);
+        let end = p.optional_day("end", "End date", &self.end);
         if let (Some(s), Some(e)) = (&start, &end) {
             if e < s {
                 p.add("end", "The end date must be on or after the start date");
@@ -258,11 +249,11 @@ impl ProgressUpdate {
         }
         let posted_on = match self.posted_on.trim() {
             "" => today.to_string(),
-            given => given.to_string(),
+            given => p
+                .day("posted_on", "Date of the update", given)
+                .unwrap_or_else(|| given.to_string()),
         };
-        if !is_iso_date(&posted_on) {
-            p.add("posted_on", "Enter the date as YYYY-MM-DD, like 2026-11-23");
-        } else if posted_on.as_str() > today {
+        if is_iso_date(&posted_on) && posted_on.as_str() > today {
             p.add("posted_on", "The date of an update cannot be in the future");
         }
         let spent_pence = match self.spent.trim() {
@@ -337,13 +328,9 @@ impl OutcomeIndicator {
 /// once the plan is read, so problems are returned rather than raised.
 pub(crate) fn milestone(title: &str, due: &str, p: &mut Problems) -> (Option<String>, String) {
     let title = p.check("title", lz_domain::clean_line(title, "a name", 200));
-    let due = due.trim().to_string();
-    if !is_iso_date(&due) {
-        p.add(
-            "due_date",
-            "Enter the due date as YYYY-MM-DD, like 2026-12-01",
-        );
-    }
+    let due = p
+        .day("due_date", "Due date", due)
+        .unwrap_or_else(|| due.trim().to_string());
     (title, due)
 }
 
@@ -387,11 +374,11 @@ pub(crate) fn recipients(raw: &str, p: &mut Problems) -> Vec<String> {
 pub(crate) fn send_on(raw: &str, today: &str, p: &mut Problems) -> String {
     let send_on = match raw.trim() {
         "" => today.to_string(),
-        given => given.to_string(),
+        given => p
+            .day("send_on", "Date to send on", given)
+            .unwrap_or_else(|| given.to_string()),
     };
-    if !is_iso_date(&send_on) {
-        p.add("send_on", "Enter the date as YYYY-MM-DD, like 2026-12-01");
-    } else if send_on.as_str() < today {
+    if is_iso_date(&send_on) && send_on.as_str() < today {
         p.add("send_on", "The date to send on cannot be in the past");
     }
     send_on
@@ -437,6 +424,7 @@ mod tests {
             end: "2026-08-01".into(),
             budget: String::new(),
             committed: String::new(),
+            places: None,
         };
         let Err(AppError::Invalid(errs)) = e.check() else {
             panic!("expected problems");

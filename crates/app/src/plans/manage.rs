@@ -55,8 +55,26 @@ impl Plans<'_> {
         let checked = edit.check()?;
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
-        self.updatable_work_area(&mut tx, actor, work_area_id)
+        let plan = self
+            .updatable_work_area(&mut tx, actor, work_area_id)
             .await?;
+        if let Some(places) = &edit.places {
+            let mut current = store::places_of_work_area(&mut tx, work_area_id).await?;
+            let mut wanted = places.clone();
+            current.sort();
+            wanted.sort();
+            wanted.dedup();
+            if current != wanted {
+                // A place lead may post progress but not choose which places deliver the work.
+                super::PlanAccess::of(Some(actor), &plan).require_edit()?;
+                for id in &wanted {
+                    if lz_store::network::place_by_id(&mut tx, id).await?.is_none() {
+                        return Err(AppError::field("places", "Choose places from the list"));
+                    }
+                }
+                store::set_work_area_places(&mut tx, work_area_id, &wanted, now).await?;
+            }
+        }
         let mut lead_rows = Vec::new();
         for name in checked.leads {
             let user = users::by_name(&mut tx, &name).await?;

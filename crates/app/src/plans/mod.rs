@@ -25,9 +25,9 @@ pub use document::{plan_template_csv, uploaded_plan_text, TEMPLATE_COLUMNS};
 pub use import::ImportScreen;
 pub use input::{OutcomeIndicator, PlanImport, ProgressUpdate, WorkAreaEdit};
 pub use record::{
-    ActionRecord, ActionStatus, BudgetLineRecord, LeadRecord, LearningRecord, MilestoneRecord,
-    MilestoneStatus, OutcomeRecord, PlanRecord, PlanStatus, PlanVisibility, Rag, ScheduleRecord,
-    UpdateRecord, WorkAreaKind, WorkAreaRecord,
+    ActionRecord, ActionStatus, BudgetLineRecord, DeliveredRecord, LeadRecord, LearningRecord,
+    MilestoneRecord, MilestoneStatus, OutcomeRecord, PlanRecord, PlanStatus, PlanVisibility, Rag,
+    ScheduleRecord, UpdateRecord, WorkAreaKind, WorkAreaPlaceRecord, WorkAreaRecord,
 };
 
 use lz_domain::ids::{UserId, WorkAreaId};
@@ -60,9 +60,13 @@ pub struct PlanView {
     /// Published library items and events linked to work areas, as far as the reader may
     /// see them.
     pub learning: Vec<LearningRecord>,
+    /// The places that deliver each work area.
+    pub places: Vec<WorkAreaPlaceRecord>,
     pub access: PlanAccess,
     /// Who is reading (none: a visitor or the system), for "may update this work area".
     pub reader_id: Option<UserId>,
+    /// The places the reader leads (place leads only).
+    pub reader_led_places: Vec<String>,
 }
 
 impl PlanView {
@@ -79,9 +83,26 @@ impl PlanView {
         })
     }
 
+    /// The reader leads a place that delivers this work area.
+    pub fn leads_delivering_place(&self, work_area_id: &WorkAreaId) -> bool {
+        self.places_of(work_area_id)
+            .any(|p| self.reader_led_places.contains(&p.place_id))
+    }
+
     /// The reader may post updates, milestones and links on this work area.
     pub fn may_update(&self, work_area_id: &WorkAreaId) -> bool {
-        self.access.may_update_work_area(self.is_lead(work_area_id))
+        self.access.may_update_work_area(
+            self.is_lead(work_area_id) || self.leads_delivering_place(work_area_id),
+        )
+    }
+
+    pub fn places_of<'a>(
+        &'a self,
+        work_area_id: &'a WorkAreaId,
+    ) -> impl Iterator<Item = &'a WorkAreaPlaceRecord> + 'a {
+        self.places
+            .iter()
+            .filter(move |p| &p.work_area_id == work_area_id)
     }
 
     pub fn leads_of<'a>(
@@ -129,6 +150,7 @@ impl Plans<'_> {
         Ok(PlanView {
             access: PlanAccess::of(actor, &view.plan),
             reader_id: actor.map(|a| UserId::from(a.id())),
+            reader_led_places: actor.map(Actor::led_place_ids).unwrap_or_default(),
             ..view
         })
     }
@@ -144,7 +166,8 @@ impl Plans<'_> {
         let view = self.view(Some(actor), &plan_id).await?;
         let id = WorkAreaId::from(work_area_id);
         view.work_area(&id).ok_or(AppError::NotFound)?;
-        view.access.require_update_work_area(view.is_lead(&id))?;
+        view.access
+            .require_update_work_area(view.is_lead(&id) || view.leads_delivering_place(&id))?;
         Ok(view)
     }
 
@@ -186,8 +209,10 @@ impl Plans<'_> {
             updates: all(store::updates(&mut c, id).await?)?,
             milestones: all(store::milestones(&mut c, id).await?)?,
             learning: into_all(learning),
+            places: into_all(store::work_area_places(&mut c, id).await?),
             access: PlanAccess::Read,
             reader_id: None,
+            reader_led_places: Vec::new(),
         })
     }
 
@@ -218,10 +243,24 @@ impl Plans<'_> {
         let plan_access = PlanAccess::of(Some(actor), &plan);
         // Only ask the database about leads when the plan rule alone does not decide.
         if !plan_access.may_edit() {
-            let is_lead = store::is_lead(c, work_area_id, actor.id()).await?;
+            let is_lead = store::is_lead(c, work_area_id, actor.id()).await?
+                || store::places_of_work_area(c, work_area_id)
+                    .await?
+                    .iter()
+                    .any(|p| actor.leads_place(p));
             plan_access.require_update_work_area(is_lead)?;
         }
         Ok(plan)
+    }
+
+    /// The work areas a place delivers, in plans the reader may see (the place's page).
+    pub async fn delivered_by_place(
+        &self,
+        actor: Option<&Actor>,
+        place_id: &str,
+    ) -> AppResult<Vec<DeliveredRecord>> {
+        let mut c = self.app.db.acquire().await?;
+        all(store::delivered_by_place(&mut c, &access::reader(actor), place_id).await?)
     }
 }
 

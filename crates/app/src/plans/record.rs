@@ -200,6 +200,53 @@ impl From<store::LeadRow> for LeadRecord {
     }
 }
 
+/// A place that delivers a work area: its place leads may post the work area's progress.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkAreaPlaceRecord {
+    pub work_area_id: WorkAreaId,
+    pub place_id: String,
+    pub place_slug: String,
+    pub place_name: String,
+}
+
+impl From<store::WorkAreaPlaceRow> for WorkAreaPlaceRecord {
+    fn from(r: store::WorkAreaPlaceRow) -> Self {
+        Self {
+            work_area_id: r.work_area_id.into(),
+            place_id: r.place_id,
+            place_slug: r.place_slug,
+            place_name: r.place_name,
+        }
+    }
+}
+
+/// A work area a place delivers, for the place's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliveredRecord {
+    pub work_area_id: WorkAreaId,
+    pub work_area_title: String,
+    pub plan_id: PlanId,
+    pub plan_title: String,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub rag: Option<Rag>,
+}
+
+impl TryFrom<store::DeliveredRow> for DeliveredRecord {
+    type Error = AppError;
+    fn try_from(r: store::DeliveredRow) -> AppResult<Self> {
+        Ok(Self {
+            work_area_id: r.work_area_id.into(),
+            work_area_title: r.work_area_title,
+            plan_id: r.plan_id.into(),
+            plan_title: r.plan_title,
+            start_date: r.start_date,
+            end_date: r.end_date,
+            rag: rag(r.rag)?,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct BudgetLineRecord {
     pub work_area_id: WorkAreaId,
@@ -249,6 +296,9 @@ pub struct ActionRecord {
     pub plan_id: PlanId,
     pub plan_title: String,
     pub meeting_title: Option<String>,
+    /// The work area or mandate it serves.
+    pub work_area_id: Option<WorkAreaId>,
+    pub work_area_title: Option<String>,
     pub description: String,
     pub owner_user_id: Option<UserId>,
     pub owner_name: String,
@@ -272,6 +322,8 @@ impl TryFrom<store::ActionRow> for ActionRecord {
             plan_id: r.plan_id.into(),
             plan_title: r.plan_title,
             meeting_title: r.meeting_title,
+            work_area_id: r.work_area_id.map(WorkAreaId::from),
+            work_area_title: r.work_area_title,
             description: r.description,
             owner_user_id: r.owner_user_id.map(UserId::from),
             owner_name: r.owner_name,

@@ -178,9 +178,9 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
     // The confirmation is shown once, on the page the person is sent to, not in its address.
     assert_eq!(crate::common::location(&r), format!("/events/{event}"));
     let (_, html) = first.get_text(&format!("/events/{event}")).await;
-    assert!(html.contains("lz-notification"), "{html}");
+    assert!(html.contains("govuk-notification-banner"), "{html}");
     let (_, again) = first.get_text(&format!("/events/{event}")).await;
-    assert!(!again.contains("lz-notification"), "shown once");
+    assert!(!again.contains("govuk-notification-banner"), "shown once");
     let mail = app.outbox_to(chorley_email).await.expect("confirmation");
     assert!(
         mail.subject.starts_with("You are registered"),
@@ -229,7 +229,7 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
         .await;
     assert_eq!(crate::common::location(&r), format!("/events/{event}"));
     let (_, html) = second.get_text(&format!("/events/{event}")).await;
-    assert!(html.contains("lz-notification"), "{html}");
+    assert!(html.contains("govuk-notification-banner"), "{html}");
     assert_eq!(mails(&app, blackpool_email, "Waiting list:%").await, 1);
 
     // The first cancels; the second is promoted and emailed with the calendar file.
@@ -1394,4 +1394,144 @@ async fn personal_answers_are_deleted_after_the_event(app: TestApp) {
     let (_, rep) = api.api_get(&format!("/events/{event}/report")).await;
     assert_eq!(rep["registered"], 1);
     assert_eq!(rep["attended"], 1);
+}
+
+/// Reads a raw email as a mail client would (Python's `email` package) and its calendar part
+/// with `icalendar`: "content types in order|METHOD|UID|SEQUENCE|ORGANIZER|ATTENDEE|PARTSTAT|
+/// attachment file name".
+fn read_invitation(raw: &str) -> String {
+    let python = python_with("icalendar", "icalendar");
+    let dir = crate::common::temp_dir("invite");
+    let file = dir.join("mail.eml");
+    std::fs::write(&file, raw).expect("write email");
+    let script = r#"
+import sys, email, email.policy, icalendar
+msg = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
+types = [p.get_content_type() for p in msg.walk()]
+alt = [p for p in msg.walk() if p.get_content_type() == 'multipart/alternative'][0]
+inline = [p for p in alt.iter_parts() if p.get_content_type() == 'text/calendar'][0]
+cal = icalendar.Calendar.from_ical(inline.get_content())
+ev = cal.walk('VEVENT')[0]
+att = ev.get('ATTENDEE')
+files = [p.get_filename() for p in msg.iter_attachments()]
+print('|'.join([','.join(types), str(inline.get_param('method')), str(cal.get('METHOD')),
+    str(ev.get('UID')), str(ev.get('SEQUENCE')), str(ev.get('ORGANIZER')), str(att),
+    str(att.params.get('PARTSTAT')), str(att.params.get('CN')), ','.join(files)]))
+"#;
+    let out = std::process::Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(&file)
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "the email could not be read: {}\n{raw}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Registration emails are calendar invitations that Outlook and Google accept (iTIP REQUEST
+/// with ORGANIZER and ATTENDEE as a text/calendar alternative part, the file also attached);
+/// a change keeps the UID and raises SEQUENCE; a cancellation is the matching CANCEL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_emails_are_calendar_invitations() {
+    let Some(app) = TestApp::spawn_with_smtp(
+        crate::common::Backend::Sqlite,
+        "registration_emails_are_calendar_invitations",
+    )
+    .await
+    else {
+        return;
+    };
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let organiser = given.person("network_admin").member_of(&lancashire).await;
+    let chorley = given.organisation("chorley-council").await;
+    let member = given
+        .person("contributor")
+        .named("Zoë Ó Briain")
+        .member_of(&chorley)
+        .await;
+    let api = organiser.api().await;
+    let y = next_year(&app);
+    let event = create_event(
+        &api,
+        event_body(&lancashire.id, "Active travel, together", &format!("{y}-03-10"), 20, json!({})),
+    )
+    .await;
+    let (s, v) = member
+        .api()
+        .await
+        .api_post(&format!("/events/{event}/registrations"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let smtp = app.smtp.as_ref().expect("smtp");
+    // The message to the member whose subject starts `subject` (mail is sent in the background).
+    let mail = |subject: &'static str| {
+        let to = member.email.clone();
+        async move {
+            for _ in 0..150 {
+                let found = smtp.messages().into_iter().find(|m| {
+                    m.lines().any(|l| l.to_ascii_lowercase().starts_with("to:") && l.contains(&to))
+                        && m.lines().any(|l| l.starts_with(&format!("Subject: {subject}")))
+                });
+                if let Some(m) = found {
+                    return m;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            panic!("no email \"{subject}…\" to {to}");
+        }
+    };
+    let invite = read_invitation(&mail("You are registered").await);
+    let fields: Vec<&str> = invite.split('|').collect();
+    assert_eq!(
+        fields[0],
+        "multipart/mixed,multipart/alternative,text/plain,text/calendar,application/ics",
+        "{invite}"
+    );
+    assert_eq!(&fields[1..3], ["REQUEST", "REQUEST"], "{invite}");
+    let uid = fields[3].to_string();
+    assert!(uid.starts_with(&format!("{event}@")), "{invite}");
+    assert_eq!(fields[4], "0");
+    assert!(fields[5].starts_with("mailto:"), "{invite}");
+    assert_eq!(fields[6], format!("mailto:{}", member.email));
+    assert_eq!(fields[7], "ACCEPTED");
+    assert_eq!(fields[8], "Zoë Ó Briain");
+    assert_eq!(fields[9], "invite.ics");
+
+    // A new time: the same UID, a higher SEQUENCE, still a REQUEST.
+    let (s, v) = api
+        .api_send(
+            Method::PUT,
+            &format!("/events/{event}"),
+            event_body(
+                &lancashire.id,
+                "Active travel, together",
+                &format!("{y}-03-10"),
+                20,
+                json!({"start_time": "11:00", "end_time": "13:00"}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    let update = read_invitation(&mail("Changed").await);
+    let fields: Vec<&str> = update.split('|').collect();
+    assert_eq!((fields[2], fields[3], fields[4]), ("REQUEST", uid.as_str(), "1"), "{update}");
+
+    // Cancelled: the matching CANCEL, same UID, SEQUENCE raised again.
+    let (s, _) = api
+        .api_post(&format!("/events/{event}/cancel"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let cancel = read_invitation(&mail("Cancelled").await);
+    let fields: Vec<&str> = cancel.split('|').collect();
+    assert_eq!(
+        (fields[1], fields[2], fields[3], fields[4], fields[9]),
+        ("CANCEL", "CANCEL", uid.as_str(), "2", "cancelled.ics"),
+        "{cancel}"
+    );
 }

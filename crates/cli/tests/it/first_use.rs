@@ -26,7 +26,11 @@ on_both_databases!(
     overspend_and_lapsed_work_areas_are_flagged,
     events_can_be_subscribed_to,
     actions_are_added_with_a_form,
-    tables_download_as_excel_workbooks
+    tables_download_as_excel_workbooks,
+    dates_are_typed_as_day_month_and_year,
+    place_leads_post_progress_on_work_their_place_delivers,
+    plans_hold_their_milestones_and_actions_their_mandates,
+    pages_use_gov_uk_frontend_without_its_restricted_parts
 );
 
 const SIGN_IN_NEEDED: &str = "Sign in to see this page";
@@ -515,7 +519,7 @@ async fn sign_up_errors_follow_the_fields(app: TestApp) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = crate::common::body_text(r).await;
     let summary = html
-        .split("lz-error-summary__list")
+        .split("govuk-error-summary__list")
         .nth(1)
         .expect("a summary");
     let at = |field: &str| {
@@ -540,14 +544,14 @@ async fn confirmations_show_once_to_whoever_acted(app: TestApp) {
     assert_eq!(crate::common::location(&r), "/sign-in");
     let (_, html) = browser.get_text("/sign-in").await;
     assert!(
-        html.contains("lz-notification"),
+        html.contains("govuk-notification-banner"),
         "the person who acted sees it: {html}"
     );
     let (_, html) = browser.get_text("/sign-in").await;
-    assert!(!html.contains("lz-notification"), "once");
+    assert!(!html.contains("govuk-notification-banner"), "once");
     // Someone following an address with a notice in it sees nothing.
     let (_, html) = app.client().get_text("/sign-in?notice=signed-out").await;
-    assert!(!html.contains("lz-notification"));
+    assert!(!html.contains("govuk-notification-banner"));
     let (s, _) = app
         .client()
         .get_text("/library?notice=saved&q=walking")
@@ -991,4 +995,284 @@ fn read_workbook(bytes: &[u8], tag: &str) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The work areas of a plan as the API gives them.
+async fn work_areas(api: &crate::common::Client, plan: &str) -> Vec<serde_json::Value> {
+    let (s, v) = api.api_get(&format!("/plans/{plan}")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v["work_areas"].as_array().cloned().unwrap_or_default()
+}
+
+/// Dates are typed in three boxes (GOV.UK date input) or as people write them in one; a wrong
+/// one is named in one message beside its field, keeps what was typed and changes nothing.
+async fn dates_are_typed_as_day_month_and_year(app: TestApp) {
+    let given = app.given();
+    let plan = given
+        .plan("Network plan", json!({"visibility": "network"}))
+        .await;
+    let admin_person = given.person("network_admin").await;
+    let admin = admin_person.browser().await;
+    let api = admin_person.api().await;
+    let area = work_areas(&api, &plan).await[0].clone();
+    let id = area["id"].as_str().expect("id").to_string();
+    let edit = format!("/work-areas/{id}/edit");
+    let title = area["title"].as_str().expect("title").to_string();
+
+    // The form offers day, month and year boxes.
+    let (_, html) = admin.get_text(&edit).await;
+    for name in ["start-day", "start-month", "start-year", "end-day", "end-month", "end-year"] {
+        assert!(html.contains(&format!("name=\"{name}\"")), "{name}");
+    }
+    assert!(html.contains("class=\"govuk-date-input\""));
+
+    // Wrong: a day that does not exist, a missing day. One message each, naming the field.
+    let r = admin
+        .post_form(
+            &edit,
+            &edit,
+            &[
+                ("title", title.as_str()),
+                ("start-day", "31"),
+                ("start-month", "2"),
+                ("start-year", "2026"),
+                ("end-day", ""),
+                ("end-month", "4"),
+                ("end-year", "2027"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = crate::common::body_text(r).await;
+    assert!(html.contains("Start date must be a real date"), "{html}");
+    assert!(html.contains("End date must include a day"), "{html}");
+    assert_eq!(html.matches("id=\"start-error\"").count(), 1, "one message for the start date");
+    assert_eq!(html.matches("Start date must be a real date").count(), 2, "beside the field and in the summary");
+    assert!(html.contains("href=\"#start\""), "the summary links to the day box");
+    assert!(html.contains("value=\"31\""), "what was typed is kept");
+    let after = work_areas(&api, &plan).await[0].clone();
+    assert_eq!(after["start_date"], area["start_date"], "nothing changed");
+
+    // Right, as people type: a month name, no leading zeros.
+    let r = admin
+        .post_form(
+            &edit,
+            &edit,
+            &[
+                ("title", title.as_str()),
+                ("start-day", "1"),
+                ("start-month", "Sept"),
+                ("start-year", "2026"),
+                ("end-day", "31"),
+                ("end-month", "03"),
+                ("end-year", "2027"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let after = work_areas(&api, &plan).await[0].clone();
+    assert_eq!((after["start_date"].as_str(), after["end_date"].as_str()), (Some("2026-09-01"), Some("2027-03-31")));
+    // The form shows the saved day back in its boxes.
+    let (_, html) = admin.get_text(&edit).await;
+    assert!(html.contains("id=\"start\" name=\"start-day\" type=\"text\" inputmode=\"numeric\" value=\"1\""), "{html}");
+
+    // The report date as typed in one box or three; a wrong one is explained.
+    let (s, html) = admin.get_text(&format!("/plans/{plan}/report?date-day=20&date-month=11&date-year=2026")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("As it stood on 20 November 2026."), "{html}");
+    let (s, html) = admin.get_text(&format!("/plans/{plan}/report?date=20%2F11%2F2026")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("As it stood on 20 November 2026."));
+    let (s, html) = admin.get_text(&format!("/plans/{plan}/report?date-day=20&date-month=11&date-year=26")).await;
+    assert_ne!(s, StatusCode::OK);
+    assert!(html.contains("The year of the report date must include 4 numbers"), "{html}");
+
+    // The API takes what people write too ("12/02/2027"), and refuses what is not a date
+    // with the field named.
+    let org = given.organisation("active-lancashire").await;
+    let next_year = (app.app.now() / 1000 / 31_556_952) + 1970 + 1;
+    let body = |date: &str| {
+        json!({
+            "title": "Dates as people write them", "summary": "Places share what works.",
+            "format": "online", "joining_link": "https://meet.example.org/x",
+            "start_date": date, "start_time": "10:00", "end_time": "11:00", "capacity": 10,
+            "organisation_id": org.id, "visibility": "network", "status": "open",
+        })
+    };
+    let (s, v) = api.api_post("/events", body(&format!("12/02/{next_year}"))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, v) = api.api_post("/events", body("30/02/2027")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let fields = v["errors"].as_array().cloned().unwrap_or_default();
+    assert_eq!(fields.len(), 1, "one problem, not two: {v}");
+    assert_eq!(fields[0]["field"], "start_date");
+    assert_eq!(fields[0]["message"], "Start date must be a real date");
+}
+
+/// A work area names the places that deliver it: their place leads post its progress (and
+/// no one else's), cannot change the places, and each place's page lists the work.
+async fn place_leads_post_progress_on_work_their_place_delivers(app: TestApp) {
+    let given = app.given();
+    let plan = given
+        .plan("Network plan", json!({"visibility": "network"}))
+        .await;
+    let blackpool = given.place("blackpool").await;
+    let chorley = given.place("chorley").await;
+    let council = given.organisation_in("blackpool-council", &blackpool).await;
+    let other = given.organisation_in("chorley-council", &chorley).await;
+    let lead = given.person("place_lead").member_of(&council).await;
+    let elsewhere = given.person("place_lead").member_of(&other).await;
+    let admin_person = given.person("network_admin").await;
+    let admin = admin_person.browser().await;
+    let api = admin_person.api().await;
+    let area = work_areas(&api, &plan).await[1].clone();
+    let id = area["id"].as_str().expect("id").to_string();
+    let title = area["title"].as_str().expect("title").to_string();
+    let page = format!("/plans/{plan}");
+    let post_update = |who: crate::common::Client| {
+        let id = id.clone();
+        let page = page.clone();
+        let plan = plan.clone();
+        async move {
+            who.post_form(
+                &format!("/work-areas/{id}/updates"),
+                &page,
+                &[("plan_id", plan.as_str()), ("rag", "amber"), ("body", "Workshops moved to the spring"), ("spent", "")],
+            )
+            .await
+            .status()
+        }
+    };
+    let updates_before = app.count("work_area_updates").await;
+    // Before the place delivers it, its lead may not post.
+    assert_eq!(post_update(lead.browser().await).await, StatusCode::FORBIDDEN);
+
+    // The network admin names Blackpool on the work area's form.
+    let edit = format!("/work-areas/{id}/edit");
+    let (_, html) = admin.get_text(&edit).await;
+    assert!(html.contains("Places that deliver this work"));
+    let r = admin
+        .post_form(
+            &edit,
+            &edit,
+            &[("title", title.as_str()), ("places_shown", "yes"), ("places", blackpool.id.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        work_areas(&api, &plan).await[1]["places"],
+        json!(["blackpool"])
+    );
+    let (_, html) = admin.get_text(&page).await;
+    assert!(unslash(&html).contains("href=\"/places/blackpool\""), "the plan says where it is delivered");
+
+    // Blackpool's place lead now may; Chorley's may not; nothing else changed for them.
+    assert_eq!(post_update(lead.browser().await).await, StatusCode::SEE_OTHER);
+    assert_eq!(post_update(elsewhere.browser().await).await, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("work_area_updates").await, updates_before + 1);
+    // The place lead posts progress but does not choose the places.
+    let lead_browser = lead.browser().await;
+    let (s, html) = lead_browser.get_text(&edit).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!html.contains("Places that deliver this work"));
+    let r = lead_browser
+        .post_form(
+            &edit,
+            &edit,
+            &[("title", title.as_str()), ("places_shown", "yes"), ("places", chorley.id.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(work_areas(&api, &plan).await[1]["places"], json!(["blackpool"]));
+    // A place that does not exist is refused on the form.
+    let r = admin
+        .post_form(&edit, &edit, &[("title", title.as_str()), ("places_shown", "yes"), ("places", "no-such-place")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Blackpool's page lists the work with its status; a signed-out visitor does not see a
+    // network plan's work there.
+    let (_, html) = admin.get_text("/places/blackpool").await;
+    let work = html.split("id=\"place-work\"").nth(1).expect("the place's work");
+    assert!(work.contains(&title) && work.contains("Amber: at risk"), "{work}");
+    let (_, html) = app.client().get_text("/places/blackpool").await;
+    assert!(!html.contains("id=\"place-work\""));
+}
+
+/// A plan's key milestones become milestones; Executive actions are linked to the mandate they
+/// name, and the plan page shows both.
+async fn plans_hold_their_milestones_and_actions_their_mandates(app: TestApp) {
+    let given = app.given();
+    let plan = given
+        .plan("Network plan", json!({"visibility": "network"}))
+        .await;
+    let executive = given.executive("Partnership Executive").await;
+    let admin_person = given.person("network_admin").await;
+    let api = admin_person.api().await;
+    let areas = work_areas(&api, &plan).await;
+    let first = &areas[0]["milestones"][0];
+    assert!(
+        first["title"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("The platform is available to all places to use by March 2027"),
+        "{first}"
+    );
+    assert_eq!(first["due_date"], "2027-03-31");
+    assert_eq!(areas[1]["milestones"][0]["due_date"], "2026-09-30");
+    let admin = admin_person.browser().await;
+    let (_, html) = admin.get_text(&format!("/plans/{plan}")).await;
+    assert!(html.contains("Key milestones and progress to date"));
+    assert!(html.contains("31 March 2027"));
+
+    let (_, v) = api.api_get(&format!("/plans/{executive}")).await;
+    let mandate = |title: &str| {
+        v["work_areas"]
+            .as_array()
+            .and_then(|w| w.iter().find(|w| w["title"] == title))
+            .map(|w| w["id"].clone())
+            .unwrap_or_else(|| panic!("mandate {title}"))
+    };
+    let actions = v["actions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(actions.len(), 2);
+    assert_eq!(actions[0]["work_area_id"], mandate("Establish a shared intelligence system"));
+    assert_eq!(actions[1]["work_area_id"], mandate("Leadership, Organisation and Workforce Development"));
+    let (_, html) = admin.get_text(&format!("/plans/{executive}")).await;
+    assert!(html.contains("For: Establish a shared intelligence system"));
+}
+
+/// Pages are built with GOV.UK Frontend (served from the binary), with a system font instead
+/// of GDS Transport and no crown, and its script is a file under the CSP, never inline.
+async fn pages_use_gov_uk_frontend_without_its_restricted_parts(app: TestApp) {
+    let client = app.client();
+    let r = client.get("/").await;
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
+    let html = crate::common::body_text(r).await;
+    let html = unslash(&html);
+    assert!(html.contains("<link rel=\"stylesheet\" href=\"/assets/govuk/govuk-frontend.min.css\">"));
+    assert!(html.contains("<script type=\"module\" src=\"/assets/lz-init.mjs\"></script>"));
+    assert!(html.contains("class=\"govuk-template__body\""));
+    assert_eq!(html.matches("<script").count(), html.matches("<script type=\"module\" src=").count(), "no inline script");
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(!html.contains("govuk-header__logo") && !html.contains("crown"), "no crown");
+
+    let r = client.get("/assets/govuk/govuk-frontend.min.css").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/css"));
+    let css = crate::common::body_text(r).await;
+    assert!(css.contains(".govuk-date-input") && css.contains(".govuk-error-summary"));
+    assert!(!css.contains("GDS Transport"), "no GDS Transport");
+    assert!(css.contains("system-ui"), "a system font stack");
+    for (path, needle) in [
+        ("/assets/govuk/govuk-frontend.min.js", "initAll"),
+        ("/assets/lz-init.mjs", "govuk-frontend-supported"),
+    ] {
+        let r = client.get(path).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert!(r.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/javascript"));
+        assert!(crate::common::body_text(r).await.contains(needle), "{path}");
+    }
 }

@@ -33,7 +33,16 @@ pub fn parse_minutes(text: &str) -> Result<ParsedMinutes, ImportError> {
     };
 
     let mandates = choose_mandates(numbered_lists(&lines), &mut flags);
-    let actions = actions(&lines);
+    let mut actions = actions(&lines);
+    for a in &mut actions {
+        a.mandate = mandate_named(&a.description, &mandates);
+        if a.mandate.is_none() && find_word(&a.description.to_lowercase(), "mandate").is_some() {
+            a.flags.push(Flag::new(
+                "mandate",
+                "The action names a mandate that is not in the list; choose it by hand",
+            ));
+        }
+    }
     if actions.is_empty() {
         flags.push(Flag::new(
             "actions",
@@ -306,8 +315,57 @@ fn action(description: String, raw: String) -> ParsedAction {
         owner,
         due,
         raw,
+        mandate: None,
         flags,
     }
+}
+
+/// Words that say nothing about which mandate is meant.
+const MANDATE_STOP_WORDS: [&str; 12] = [
+    "establish", "develop", "deliver", "delivering", "embed", "a", "an", "the", "and", "for",
+    "of", "in",
+];
+
+/// The mandate an action names: the words before "mandate" in the action ("… the working
+/// group for the Shared Intelligence system mandate …") hold every telling word of exactly one
+/// mandate's title ("Establish a shared intelligence system"), or most of them (at least two)
+/// and more than any other.
+fn mandate_named(description: &str, mandates: &[String]) -> Option<usize> {
+    let lower = description.to_lowercase();
+    let before = &lower[..find_word(&lower, "mandate")?];
+    let said: Vec<&str> = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let telling = |title: &str| -> Vec<String> {
+        title
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 2 && !MANDATE_STOP_WORDS.contains(w))
+            .map(str::to_string)
+            .collect()
+    };
+    let mut best: Option<(usize, usize, usize)> = None; // (index, matched, of)
+    let mut tie = false;
+    for (i, m) in mandates.iter().enumerate() {
+        let words = telling(m);
+        let matched = words.iter().filter(|w| said.contains(&w.as_str())).count();
+        if matched < 2 || matched * 3 < words.len() * 2 {
+            continue;
+        }
+        match best {
+            Some((_, b, _)) if matched < b => {}
+            Some((_, b, _)) if matched == b => tie = true,
+            _ => {
+                best = Some((i, matched, words.len()));
+                tie = false;
+            }
+        }
+    }
+    if tie {
+        return None;
+    }
+    best.map(|(i, _, _)| i)
 }
 
 /// "Executive to advise …" → "Executive": the words before the first "to" that is followed
@@ -498,5 +556,30 @@ mod tests {
         let a = action("All to note".into(), String::new());
         assert_eq!(a.owner.as_deref(), Some("All"));
         assert!(a.flags.iter().any(|f| f.field == "due"));
+    }
+
+    #[test]
+    fn actions_are_linked_to_the_mandate_they_name() {
+        let mandates: Vec<String> = [
+            "Integrated Community Wellbeing reform key pathways",
+            "Delivering the Out of Hospital strategy in Chorley",
+            "Establish a shared intelligence system",
+            "Leadership, Organisation and Workforce Development",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let named = |t: &str| mandate_named(t, &mandates);
+        assert_eq!(
+            named("Executive to advise relevant representative for the working group for the Shared Intelligence system mandate to Cath Hudspith by 4th May 2018"),
+            Some(2)
+        );
+        assert_eq!(
+            named("Executive to advise relevant representative for the Leadership, Organisation and Workforce Development mandate to Cath Hudspith"),
+            Some(3)
+        );
+        assert_eq!(named("Executive to advise on the shared intelligence system"), None, "no word mandate");
+        assert_eq!(named("Cath to update the housing mandate"), None);
+        assert_eq!(named("Lead to report on the intelligence mandate"), None, "one word is not enough");
     }
 }

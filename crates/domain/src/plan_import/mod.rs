@@ -72,7 +72,18 @@ pub struct ParsedWorkArea {
     pub end_open: bool,
     /// One per paragraph (or bullet) of the outcomes cell.
     pub outcomes: Vec<String>,
+    /// The key milestones cell's sentences that name a date ("… by March 2027").
+    pub milestones: Vec<ParsedMilestone>,
     pub flags: Vec<Flag>,
+}
+
+/// A milestone read from the key milestones cell: the sentence, and the day it names (a
+/// month alone gives its last day).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParsedMilestone {
+    pub title: String,
+    #[serde(serialize_with = "iso_date::format_ser")]
+    pub due: jiff::civil::Date,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -93,6 +104,9 @@ pub struct ParsedAction {
     pub due: Option<jiff::civil::Date>,
     /// The line(s) as they appeared in the minutes.
     pub raw: String,
+    /// The mandate the action names ("… for the Shared Intelligence system mandate …"), as
+    /// an index into the minutes' mandates.
+    pub mandate: Option<usize>,
     pub flags: Vec<Flag>,
 }
 
@@ -124,6 +138,10 @@ pub(crate) mod iso_date {
 
     pub fn format(d: Date) -> String {
         format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    }
+
+    pub fn format_ser<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(*d))
     }
 
     pub fn option<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {

@@ -64,6 +64,9 @@ pub struct ActionRow {
     pub plan_id: String,
     pub plan_title: String,
     pub meeting_title: Option<String>,
+    /// The work area or mandate the action serves.
+    pub work_area_id: Option<String>,
+    pub work_area_title: Option<String>,
     pub description: String,
     pub owner_user_id: Option<String>,
     pub owner_name: String,
@@ -72,10 +75,12 @@ pub struct ActionRow {
     pub completion_note: String,
 }
 
-const ACTION_SELECT: &str = "SELECT a.id, a.plan_id, p.title AS plan_title, mt.title AS meeting_title, a.description,
+const ACTION_SELECT: &str = "SELECT a.id, a.plan_id, p.title AS plan_title, mt.title AS meeting_title,
+        a.work_area_id, wa.title AS work_area_title, a.description,
         a.owner_user_id, COALESCE(u.name, a.owner_name) AS owner_name, a.due_date, a.status, a.completion_note
      FROM actions a JOIN plans p ON p.id = a.plan_id
      LEFT JOIN meetings mt ON mt.id = a.meeting_id
+     LEFT JOIN work_areas wa ON wa.id = a.work_area_id
      LEFT JOIN users u ON u.id = a.owner_user_id";
 
 pub async fn actions_of_plan(c: &mut Conn, plan_id: &str) -> StoreResult<Vec<ActionRow>> {

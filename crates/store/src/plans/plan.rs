@@ -30,12 +30,12 @@ pub struct Reader<'a> {
     pub sees_everything: bool,
 }
 
-const VISIBLE: &str = "p.deleted_at IS NULL AND (CAST($1 AS BIGINT) = 1 OR p.visibility = 'public'
+pub(super) const VISIBLE: &str = "p.deleted_at IS NULL AND (CAST($1 AS BIGINT) = 1 OR p.visibility = 'public'
         OR ($2 <> '' AND p.visibility = 'network')
         OR (p.visibility = 'organisation' AND p.owner_organisation_id IN
             (SELECT m.organisation_id FROM memberships m WHERE m.user_id = $2 AND m.status = 'active')))";
 
-fn reader_binds(r: &Reader<'_>) -> (i64, String) {
+pub(super) fn reader_binds(r: &Reader<'_>) -> (i64, String) {
     (
         i64::from(r.sees_everything),
         r.user_id.unwrap_or_default().to_string(),

@@ -93,6 +93,20 @@ pub struct WorkArea {
     learning: Vec<String>,
     /// Linked events' ids.
     events: Vec<String>,
+    /// Slugs of the places that deliver it (their place leads may post its progress).
+    places: Vec<String>,
+    /// Key milestones and progress to date, as the plan document says.
+    progress: String,
+    /// Milestones: title, due date and status.
+    milestones: Vec<Milestone>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Milestone {
+    title: String,
+    due_date: Option<String>,
+    /// planned, done or dropped.
+    status: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -105,6 +119,9 @@ pub struct Action {
     /// open, done or dropped.
     status: String,
     meeting: Option<String>,
+    /// The work area or mandate the action serves.
+    work_area_id: Option<String>,
+    completion_note: String,
 }
 
 fn action(a: ActionRecord) -> Action {
@@ -116,6 +133,8 @@ fn action(a: ActionRecord) -> Action {
         due_date: a.due_date,
         status: a.status.code().to_string(),
         meeting: a.meeting_title,
+        work_area_id: a.work_area_id.map(|w| w.into_string()),
+        completion_note: a.completion_note,
     }
 }
 
@@ -158,6 +177,18 @@ fn work_area(view: &PlanView, w: &WorkAreaRecord) -> WorkArea {
             .collect(),
         learning: learning_of(false),
         events: learning_of(true),
+        places: view.places_of(&w.id).map(|p| p.place_slug.clone()).collect(),
+        progress: w.progress.clone(),
+        milestones: view
+            .milestones
+            .iter()
+            .filter(|m| m.work_area_id == w.id)
+            .map(|m| Milestone {
+                title: m.title.clone(),
+                due_date: m.due_date.clone(),
+                status: m.status.code().to_string(),
+            })
+            .collect(),
     }
 }
 

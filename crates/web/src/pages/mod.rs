@@ -2,6 +2,7 @@
 //! and administration.
 
 mod about;
+pub mod date_input;
 mod accounts;
 mod events;
 mod home;
@@ -27,6 +28,9 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/assets/app.css", get(app_css))
+        .route("/assets/govuk/govuk-frontend.min.css", get(govuk_css))
+        .route("/assets/govuk/govuk-frontend.min.js", get(govuk_js))
+        .route("/assets/lz-init.mjs", get(init_js))
         .route("/assets/theme.css", get(theme_css))
         .merge(home::routes())
         .merge(about::routes())
@@ -41,15 +45,42 @@ pub async fn not_found(_: Visitor) -> Response {
     error_page(StatusCode::NOT_FOUND, "Page not found", "If you typed the web address, check it is correct. If you followed a link, it may be out of date.")
 }
 
-async fn app_css() -> Response {
+/// A stylesheet or script compiled into the binary (so `cargo run` needs no npm).
+fn asset(content_type: &'static str, body: &'static str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../../assets/app.css"),
+        body,
     )
         .into_response()
+}
+
+async fn app_css() -> Response {
+    asset("text/css; charset=utf-8", include_str!("../../assets/app.css"))
+}
+
+/// GOV.UK Frontend, built by `tools/govuk-frontend/build.sh` from a pinned release.
+async fn govuk_css() -> Response {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../assets/govuk/govuk-frontend.min.css"),
+    )
+}
+
+async fn govuk_js() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/govuk/govuk-frontend.min.js"),
+    )
+}
+
+async fn init_js() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/lz-init.mjs"),
+    )
 }
 
 async fn theme_css(State(state): State<AppState>) -> Response {
@@ -67,21 +98,36 @@ async fn theme_css(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// A URL-encoded form whose rejections (wrong types, malformed bodies) become an error page.
+/// A URL-encoded form (fields may repeat, as checkboxes do; GOV.UK date inputs are joined
+/// first, see `date_input`) whose rejections (wrong types, malformed bodies) become an
+/// error page.
 pub struct HtmlForm<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for HtmlForm<T> {
     type Rejection = Response;
     async fn from_request(req: Request, s: &S) -> Result<Self, Self::Rejection> {
-        match axum::Form::<T>::from_request(req, s).await {
-            Ok(axum::Form(v)) => Ok(HtmlForm(v)),
-            Err(e) => Err(error_page(
-                StatusCode::BAD_REQUEST,
-                "This form could not be read",
-                format!("Check what you entered and try again ({}).", e.body_text()),
-            )),
-        }
+        let body = axum::body::Bytes::from_request(req, s)
+            .await
+            .map_err(|e| {
+                error_page(
+                    StatusCode::BAD_REQUEST,
+                    "This form could not be read",
+                    format!("Check what you entered and try again ({}).", e.body_text()),
+                )
+            })?;
+        read_form(&body).map(HtmlForm)
     }
+}
+
+/// A form body as `T`; a malformed one becomes an error page.
+pub fn read_form<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+    serde_html_form::from_bytes::<T>(&date_input::join_date_parts(body)).map_err(|e| {
+        error_page(
+            StatusCode::BAD_REQUEST,
+            "This form could not be read",
+            format!("Check what you entered and try again ({e})."),
+        )
+    })
 }
 
 /// The same form again (422) with every problem listed in the error summary and beside

@@ -12,7 +12,7 @@ use super::clean::{
 };
 use super::dates::{parse_date_range, DateRange};
 use super::money::scan_money;
-use super::{BudgetLine, Flag, ImportError, ParsedPlan, ParsedWorkArea};
+use super::{BudgetLine, Flag, ImportError, ParsedMilestone, ParsedPlan, ParsedWorkArea};
 
 /// Reads a delivery plan. Anything uncertain becomes a [`Flag`] on the plan or work area.
 pub fn parse_plan(text: &str) -> Result<ParsedPlan, ImportError> {

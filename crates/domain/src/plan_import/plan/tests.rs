@@ -72,3 +72,30 @@ fn preamble() {
     let (t, c, l) = preamble_fields("URN: 123\nCluster name:\nNorth East\nLead applicant:\n");
     assert_eq!((t, c.as_deref(), l), (None, Some("North East"), None));
 }
+
+#[test]
+fn key_milestones_become_milestones_where_they_name_a_date() {
+    let got = super::work_area::milestones(
+        "The platform is available to all places to use by March 2027 (subject to funding being secured).\n\n\
+         The value of such a resource is seen as valuable to all partners in the NW.\n\n\
+         The re-framing of PAS to be completed for the NW footprint by Sept 2026. Places given the support to create a NW narrative.",
+    );
+    let pairs: Vec<(String, String)> = got
+        .iter()
+        .map(|m| (m.title.clone(), m.due.to_string()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![
+            (
+                "The platform is available to all places to use by March 2027 (subject to funding being secured)".to_string(),
+                "2027-03-31".to_string()
+            ),
+            (
+                "The re-framing of PAS to be completed for the NW footprint by Sept 2026".to_string(),
+                "2026-09-30".to_string()
+            ),
+        ]
+    );
+    assert!(super::work_area::milestones("Progress so far is good.").is_empty());
+}

@@ -22,6 +22,7 @@ pub(super) fn work_area(number: usize, header: &[Option<Col>], row: &[String]) -
     let (budget_lines, budget_total_pence) = budget(&resources, &mut flags);
     let dates = parse_date_range(&when);
     flag_dates(&when, &dates, &mut flags);
+    let milestones = milestones(&progress);
 
     ParsedWorkArea {
         title,
@@ -37,8 +38,49 @@ pub(super) fn work_area(number: usize, header: &[Option<Col>], row: &[String]) -
         end: dates.end,
         end_open: dates.end_open,
         outcomes: items(&outcomes_text),
+        milestones,
         flags,
     }
+}
+
+/// Each sentence of the key milestones cell that names a day or a month with its year ("The
+/// platform is available to all places by March 2027") is a milestone due then.
+pub(crate) fn milestones(progress: &str) -> Vec<ParsedMilestone> {
+    let mut out = Vec::new();
+    for para in super::super::clean::paragraphs(progress) {
+        for sentence in sentences(&para) {
+            if let Some((due, _)) = super::super::dates::due_date(&sentence) {
+                let title = trim_trailing_punct(&collapse_ws(&sentence));
+                let title: String = title.chars().take(200).collect();
+                if !title.is_empty() {
+                    out.push(ParsedMilestone { title, due });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A paragraph's sentences: split after ". ", "! " or "? " followed by a capital letter
+/// (so "approx. 5" and "(i.e. linked" stay whole).
+fn sentences(para: &str) -> Vec<String> {
+    let chars: Vec<char> = para.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 0..chars.len() {
+        let ends = matches!(chars[i], '.' | '!' | '?')
+            && chars.get(i + 1).is_some_and(|c| c.is_whitespace())
+            && chars.get(i + 2).is_some_and(|c| c.is_uppercase());
+        if ends {
+            out.push(chars[start..=i].iter().collect::<String>().trim().to_string());
+            start = i + 1;
+        }
+    }
+    let rest: String = chars[start..].iter().collect();
+    if !rest.trim().is_empty() {
+        out.push(rest.trim().to_string());
+    }
+    out
 }
 
 /// One row of the table, its cells beside the header's columns.

@@ -10,7 +10,6 @@ mod calendar_links;
 mod manage;
 mod registration;
 
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -121,11 +120,5 @@ fn summary(state: &AppState, e: &EventRecord) -> Value {
 
 /// A form whose fields repeat (checkboxes); a malformed one becomes an error page.
 fn read_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<Response>> {
-    serde_html_form::from_bytes::<T>(body).map_err(|e| {
-        Box::new(crate::error::error_page(
-            StatusCode::BAD_REQUEST,
-            "This form could not be read",
-            format!("Check what you entered and try again ({e})."),
-        ))
-    })
+    super::read_form(body).map_err(Box::new)
 }

@@ -423,6 +423,19 @@ pub(super) async fn place_page(
         .into_iter()
         .map(|o| context! { name => o.name, path => format!("/organisations/{}", o.slug) })
         .collect();
+    // The delivery plan work this place delivers, in plans the reader may see.
+    let work = s
+        .app
+        .plans()
+        .delivered_by_place(v.actor.as_ref(), place.id.as_str())
+        .await?
+        .into_iter()
+        .map(|w| context! {
+            title => w.work_area_title, plan_title => w.plan_title,
+            path => format!("/plans/{}#wa-{}", w.plan_id, w.work_area_id),
+            rag => w.rag, start => w.start_date, end => w.end_date,
+        })
+        .collect();
     let subject = Subject {
         facet: "place",
         kind: "Place",
@@ -434,6 +447,7 @@ pub(super) async fn place_page(
         organisations,
         place: None,
         events,
+        work,
     };
     browse_page(&s, &v, &p, subject).await
 }
@@ -474,6 +488,7 @@ pub(super) async fn organisation_page(
         organisations: Vec::new(),
         place,
         events: Vec::new(),
+        work: Vec::new(),
     };
     browse_page(&s, &v, &p, subject).await
 }
@@ -495,6 +510,8 @@ struct Subject {
     place: Option<Value>,
     /// A place's coming events (id, title, when).
     events: Vec<Value>,
+    /// The plan work areas a place delivers (title, plan, status).
+    work: Vec<Value>,
 }
 
 async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subject) -> PageResult {
@@ -509,6 +526,7 @@ async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subje
             subject_type => subject.facet, subject_id => subject.id, following => is_following,
             path_here => format!("/{}/{}", subject.path, subject.slug), results,
             organisations => subject.organisations, place => subject.place, events => subject.events,
+            work => subject.work,
         },
     ))
 }

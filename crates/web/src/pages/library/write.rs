@@ -1,7 +1,6 @@
 //! Writing: the item form (new and edit), its option lists, and saving it.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lz_app::library::{ItemInput, LibraryAccess, SECTIONS};
 use lz_app::{Actor, AppError};
@@ -93,13 +92,7 @@ pub(super) async fn new_form(
 
 /// The item form as posted: the term checkboxes come as repeated `terms` fields.
 async fn read_item_form(body: axum::body::Bytes) -> Result<ItemInput, Response> {
-    serde_html_form::from_bytes::<ItemInput>(&body).map_err(|e| {
-        crate::error::error_page(
-            StatusCode::BAD_REQUEST,
-            "This form could not be read",
-            format!("Check what you entered and try again ({e})."),
-        )
-    })
+    crate::pages::read_form(&body)
 }
 
 pub(super) async fn create(

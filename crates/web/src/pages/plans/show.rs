@@ -46,6 +46,7 @@ fn area_ctx(view: &PlanView, w: &WorkAreaRecord, today: &str) -> Value {
         over_budget => (w.budget_spent_pence > w.budget_allocated_pence).then(|| money(w.budget_spent_pence - w.budget_allocated_pence)),
         committed => (w.budget_committed_pence > 0).then(|| money(w.budget_committed_pence)), updates, milestones, learning,
         may_update => view.may_update(&w.id),
+        places => view.places_of(&w.id).map(|p| context! { name => p.place_name.clone(), slug => p.place_slug.clone() }).collect::<Vec<_>>(),
     }
 }
 
@@ -61,6 +62,7 @@ pub(super) fn plan_ctx(view: &PlanView, today: &str) -> Value {
     let actions: Vec<Value> = view.actions.iter().map(|a| context! {
         id => a.id.clone(), description => a.description.clone(), owner => a.owner_name.clone(), owner_id => a.owner_user_id.clone(), due => a.due_date.clone(), status => a.status,
         meeting => a.meeting_title.clone(), overdue => a.overdue_on(today),
+        work_area_id => a.work_area_id.clone(), work_area => a.work_area_title.clone(),
     }).collect();
     let p = &view.plan;
     context! {

@@ -260,8 +260,17 @@ pub(super) async fn set_indicator(
 }
 
 /// The work area form's context: its plan and the values shown.
-fn edit_ctx(id: &str, view: &PlanView, values: Value) -> Value {
-    context! { id, plan => context! { id => view.plan.id.clone(), title => view.plan.title.clone() }, values }
+/// The edit form's context; the places that deliver the work are offered to those who may
+/// change the plan (a place lead posts progress but does not choose the places).
+async fn edit_ctx(s: &AppState, id: &str, view: &PlanView, values: Value, chosen: &[String]) -> Result<Value, AppError> {
+    let places: Vec<Value> = if view.may_edit() {
+        s.app.network().places().await?.into_iter().map(|p| context! {
+            value => p.id.as_str(), label => p.name, checked => chosen.iter().any(|c| c == p.id.as_str()),
+        }).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(context! { id, plan => context! { id => view.plan.id.clone(), title => view.plan.title.clone() }, values, places })
 }
 
 pub(super) async fn edit_form(
@@ -287,11 +296,12 @@ pub(super) async fn edit_form(
         start => w.start_date.clone(), end => w.end_date.clone(), budget => budget.join("\n"),
         committed => if w.budget_committed_pence > 0 { money(w.budget_committed_pence) } else { String::new() },
     };
+    let chosen: Vec<String> = view.places_of(&w.id).map(|p| p.place_id.clone()).collect();
     Ok(page(
         &s,
         &visitor,
         "plans/work_area_form.html",
-        edit_ctx(&id, &view, values),
+        edit_ctx(&s, &id, &view, values, &chosen).await?,
     ))
 }
 
@@ -313,6 +323,12 @@ pub(super) struct WorkAreaForm {
     budget: String,
     #[serde(default)]
     committed: String,
+    /// Checked places; `places_shown` says the form offered them (an empty list then means
+    /// "none", not "unchanged").
+    #[serde(default)]
+    places: Vec<String>,
+    #[serde(default)]
+    places_shown: String,
 }
 
 pub(super) async fn edit(
@@ -330,6 +346,7 @@ pub(super) async fn edit(
         end: f.end.clone(),
         budget: f.budget.clone(),
         committed: f.committed.clone(),
+        places: (!f.places_shown.is_empty()).then(|| f.places.clone()),
     };
     match s.app.plans().edit_work_area(&actor, &id, &edit).await {
         Ok(()) => {
@@ -339,13 +356,8 @@ pub(super) async fn edit(
         Err(AppError::Invalid(errs)) => {
             let view = s.app.plans().view_for_work_area(&actor, &id).await?;
             let values = context! { title => f.title, leads => f.leads, why => f.why, what_we_will_do => f.what_we_will_do, start => f.start, end => f.end, budget => f.budget, committed => f.committed };
-            Ok(form_again(
-                &s,
-                &visitor,
-                "plans/work_area_form.html",
-                &errs,
-                edit_ctx(&id, &view, values),
-            ))
+            let ctx = edit_ctx(&s, &id, &view, values, &f.places).await?;
+            Ok(form_again(&s, &visitor, "plans/work_area_form.html", &errs, ctx))
         }
         Err(e) => Err(e.into()),
     }
