@@ -71,7 +71,10 @@ pub fn read_day(text: &str, label: &str) -> Result<Date, String> {
         .map_err(|_| format!("{label} must be a real date"))?;
     let month = month_number(parts[1]).ok_or_else(|| format!("{label} must be a real date"))?;
     if parts[2].len() != 4 || !parts[2].bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("The year of the {} must include 4 numbers", label.to_lowercase()));
+        return Err(format!(
+            "The year of the {} must include 4 numbers",
+            label.to_lowercase()
+        ));
     }
     let year: i16 = parts[2]
         .parse()
@@ -85,15 +88,27 @@ fn month_number(text: &str) -> Option<i8> {
         return (1..=12).contains(&n).then_some(n);
     }
     const NAMES: [&str; 12] = [
-        "january", "february", "march", "april", "may", "june", "july", "august",
-        "september", "october", "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     let lower = text.to_lowercase();
     let lower = lower.trim_end_matches('.');
     NAMES
         .iter()
         .position(|name| {
-            *name == lower || (lower.len() >= 3 && name.starts_with(lower)) || (lower == "sept" && *name == "september")
+            *name == lower
+                || (lower.len() >= 3 && name.starts_with(lower))
+                || (lower == "sept" && *name == "september")
         })
         .and_then(|i| i8::try_from(i + 1).ok())
 }
@@ -146,8 +161,16 @@ mod tests {
     fn days_are_read_as_people_type_them() {
         let feb12 = date(2027, 2, 12);
         for ok in [
-            "2027-02-12", "12/02/2027", "12/2/2027", " 12 / 2 / 2027 ", "12-02-2027",
-            "12.2.2027", "12 Feb 2027", "12 february 2027", "12 FEB. 2027", "12, Feb 2027",
+            "2027-02-12",
+            "12/02/2027",
+            "12/2/2027",
+            " 12 / 2 / 2027 ",
+            "12-02-2027",
+            "12.2.2027",
+            "12 Feb 2027",
+            "12 february 2027",
+            "12 FEB. 2027",
+            "12, Feb 2027",
         ] {
             assert_eq!(read_day(ok, "Start date"), Ok(feb12), "{ok}");
         }
@@ -159,8 +182,14 @@ mod tests {
         assert_eq!(err("/2/"), "Start date must include a day and a year");
         assert_eq!(err("31/2/2027"), "Start date must be a real date");
         assert_eq!(err("12/13/2027"), "Start date must be a real date");
-        assert_eq!(err("12/2/27"), "The year of the start date must include 4 numbers");
-        assert_eq!(err("tomorrow"), "Start date must be a real date, like 12 2 2027 (day, month and year)");
+        assert_eq!(
+            err("12/2/27"),
+            "The year of the start date must include 4 numbers"
+        );
+        assert_eq!(
+            err("tomorrow"),
+            "Start date must be a real date, like 12 2 2027 (day, month and year)"
+        );
         assert_eq!(err("12/Fe/2027"), "Start date must be a real date");
         assert_eq!(err("x/2/2027"), "Start date must be a real date");
         assert_eq!(iso(feb12), "2027-02-12");

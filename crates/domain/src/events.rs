@@ -396,7 +396,11 @@ pub fn calendar(method: IcalMethod, name: &str, events: &[IcalEvent<'_>]) -> Str
             line(&format!(
                 "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT={};RSVP=FALSE:mailto:{}",
                 param(a.name),
-                if method == IcalMethod::Cancel { "DECLINED" } else { "ACCEPTED" },
+                if method == IcalMethod::Cancel {
+                    "DECLINED"
+                } else {
+                    "ACCEPTED"
+                },
                 a.email
             ));
         }
@@ -590,8 +594,14 @@ mod tests {
 
         // An invitation names the organiser and the attendee; names are quoted parameters.
         let invite = IcalEvent {
-            organizer: Some(Person { name: "Learning Zone", email: "noreply@example.org" }),
-            attendee: Some(Person { name: "Ó Briain, \"Zoë\"", email: "zoe@example.org" }),
+            organizer: Some(Person {
+                name: "Learning Zone",
+                email: "noreply@example.org",
+            }),
+            attendee: Some(Person {
+                name: "Ó Briain, \"Zoë\"",
+                email: "zoe@example.org",
+            }),
             ..ev
         };
         let text = calendar(IcalMethod::Request, "Events", &[invite.clone()]).replace("\r\n ", "");

@@ -82,8 +82,8 @@ export async function run({ context, step, url }) {
     assert((await page.locator('#add-to-calendar').count()) === 0, 'a finished event still offers "Add to calendar"');
   });
 
-  await step('at 320 px the navigation folds into a menu', async () => {
-    await page.setViewportSize({ width: 320, height: 640 });
+  await step('at 320 px the navigation folds into a menu and the first result is on the first screen', async () => {
+    await page.setViewportSize({ width: 320, height: 568 });
     await visit(page, url('/'));
     const library = navLink(page, 'Library');
     assert(!(await library.isVisible()), 'at 320 px the navigation links show before the menu is opened');
@@ -94,6 +94,9 @@ export async function run({ context, step, url }) {
     await checkA11y(page);
     await activate(page, library, 'navigation link "Library"');
     await expectPath(page, '/library');
+    // Its title starts on the first screen (its first line, 25 px, is in view).
+    const first = await page.locator('#results > li h3').first().boundingBox();
+    assert(first && first.y + 25 <= 568, `at 320×568 the first result's title starts at ${first && first.y} px, below the first screen`);
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 }

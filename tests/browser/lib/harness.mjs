@@ -378,9 +378,9 @@ export async function expectText(page, text, within = 'main') {
   assert(ok, `expected ${within} of ${page.url()} to contain ${text}`, `  text: ${got.slice(0, 1500)}`);
 }
 
-/** A status notice (role=status) whose text contains `text`. */
+/** A notification banner (GOV.UK's, role=alert for a success) whose text contains `text`. */
 export async function expectNotice(page, text) {
-  const notices = await page.locator('main [role="status"]').allInnerTexts();
+  const notices = await page.locator('main .govuk-notification-banner').allInnerTexts();
   const ok = notices.some((n) => (text instanceof RegExp ? text.test(n) : n.includes(text)));
   assert(ok, `expected a notice containing "${text}" on ${page.url()}`, `  notices found: ${JSON.stringify(notices)}`);
 }

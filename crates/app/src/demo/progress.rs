@@ -19,7 +19,16 @@ const SERIES: &str = "Deliver a minimum of three";
 const ADVOCACY: &str = "Production of an advocacy resource";
 
 /// (work area, by, posted on, RAG, spent to date in pounds, what happened)
-const UPDATES: &[(&str, &str, &str, &str, Option<i64>, &str)] = &[
+type DemoUpdate = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<i64>,
+    &'static str,
+);
+
+const UPDATES: &[DemoUpdate] = &[
     (ADVOCACY, RICHARD, "2026-06-30", "green", Some(3_000), "Consultant commissioned after three quotes; the call for evidence went to all twelve places with a template for claims and sources."),
     (FRAMING, RICHARD, "2026-07-31", "green", Some(2_500), "Framing consultant appointed; the North West workshop ran on 9 July with 31 partners from nine places. Draft frames shared for comment."),
     (SERIES, AMANDA, "2026-07-20", "green", Some(650), "Event 1 (enabling active environments) held at Preston Guild Hall: 42 people from 14 organisations; slides and recording are in the library."),
@@ -37,26 +46,60 @@ const MILESTONES: &[(&str, &str, &str, bool)] = &[
     (SERIES, "Learning series event 1 held", "2026-07-31", true),
     (SERIES, "Learning series event 2 held", "2026-09-30", true),
     (SERIES, "Learning series event 3 held", "2026-11-30", true),
-    (ADVOCACY, "Narrated slide deck and supporting document delivered", "2026-09-30", false),
-    (PLATFORM, "Beta open to North West partners", "2026-11-30", true),
+    (
+        ADVOCACY,
+        "Narrated slide deck and supporting document delivered",
+        "2026-09-30",
+        false,
+    ),
+    (
+        PLATFORM,
+        "Beta open to North West partners",
+        "2026-11-30",
+        true,
+    ),
 ];
 
 /// The places that deliver each work area.
 const DELIVERED_IN: &[(&str, &[&str])] = &[
-    (FRAMING, &["pennine-lancashire", "greater-manchester", "cheshire-east"]),
+    (
+        FRAMING,
+        &["pennine-lancashire", "greater-manchester", "cheshire-east"],
+    ),
     (SERIES, &["preston", "blackburn-with-darwen"]),
     (ADVOCACY, &["blackpool", "chorley", "greater-manchester"]),
 ];
 
 /// Library items that deliver or show each work area.
 const LEARNING: &[(&str, &str)] = &[
-    (FRAMING, "Partnership Executive workshop: framing physical activity for devolution"),
-    (FRAMING, "Lancashire place partnerships: a review of early progress"),
-    (SERIES, "Learning series event 1: enabling active environments"),
-    (SERIES, "Learning series event 2: pivoting public leisure to wellbeing"),
-    (SERIES, "Learning series event 3: system leadership and adult social care"),
-    (ADVOCACY, "Social value of physical activity in Lancashire, 2024–25"),
-    (ADVOCACY, "Key learning from the Greater Manchester Local Delivery Pilot, 2019–24"),
+    (
+        FRAMING,
+        "Partnership Executive workshop: framing physical activity for devolution",
+    ),
+    (
+        FRAMING,
+        "Lancashire place partnerships: a review of early progress",
+    ),
+    (
+        SERIES,
+        "Learning series event 1: enabling active environments",
+    ),
+    (
+        SERIES,
+        "Learning series event 2: pivoting public leisure to wellbeing",
+    ),
+    (
+        SERIES,
+        "Learning series event 3: system leadership and adult social care",
+    ),
+    (
+        ADVOCACY,
+        "Social value of physical activity in Lancashire, 2024–25",
+    ),
+    (
+        ADVOCACY,
+        "Key learning from the Greater Manchester Local Delivery Pilot, 2019–24",
+    ),
 ];
 
 impl App {
@@ -130,10 +173,21 @@ impl App {
             store::link(&mut tx, Linked::Item, &area(wa)?, &item, &person[BETH], now).await?;
         }
         for event in events {
-            store::link(&mut tx, Linked::Event, &area(SERIES)?, event, &person[BETH], now).await?;
+            store::link(
+                &mut tx,
+                Linked::Event,
+                &area(SERIES)?,
+                event,
+                &person[BETH],
+                now,
+            )
+            .await?;
         }
         // The Executive's 2018 actions were done at the time.
-        if let Some(exec) = all.iter().find(|p| p.title.starts_with("Partnership Executive")) {
+        if let Some(exec) = all
+            .iter()
+            .find(|p| p.title.starts_with("Partnership Executive"))
+        {
             for a in store::actions_of_plan(&mut tx, &exec.id).await? {
                 store::close_action(
                     &mut tx,

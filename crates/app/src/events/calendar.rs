@@ -90,18 +90,19 @@ impl Events<'_> {
             ie.attendee = attendee;
         }
         let file_name = if method == IcalMethod::Cancel {
+            // A cancelled event already raised its SEQUENCE; one person's cancelled place
+            // raises it for their copy alone.
+            if !event.is_cancelled() {
+                ie.sequence += 1;
+            }
             ie.cancelled = true;
-            ie.sequence += 1;
             "cancelled.ics"
         } else {
             "invite.ics"
         };
         Attachment {
             file_name: file_name.into(),
-            media_type: format!(
-                "text/calendar; charset=utf-8; method={}",
-                method.code()
-            ),
+            media_type: format!("text/calendar; charset=utf-8; method={}", method.code()),
             text: rules::calendar(method, &event.title, &[ie]),
         }
     }
@@ -111,7 +112,13 @@ impl Events<'_> {
         let view = self.event(actor, id).await?;
         let with_link = view.joining_link().is_some();
         Ok(self
-            .ics_for(&view.event, IcalMethod::Publish, with_link, self.app.now(), None)
+            .ics_for(
+                &view.event,
+                IcalMethod::Publish,
+                with_link,
+                self.app.now(),
+                None,
+            )
             .text)
     }
 

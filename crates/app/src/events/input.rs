@@ -205,12 +205,7 @@ pub const STATUSES: &[(&str, &str)] = &[
 ];
 
 /// "2026-07-15" at midnight UK time, for the registration window; empty: none.
-fn optional_day(
-    p: &mut Problems,
-    field: &'static str,
-    label: &str,
-    raw: &str,
-) -> Option<i64> {
+fn optional_day(p: &mut Problems, field: &'static str, label: &str, raw: &str) -> Option<i64> {
     let day = p.optional_day(field, label, raw)?;
     p.check(field, rules::parse_local(&day, "00:00"))
 }
@@ -283,9 +278,8 @@ pub(super) fn times(
     } else {
         p.day("end_date", "End date", &input.end_date)
     };
-    let start = start_day.and_then(|d| {
-        p.check("start_time", rules::parse_local(&d, &input.start_time))
-    });
+    let start =
+        start_day.and_then(|d| p.check("start_time", rules::parse_local(&d, &input.start_time)));
     let end = end_day.and_then(|d| p.check("end_time", rules::parse_local(&d, &input.end_time)));
     if let (Some(s), Some(e)) = (start, end) {
         if e <= s {
@@ -324,8 +318,18 @@ pub(super) fn registration_window(
     input: &EventInput,
     start: Option<i64>,
 ) -> (Option<i64>, Option<i64>) {
-    let opens = optional_day(p, "opens_date", "Registration opening date", &input.opens_date);
-    let closes = optional_day(p, "closes_date", "Registration closing date", &input.closes_date);
+    let opens = optional_day(
+        p,
+        "opens_date",
+        "Registration opening date",
+        &input.opens_date,
+    );
+    let closes = optional_day(
+        p,
+        "closes_date",
+        "Registration closing date",
+        &input.closes_date,
+    );
     if let (Some(o), Some(c)) = (opens, closes) {
         if c <= o {
             p.add("closes_date", "Registration must close after it opens");

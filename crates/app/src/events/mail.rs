@@ -109,7 +109,13 @@ impl Events<'_> {
         next: &RegistrationRecord,
         now: i64,
     ) -> AppResult<()> {
-        let ics = self.ics_for(event, IcalMethod::Request, true, now, person(&next.name, &next.email));
+        let ics = self.ics_for(
+            event,
+            IcalMethod::Request,
+            true,
+            now,
+            person(&next.name, &next.email),
+        );
         let manage = self
             .manage_link(tx, &next.id, next.user_id.is_some(), event)
             .await?;
@@ -161,7 +167,13 @@ impl Events<'_> {
                 host => self.app.config.host_name,
             };
             let mail = Email::render(&r.email, "events/changed.txt", ctx)?;
-            let ics = self.ics_for(event, IcalMethod::Request, true, now, person(&r.name, &r.email));
+            let ics = self.ics_for(
+                event,
+                IcalMethod::Request,
+                true,
+                now,
+                person(&r.name, &r.email),
+            );
             enqueue_with(tx, now, &mail, &ics).await?;
             emailed = true;
         }
@@ -189,7 +201,13 @@ impl Events<'_> {
                 host => self.app.config.host_name,
             };
             let mail = Email::render(&r.email, "events/cancelled.txt", ctx)?;
-            let ics = self.ics_for(event, IcalMethod::Cancel, false, now, person(&r.name, &r.email));
+            let ics = self.ics_for(
+                event,
+                IcalMethod::Cancel,
+                false,
+                now,
+                person(&r.name, &r.email),
+            );
             enqueue_with(tx, now, &mail, &ics).await?;
         }
         Ok(())
@@ -214,7 +232,13 @@ impl Events<'_> {
         if waiting {
             return enqueue(tx, now, &mail).await;
         }
-        let ics = self.ics_for(event, IcalMethod::Cancel, false, now, person(&r.name, &r.email));
+        let ics = self.ics_for(
+            event,
+            IcalMethod::Cancel,
+            false,
+            now,
+            person(&r.name, &r.email),
+        );
         enqueue_with(tx, now, &mail, &ics).await
     }
 
@@ -318,7 +342,13 @@ impl Events<'_> {
         due: &DueMail,
         now: i64,
     ) -> AppResult<()> {
-        let ics = self.ics_for(event, IcalMethod::Request, true, now, person(&due.name, &due.email));
+        let ics = self.ics_for(
+            event,
+            IcalMethod::Request,
+            true,
+            now,
+            person(&due.name, &due.email),
+        );
         let manage = self
             .manage_link(tx, &due.registration_id, due.user_id.is_some(), event)
             .await?;

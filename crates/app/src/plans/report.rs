@@ -2,7 +2,7 @@
 //! due soon by owner, budget allocated against spent, recent updates. RAG and spend are as
 //! they stood on that date (from the update history), so a past report can be reproduced.
 
-use super::input::{is_iso_date, shift_days, today};
+use super::input::{shift_days, today};
 use super::record::{
     ActionRecord, ActionStatus, MilestoneRecord, MilestoneStatus, Rag, ScheduleRecord,
     WorkAreaKind, WorkAreaRecord,
@@ -407,14 +407,10 @@ impl Plans<'_> {
     ) -> AppResult<Report> {
         let date = match date.trim() {
             "" => today(self.app.now()),
-            given => given.to_string(),
+            given => lz_domain::dates::read_day(given, "Report date")
+                .map(lz_domain::dates::iso)
+                .map_err(|e| AppError::field("date", e))?,
         };
-        if !is_iso_date(&date) {
-            return Err(AppError::field(
-                "date",
-                "Enter the date as YYYY-MM-DD, like 2026-11-23",
-            ));
-        }
         let view = self.view(actor, plan_id).await?;
         Ok(build(&view, &date))
     }

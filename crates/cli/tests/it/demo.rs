@@ -139,12 +139,19 @@ async fn demo_holds_the_plan_and_the_mandates(app: TestApp) {
     assert_eq!(titles[4], "Establish a shared intelligence system");
     let actions = mandates["actions"].as_array().expect("actions");
     assert_eq!(actions.len(), 2);
+    let mandate_ids: Vec<&Value> = mandates["work_areas"]
+        .as_array()
+        .expect("the mandates")
+        .iter()
+        .map(|w| &w["id"])
+        .collect();
     for a in actions {
         assert_eq!(a["due_date"], "2018-05-04");
         assert_eq!(a["owner"], "Executive");
-        assert_eq!(a["status"], "open");
+        // Done at the time, and linked to the mandate they name.
+        assert_eq!(a["status"], "done");
+        assert!(mandate_ids.contains(&&a["work_area_id"]), "{a}");
     }
-    // The page shows them, overdue.
     let browser = app.client();
     browser.sign_in(ADMIN, DEMO_PASSWORD).await;
     let (s, html) = browser
@@ -154,7 +161,35 @@ async fn demo_holds_the_plan_and_the_mandates(app: TestApp) {
         ))
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("Overdue") && html.contains("4 May 2018"));
+    assert!(html.contains("Done") && html.contains("4 May 2018") && !html.contains("Overdue"));
+
+    // The delivery plan is in flight in December 2026: every work area has a status from its
+    // updates, milestones (from the plan's key milestones and dates), spend, and learning or
+    // places; the learning series' three events are linked and finished.
+    for w in areas {
+        assert!(w["rag"].is_string(), "a status: {w}");
+        assert!(
+            !w["milestones"].as_array().expect("milestones").is_empty(),
+            "milestones: {w}"
+        );
+        assert!(
+            w["budget_spent_pence"].as_i64().unwrap_or_default() > 0,
+            "spend: {w}"
+        );
+    }
+    assert_eq!(areas[2]["events"].as_array().map(Vec::len), Some(3));
+    assert!(areas[2]["learning"]
+        .as_array()
+        .is_some_and(|l| l.len() >= 3));
+    assert_eq!(
+        areas[1]["places"],
+        json!(["cheshire-east", "greater-manchester", "pennine-lancashire"])
+    );
+    let rags: Vec<&str> = areas
+        .iter()
+        .map(|w| w["rag"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(rags, ["green", "amber", "green", "red"]);
     let (_, html) = browser
         .get_text(&format!("/plans/{}", plan["id"].as_str().expect("an id")))
         .await;

@@ -925,7 +925,7 @@ async fn bad_event_input_changes_nothing(app: TestApp) {
             json!({"joining_link": "ftp://example.org/room"}),
             "joining_link",
         ),
-        (json!({"start_date": "31/12/2027"}), "start_date"),
+        (json!({"start_date": "31/13/2027"}), "start_date"),
         (json!({"start_date": "2020-01-01"}), "start_date"),
         (json!({"visibility": "place"}), "visibility"),
         (json!({"status": "cancelled"}), "status"),
@@ -1206,7 +1206,25 @@ async fn event_visibility_and_organiser_rights(app: TestApp) {
     let edit = format!("/events/{public}/edit");
     let (s, html) = organiser.get_text(&edit).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("value=\"10:00\"") && html.contains(&format!("value=\"{date}\"")));
+    // The day in its three boxes (GOV.UK date input), the time as typed.
+    let (y, m, d) = (
+        &date[0..4],
+        date[5..7].trim_start_matches('0'),
+        date[8..10].trim_start_matches('0'),
+    );
+    assert!(html.contains("value=\"10:00\""));
+    for (name, value) in [
+        ("start_date-day", d),
+        ("start_date-month", m),
+        ("start_date-year", y),
+    ] {
+        assert!(
+            html.contains(&format!(
+                "name=\"{name}\" type=\"text\" inputmode=\"numeric\" value=\"{value}\""
+            )),
+            "{name}"
+        );
+    }
     let r = organiser
         .post_form(
             &edit,
@@ -1459,7 +1477,13 @@ async fn registration_emails_are_calendar_invitations() {
     let y = next_year(&app);
     let event = create_event(
         &api,
-        event_body(&lancashire.id, "Active travel, together", &format!("{y}-03-10"), 20, json!({})),
+        event_body(
+            &lancashire.id,
+            "Active travel, together",
+            &format!("{y}-03-10"),
+            20,
+            json!({}),
+        ),
     )
     .await;
     let (s, v) = member
@@ -1475,8 +1499,10 @@ async fn registration_emails_are_calendar_invitations() {
         async move {
             for _ in 0..150 {
                 let found = smtp.messages().into_iter().find(|m| {
-                    m.lines().any(|l| l.to_ascii_lowercase().starts_with("to:") && l.contains(&to))
-                        && m.lines().any(|l| l.starts_with(&format!("Subject: {subject}")))
+                    m.lines()
+                        .any(|l| l.to_ascii_lowercase().starts_with("to:") && l.contains(&to))
+                        && m.lines()
+                            .any(|l| l.starts_with(&format!("Subject: {subject}")))
                 });
                 if let Some(m) = found {
                     return m;
@@ -1489,8 +1515,7 @@ async fn registration_emails_are_calendar_invitations() {
     let invite = read_invitation(&mail("You are registered").await);
     let fields: Vec<&str> = invite.split('|').collect();
     assert_eq!(
-        fields[0],
-        "multipart/mixed,multipart/alternative,text/plain,text/calendar,application/ics",
+        fields[0], "multipart/mixed,multipart/alternative,text/plain,text/calendar,application/ics",
         "{invite}"
     );
     assert_eq!(&fields[1..3], ["REQUEST", "REQUEST"], "{invite}");
@@ -1520,7 +1545,11 @@ async fn registration_emails_are_calendar_invitations() {
     assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
     let update = read_invitation(&mail("Changed").await);
     let fields: Vec<&str> = update.split('|').collect();
-    assert_eq!((fields[2], fields[3], fields[4]), ("REQUEST", uid.as_str(), "1"), "{update}");
+    assert_eq!(
+        (fields[2], fields[3], fields[4]),
+        ("REQUEST", uid.as_str(), "1"),
+        "{update}"
+    );
 
     // Cancelled: the matching CANCEL, same UID, SEQUENCE raised again.
     let (s, _) = api

@@ -1021,7 +1021,14 @@ async fn dates_are_typed_as_day_month_and_year(app: TestApp) {
 
     // The form offers day, month and year boxes.
     let (_, html) = admin.get_text(&edit).await;
-    for name in ["start-day", "start-month", "start-year", "end-day", "end-month", "end-year"] {
+    for name in [
+        "start-day",
+        "start-month",
+        "start-year",
+        "end-day",
+        "end-month",
+        "end-year",
+    ] {
         assert!(html.contains(&format!("name=\"{name}\"")), "{name}");
     }
     assert!(html.contains("class=\"govuk-date-input\""));
@@ -1046,9 +1053,20 @@ async fn dates_are_typed_as_day_month_and_year(app: TestApp) {
     let html = crate::common::body_text(r).await;
     assert!(html.contains("Start date must be a real date"), "{html}");
     assert!(html.contains("End date must include a day"), "{html}");
-    assert_eq!(html.matches("id=\"start-error\"").count(), 1, "one message for the start date");
-    assert_eq!(html.matches("Start date must be a real date").count(), 2, "beside the field and in the summary");
-    assert!(html.contains("href=\"#start\""), "the summary links to the day box");
+    assert_eq!(
+        html.matches("id=\"start-error\"").count(),
+        1,
+        "one message for the start date"
+    );
+    assert_eq!(
+        html.matches("Start date must be a real date").count(),
+        2,
+        "beside the field and in the summary"
+    );
+    assert!(
+        html.contains("href=\"#start\""),
+        "the summary links to the day box"
+    );
     assert!(html.contains("value=\"31\""), "what was typed is kept");
     let after = work_areas(&api, &plan).await[0].clone();
     assert_eq!(after["start_date"], area["start_date"], "nothing changed");
@@ -1071,21 +1089,42 @@ async fn dates_are_typed_as_day_month_and_year(app: TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let after = work_areas(&api, &plan).await[0].clone();
-    assert_eq!((after["start_date"].as_str(), after["end_date"].as_str()), (Some("2026-09-01"), Some("2027-03-31")));
+    assert_eq!(
+        (after["start_date"].as_str(), after["end_date"].as_str()),
+        (Some("2026-09-01"), Some("2027-03-31"))
+    );
     // The form shows the saved day back in its boxes.
     let (_, html) = admin.get_text(&edit).await;
-    assert!(html.contains("id=\"start\" name=\"start-day\" type=\"text\" inputmode=\"numeric\" value=\"1\""), "{html}");
+    assert!(
+        html.contains(
+            "id=\"start\" name=\"start-day\" type=\"text\" inputmode=\"numeric\" value=\"1\""
+        ),
+        "{html}"
+    );
 
     // The report date as typed in one box or three; a wrong one is explained.
-    let (s, html) = admin.get_text(&format!("/plans/{plan}/report?date-day=20&date-month=11&date-year=2026")).await;
+    let (s, html) = admin
+        .get_text(&format!(
+            "/plans/{plan}/report?date-day=20&date-month=11&date-year=2026"
+        ))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("As it stood on 20 November 2026."), "{html}");
-    let (s, html) = admin.get_text(&format!("/plans/{plan}/report?date=20%2F11%2F2026")).await;
+    let (s, html) = admin
+        .get_text(&format!("/plans/{plan}/report?date=20%2F11%2F2026"))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("As it stood on 20 November 2026."));
-    let (s, html) = admin.get_text(&format!("/plans/{plan}/report?date-day=20&date-month=11&date-year=26")).await;
+    let (s, html) = admin
+        .get_text(&format!(
+            "/plans/{plan}/report?date-day=20&date-month=11&date-year=26"
+        ))
+        .await;
     assert_ne!(s, StatusCode::OK);
-    assert!(html.contains("The year of the report date must include 4 numbers"), "{html}");
+    assert!(
+        html.contains("The year of the report date must include 4 numbers"),
+        "{html}"
+    );
 
     // The API takes what people write too ("12/02/2027"), and refuses what is not a date
     // with the field named.
@@ -1099,7 +1138,9 @@ async fn dates_are_typed_as_day_month_and_year(app: TestApp) {
             "organisation_id": org.id, "visibility": "network", "status": "open",
         })
     };
-    let (s, v) = api.api_post("/events", body(&format!("12/02/{next_year}"))).await;
+    let (s, v) = api
+        .api_post("/events", body(&format!("12/02/{next_year}")))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let (s, v) = api.api_post("/events", body("30/02/2027")).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
@@ -1137,7 +1178,12 @@ async fn place_leads_post_progress_on_work_their_place_delivers(app: TestApp) {
             who.post_form(
                 &format!("/work-areas/{id}/updates"),
                 &page,
-                &[("plan_id", plan.as_str()), ("rag", "amber"), ("body", "Workshops moved to the spring"), ("spent", "")],
+                &[
+                    ("plan_id", plan.as_str()),
+                    ("rag", "amber"),
+                    ("body", "Workshops moved to the spring"),
+                    ("spent", ""),
+                ],
             )
             .await
             .status()
@@ -1145,7 +1191,10 @@ async fn place_leads_post_progress_on_work_their_place_delivers(app: TestApp) {
     };
     let updates_before = app.count("work_area_updates").await;
     // Before the place delivers it, its lead may not post.
-    assert_eq!(post_update(lead.browser().await).await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        post_update(lead.browser().await).await,
+        StatusCode::FORBIDDEN
+    );
 
     // The network admin names Blackpool on the work area's form.
     let edit = format!("/work-areas/{id}/edit");
@@ -1155,7 +1204,11 @@ async fn place_leads_post_progress_on_work_their_place_delivers(app: TestApp) {
         .post_form(
             &edit,
             &edit,
-            &[("title", title.as_str()), ("places_shown", "yes"), ("places", blackpool.id.as_str())],
+            &[
+                ("title", title.as_str()),
+                ("places_shown", "yes"),
+                ("places", blackpool.id.as_str()),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -1164,11 +1217,20 @@ async fn place_leads_post_progress_on_work_their_place_delivers(app: TestApp) {
         json!(["blackpool"])
     );
     let (_, html) = admin.get_text(&page).await;
-    assert!(unslash(&html).contains("href=\"/places/blackpool\""), "the plan says where it is delivered");
+    assert!(
+        unslash(&html).contains("href=\"/places/blackpool\""),
+        "the plan says where it is delivered"
+    );
 
     // Blackpool's place lead now may; Chorley's may not; nothing else changed for them.
-    assert_eq!(post_update(lead.browser().await).await, StatusCode::SEE_OTHER);
-    assert_eq!(post_update(elsewhere.browser().await).await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        post_update(lead.browser().await).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post_update(elsewhere.browser().await).await,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(app.count("work_area_updates").await, updates_before + 1);
     // The place lead posts progress but does not choose the places.
     let lead_browser = lead.browser().await;
@@ -1179,22 +1241,43 @@ async fn place_leads_post_progress_on_work_their_place_delivers(app: TestApp) {
         .post_form(
             &edit,
             &edit,
-            &[("title", title.as_str()), ("places_shown", "yes"), ("places", chorley.id.as_str())],
+            &[
+                ("title", title.as_str()),
+                ("places_shown", "yes"),
+                ("places", chorley.id.as_str()),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert_eq!(work_areas(&api, &plan).await[1]["places"], json!(["blackpool"]));
+    assert_eq!(
+        work_areas(&api, &plan).await[1]["places"],
+        json!(["blackpool"])
+    );
     // A place that does not exist is refused on the form.
     let r = admin
-        .post_form(&edit, &edit, &[("title", title.as_str()), ("places_shown", "yes"), ("places", "no-such-place")])
+        .post_form(
+            &edit,
+            &edit,
+            &[
+                ("title", title.as_str()),
+                ("places_shown", "yes"),
+                ("places", "no-such-place"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // Blackpool's page lists the work with its status; a signed-out visitor does not see a
     // network plan's work there.
     let (_, html) = admin.get_text("/places/blackpool").await;
-    let work = html.split("id=\"place-work\"").nth(1).expect("the place's work");
-    assert!(work.contains(&title) && work.contains("Amber: at risk"), "{work}");
+    let work = html
+        .split("id=\"place-work\"")
+        .nth(1)
+        .expect("the place's work");
+    assert!(
+        work.contains(&title) && work.contains("Amber: at risk"),
+        "{work}"
+    );
     let (_, html) = app.client().get_text("/places/blackpool").await;
     assert!(!html.contains("id=\"place-work\""));
 }
@@ -1235,8 +1318,14 @@ async fn plans_hold_their_milestones_and_actions_their_mandates(app: TestApp) {
     };
     let actions = v["actions"].as_array().cloned().unwrap_or_default();
     assert_eq!(actions.len(), 2);
-    assert_eq!(actions[0]["work_area_id"], mandate("Establish a shared intelligence system"));
-    assert_eq!(actions[1]["work_area_id"], mandate("Leadership, Organisation and Workforce Development"));
+    assert_eq!(
+        actions[0]["work_area_id"],
+        mandate("Establish a shared intelligence system")
+    );
+    assert_eq!(
+        actions[1]["work_area_id"],
+        mandate("Leadership, Organisation and Workforce Development")
+    );
     let (_, html) = admin.get_text(&format!("/plans/{executive}")).await;
     assert!(html.contains("For: Establish a shared intelligence system"));
 }
@@ -1252,16 +1341,31 @@ async fn pages_use_gov_uk_frontend_without_its_restricted_parts(app: TestApp) {
         .to_string();
     let html = crate::common::body_text(r).await;
     let html = unslash(&html);
-    assert!(html.contains("<link rel=\"stylesheet\" href=\"/assets/govuk/govuk-frontend.min.css\">"));
+    assert!(
+        html.contains("<link rel=\"stylesheet\" href=\"/assets/govuk/govuk-frontend.min.css\">")
+    );
     assert!(html.contains("<script type=\"module\" src=\"/assets/lz-init.mjs\"></script>"));
     assert!(html.contains("class=\"govuk-template__body\""));
-    assert_eq!(html.matches("<script").count(), html.matches("<script type=\"module\" src=").count(), "no inline script");
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
-    assert!(!html.contains("govuk-header__logo") && !html.contains("crown"), "no crown");
+    assert_eq!(
+        html.matches("<script").count(),
+        html.matches("<script type=\"module\" src=").count(),
+        "no inline script"
+    );
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert!(
+        !html.contains("govuk-header__logo") && !html.contains("crown"),
+        "no crown"
+    );
 
     let r = client.get("/assets/govuk/govuk-frontend.min.css").await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/css"));
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap_or_default()
+        .starts_with("text/css"));
     let css = crate::common::body_text(r).await;
     assert!(css.contains(".govuk-date-input") && css.contains(".govuk-error-summary"));
     assert!(!css.contains("GDS Transport"), "no GDS Transport");
@@ -1272,7 +1376,10 @@ async fn pages_use_gov_uk_frontend_without_its_restricted_parts(app: TestApp) {
     ] {
         let r = client.get(path).await;
         assert_eq!(r.status(), StatusCode::OK, "{path}");
-        assert!(r.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/javascript"));
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/javascript"));
         assert!(crate::common::body_text(r).await.contains(needle), "{path}");
     }
 }

@@ -1567,7 +1567,9 @@ async fn feeds_metadata_pagination_and_sorting(app: TestApp) {
     let (s, html) = app.client().get_text("/library?q=lapwing&page=2").await;
     assert_eq!(s, StatusCode::OK);
     assert!(
-        html.contains("Page 2 of 2") && html.contains("rel=\"prev\""),
+        html.contains("aria-label=\"Page 2\" aria-current=\"page\"")
+            && html.contains("rel=\"prev\"")
+            && !html.contains("rel=\"next\""),
         "{html}"
     );
 

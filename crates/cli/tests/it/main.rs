@@ -13,5 +13,6 @@ mod membership;
 mod ops;
 mod permissions;
 mod plans;
+mod report_docs;
 mod security;
 mod storage;

@@ -322,8 +322,18 @@ fn action(description: String, raw: String) -> ParsedAction {
 
 /// Words that say nothing about which mandate is meant.
 const MANDATE_STOP_WORDS: [&str; 12] = [
-    "establish", "develop", "deliver", "delivering", "embed", "a", "an", "the", "and", "for",
-    "of", "in",
+    "establish",
+    "develop",
+    "deliver",
+    "delivering",
+    "embed",
+    "a",
+    "an",
+    "the",
+    "and",
+    "for",
+    "of",
+    "in",
 ];
 
 /// The mandate an action names: the words before "mandate" in the action ("… the working
@@ -578,8 +588,16 @@ mod tests {
             named("Executive to advise relevant representative for the Leadership, Organisation and Workforce Development mandate to Cath Hudspith"),
             Some(3)
         );
-        assert_eq!(named("Executive to advise on the shared intelligence system"), None, "no word mandate");
+        assert_eq!(
+            named("Executive to advise on the shared intelligence system"),
+            None,
+            "no word mandate"
+        );
         assert_eq!(named("Cath to update the housing mandate"), None);
-        assert_eq!(named("Lead to report on the intelligence mandate"), None, "one word is not enough");
+        assert_eq!(
+            named("Lead to report on the intelligence mandate"),
+            None,
+            "one word is not enough"
+        );
     }
 }

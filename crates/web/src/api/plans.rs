@@ -177,7 +177,10 @@ fn work_area(view: &PlanView, w: &WorkAreaRecord) -> WorkArea {
             .collect(),
         learning: learning_of(false),
         events: learning_of(true),
-        places: view.places_of(&w.id).map(|p| p.place_slug.clone()).collect(),
+        places: view
+            .places_of(&w.id)
+            .map(|p| p.place_slug.clone())
+            .collect(),
         progress: w.progress.clone(),
         milestones: view
             .milestones

@@ -50,7 +50,11 @@ pub fn join_date_parts(body: &[u8]) -> Cow<'_, [u8]> {
 /// "12//27" as typed ("12", "", "27"); anything else in the day box, so nothing typed is lost.
 pub fn date_parts(value: &str) -> [String; 3] {
     if let Some(d) = lz_domain::dates::parse_iso_date(value) {
-        return [d.day().to_string(), d.month().to_string(), d.year().to_string()];
+        return [
+            d.day().to_string(),
+            d.month().to_string(),
+            d.year().to_string(),
+        ];
     }
     let parts: Vec<&str> = value.split('/').collect();
     match parts.as_slice() {
@@ -77,7 +81,10 @@ mod tests {
         assert_eq!(joined("due-day=3&due-year=2027"), "due=3%2F%2F2027");
         assert_eq!(joined("a=1&b=2"), "a=1&b=2");
         // A stray whole field beside its parts does not win over them.
-        assert_eq!(joined("d=2020-01-01&d-day=1&d-month=2&d-year=2027"), "d=1%2F2%2F2027");
+        assert_eq!(
+            joined("d=2020-01-01&d-day=1&d-month=2&d-year=2027"),
+            "d=1%2F2%2F2027"
+        );
         // "-day" alone is not a date part of a field with no name.
         assert_eq!(joined("-day=1"), "-day=1");
     }

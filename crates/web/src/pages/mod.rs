@@ -2,8 +2,8 @@
 //! and administration.
 
 mod about;
-pub mod date_input;
 mod accounts;
+pub mod date_input;
 mod events;
 mod home;
 pub(crate) mod library;
@@ -58,7 +58,10 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 }
 
 async fn app_css() -> Response {
-    asset("text/css; charset=utf-8", include_str!("../../assets/app.css"))
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../assets/app.css"),
+    )
 }
 
 /// GOV.UK Frontend, built by `tools/govuk-frontend/build.sh` from a pinned release.
@@ -106,16 +109,25 @@ pub struct HtmlForm<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for HtmlForm<T> {
     type Rejection = Response;
     async fn from_request(req: Request, s: &S) -> Result<Self, Self::Rejection> {
-        let body = axum::body::Bytes::from_request(req, s)
-            .await
-            .map_err(|e| {
-                error_page(
-                    StatusCode::BAD_REQUEST,
-                    "This form could not be read",
-                    format!("Check what you entered and try again ({}).", e.body_text()),
-                )
-            })?;
+        let body = axum::body::Bytes::from_request(req, s).await.map_err(|e| {
+            error_page(
+                StatusCode::BAD_REQUEST,
+                "This form could not be read",
+                format!("Check what you entered and try again ({}).", e.body_text()),
+            )
+        })?;
         read_form(&body).map(HtmlForm)
+    }
+}
+
+/// A query string read like a form (a GET form with a GOV.UK date input, say), whose
+/// rejections become an error page.
+pub struct HtmlQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for HtmlQuery<T> {
+    type Rejection = Response;
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        read_form(req.uri().query().unwrap_or_default().as_bytes()).map(HtmlQuery)
     }
 }
 

@@ -72,7 +72,13 @@ fn sentences(para: &str) -> Vec<String> {
             && chars.get(i + 1).is_some_and(|c| c.is_whitespace())
             && chars.get(i + 2).is_some_and(|c| c.is_uppercase());
         if ends {
-            out.push(chars[start..=i].iter().collect::<String>().trim().to_string());
+            out.push(
+                chars[start..=i]
+                    .iter()
+                    .collect::<String>()
+                    .trim()
+                    .to_string(),
+            );
             start = i + 1;
         }
     }

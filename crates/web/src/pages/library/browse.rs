@@ -430,10 +430,12 @@ pub(super) async fn place_page(
         .delivered_by_place(v.actor.as_ref(), place.id.as_str())
         .await?
         .into_iter()
-        .map(|w| context! {
-            title => w.work_area_title, plan_title => w.plan_title,
-            path => format!("/plans/{}#wa-{}", w.plan_id, w.work_area_id),
-            rag => w.rag, start => w.start_date, end => w.end_date,
+        .map(|w| {
+            context! {
+                title => w.work_area_title, plan_title => w.plan_title,
+                path => format!("/plans/{}#wa-{}", w.plan_id, w.work_area_id),
+                rag => w.rag, start => w.start_date, end => w.end_date,
+            }
         })
         .collect();
     let subject = Subject {

@@ -1,7 +1,7 @@
 //! The Executive report of a plan for a date: the page (with its charts and the schedule of
 //! emails for those who may change the plan), and its CSV, Word and PDF downloads.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use lz_app::AppError;
 use minijinja::Value;
@@ -10,7 +10,7 @@ use lz_app::context;
 
 use super::download;
 use crate::error::PageResult;
-use crate::pages::{form_again, notice_text, HtmlForm};
+use crate::pages::{form_again, notice_text, HtmlForm, HtmlQuery};
 use crate::session::{page, SignedIn, Visitor};
 use crate::templates::money;
 use crate::AppState;
@@ -28,7 +28,7 @@ pub(super) async fn report(
     State(s): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
-    Query(q): Query<ReportQuery>,
+    HtmlQuery(q): HtmlQuery<ReportQuery>,
 ) -> PageResult {
     let r = match s
         .app
@@ -175,12 +175,12 @@ async fn report_file(
         Format::Docx => (
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             format!("plan-report-{date}.docx"),
-            lz_app::plans::report_docs::docx(&r)?,
+            lz_app::plans::report_docs::docx(&r, &s.app.config.site_name)?,
         ),
         Format::Pdf => (
             "application/pdf",
             format!("plan-report-{date}.pdf"),
-            lz_app::plans::report_docs::pdf(&r),
+            lz_app::plans::report_docs::pdf(&r, &s.app.config.site_name)?,
         ),
     };
     Ok(download(content_type, name, body))
@@ -190,7 +190,7 @@ pub(super) async fn report_csv(
     State(s): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
-    Query(q): Query<ReportQuery>,
+    HtmlQuery(q): HtmlQuery<ReportQuery>,
 ) -> PageResult {
     report_file(&s, &v, &id, &q, Format::Csv).await
 }
@@ -199,7 +199,7 @@ pub(super) async fn report_xlsx(
     State(s): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
-    Query(q): Query<ReportQuery>,
+    HtmlQuery(q): HtmlQuery<ReportQuery>,
 ) -> PageResult {
     report_file(&s, &v, &id, &q, Format::Xlsx).await
 }
@@ -208,7 +208,7 @@ pub(super) async fn report_docx(
     State(s): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
-    Query(q): Query<ReportQuery>,
+    HtmlQuery(q): HtmlQuery<ReportQuery>,
 ) -> PageResult {
     report_file(&s, &v, &id, &q, Format::Docx).await
 }
@@ -217,7 +217,7 @@ pub(super) async fn report_pdf(
     State(s): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
-    Query(q): Query<ReportQuery>,
+    HtmlQuery(q): HtmlQuery<ReportQuery>,
 ) -> PageResult {
     report_file(&s, &v, &id, &q, Format::Pdf).await
 }

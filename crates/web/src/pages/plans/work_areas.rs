@@ -262,7 +262,13 @@ pub(super) async fn set_indicator(
 /// The work area form's context: its plan and the values shown.
 /// The edit form's context; the places that deliver the work are offered to those who may
 /// change the plan (a place lead posts progress but does not choose the places).
-async fn edit_ctx(s: &AppState, id: &str, view: &PlanView, values: Value, chosen: &[String]) -> Result<Value, AppError> {
+async fn edit_ctx(
+    s: &AppState,
+    id: &str,
+    view: &PlanView,
+    values: Value,
+    chosen: &[String],
+) -> Result<Value, AppError> {
     let places: Vec<Value> = if view.may_edit() {
         s.app.network().places().await?.into_iter().map(|p| context! {
             value => p.id.as_str(), label => p.name, checked => chosen.iter().any(|c| c == p.id.as_str()),
@@ -270,7 +276,9 @@ async fn edit_ctx(s: &AppState, id: &str, view: &PlanView, values: Value, chosen
     } else {
         Vec::new()
     };
-    Ok(context! { id, plan => context! { id => view.plan.id.clone(), title => view.plan.title.clone() }, values, places })
+    Ok(
+        context! { id, plan => context! { id => view.plan.id.clone(), title => view.plan.title.clone() }, values, places },
+    )
 }
 
 pub(super) async fn edit_form(
@@ -357,7 +365,13 @@ pub(super) async fn edit(
             let view = s.app.plans().view_for_work_area(&actor, &id).await?;
             let values = context! { title => f.title, leads => f.leads, why => f.why, what_we_will_do => f.what_we_will_do, start => f.start, end => f.end, budget => f.budget, committed => f.committed };
             let ctx = edit_ctx(&s, &id, &view, values, &f.places).await?;
-            Ok(form_again(&s, &visitor, "plans/work_area_form.html", &errs, ctx))
+            Ok(form_again(
+                &s,
+                &visitor,
+                "plans/work_area_form.html",
+                &errs,
+                ctx,
+            ))
         }
         Err(e) => Err(e.into()),
     }

@@ -1,0 +1,524 @@
+//! The Executive report as documents people forward: one outline (a title page, headings,
+//! paragraphs, flags and tables) built from the report, rendered as DOCX (editable,
+//! `docx.rs`, docx-rs) and as a tagged, accessible PDF (`pdf.rs`, krilla, with DejaVu Sans
+//! embedded; `layout.rs` breaks lines and pages). Both take the site's name for the title
+//! page and write dates out in words ("23 November 2026"). Neither does any I/O.
+
+mod docx;
+mod fonts;
+mod layout;
+mod pages;
+mod pdf;
+mod tables;
+
+pub use docx::docx;
+pub use pdf::pdf;
+
+use super::record::Rag;
+use super::report::Report;
+
+/// One piece of the report, in reading order.
+pub enum Block {
+    /// The first page: the site's name, the report's title (the level-1 heading), the date
+    /// it is as at, and what the report holds. The next block starts a new page.
+    TitlePage {
+        site: String,
+        title: String,
+        as_at: String,
+        about: String,
+    },
+    /// A section heading (level 2; level 1 is the title page's).
+    Heading(u8, String),
+    Para(String),
+    /// Something a reader must notice (over budget, past its end with no status, a missed
+    /// milestone): a paragraph, marked out.
+    Flag(String),
+    Table(Table),
+}
+
+/// A table: its columns, then rows of cells (one per column).
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+pub struct Column {
+    pub title: &'static str,
+    /// Share of the table's width, relative to the other columns'.
+    pub weight: u16,
+    /// Amounts: aligned to the right.
+    pub numeric: bool,
+    /// Names, amounts and dates: the column is made wide enough, where the table has room,
+    /// for each ", "-separated part of a cell to stay on one line.
+    pub unbroken: bool,
+}
+
+pub enum Cell {
+    Text(String),
+    /// Shown by colour and by word ("Red", "Amber", "Green", "No status").
+    Rag(Option<Rag>),
+}
+
+impl Cell {
+    /// What the cell says in words.
+    pub fn text(&self) -> &str {
+        match self {
+            Cell::Text(t) => t,
+            Cell::Rag(rag) => rag_word(*rag),
+        }
+    }
+}
+
+/// A RAG status in words.
+pub fn rag_word(rag: Option<Rag>) -> &'static str {
+    match rag {
+        Some(Rag::Red) => "Red",
+        Some(Rag::Amber) => "Amber",
+        Some(Rag::Green) => "Green",
+        None => "No status",
+    }
+}
+
+/// A RAG status's colour (sRGB) and the text colour that reads on it: white on red
+/// (4.9:1) and green (6.2:1), near-black on amber (11.9:1) and on the pale grey of "no
+/// status" (14.8:1). Where the colour is a swatch beside the word (the PDF) it has a dark
+/// outline, so even amber's edge stands out from the white page.
+pub fn rag_colours(rag: Option<Rag>) -> ([u8; 3], [u8; 3]) {
+    const WHITE: [u8; 3] = [0xFF, 0xFF, 0xFF];
+    match rag {
+        Some(Rag::Red) => ([0xD4, 0x35, 0x1C], WHITE),
+        Some(Rag::Amber) => ([0xFF, 0xBF, 0x47], INK),
+        Some(Rag::Green) => ([0x00, 0x70, 0x3C], WHITE),
+        None => ([0xDE, 0xE0, 0xE2], INK),
+    }
+}
+
+/// The text colour: near-black (GOV.UK's).
+pub const INK: [u8; 3] = [0x0B, 0x0C, 0x0C];
+/// Secondary text (7:1 on white).
+pub const SECONDARY: [u8; 3] = [0x50, 0x5A, 0x5F];
+/// The accent: the site's blue (5.2:1 on white).
+pub const ACCENT: [u8; 3] = [0x1D, 0x70, 0xB8];
+/// Table header rows' background.
+pub const HEADER_FILL: [u8; 3] = [0xF3, 0xF2, 0xF1];
+
+/// Pence as "£8,000" or "£8,000.50".
+pub fn money(pence: i64) -> String {
+    let pounds = pence / 100;
+    let digits = pounds.abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    let sign = if pence < 0 { "-" } else { "" };
+    if pence % 100 == 0 {
+        format!("{sign}£{out}")
+    } else {
+        format!("{sign}£{out}.{:02}", (pence % 100).abs())
+    }
+}
+
+/// An ISO date written out as people write it: "2026-11-23" as "23 November 2026". Text
+/// that is not an ISO date is kept as it is.
+pub fn long_date(iso: &str) -> String {
+    lz_domain::dates::parse_iso_date(iso)
+        .map(|d| d.strftime("%-d %B %Y").to_string())
+        .unwrap_or_else(|| iso.to_string())
+}
+
+/// The report's title, as on its title page and in the documents' properties.
+pub fn title(r: &Report) -> String {
+    format!("Executive report: {}", r.plan_title)
+}
+
+fn column(title: &'static str, weight: u16) -> Column {
+    Column {
+        title,
+        weight,
+        numeric: false,
+        unbroken: false,
+    }
+}
+
+/// Names and dates: kept on one line where there is room.
+fn names(title: &'static str, weight: u16) -> Column {
+    Column {
+        title,
+        weight,
+        numeric: false,
+        unbroken: true,
+    }
+}
+
+fn amount(title: &'static str, weight: u16) -> Column {
+    Column {
+        title,
+        weight,
+        numeric: true,
+        unbroken: true,
+    }
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+/// The report in reading order; `site_name` is the host's name for the title page.
+pub fn outline(r: &Report, site_name: &str) -> Vec<Block> {
+    let mut b = vec![
+        Block::TitlePage {
+            site: site_name.to_string(),
+            title: title(r),
+            as_at: format!("As at {}", long_date(&r.date)),
+            about: "Status, budget, milestones and actions of each work area as they stood on \
+                    that date, with recent updates and the learning linked to the plan."
+                .into(),
+        },
+        Block::Heading(2, "Status at a glance".into()),
+        Block::Para(format!(
+            "Red: {}. Amber: {}. Green: {}. No status: {}.",
+            r.rag_counts[0], r.rag_counts[1], r.rag_counts[2], r.rag_counts[3]
+        )),
+        Block::Para(format!(
+            "Budget allocated {}, committed {}, spent {}.",
+            money(r.allocated_pence),
+            money(r.committed_pence),
+            money(r.spent_pence)
+        )),
+    ];
+    attention(r, &mut b);
+    b.push(Block::Heading(2, "Work areas and budget".into()));
+    b.push(Block::Table(areas_table(r)));
+    milestones_section(r, &mut b);
+    actions_section(r, &mut b);
+    indicators_section(r, &mut b);
+    updates_section(r, &mut b);
+    learning_section(r, &mut b);
+    b
+}
+
+/// The flags: work areas over budget or past their end with no status, and missed
+/// milestones, one line each.
+fn attention(r: &Report, b: &mut Vec<Block>) {
+    b.push(Block::Heading(2, "Needs attention".into()));
+    let mut flags: Vec<String> = r
+        .areas
+        .iter()
+        .flat_map(|a| a.flags.iter().map(move |f| format!("{}: {f}.", a.title)))
+        .collect();
+    let missed = r.milestones_missed.len();
+    if missed > 0 {
+        flags.push(format!(
+            "{missed} milestone{} missed (see Milestones missed).",
+            if missed == 1 { "" } else { "s" }
+        ));
+    }
+    if flags.is_empty() {
+        b.push(Block::Para("Nothing is flagged.".into()));
+    }
+    b.extend(flags.into_iter().map(Block::Flag));
+}
+
+fn areas_table(r: &Report) -> Table {
+    Table {
+        columns: vec![
+            column("Work area", 26),
+            names("Lead", 16),
+            column("Status", 12),
+            amount("Allocated", 10),
+            amount("Committed", 10),
+            amount("Spent", 8),
+            column("Flags", 18),
+        ],
+        rows: r
+            .areas
+            .iter()
+            .map(|a| {
+                vec![
+                    text(&a.title),
+                    text(a.leads.join(", ")),
+                    Cell::Rag(a.rag),
+                    text(money(a.allocated_pence)),
+                    text(money(a.committed_pence)),
+                    text(money(a.spent_pence)),
+                    text(a.flags.join("; ")),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Planned milestones missed and due soon, as tables.
+fn milestones_section(r: &Report, b: &mut Vec<Block>) {
+    for (heading, list) in [
+        ("Milestones missed", &r.milestones_missed),
+        ("Milestones due in the next four weeks", &r.milestones_due),
+    ] {
+        b.push(Block::Heading(2, heading.into()));
+        if list.is_empty() {
+            b.push(Block::Para("None.".into()));
+            continue;
+        }
+        b.push(Block::Table(Table {
+            columns: vec![
+                column("Work area", 34),
+                column("Milestone", 44),
+                names("Due", 22),
+            ],
+            rows: list
+                .iter()
+                .map(|m| vec![text(&m.work_area), text(&m.title), text(long_date(&m.due))])
+                .collect(),
+        }));
+    }
+}
+
+/// Actions overdue and due soon, as tables.
+fn actions_section(r: &Report, b: &mut Vec<Block>) {
+    for (heading, list) in [
+        ("Actions overdue", &r.overdue),
+        ("Actions due in the next four weeks", &r.due_soon),
+    ] {
+        b.push(Block::Heading(2, heading.into()));
+        if list.is_empty() {
+            b.push(Block::Para("None.".into()));
+            continue;
+        }
+        b.push(Block::Table(Table {
+            columns: vec![names("Owner", 22), column("Action", 56), names("Due", 22)],
+            rows: list
+                .iter()
+                .map(|a| {
+                    vec![
+                        text(&a.owner),
+                        text(&a.description),
+                        text(a.due.as_deref().map(long_date).unwrap_or_default()),
+                    ]
+                })
+                .collect(),
+        }));
+    }
+}
+
+/// Outcomes with a measurable indicator, as a table.
+fn indicators_section(r: &Report, b: &mut Vec<Block>) {
+    if r.indicators.is_empty() {
+        return;
+    }
+    b.push(Block::Heading(2, "Outcome indicators".into()));
+    b.push(Block::Table(Table {
+        columns: vec![
+            column("Work area", 18),
+            column("Outcome", 24),
+            column("Indicator", 22),
+            column("Baseline", 12),
+            column("Target", 12),
+            column("Current", 12),
+        ],
+        rows: r
+            .indicators
+            .iter()
+            .map(|i| {
+                [
+                    &i.work_area,
+                    &i.outcome,
+                    &i.indicator,
+                    &i.baseline,
+                    &i.target,
+                    &i.current,
+                ]
+                .map(text)
+                .into()
+            })
+            .collect(),
+    }));
+}
+
+/// Updates in the six weeks before the date, as a table.
+fn updates_section(r: &Report, b: &mut Vec<Block>) {
+    b.push(Block::Heading(2, "Recent updates".into()));
+    if r.recent_updates.is_empty() {
+        b.push(Block::Para(
+            "No updates in the six weeks before this date.".into(),
+        ));
+        return;
+    }
+    b.push(Block::Table(Table {
+        columns: vec![
+            names("Date", 18),
+            column("Work area", 22),
+            column("Status", 13),
+            column("Update", 47),
+        ],
+        rows: r
+            .recent_updates
+            .iter()
+            .map(|u| {
+                let by = u
+                    .author
+                    .as_deref()
+                    .map(|a| format!(" ({a})"))
+                    .unwrap_or_default();
+                vec![
+                    text(long_date(&u.posted_on)),
+                    text(&u.work_area),
+                    Cell::Rag(u.rag),
+                    text(format!("{}{by}", u.body)),
+                ]
+            })
+            .collect(),
+    }));
+}
+
+/// Linked learning, as paragraphs.
+fn learning_section(r: &Report, b: &mut Vec<Block>) {
+    b.push(Block::Heading(
+        2,
+        "Learning, evidence and events linked".into(),
+    ));
+    if r.learning.is_empty() {
+        b.push(Block::Para("No learning linked to the work areas.".into()));
+    }
+    for l in &r.learning {
+        // Evaluations and reports in the library are the evidence a work area can point to.
+        let what = match l.kind.as_str() {
+            "event" => "Event: ",
+            "evaluation" => "Evidence: ",
+            _ => "",
+        };
+        b.push(Block::Para(format!(
+            "{}: {what}{} ({})",
+            l.work_area, l.title, l.organisation
+        )));
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::plans::report::{ActionLine, AreaLine, MilestoneLine, UpdateLine};
+    use crate::plans::{ActionStatus, WorkAreaKind};
+
+    #[test]
+    fn money_has_thousands_and_pence() {
+        assert_eq!(money(800_000), "£8,000");
+        assert_eq!(money(800_050), "£8,000.50");
+        assert_eq!(money(-150_000), "-£1,500");
+        assert_eq!(money(0), "£0");
+    }
+
+    #[test]
+    fn dates_are_written_out() {
+        assert_eq!(long_date("2026-11-23"), "23 November 2026");
+        assert_eq!(long_date("2027-02-01"), "1 February 2027");
+        assert_eq!(long_date("soon"), "soon");
+    }
+
+    /// A report with every section filled: a lead with accents, each RAG, an overspend,
+    /// and `actions` overdue actions (enough to spill a table onto another page).
+    pub(crate) fn sample(actions: usize) -> Report {
+        let area = |title: &str, lead: &str, rag, spent: i64| AreaLine {
+            title: title.into(),
+            kind: WorkAreaKind::WorkArea,
+            leads: vec![lead.into()],
+            rag,
+            reason: String::new(),
+            allocated_pence: 500_000,
+            committed_pence: 100_000,
+            spent_pence: spent,
+            start: None,
+            end: None,
+            flags: if spent > 500_000 {
+                vec![format!("Over budget by {}", money(spent - 500_000))]
+            } else {
+                vec![]
+            },
+        };
+        Report {
+            plan_id: "p1".into(),
+            plan_title: "North West Place Cluster Delivery Plan".into(),
+            date: "2026-11-23".into(),
+            areas: vec![
+                area("Improve the framing of place", "Zoë Ó Briain", Some(Rag::Amber), 250_000),
+                area("Workforce development", "Beth Kay", Some(Rag::Red), 650_000),
+                area("Evaluation", "Sam Patel", Some(Rag::Green), 0),
+                area("Communications", "Not assigned", None, 0),
+            ],
+            rag_counts: [1, 1, 1, 1],
+            overdue: (0..actions)
+                .map(|i| ActionLine {
+                    description: format!("Action {i}: send the partners the draft terms of reference and collect comments"),
+                    owner: "Zoë Ó Briain".into(),
+                    due: Some("2026-10-01".into()),
+                    status: ActionStatus::Open,
+                    overdue: true,
+                })
+                .collect(),
+            due_soon: vec![],
+            allocated_pence: 2_000_000,
+            committed_pence: 400_000,
+            spent_pence: 900_000,
+            recent_updates: vec![UpdateLine {
+                work_area: "Improve the framing of place".into(),
+                posted_on: "2026-11-20".into(),
+                rag: Some(Rag::Amber),
+                body: "Workshop moved to October".into(),
+                author: Some("Zoë Ó Briain".into()),
+            }],
+            milestones_missed: vec![MilestoneLine {
+                work_area: "Evaluation".into(),
+                title: "Baseline survey".into(),
+                due: "2026-11-01".into(),
+            }],
+            milestones_due: vec![],
+            indicators: vec![],
+            learning: vec![],
+        }
+    }
+
+    #[test]
+    fn the_outline_writes_dates_out_and_shows_flags_and_milestones() {
+        let blocks = outline(&sample(1), "Learning Zone");
+        let words: Vec<String> = blocks
+            .iter()
+            .flat_map(|b| match b {
+                Block::TitlePage {
+                    site, title, as_at, ..
+                } => {
+                    vec![site.clone(), title.clone(), as_at.clone()]
+                }
+                Block::Heading(_, t) | Block::Para(t) | Block::Flag(t) => vec![t.clone()],
+                Block::Table(t) => t
+                    .rows
+                    .iter()
+                    .flatten()
+                    .map(|c| c.text().to_string())
+                    .collect(),
+            })
+            .collect();
+        for expect in [
+            "Learning Zone",
+            "As at 23 November 2026",
+            "Workforce development: Over budget by £1,500.",
+            "1 milestone missed (see Milestones missed).",
+            "Milestones missed",
+            "Baseline survey",
+            "1 November 2026",
+            "1 October 2026",
+            "Amber",
+            "No status",
+        ] {
+            assert!(
+                words.iter().any(|w| w == expect),
+                "{expect:?} not in {words:?}"
+            );
+        }
+        assert!(
+            !words.iter().any(|w| w.contains("2026-")),
+            "an ISO date: {words:?}"
+        );
+    }
+}
