@@ -103,8 +103,12 @@ export async function run(ctx) {
     const mail = await waitForMail(ctx.maildir, CATH.email, new RegExp(`^You are registered: ${title}`));
     const ics = mail.attachments.find((a) => a.name === 'invite.ics');
     assert(ics, `the confirmation has no invite.ics attachment`, `  attachments: ${JSON.stringify(mail.attachments.map((a) => a.name))}`);
-    assert(ics.mime === 'text/calendar', `invite.ics is sent as ${ics.mime}`);
+    assert(ics.mime === 'application/ics', `invite.ics is sent as ${ics.mime}`);
     assert(ics.text.includes('BEGIN:VEVENT') && ics.text.includes('DTSTART;TZID=Europe/London:'), 'invite.ics is not an iCalendar event in UK time');
+    // The invitation a calendar acts on: an iTIP REQUEST beside the text, naming Cath.
+    const invite = mail.calendars.find((c) => c.method === 'REQUEST');
+    assert(invite, 'the confirmation carries no text/calendar; method=REQUEST part', `  calendars: ${JSON.stringify(mail.calendars.map((c) => c.method))}`);
+    assert(invite.text.replace(/\r\n /g, '').includes(`mailto:${CATH.email}`), 'the invitation does not name Cath as attendee');
     await signOut(page);
   });
 

@@ -131,19 +131,21 @@ export async function run(ctx) {
     assert(budget === '£24,000', `the plan's budget allocated (#budget-total) is "${budget}", expected "£24,000"`);
   });
 
-  await step(`the administrator gives an Executive action to ${AMANDA.name}`, async () => {
+  await step(`the administrator adds an Executive action and gives it to ${AMANDA.name}`, async () => {
     await goToPlan(page, EXECUTIVE_PLAN);
-    // The first row that can still be given to someone (an open action).
-    const rows = page.locator('#actions tbody tr');
-    // Each row's select is named after its action: "Give the action “…” to".
+    // The 2018 actions are done; a new one is added with the form, for nobody yet.
+    actionDescription = `Send the shared intelligence working group's terms of reference ${suffix}`;
+    await typeInto(page, 'What is to be done', actionDescription);
+    await typeDate(page, 'Due date (optional)', ['29', '1', '2027']);
+    await activate(page, page.getByRole('button', { name: 'Add the action', exact: true }), 'button "Add the action"');
+    await expectPath(page, /^\/plans\/[^/]+$/);
+    await expectNotice(page, SAVED);
+    // Each open row's select is named after its action: "Give the action “…” to".
     const GIVE = /^Give the action “.+” to$/;
-    const openRows = rows.filter({ has: page.getByLabel(GIVE) });
-    assert((await openRows.count()) > 0, `the Actions table of "${EXECUTIVE_PLAN}" has no open action to give`);
-    const row = openRows.first();
-    actionDescription = (await row.locator('td').first().innerText()).split('\n')[0].trim();
-    assert(actionDescription.startsWith('Executive to advise relevant representative'), `the first open action is "${actionDescription}"`);
+    const row = page.locator('#actions tbody tr').filter({ hasText: actionDescription }).filter({ has: page.getByLabel(GIVE) });
+    assert((await row.count()) === 1, `the Actions table of "${EXECUTIVE_PLAN}" has no open row for the new action`);
     await selectOption(page, GIVE, AMANDA.name, { within: row });
-    await activate(page, row.getByRole('button', { name: /^Assign\b/ }), 'button "Assign" in the first open action\'s row');
+    await activate(page, row.getByRole('button', { name: /^Assign\b/ }), 'button "Assign" in the new action\'s row');
     await expectPath(page, /^\/plans\/[^/]+$/);
     await expectHeading(page, EXECUTIVE_PLAN);
     await expectNotice(page, SAVED);
@@ -165,8 +167,9 @@ export async function run(ctx) {
     const cards = await card.count();
     assert(cards === 1, `expected one card for "${actionDescription}" on /actions, found ${cards}`);
     const tag = (await card.locator('.govuk-tag').innerText()).trim();
-    assert(tag === 'Overdue', `the action is tagged "${tag}", expected "Overdue"`);
-    await typeInto(page, 'What was done (optional)', 'Representative named', { within: card });
+    assert(tag === 'Open', `the action (due 29 January 2027) is tagged "${tag}", expected "Open"`);
+    await expectText(page, '29 January 2027');
+    await typeInto(page, 'What was done (optional)', 'Terms of reference sent', { within: card });
     await activate(page, card.getByRole('button', { name: /^Mark as done/ }), `button "Mark as done" for "${actionDescription}"`);
     await expectPath(page, '/actions');
     await expectNotice(page, SAVED);
@@ -175,7 +178,7 @@ export async function run(ctx) {
     const doneTag = (await doneCard.locator('.govuk-tag').innerText()).trim();
     assert(doneTag === 'Done', `after marking it done the action is tagged "${doneTag}", expected "Done"`);
     const cardText = (await doneCard.innerText()).replace(/\s+/g, ' ');
-    assert(cardText.includes('Representative named'), 'the done action does not show the note "Representative named"', `  card: ${cardText}`);
+    assert(cardText.includes('Terms of reference sent'), 'the done action does not show the note "Terms of reference sent"', `  card: ${cardText}`);
   });
 
   await step(`${AMANDA.name} signs out`, () => signOut(page));

@@ -494,7 +494,22 @@ export function parseMail(buffer) {
     body: entity.text,
     headers: entity.headers,
     attachments: attachmentsOf(entity),
+    calendars: calendarsOf(entity),
   };
+}
+
+/** The text/calendar parts shown in the message itself (not attachments): { method, text }. */
+function calendarsOf(entity) {
+  const out = [];
+  for (const p of entity.parts || []) {
+    const disposition = (p.headers['content-disposition'] || [''])[0];
+    if (p.mime === 'text/calendar' && !/^\s*attachment/i.test(disposition)) {
+      const type = (p.headers['content-type'] || [''])[0];
+      out.push({ method: (headerParam(type, 'method') || '').toUpperCase(), text: p.text });
+    }
+    out.push(...calendarsOf(p));
+  }
+  return out;
 }
 
 /** The parts sent as attachments, at any depth: { name, mime, text }. */

@@ -116,7 +116,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for HtmlForm<T> {
                 format!("Check what you entered and try again ({}).", e.body_text()),
             )
         })?;
-        read_form(&body).map(HtmlForm)
+        read_form(&body).map(HtmlForm).map_err(|e| *e)
     }
 }
 
@@ -127,18 +127,20 @@ pub struct HtmlQuery<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for HtmlQuery<T> {
     type Rejection = Response;
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
-        read_form(req.uri().query().unwrap_or_default().as_bytes()).map(HtmlQuery)
+        read_form(req.uri().query().unwrap_or_default().as_bytes())
+            .map(HtmlQuery)
+            .map_err(|e| *e)
     }
 }
 
 /// A form body as `T`; a malformed one becomes an error page.
-pub fn read_form<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+pub fn read_form<T: DeserializeOwned>(body: &[u8]) -> Result<T, Box<Response>> {
     serde_html_form::from_bytes::<T>(&date_input::join_date_parts(body)).map_err(|e| {
-        error_page(
+        Box::new(error_page(
             StatusCode::BAD_REQUEST,
             "This form could not be read",
             format!("Check what you entered and try again ({e})."),
-        )
+        ))
     })
 }
 

@@ -120,5 +120,5 @@ fn summary(state: &AppState, e: &EventRecord) -> Value {
 
 /// A form whose fields repeat (checkboxes); a malformed one becomes an error page.
 fn read_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<Response>> {
-    super::read_form(body).map_err(Box::new)
+    super::read_form(body)
 }

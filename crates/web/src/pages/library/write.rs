@@ -92,7 +92,7 @@ pub(super) async fn new_form(
 
 /// The item form as posted: the term checkboxes come as repeated `terms` fields.
 async fn read_item_form(body: axum::body::Bytes) -> Result<ItemInput, Response> {
-    crate::pages::read_form(&body)
+    crate::pages::read_form(&body).map_err(|e| *e)
 }
 
 pub(super) async fn create(
