@@ -6,7 +6,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::common::{python_with, Client, TestApp};
+use crate::common::{python_reads, Client, TestApp};
 use crate::on_both_databases;
 
 const DAY_MS: i64 = 86_400_000;
@@ -419,7 +419,6 @@ async fn organiser_runs_an_event_from_creation_to_report(app: TestApp) {
 /// Parses iCalendar text with Python's `icalendar` package; one line per event:
 /// "SUMMARY|start UTC|end UTC|SEQUENCE|STATUS".
 fn parse_ics(ics: &str) -> Vec<String> {
-    let python = python_with("icalendar", "icalendar");
     let dir = crate::common::temp_dir("ics");
     let file = dir.join("cal.ics");
     std::fs::write(&file, ics).expect("write ics");
@@ -432,22 +431,9 @@ for ev in cal.walk('VEVENT'):
     e = ev.decoded('DTEND').astimezone(utc).strftime('%Y-%m-%dT%H:%M:%SZ')
     print('|'.join([str(ev.get('SUMMARY')), s, e, str(ev.get('SEQUENCE')), str(ev.get('STATUS'))]))
 "#;
-    let out = std::process::Command::new(python)
-        .arg("-c")
-        .arg(script)
-        .arg(&file)
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "icalendar could not parse: {}\n{ics}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = python_reads("icalendar", "icalendar", script, &file);
     let _ = std::fs::remove_dir_all(dir);
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
+    out.lines().map(str::to_string).collect()
 }
 
 async fn calendars_parse_with_correct_utc_times(app: TestApp) {
@@ -1418,7 +1404,6 @@ async fn personal_answers_are_deleted_after_the_event(app: TestApp) {
 /// with `icalendar`: "content types in order|METHOD|UID|SEQUENCE|ORGANIZER|ATTENDEE|PARTSTAT|
 /// attachment file name".
 fn read_invitation(raw: &str) -> String {
-    let python = python_with("icalendar", "icalendar");
     let dir = crate::common::temp_dir("invite");
     let file = dir.join("mail.eml");
     std::fs::write(&file, raw).expect("write email");
@@ -1436,19 +1421,9 @@ print('|'.join([','.join(types), str(inline.get_param('method')), str(cal.get('M
     str(ev.get('UID')), str(ev.get('SEQUENCE')), str(ev.get('ORGANIZER')), str(att),
     str(att.params.get('PARTSTAT')), str(att.params.get('CN')), ','.join(files)]))
 "#;
-    let out = std::process::Command::new(python)
-        .arg("-c")
-        .arg(script)
-        .arg(&file)
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "the email could not be read: {}\n{raw}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = python_reads("icalendar", "icalendar", script, &file);
     let _ = std::fs::remove_dir_all(dir);
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    out.trim().to_string()
 }
 
 /// Registration emails are calendar invitations that Outlook and Google accept (iTIP REQUEST

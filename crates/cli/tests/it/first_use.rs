@@ -1150,6 +1150,22 @@ async fn dates_are_typed_as_day_month_and_year(app: TestApp) {
     assert_eq!(fields[0]["message"], "Start date must be a real date");
 }
 
+/// Posts the work area's edit form, as `who`, choosing the places that deliver it.
+async fn choose_places(
+    who: &crate::common::Client,
+    edit: &str,
+    title: &str,
+    place: &str,
+) -> StatusCode {
+    who.post_form(
+        edit,
+        edit,
+        &[("title", title), ("places_shown", "yes"), ("places", place)],
+    )
+    .await
+    .status()
+}
+
 /// A work area names the places that deliver it: their place leads post its progress (and
 /// no one else's), cannot change the places, and each place's page lists the work.
 async fn place_leads_post_progress_on_work_their_place_delivers(app: TestApp) {
@@ -1200,18 +1216,10 @@ async fn place_leads_post_progress_on_work_their_place_delivers(app: TestApp) {
     let edit = format!("/work-areas/{id}/edit");
     let (_, html) = admin.get_text(&edit).await;
     assert!(html.contains("Places that deliver this work"));
-    let r = admin
-        .post_form(
-            &edit,
-            &edit,
-            &[
-                ("title", title.as_str()),
-                ("places_shown", "yes"),
-                ("places", blackpool.id.as_str()),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        choose_places(&admin, &edit, &title, &blackpool.id).await,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(
         work_areas(&api, &plan).await[1]["places"],
         json!(["blackpool"])
@@ -1237,35 +1245,19 @@ async fn place_leads_post_progress_on_work_their_place_delivers(app: TestApp) {
     let (s, html) = lead_browser.get_text(&edit).await;
     assert_eq!(s, StatusCode::OK);
     assert!(!html.contains("Places that deliver this work"));
-    let r = lead_browser
-        .post_form(
-            &edit,
-            &edit,
-            &[
-                ("title", title.as_str()),
-                ("places_shown", "yes"),
-                ("places", chorley.id.as_str()),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        choose_places(&lead_browser, &edit, &title, &chorley.id).await,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(
         work_areas(&api, &plan).await[1]["places"],
         json!(["blackpool"])
     );
     // A place that does not exist is refused on the form.
-    let r = admin
-        .post_form(
-            &edit,
-            &edit,
-            &[
-                ("title", title.as_str()),
-                ("places_shown", "yes"),
-                ("places", "no-such-place"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        choose_places(&admin, &edit, &title, "no-such-place").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
 
     // Blackpool's page lists the work with its status; a signed-out visitor does not see a
     // network plan's work there.

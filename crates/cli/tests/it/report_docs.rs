@@ -10,7 +10,7 @@ use std::process::Command;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::common::{python_with, Client, TestApp};
+use crate::common::{python_reads, Client, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -244,18 +244,7 @@ async fn report_pdf_is_tagged_and_accessible(app: TestApp) {
     assert!(fonts.iter().all(|l| l.contains("yes yes yes")), "{fonts:?}");
 
     // The tag tree, read by pypdf: language, title shown, headings and table structure.
-    let python = python_with("pypdf", "pypdf");
-    let out = Command::new(python)
-        .args(["-c", TAG_TREE])
-        .arg(&pdf)
-        .output()
-        .expect("python");
-    assert!(
-        out.status.success(),
-        "pypdf: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let tree = String::from_utf8_lossy(&out.stdout);
+    let tree = python_reads("pypdf", "pypdf", TAG_TREE, &pdf);
     for expect in [
         "LANG|en-GB",
         "DISPLAYDOCTITLE|True",
@@ -361,18 +350,7 @@ async fn report_docx_is_structured_for_word(app: TestApp) {
     .await;
 
     // Read back with python-docx.
-    let python = python_with("docx", "python-docx");
-    let out = Command::new(python)
-        .args(["-c", DOCX_READER])
-        .arg(&docx)
-        .output()
-        .expect("python");
-    assert!(
-        out.status.success(),
-        "python-docx could not open it: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = python_reads("docx", "python-docx", DOCX_READER, &docx);
     let has = |line: &str| text.lines().any(|l| l == line);
     // The title page: the site's name, the title as Heading 1, the date in words; then
     // sections as Heading 2, which Word's navigation pane lists (outline levels 0 and 1).

@@ -135,3 +135,21 @@ pub fn python_with(module: &str, package: &str) -> PathBuf {
     }
     py
 }
+
+/// Runs `script` with a python3 that can import `module` (installing `package` if need be),
+/// with `file` as its one argument, as an independent reader of what the app wrote; returns
+/// what it printed. A reader that fails fails the test, with its error.
+pub fn python_reads(module: &str, package: &str, script: &str, file: &std::path::Path) -> String {
+    let out = std::process::Command::new(python_with(module, package))
+        .args(["-c", script])
+        .arg(file)
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{package} could not read {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
