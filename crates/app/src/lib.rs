@@ -8,6 +8,7 @@ pub mod context;
 pub mod demo;
 mod error;
 pub mod events;
+pub mod evidence;
 mod fresh;
 pub mod home;
 pub mod jobs;

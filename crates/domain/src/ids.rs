@@ -115,6 +115,8 @@ typed_id!(
     ItemId,
     /// A learning event.
     EventId,
+    /// An evidence record.
+    EvidenceId,
     /// A series of learning events.
     SeriesId,
     /// A person's (or a guest's) place at an event.

@@ -4,6 +4,7 @@
 pub mod dates;
 pub mod email;
 pub mod events;
+pub mod evidence;
 pub mod ids;
 pub mod library;
 pub mod markdown;

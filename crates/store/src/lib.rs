@@ -14,6 +14,7 @@ macro_rules! trusted_sql {
 mod columns;
 mod db;
 pub mod events;
+pub mod evidence;
 pub mod library;
 pub mod network;
 pub mod ops;

@@ -4,6 +4,7 @@
 use crate::Context;
 pub mod data;
 mod events;
+mod evidence;
 mod library;
 mod progress;
 mod synthetic;
@@ -94,6 +95,7 @@ impl App {
         }
         self.load_demo_plans().await?;
         self.load_demo_library().await?;
+        self.load_demo_evidence().await?;
         let series = self.load_demo_events().await?;
         self.load_demo_progress(&series).await?;
         Ok(accounts)

@@ -44,6 +44,39 @@ async fn demo_loads_and_its_people_sign_in(app: TestApp) {
     // A second load is refused: the demo goes only into an empty database.
     assert!(app.app.load_demo().await.is_err());
     assert_eq!(app.count("places").await, PLACES.len() as i64);
+    // Illustrative evidence from the library: published records across agendas and places,
+    // one still a draft (seen by the moderator, who sees every state).
+    let moderator = app
+        .client()
+        .api_sign_in("amanda.forrest@activelancashire.org.uk", DEMO_PASSWORD)
+        .await;
+    let (_, evidence) = moderator.api_get("/evidence").await;
+    let records = evidence.as_array().cloned().unwrap_or_default();
+    assert!(records.len() >= 6, "demo evidence: {evidence}");
+    let published: Vec<&serde_json::Value> = records
+        .iter()
+        .filter(|r| r["status"] == "published")
+        .collect();
+    assert!(published.len() >= 3);
+    assert!(records.iter().any(|r| r["status"] == "draft"));
+    let distinct = |field: &str| {
+        let mut names: Vec<String> = published
+            .iter()
+            .flat_map(|r| r[field].as_array().cloned().unwrap_or_default())
+            .map(|l| l["name"].to_string())
+            .collect();
+        names.sort();
+        names.dedup();
+        names.len()
+    };
+    assert!(
+        distinct("agendas") >= 3 && distinct("places") >= 3,
+        "{evidence}"
+    );
+    assert!(records.iter().all(|r| r["claim"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("llustrative")));
 
     for person in PEOPLE {
         let api = app.client().api_sign_in(person.email, DEMO_PASSWORD).await;

@@ -7,6 +7,7 @@ mod accounts;
 mod browser;
 mod demo;
 mod events;
+mod evidence;
 mod first_use;
 mod library;
 mod membership;

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod events;
+mod evidence;
 mod library;
 mod network;
 mod plans;
@@ -31,6 +32,7 @@ use crate::AppState;
         network::request_to_join, network::join_requests, network::decide, network::users, network::set_role,
         library::search, library::item, library::create_item, library::update_item, library::workflow, library::history, library::mark, library::upload, library::terms,
         events::events, events::event, events::create_event, events::update_event, events::cancel_event, events::create_series, events::register, events::cancel_registration, events::registrations, events::attendance, events::feedback, events::report,
+        evidence::list, evidence::one, evidence::create, evidence::update, evidence::check, evidence::publish, evidence::remove,
         plans::plans, plans::plan, plans::import, plans::minutes, plans::my_actions, plans::close_action, plans::add_action, plans::assign_action, plans::post_update, plans::link_learning, plans::unlink_learning, plans::report,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
@@ -92,6 +94,7 @@ pub fn routes() -> Router<AppState> {
         .merge(plans::routes())
         .merge(library::routes())
         .merge(events::routes())
+        .merge(evidence::routes())
         .fallback(|| async {
             problem(
                 StatusCode::NOT_FOUND,

@@ -5,6 +5,7 @@ mod about;
 mod accounts;
 pub mod date_input;
 mod events;
+mod evidence;
 mod home;
 pub(crate) mod library;
 mod network;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(plans::routes())
         .merge(library::routes())
         .merge(events::routes())
+        .merge(evidence::routes())
 }
 
 pub async fn not_found(_: Visitor) -> Response {

@@ -156,11 +156,21 @@ pub(super) async fn show(
         None
     };
     let is_moderator = view.access.may_feature();
+    let evidence: Vec<Value> = s
+        .app
+        .evidence()
+        .from_item(v.actor.as_ref(), &id)
+        .await?
+        .iter()
+        .map(|r| context! { id => r.id, claim => r.claim, strength => r.strength.level(), evidence_type => r.evidence_type.label() })
+        .collect();
+    let may_record_evidence =
+        lz_app::evidence::EvidenceAccess::general(v.actor.as_ref()).may_record();
     Ok(page(
         &s,
         &v,
         "library/item.html",
-        context! { item => item_ctx(&s, &view), more, json_ld => ld, notice => item_notice(q.notice.as_deref()), is_moderator, from_event },
+        context! { item => item_ctx(&s, &view), more, json_ld => ld, notice => item_notice(q.notice.as_deref()), is_moderator, from_event, evidence, may_record_evidence },
     ))
 }
 
