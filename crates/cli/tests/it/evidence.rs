@@ -204,6 +204,23 @@ async fn evidence_is_recorded_checked_by_another_and_published(app: TestApp) {
         html.contains(&format!("/evidence/{public}"))
             && !html.contains(&format!("/evidence/{id}\""))
     );
+    // The place's page lists its published evidence as the reader may see it: the public
+    // record for a visitor, and the network one too for a signed-in partner.
+    let (_, html) = app.client().get_text("/places/fylde-coast").await;
+    let listed = html
+        .split("id=\"place-evidence\"")
+        .nth(1)
+        .expect("the place's evidence");
+    assert!(
+        listed.contains(&format!("/evidence/{public}"))
+            && !listed.contains(&format!("/evidence/{id}\""))
+    );
+    let (_, html) = author.browser().await.get_text("/places/fylde-coast").await;
+    let listed = html
+        .split("id=\"place-evidence\"")
+        .nth(1)
+        .expect("the place's evidence");
+    assert!(listed.contains(&format!("/evidence/{id}\"")), "{listed}");
 }
 
 async fn evidence_routes_by_role(app: TestApp) {

@@ -438,6 +438,26 @@ pub(super) async fn place_page(
             }
         })
         .collect();
+    // Published evidence about the place, as the reader may see it.
+    let filter = lz_app::evidence::EvidenceFilter {
+        place: place.id.as_str().to_string(),
+        ..Default::default()
+    };
+    let mut about: Vec<_> = s
+        .app
+        .evidence()
+        .list(v.actor.as_ref(), &filter)
+        .await?
+        .records
+        .into_iter()
+        .filter(|r| r.status == lz_domain::evidence::EvidenceStatus::Published)
+        .collect();
+    about.sort_by(|a, b| b.published_at.cmp(&a.published_at));
+    let evidence = about
+        .into_iter()
+        .take(5)
+        .map(|r| context! { id => r.id, claim => r.claim })
+        .collect();
     let subject = Subject {
         facet: "place",
         kind: "Place",
@@ -450,6 +470,7 @@ pub(super) async fn place_page(
         place: None,
         events,
         work,
+        evidence,
     };
     browse_page(&s, &v, &p, subject).await
 }
@@ -491,6 +512,7 @@ pub(super) async fn organisation_page(
         place,
         events: Vec::new(),
         work: Vec::new(),
+        evidence: Vec::new(),
     };
     browse_page(&s, &v, &p, subject).await
 }
@@ -514,6 +536,8 @@ struct Subject {
     events: Vec<Value>,
     /// The plan work areas a place delivers (title, plan, status).
     work: Vec<Value>,
+    /// Published evidence about a place (id, claim), the newest first.
+    evidence: Vec<Value>,
 }
 
 async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subject) -> PageResult {
@@ -528,7 +552,7 @@ async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subje
             subject_type => subject.facet, subject_id => subject.id, following => is_following,
             path_here => format!("/{}/{}", subject.path, subject.slug), results,
             organisations => subject.organisations, place => subject.place, events => subject.events,
-            work => subject.work,
+            work => subject.work, evidence => subject.evidence,
         },
     ))
 }
