@@ -452,7 +452,7 @@ pub(super) async fn place_page(
         .into_iter()
         .filter(|r| r.status == lz_domain::evidence::EvidenceStatus::Published)
         .collect();
-    about.sort_by(|a, b| b.published_at.cmp(&a.published_at));
+    about.sort_by_key(|r| std::cmp::Reverse(r.published_at));
     let evidence = about
         .into_iter()
         .take(5)
