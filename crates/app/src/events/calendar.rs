@@ -65,7 +65,7 @@ impl Events<'_> {
 
     /// The calendar file for a download (`attendee` none: PUBLISH), or for an email to the
     /// registrant `attendee` (REQUEST, or CANCEL); `with_link` adds the joining link.
-    pub(super) fn ics_for(
+    fn ics_for(
         &self,
         event: &EventRecord,
         method: IcalMethod,
@@ -105,6 +105,39 @@ impl Events<'_> {
             media_type: format!("text/calendar; charset=utf-8; method={}", method.code()),
             text: rules::calendar(method, &event.title, &[ie]),
         }
+    }
+
+    /// The invitation (iTIP REQUEST, with the joining link) in an email to the registrant
+    /// `(name, email)`.
+    pub(super) fn invitation(
+        &self,
+        event: &EventRecord,
+        (name, email): (&str, &str),
+        now: i64,
+    ) -> Attachment {
+        self.ics_for(
+            event,
+            IcalMethod::Request,
+            true,
+            now,
+            Some(Person { name, email }),
+        )
+    }
+
+    /// The matching cancellation (iTIP CANCEL) in an email to the registrant `(name, email)`.
+    pub(super) fn cancellation(
+        &self,
+        event: &EventRecord,
+        (name, email): (&str, &str),
+        now: i64,
+    ) -> Attachment {
+        self.ics_for(
+            event,
+            IcalMethod::Cancel,
+            false,
+            now,
+            Some(Person { name, email }),
+        )
     }
 
     /// One event's calendar file for the reader.

@@ -5,7 +5,7 @@
 //! is in `templates/mail/events/*.txt`.
 
 use crate::context;
-use lz_domain::events::{self as rules, IcalMethod, Person, RegistrationStatus};
+use lz_domain::events::{self as rules, RegistrationStatus};
 use lz_store::events::{self as store, DueMail};
 
 use super::record::{EventRecord, RegistrationRecord};
@@ -13,11 +13,6 @@ use super::{Events, DAY_MS, REMIND_DAYS_BEFORE};
 use crate::mail::{enqueue, enqueue_with, Email};
 use crate::secrets::{hash_token, random_token};
 use crate::{commit, record, Actor, AppError, AppResult};
-
-/// The registrant an invitation or a cancellation is addressed to.
-fn person<'a>(name: &'a str, email: &'a str) -> Option<Person<'a>> {
-    Some(Person { name, email })
-}
 
 /// Follow-ups go to events that ended within this many days (older ones are left alone).
 const FOLLOW_UP_WITHIN_DAYS: i64 = 14;
@@ -73,7 +68,7 @@ impl Events<'_> {
             calendar => self.app.config.link(&format!("/events/{}/calendar.ics", event.id)),
         };
         if status == RegistrationStatus::Registered {
-            let ics = self.ics_for(event, IcalMethod::Request, true, now, person(name, email));
+            let ics = self.invitation(event, (name, email), now);
             let mail = Email::render(email, "events/registered.txt", ctx)?;
             enqueue_with(tx, now, &mail, &ics).await
         } else {
@@ -109,13 +104,7 @@ impl Events<'_> {
         next: &RegistrationRecord,
         now: i64,
     ) -> AppResult<()> {
-        let ics = self.ics_for(
-            event,
-            IcalMethod::Request,
-            true,
-            now,
-            person(&next.name, &next.email),
-        );
+        let ics = self.invitation(event, (&next.name, &next.email), now);
         let manage = self
             .manage_link(tx, &next.id, next.user_id.is_some(), event)
             .await?;
@@ -167,13 +156,7 @@ impl Events<'_> {
                 host => self.app.config.host_name,
             };
             let mail = Email::render(&r.email, "events/changed.txt", ctx)?;
-            let ics = self.ics_for(
-                event,
-                IcalMethod::Request,
-                true,
-                now,
-                person(&r.name, &r.email),
-            );
+            let ics = self.invitation(event, (&r.name, &r.email), now);
             enqueue_with(tx, now, &mail, &ics).await?;
             emailed = true;
         }
@@ -201,13 +184,7 @@ impl Events<'_> {
                 host => self.app.config.host_name,
             };
             let mail = Email::render(&r.email, "events/cancelled.txt", ctx)?;
-            let ics = self.ics_for(
-                event,
-                IcalMethod::Cancel,
-                false,
-                now,
-                person(&r.name, &r.email),
-            );
+            let ics = self.cancellation(event, (&r.name, &r.email), now);
             enqueue_with(tx, now, &mail, &ics).await?;
         }
         Ok(())
@@ -232,13 +209,7 @@ impl Events<'_> {
         if waiting {
             return enqueue(tx, now, &mail).await;
         }
-        let ics = self.ics_for(
-            event,
-            IcalMethod::Cancel,
-            false,
-            now,
-            person(&r.name, &r.email),
-        );
+        let ics = self.cancellation(event, (&r.name, &r.email), now);
         enqueue_with(tx, now, &mail, &ics).await
     }
 
@@ -342,13 +313,7 @@ impl Events<'_> {
         due: &DueMail,
         now: i64,
     ) -> AppResult<()> {
-        let ics = self.ics_for(
-            event,
-            IcalMethod::Request,
-            true,
-            now,
-            person(&due.name, &due.email),
-        );
+        let ics = self.invitation(event, (&due.name, &due.email), now);
         let manage = self
             .manage_link(tx, &due.registration_id, due.user_id.is_some(), event)
             .await?;
