@@ -23,6 +23,7 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("contact_email", "(none)", "where people write about the service, accessibility problems and their personal data (shown on the contact, accessibility and privacy pages)"),
     ("brand_colour", "#1d4f91", "the host's colour, as #rrggbb (dark enough for white text)"),
     ("logo_url", "(none)", "URL of the host's logo image"),
+    ("logo_file", "(none)", "path to a PNG of the host's logo (at most 2 MB) for the documents the site writes (advocacy packs)"),
     ("argon2_memory_kib", "19456", "argon2id memory cost in KiB (OWASP: 19456 with 2 iterations)"),
     ("argon2_iterations", "2", "argon2id time cost"),
     ("session_idle_minutes", "720", "a session ends after this long without a request"),
@@ -34,6 +35,16 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("trust_proxy", "false", "true behind a reverse proxy: take the client address from X-Forwarded-For"),
     ("log_format", "text", "text or json"),
 ];
+
+/// A PNG's bytes (shown by its size, not its bytes, in debug output).
+#[derive(Clone)]
+pub struct LogoPng(pub std::sync::Arc<Vec<u8>>);
+
+impl std::fmt::Debug for LogoPng {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LogoPng({} bytes)", self.0.len())
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -55,6 +66,8 @@ pub struct Config {
     pub contact_email: Option<String>,
     pub brand_colour: String,
     pub logo_url: Option<String>,
+    /// The host's logo as PNG, read once at start, for generated documents.
+    pub logo_png: Option<LogoPng>,
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub session_idle_minutes: i64,
@@ -140,6 +153,17 @@ fn s3_config(
 }
 
 impl Config {
+    /// The host's colour as sRGB bytes (checked as #rrggbb when loaded).
+    pub fn brand_rgb(&self) -> [u8; 3] {
+        let h = self.brand_colour.trim_start_matches('#');
+        let byte = |i: usize| {
+            h.get(i..i + 2)
+                .and_then(|x| u8::from_str_radix(x, 16).ok())
+                .unwrap_or(0)
+        };
+        [byte(0), byte(2), byte(4)]
+    }
+
     /// Reads `file` (if any) and the given environment (normally `std::env::vars()`).
     pub fn load(
         file: Option<&Path>,
@@ -201,6 +225,7 @@ impl Config {
             contact_email: v.contact_email()?,
             brand_colour: v.brand_colour()?,
             logo_url: v.logo_url()?,
+            logo_png: v.logo_file()?,
             argon2_memory_kib: v.num("argon2_memory_kib", 19456, 8, 4 * 1024 * 1024)?,
             argon2_iterations: v.num("argon2_iterations", 2, 1, 100)?,
             session_idle_minutes: v.num("session_idle_minutes", 720, 1, 60 * 24 * 90)?,
@@ -352,6 +377,21 @@ impl Values<'_> {
 
     fn logo_url(&self) -> Result<Option<String>, ConfigError> {
         self.optional_url("logo_url", &["http", "https"], "must be an http(s) URL")
+    }
+
+    fn logo_file(&self) -> Result<Option<LogoPng>, ConfigError> {
+        let Some((path, env)) = self.get("logo_file") else {
+            return Ok(None);
+        };
+        let bytes = std::fs::read(&path)
+            .map_err(|e| bad("logo_file", env, format!("cannot read {path}: {e}")))?;
+        if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            return Err(bad("logo_file", env, format!("{path} is not a PNG image")));
+        }
+        if bytes.len() > 2 << 20 {
+            return Err(bad("logo_file", env, format!("{path} is larger than 2 MB")));
+        }
+        Ok(Some(LogoPng(std::sync::Arc::new(bytes))))
     }
 
     fn contact_email(&self) -> Result<Option<String>, ConfigError> {

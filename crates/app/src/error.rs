@@ -22,6 +22,10 @@ pub enum AppError {
     Forbidden,
     #[error("{0}")]
     Conflict(String),
+    /// Was here and is no longer (a revoked or expired share link): the message says so and
+    /// nothing else.
+    #[error("{0}")]
+    Gone(String),
     #[error("too many attempts: try again in {retry_after_secs} seconds")]
     TooManyAttempts { retry_after_secs: i64 },
     /// Something that is not the caller's fault: the cause is kept (`{:#}` prints the whole

@@ -3,9 +3,11 @@
 
 pub mod access;
 pub mod accounts;
+pub mod advocacy;
 pub mod config;
 pub mod context;
 pub mod demo;
+pub mod documents;
 mod error;
 pub mod events;
 pub mod evidence;

@@ -1,6 +1,8 @@
 //! Search: keeping the derived tantivy index current from the durable change log
 //! (`search_changes`, written in the same transaction as each change), rebuilding it, and
-//! answering queries with the reader's access applied inside the query.
+//! answering queries with the reader's access applied inside the query. The index holds
+//! published library items and published evidence records (`evidence:<id>`, built by
+//! `evidence::search`); the log names either by its index id.
 
 use crate::Context;
 use std::collections::{BTreeMap, BTreeSet};
@@ -45,8 +47,19 @@ impl App {
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect();
-            let rows = store::index_rows(&mut c, &ids).await?;
-            let docs = self.search_docs(&mut c, rows).await?;
+            let (evidence_ids, item_ids): (Vec<String>, Vec<String>) = ids
+                .iter()
+                .cloned()
+                .partition(|id| lz_search::evidence_id_of(id).is_some());
+            let rows = store::index_rows(&mut c, &item_ids).await?;
+            let mut docs = self.search_docs(&mut c, rows).await?;
+            let evidence_ids: Vec<String> = evidence_ids
+                .iter()
+                .filter_map(|id| lz_search::evidence_id_of(id))
+                .map(str::to_string)
+                .collect();
+            let rows = lz_store::evidence::published_evidence(&mut c, &evidence_ids).await?;
+            docs.extend(evidence_docs(&mut c, rows).await?);
             drop(c);
             let present: BTreeSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
             let deletes: Vec<String> = ids
@@ -124,8 +137,10 @@ impl App {
                     summary: r.summary,
                     body,
                     attachments_text,
-                    place: r.place_slug,
-                    organisation: Some(r.organisation_slug),
+                    places: r.place_slug.into_iter().collect(),
+                    organisations: vec![r.organisation_slug],
+                    evidence_type: None,
+                    strength: None,
                     year: year_of(published_at),
                     published_at,
                 }
@@ -155,7 +170,9 @@ impl App {
         let mut c = self.db.acquire().await?;
         // Changes logged after this point are replayed by the next catch-up.
         let seq = store::last_change(&mut c).await?;
-        let total = store::count_published(&mut c).await? as u64;
+        let total = (store::count_published(&mut c).await?
+            + lz_store::evidence::count_published_evidence(&mut c).await?)
+            as u64;
         drop(c);
         // Reading the database and preparing documents overlaps with indexing: a producer
         // task pages through the items while batches are added on a blocking thread.
@@ -167,11 +184,25 @@ impl App {
             loop {
                 let rows = store::index_rows_page(&mut c, &after, 1_000).await?;
                 let Some(last) = rows.last().map(|r| r.id.clone()) else {
-                    return Ok::<(), AppError>(());
+                    break;
                 };
                 let docs = app.search_docs(&mut c, rows).await?;
                 if tx.send(docs).await.is_err() {
                     // The consumer stopped (it failed): its error is the one reported.
+                    return Ok(());
+                }
+                after = last;
+            }
+            // Then the published evidence records.
+            let mut after = String::new();
+            loop {
+                let rows =
+                    lz_store::evidence::published_evidence_page(&mut c, &after, 1_000).await?;
+                let Some(last) = rows.last().map(|r| r.id.clone()) else {
+                    return Ok::<(), AppError>(());
+                };
+                let docs = evidence_docs(&mut c, rows).await?;
+                if tx.send(docs).await.is_err() {
                     return Ok(());
                 }
                 after = last;
@@ -210,13 +241,7 @@ impl App {
         let access = access_for(actor);
         let index = self.search.clone();
         let text = req.text.trim().to_string();
-        let f = &req.filters;
-        let unfiltered = f.kind.is_empty()
-            && f.theme.is_empty()
-            && f.agenda.is_empty()
-            && f.place.is_empty()
-            && f.organisation.is_empty()
-            && f.year.is_empty();
+        let unfiltered = req.filters.is_empty();
         let results = tokio::task::spawn_blocking(move || index.search(&req, &access))
             .await
             .context("search task")?
@@ -291,6 +316,25 @@ impl App {
         let mut c = self.db.acquire().await?;
         Ok(store::misses(&mut c, self.now() - days * 86_400_000).await?)
     }
+}
+
+/// Index documents of published evidence records (rows read as published), with their links.
+async fn evidence_docs(
+    c: &mut lz_store::Conn,
+    rows: Vec<lz_store::evidence::EvidenceRow>,
+) -> AppResult<Vec<SearchDoc>> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut links = Vec::new();
+    for chunk in ids.chunks(300) {
+        links.extend(lz_store::evidence::evidence_links(c, chunk).await?);
+    }
+    Ok(crate::evidence::record::records(rows, links)?
+        .into_iter()
+        .map(crate::evidence::search::search_doc)
+        .collect())
 }
 
 /// The calendar year (UTC) of a time in milliseconds.

@@ -89,6 +89,11 @@ enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
+    /// The evidence bank.
+    Evidence {
+        #[command(subcommand)]
+        command: EvidenceCommand,
+    },
     /// Copy the database and files to PATH (a new directory) while the server runs.
     Backup { path: PathBuf },
     /// Restore a backup from PATH into an empty data directory.
@@ -138,6 +143,23 @@ enum PlanCommand {
         /// A title for the plan instead of the document's own.
         #[arg(long)]
         title: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvidenceCommand {
+    /// Write the evidence records to standard output (or --output), one row each.
+    Export {
+        /// csv (one row a record, the same columns as the evidence page's download).
+        #[arg(long, default_value = "csv", value_parser = ["csv"])]
+        format: String,
+        /// Export what this account may see (drafts it wrote, its organisation's records);
+        /// without it, the published records anyone may see.
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -261,9 +283,50 @@ async fn run(command: Command, config: Config) -> Result<()> {
             };
             plan_import(config, &file, opts).await
         }
+        Command::Evidence {
+            command:
+                EvidenceCommand::Export {
+                    format: _,
+                    as_email,
+                    output,
+                },
+        } => evidence_export(config, as_email.as_deref(), output.as_deref()).await,
         Command::Backup { path } => backup(config, &path).await,
         Command::Restore { path } => restore(config, &path).await,
     }
+}
+
+/// `evidence export`: the evidence bank as CSV, as one account (or anyone) may see it.
+async fn evidence_export(
+    config: Config,
+    as_email: Option<&str>,
+    output: Option<&std::path::Path>,
+) -> Result<()> {
+    let app = open(config).await?;
+    let actor = match as_email {
+        Some(email) => Some(
+            app.actor_by_email(email)
+                .await
+                .map_err(|e| anyhow::anyhow!("{email}: {e}"))?,
+        ),
+        None => None,
+    };
+    let csv = app
+        .evidence()
+        .csv(actor.as_ref(), &lz_app::evidence::EvidenceFilter::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("exporting evidence: {e}"))?;
+    match output {
+        Some(path) => std::fs::write(path, csv)
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?,
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(csv.as_bytes())
+                .map_err(|e| anyhow::anyhow!("writing the export: {e}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// `reindex`: the search index rebuilt from the database, with a progress bar.

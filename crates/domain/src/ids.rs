@@ -117,6 +117,12 @@ typed_id!(
     EventId,
     /// An evidence record.
     EvidenceId,
+    /// A collection of evidence (an advocacy pack or a narrative).
+    CollectionId,
+    /// A section of a collection's outline.
+    SectionId,
+    /// A read-only share link to a collection's pack.
+    ShareLinkId,
     /// A series of learning events.
     SeriesId,
     /// A person's (or a guest's) place at an event.

@@ -1,6 +1,7 @@
 //! Learning Zone's domain: the types and rules of the product, with no I/O.
 //! Values are parsed once at the edge (web, CLI) and passed inward already valid.
 
+pub mod advocacy;
 pub mod dates;
 pub mod email;
 pub mod events;

@@ -30,6 +30,8 @@ pub enum SearchError {
     RebuildGone,
     #[error("search index: the writer lock was poisoned by a panic")]
     Poisoned,
+    #[error("search index: document {0}: an evidence record's id is `evidence:<id>` and only its kind is \"evidence\"")]
+    MixedKinds(String),
 }
 
 impl SearchError {

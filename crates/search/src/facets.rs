@@ -1,4 +1,5 @@
-//! Facet counts (kind, theme, agenda, audience, place, organisation, year) over a result set.
+//! Facet counts (kind, theme, agenda, audience, place, organisation, year, and the evidence
+//! records' type and strength) over a result set.
 //! A custom collector reads the columnar fast fields by term ordinal: no stored docs, no strings per hit.
 
 use std::collections::HashMap;
@@ -7,20 +8,25 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentReader};
 
-use crate::schema::{F_AGENDA, F_AUDIENCE, F_KIND, F_ORGANISATION, F_PLACE, F_THEME, F_YEAR};
+use crate::schema::{
+    F_AGENDA, F_AUDIENCE, F_EVIDENCE_TYPE, F_KIND, F_ORGANISATION, F_PLACE, F_STRENGTH, F_THEME,
+    F_YEAR,
+};
 use crate::{FacetCount, Facets};
 
 /// At most this many values are returned per facet.
 pub const MAX_FACET_VALUES: usize = 50;
 
 /// String facet fields, in the order used by the collector's vectors.
-const STR_FACETS: [&str; 6] = [
+const STR_FACETS: [&str; 8] = [
     F_KIND,
     F_THEME,
     F_AGENDA,
     F_AUDIENCE,
     F_PLACE,
     F_ORGANISATION,
+    F_EVIDENCE_TYPE,
+    F_STRENGTH,
 ];
 
 /// Year values this far apart or closer are counted in a dense array.
@@ -115,6 +121,8 @@ impl Collector for FacetCollector {
             audience: next(),
             place: next(),
             organisation: next(),
+            evidence_type: next(),
+            strength: next(),
             year: top_values(years.into_iter().map(|(y, n)| (y.to_string(), n)).collect()),
         })
     }

@@ -188,7 +188,7 @@ impl SearchIndex {
         self.inner.applied_seq.load(Ordering::SeqCst)
     }
 
-    /// Number of live (searchable) items.
+    /// Number of live (searchable) documents: items and evidence records.
     pub fn doc_count(&self) -> u64 {
         self.inner.reader.searcher().num_docs()
     }

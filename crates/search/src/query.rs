@@ -271,10 +271,15 @@ pub fn filter_clauses(fields: &Fields, filters: &Filters) -> Vec<Box<dyn Query>>
         any_of(fields.audience, &filters.audience),
         any_of(fields.place, &filters.place),
         any_of(fields.organisation, &filters.organisation),
+        any_of(fields.evidence_type, &filters.evidence_type),
+        any_of(fields.strength, &filters.strength),
     ]
     .into_iter()
     .flatten()
     .collect();
+    if filters.items_only {
+        out.push(items_only(fields));
+    }
     if !filters.year.is_empty() {
         out.push(Box::new(TermSetQuery::new(
             filters
@@ -284,6 +289,22 @@ pub fn filter_clauses(fields: &Fields, filters: &Filters) -> Vec<Box<dyn Query>>
         )));
     }
     out
+}
+
+/// Every document but evidence records: learning items only.
+pub fn items_only(fields: &Fields) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+        (Occur::MustNot, evidence_records(fields)),
+    ]))
+}
+
+/// Every evidence record (by its kind).
+pub fn evidence_records(fields: &Fields) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(fields.kind, crate::EVIDENCE_KIND),
+        IndexRecordOption::Basic,
+    ))
 }
 
 /// ANDs scored clauses with non-scoring restrictions (filters must not change the ranking).

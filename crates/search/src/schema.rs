@@ -15,7 +15,8 @@ use crate::{SearchDoc, SearchError};
 
 /// Version of the schema *and* of what is indexed (analysis chain, the `nobody` access token):
 /// an index written with another version is wiped on open and rebuilt from the change log.
-pub const SCHEMA_VERSION: u32 = 4;
+/// 5: evidence records (type and strength fields, places stored, several per document).
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Name under which [`analyser`] is registered on every opened index (tokenizers are not
 /// persisted by tantivy, only their names).
@@ -48,6 +49,8 @@ pub const F_YEAR: &str = "year";
 pub const F_PUBLISHED_AT: &str = "published_at";
 pub const F_ACCESS: &str = "access";
 pub const F_SPELLING: &str = "spelling";
+pub const F_EVIDENCE_TYPE: &str = "evidence_type";
+pub const F_STRENGTH: &str = "strength";
 
 /// Resolved field handles, so that queries never look fields up by name.
 #[derive(Debug, Clone, Copy)]
@@ -71,6 +74,9 @@ pub struct Fields {
     /// where a misspelling finds its word ("walkng" → "walking"; against stems, "walk",
     /// it is two edits away). Never scored; doc ids only.
     pub spelling: Field,
+    /// Evidence records only: type code and strength level ("1".."5"), facets.
+    pub evidence_type: Field,
+    pub strength: Field,
 }
 
 impl Fields {
@@ -108,7 +114,8 @@ pub fn build_schema() -> (Schema, Fields) {
         theme: b.add_text_field(F_THEME, keyword.clone()),
         agenda: b.add_text_field(F_AGENDA, keyword.clone()),
         audience: b.add_text_field(F_AUDIENCE, keyword.clone()),
-        place: b.add_text_field(F_PLACE, keyword.clone()),
+        // Stored as well: an evidence hit names its places.
+        place: b.add_text_field(F_PLACE, keyword.clone() | STORED),
         organisation: b.add_text_field(F_ORGANISATION, keyword),
         year: b.add_i64_field(F_YEAR, NumericOptions::default().set_indexed().set_fast()),
         published_at: b.add_i64_field(
@@ -125,6 +132,8 @@ pub fn build_schema() -> (Schema, Fields) {
                     .set_index_option(IndexRecordOption::Basic),
             ),
         ),
+        evidence_type: b.add_text_field(F_EVIDENCE_TYPE, STRING | FAST | STORED),
+        strength: b.add_text_field(F_STRENGTH, STRING | FAST | STORED),
     };
     (b.build(), fields)
 }
@@ -173,10 +182,10 @@ pub fn truncate_utf8(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-/// The tantivy document for one item.
 /// The access token of an item that only those who see everything may see.
 pub const NOBODY: &str = "nobody";
 
+/// The tantivy document for one item or evidence record.
 pub fn to_document(f: &Fields, doc: &SearchDoc) -> TantivyDocument {
     let mut d = TantivyDocument::default();
     d.add_text(f.id, &doc.id);
@@ -205,11 +214,17 @@ pub fn to_document(f: &Fields, doc: &SearchDoc) -> TantivyDocument {
     for v in &doc.audiences {
         d.add_text(f.audience, v);
     }
-    if let Some(v) = &doc.place {
+    for v in &doc.places {
         d.add_text(f.place, v);
     }
-    if let Some(v) = &doc.organisation {
+    for v in &doc.organisations {
         d.add_text(f.organisation, v);
+    }
+    if let Some(v) = &doc.evidence_type {
+        d.add_text(f.evidence_type, v);
+    }
+    if let Some(v) = doc.strength {
+        d.add_text(f.strength, v.to_string());
     }
     d.add_i64(f.year, i64::from(doc.year));
     d.add_i64(f.published_at, doc.published_at);

@@ -235,6 +235,7 @@ fn text_of(doc: &TantivyDocument, field: Field) -> &str {
 }
 
 fn hit_from_doc(fields: &Fields, doc: &TantivyDocument, score: f32) -> Hit {
+    let evidence_type = text_of(doc, fields.evidence_type);
     Hit {
         id: text_of(doc, fields.id).to_string(),
         title: text_of(doc, fields.title).to_string(),
@@ -243,6 +244,13 @@ fn hit_from_doc(fields: &Fields, doc: &TantivyDocument, score: f32) -> Hit {
             .get_first(fields.published_at)
             .and_then(|v| v.as_i64())
             .unwrap_or(0),
+        evidence_type: (!evidence_type.is_empty()).then(|| evidence_type.to_string()),
+        strength: text_of(doc, fields.strength).parse().ok(),
+        places: doc
+            .get_all(fields.place)
+            .filter_map(|v| v.as_str())
+            .map(str::to_string)
+            .collect(),
         score,
         snippet_html: String::new(),
     }
@@ -385,7 +393,8 @@ pub fn neighbours(
     Ok(Some(out))
 }
 
-/// Every live item's id (to compute all neighbours after opening or rebuilding the index).
+/// Every live item's id (to compute all neighbours after opening or rebuilding the index);
+/// evidence records have no neighbours and are left out.
 pub fn all_ids(searcher: &Searcher) -> Result<Vec<String>, SearchError> {
     let mut ids = Vec::with_capacity(searcher.num_docs() as usize);
     let mut name = String::new();
@@ -403,6 +412,7 @@ pub fn all_ids(searcher: &Searcher) -> Result<Vec<String>, SearchError> {
                 if column
                     .ord_to_str(ord, &mut name)
                     .map_err(SearchError::io("reading the id column"))?
+                    && crate::writer::has_neighbours(&name)
                 {
                     ids.push(name.clone());
                 }
@@ -491,12 +501,20 @@ fn like_this(
     access: &Access,
     limit: usize,
 ) -> Result<Option<Vec<(f32, DocAddress)>>, SearchError> {
+    // Evidence records have no "more like this", and are never among an item's.
+    if !crate::writer::has_neighbours(id) {
+        return Ok(None);
+    }
     let access_q = query::access_filter(searcher, fields, access)?;
     let id_query = TermQuery::new(schema::id_term(fields, id), IndexRecordOption::Basic);
     // The source item must itself be visible, or its words would leak through the results.
     let find = query::and_all(
         vec![Box::new(id_query.clone())],
-        access_q.iter().map(|q| q.box_clone()).collect(),
+        access_q
+            .iter()
+            .map(|q| q.box_clone())
+            .chain(std::iter::once(query::items_only(fields)))
+            .collect(),
     );
     let found = searcher
         .search(&find, &TopDocs::with_limit(1).order_by_score())
@@ -544,6 +562,7 @@ fn like_this(
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Must, Box::new(mlt)),
             (Occur::MustNot, Box::new(id_query.clone())),
+            (Occur::MustNot, query::evidence_records(fields)),
         ];
         if let Some(a) = &access_q {
             clauses.push((

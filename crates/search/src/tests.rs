@@ -325,13 +325,13 @@ fn hidden_items_are_invisible_everywhere() {
     let mut open = doc("open", "Green spaces and wellbeing");
     open.body = "Parks green spaces wellbeing walking groups community".into();
     open.themes = vec!["green-spaces".into()];
-    open.organisation = Some("council".into());
+    open.organisations = vec!["council".into()];
     open.access = vec!["public".into()];
     let mut secret = doc("secret", "Green spaces and wellbeing pilot");
     secret.body = "Parks green spaces wellbeing walking groups community zyxwquark".into();
     secret.themes = vec!["green-spaces".into(), "secret-theme".into()];
-    secret.organisation = Some("org-x".into());
-    secret.place = Some("secret-place".into());
+    secret.organisations = vec!["org-x".into()];
+    secret.places = vec!["secret-place".into()];
     secret.kind = "internal_report".into();
     secret.year = 2019;
     secret.access = vec!["org:X".into()];
@@ -426,8 +426,8 @@ fn faceted_corpus() -> SearchIndex {
         d.themes = themes.into_iter().map(String::from).collect();
         d.agendas = vec![format!("agenda-{}", year % 2)];
         d.audiences = vec!["coaches".into()];
-        d.place = place.map(String::from);
-        d.organisation = org.map(String::from);
+        d.places = place.map(String::from).into_iter().collect();
+        d.organisations = org.map(String::from).into_iter().collect();
         d.year = year;
         d.published_at = 1_600_000_000_000 + id.parse::<i64>().unwrap() * 1_000;
         docs.push(d);
@@ -716,8 +716,10 @@ fn generated(i: usize) -> SearchDoc {
         themes: vec![format!("theme-{}", i % 12), format!("theme-{}", i % 5)],
         agendas: vec![format!("agenda-{}", i % 4)],
         audiences: vec![format!("audience-{}", i % 3)],
-        place: Some(format!("place-{}", i % 40)),
-        organisation: Some(format!("org-{}", i % 200)),
+        places: vec![format!("place-{}", i % 40)],
+        organisations: vec![format!("org-{}", i % 200)],
+        evidence_type: None,
+        strength: None,
         year: 2015 + (i % 10) as i32,
         published_at: 1_500_000_000_000 + i as i64 * 60_000,
         access: if i.is_multiple_of(10) {
@@ -1003,4 +1005,241 @@ fn common_misspellings_find_their_word() {
     // Still nothing for what is nowhere near a word of the library.
     let r = idx.search(&req("qwzxv"), &public()).expect("a search");
     assert!(r.hits.is_empty());
+}
+
+/// An evidence record's document: `evidence:<id>`, kind "evidence", claim as title.
+fn evidence(id: &str, claim: &str, evidence_type: &str, strength: u8) -> SearchDoc {
+    SearchDoc {
+        id: evidence_doc_id(id),
+        kind: EVIDENCE_KIND.to_string(),
+        title: claim.to_string(),
+        body: format!("Measure of {claim}. Evaluation report. {evidence_type}"),
+        agendas: vec!["health".to_string()],
+        places: vec!["blackpool".to_string(), "fylde".to_string()],
+        organisations: vec!["council".to_string()],
+        evidence_type: Some(evidence_type.to_string()),
+        strength: Some(strength),
+        year: 2026,
+        published_at: 1_780_000_000_000,
+        access: vec!["public".to_string()],
+        ..SearchDoc::default()
+    }
+}
+
+fn with_access(mut d: SearchDoc, token: &str) -> SearchDoc {
+    d.access = vec![token.to_string()];
+    d
+}
+
+#[test]
+fn evidence_records_are_found_and_faceted_by_type_and_strength() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut item = doc("i1", "Walking groups in Blackpool");
+    item.places = vec!["blackpool".into()];
+    let docs = vec![
+        item,
+        doc("i2", "Walking football for older men"),
+        evidence("e1", "Walking groups cut GP visits", "evaluation", 3),
+        evidence("e2", "Walking doubled hub members", "survey", 2),
+        evidence("e3", "Walking referrals grew", "evaluation", 2),
+    ];
+    idx.apply(docs, vec![], 1).unwrap();
+
+    let r = idx.search(&req("walking"), &public()).unwrap();
+    assert_eq!(r.total, 5);
+    assert_eq!(r.facets.kind, fc(&[("evidence", 3), ("case_study", 2)]));
+    assert_eq!(
+        r.facets.evidence_type,
+        fc(&[("evaluation", 2), ("survey", 1)])
+    );
+    assert_eq!(r.facets.strength, fc(&[("2", 2), ("3", 1)]));
+    // Several places per record, each counted.
+    assert_eq!(r.facets.place, fc(&[("blackpool", 4), ("fylde", 3)]));
+
+    // An evidence hit says what it is, and is never an item's id.
+    let gp = idx.search(&req("GP visits"), &public()).unwrap();
+    assert_eq!(ids(&gp), vec!["evidence:e1"]);
+    let hit = &gp.hits[0];
+    assert_eq!(hit.kind, "evidence");
+    assert_eq!(hit.evidence_id(), Some("e1"));
+    assert_eq!(hit.evidence_type.as_deref(), Some("evaluation"));
+    assert_eq!(hit.strength, Some(3));
+    assert_eq!(hit.places, vec!["blackpool", "fylde"]);
+    let items = idx.search(&req("football"), &public()).unwrap();
+    assert_eq!(items.hits[0].evidence_id(), None);
+    assert_eq!(items.hits[0].evidence_type, None);
+
+    // Filters: kind, type, strength; items only.
+    let mut q = req("walking");
+    q.filters.kind = vec!["evidence".into()];
+    assert_eq!(idx.search(&q, &public()).unwrap().total, 3);
+    q.filters.evidence_type = vec!["evaluation".into()];
+    assert_eq!(idx.search(&q, &public()).unwrap().total, 2);
+    q.filters.strength = vec!["2".into()];
+    assert_eq!(
+        ids(&idx.search(&q, &public()).unwrap()),
+        vec!["evidence:e3"]
+    );
+    let mut q = req("walking");
+    q.filters.kind = vec!["case_study".into()];
+    let r = idx.search(&q, &public()).unwrap();
+    assert_eq!(r.total, 2, "an item kind's count holds no evidence");
+    assert!(r.facets.evidence_type.is_empty() && r.facets.strength.is_empty());
+    let mut q = req("walking");
+    q.filters.items_only = true;
+    let r = idx.search(&q, &public()).unwrap();
+    assert_eq!(r.total, 2);
+    assert_eq!(r.facets.kind, fc(&[("case_study", 2)]));
+    assert_eq!(r.facets.place, fc(&[("blackpool", 1)]));
+    let mut q = req("");
+    q.filters.items_only = true;
+    q.filters.place = vec!["blackpool".into()];
+    assert_eq!(ids(&idx.search(&q, &public()).unwrap()), vec!["i1"]);
+
+    // Unpublished or deleted: it leaves the index.
+    idx.apply(vec![], vec![evidence_doc_id("e1")], 2).unwrap();
+    let r = idx.search(&req("walking"), &public()).unwrap();
+    assert_eq!(r.total, 4);
+    assert_eq!(r.facets.strength, fc(&[("2", 2)]));
+}
+
+#[test]
+fn evidence_access_tokens_apply_inside_the_index() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    idx.apply(
+        vec![
+            evidence("pub", "Heather trail walkers", "survey", 1),
+            with_access(
+                evidence("net", "Heather trail network", "survey", 2),
+                "network",
+            ),
+            with_access(
+                evidence("org", "Heather trail organisation", "evaluation", 4),
+                "org:o1",
+            ),
+            // An unknown visibility carries no token: only those who see everything.
+            with_access(
+                evidence("none", "Heather trail nobody", "evaluation", 5),
+                "",
+            ),
+        ]
+        .into_iter()
+        .map(|mut d| {
+            d.access.retain(|t| !t.is_empty());
+            d
+        })
+        .collect(),
+        vec![],
+        1,
+    )
+    .unwrap();
+    let signed_in = |orgs: &[&str]| {
+        let mut t = vec!["public".to_string(), "network".to_string()];
+        t.extend(orgs.iter().map(|o| format!("org:{o}")));
+        Access::Tokens(t)
+    };
+    for (who, access, want) in [
+        ("signed out", public(), vec!["pub"]),
+        ("signed in", signed_in(&["o2"]), vec!["net", "pub"]),
+        ("member", signed_in(&["o1"]), vec!["net", "org", "pub"]),
+        (
+            "everything",
+            Access::Everything,
+            vec!["net", "none", "org", "pub"],
+        ),
+    ] {
+        let r = idx.search(&req("heather"), &access).unwrap();
+        let mut got: Vec<&str> = r.hits.iter().filter_map(Hit::evidence_id).collect();
+        got.sort();
+        assert_eq!(got, want, "{who}");
+        assert_eq!(r.total, want.len(), "{who}");
+        let strengths: u64 = r.facets.strength.iter().map(|f| f.count).sum();
+        assert_eq!(
+            strengths,
+            want.len() as u64,
+            "{who}: facets count only what they see"
+        );
+    }
+}
+
+#[test]
+fn evidence_is_never_among_similar_items() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut docs = Vec::new();
+    for i in 0..20 {
+        let mut d = doc(&format!("d{i}"), &format!("Generic item {i}"));
+        d.body = format!("Generic filler text number {i} about meetings and budgets.");
+        docs.push(d);
+    }
+    let mut swim = doc("swim", "Swimming lessons for children");
+    swim.body = "Swimming lessons pools lifeguards children water confidence".into();
+    let mut swim2 = doc("swim2", "Learn to swim in local pools");
+    swim2.body = "Pools lifeguards water confidence for children".into();
+    docs.push(swim);
+    docs.push(swim2);
+    // Evidence records closer to "swim" than any item.
+    for i in 0..3 {
+        let mut e = evidence(
+            &format!("e{i}"),
+            "Swimming lessons for children",
+            "survey",
+            2,
+        );
+        e.body = "Swimming lessons pools lifeguards children water confidence".into();
+        docs.push(e);
+    }
+    idx.apply(docs, vec![], 1).unwrap();
+    let hits = idx.more_like_this("swim", &Access::Everything, 10).unwrap();
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter()
+            .all(|h| h.kind != "evidence" && !h.id.starts_with("evidence:")),
+        "{hits:?}"
+    );
+    assert_eq!(hits[0].id, "swim2");
+    // An evidence record has no "more like this" of its own.
+    assert!(idx
+        .more_like_this(&evidence_doc_id("e0"), &Access::Everything, 5)
+        .unwrap()
+        .is_empty());
+    // Neighbours computed ahead: items only, and none holds evidence.
+    assert_eq!(idx.neighbours_pending().unwrap(), 22);
+    while idx.compute_neighbours(100).unwrap() > 0 {}
+    let pre = idx
+        .precomputed_more_like_this("swim", &public(), 5)
+        .unwrap()
+        .expect("computed");
+    assert!(pre.iter().all(|h| h.evidence_id().is_none()), "{pre:?}");
+    assert!(idx
+        .precomputed_more_like_this(&evidence_doc_id("e0"), &public(), 5)
+        .unwrap()
+        .is_none());
+    // A newly indexed evidence record is not queued for neighbours either.
+    idx.apply(
+        vec![evidence("e9", "Swimming lessons", "survey", 1)],
+        vec![],
+        2,
+    )
+    .unwrap();
+    assert_eq!(idx.neighbours_pending().unwrap(), 0);
+}
+
+#[test]
+fn an_evidence_id_and_kind_go_together() {
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut bad = evidence("e1", "A claim", "survey", 1);
+    bad.id = "e1".into();
+    assert!(matches!(
+        idx.apply(vec![bad], vec![], 1),
+        Err(SearchError::MixedKinds(_))
+    ));
+    let mut bad = doc("evidence:x", "An item pretending");
+    bad.kind = "case_study".into();
+    assert!(idx.apply(vec![bad.clone()], vec![], 1).is_err());
+    let mut rebuild = idx.rebuild().unwrap();
+    assert!(rebuild.add(&bad).is_err());
+    drop(rebuild);
+    assert_eq!(idx.applied_seq(), 0, "nothing committed");
+    assert_eq!(evidence_id_of(&evidence_doc_id("abc")), Some("abc"));
+    assert_eq!(evidence_id_of("0192-item"), None);
 }

@@ -6,7 +6,25 @@ use std::sync::MutexGuard;
 
 use tantivy::IndexWriter;
 
-use crate::{schema, search, SearchDoc, SearchError, SearchIndex, WRITER_MEMORY_BUDGET};
+use crate::{
+    evidence_id_of, schema, search, SearchDoc, SearchError, SearchIndex, EVIDENCE_KIND,
+    WRITER_MEMORY_BUDGET,
+};
+
+/// An evidence record is indexed as `evidence:<id>` with the kind "evidence", and nothing
+/// else is: so that an evidence hit is never taken for an item, nor an item for evidence.
+fn check_kind(doc: &SearchDoc) -> Result<(), SearchError> {
+    if (doc.kind == EVIDENCE_KIND) == evidence_id_of(&doc.id).is_some() {
+        Ok(())
+    } else {
+        Err(SearchError::MixedKinds(doc.id.clone()))
+    }
+}
+
+/// Whether "more like this" keeps neighbours for this document: items only.
+pub(crate) fn has_neighbours(id: &str) -> bool {
+    evidence_id_of(id).is_none()
+}
 
 pub(crate) struct WriterState {
     writer: IndexWriter,
@@ -72,6 +90,9 @@ impl SearchIndex {
         if state.rebuild.is_some() {
             return Err(SearchError::RebuildInProgress);
         }
+        for doc in &upserts {
+            check_kind(doc)?;
+        }
         let changed: Vec<String> = upserts
             .iter()
             .map(|d| d.id.clone())
@@ -92,7 +113,7 @@ impl SearchIndex {
             for id in &deletes_of_batch {
                 neighbours.remove(id);
             }
-            for id in &upserted {
+            for id in upserted.iter().filter(|id| has_neighbours(id)) {
                 neighbours.queue(id, true);
             }
         }
@@ -185,6 +206,7 @@ impl Rebuild {
 
     /// Adds one item (the writer flushes to disk by itself as its memory budget fills).
     pub fn add(&mut self, doc: &SearchDoc) -> Result<(), SearchError> {
+        check_kind(doc)?;
         let repeated = !self.seen.insert(doc.id.clone());
         let state = self.locked()?;
         let f = &self.index.inner.fields;

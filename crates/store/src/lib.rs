@@ -11,6 +11,7 @@ macro_rules! trusted_sql {
     };
 }
 
+pub mod advocacy;
 mod columns;
 mod db;
 pub mod events;

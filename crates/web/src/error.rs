@@ -40,6 +40,7 @@ impl IntoResponse for PageError {
             AppError::Forbidden => error_page(StatusCode::FORBIDDEN, "You do not have permission to see this page", "If you think you should, ask a network administrator."),
             AppError::NotFound => error_page(StatusCode::NOT_FOUND, "Page not found", "If you typed the web address, check it is correct. If you followed a link, it may be out of date."),
             AppError::Conflict(m) => error_page(StatusCode::CONFLICT, "That could not be done", m),
+            AppError::Gone(m) => error_page(StatusCode::GONE, "This link no longer works", m),
             AppError::TooManyAttempts { retry_after_secs } => {
                 let mut r = error_page(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", format!("For your security, wait {} minutes and try again.", (retry_after_secs + 59) / 60));
                 if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
@@ -152,6 +153,7 @@ impl IntoResponse for ApiError {
             AppError::Conflict(m) => {
                 problem(StatusCode::CONFLICT, "conflict", "Conflict", m, vec![])
             }
+            AppError::Gone(m) => problem(StatusCode::GONE, "gone", "Gone", m, vec![]),
             AppError::TooManyAttempts { retry_after_secs } => {
                 let mut r = problem(
                     StatusCode::TOO_MANY_REQUESTS,

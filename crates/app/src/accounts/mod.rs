@@ -39,6 +39,16 @@ impl App {
         self.accounts().actor(user_id).await
     }
 
+    /// The person with this email, as an actor (the command line acts as someone this way).
+    pub async fn actor_by_email(&self, email: &str) -> AppResult<Actor> {
+        let user = {
+            let mut c = self.db.acquire().await?;
+            lz_store::users::by_email(&mut c, email).await?
+        };
+        let user = user.ok_or(AppError::NotFound)?;
+        self.actor(&user.id).await
+    }
+
     /// A verified account (the integration tests' harness calls this on `App`): see
     /// `Accounts::create_user_direct`.
     pub async fn create_user_direct(

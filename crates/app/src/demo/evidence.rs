@@ -1,5 +1,6 @@
 //! Demo evidence records: illustrative claims drawn from the demo library's published items,
-//! across several agendas and places — some published, one checked, one a draft. Every
+//! across several agendas and places — most published (for anyone, as their items are), one
+//! checked, one a draft. Every
 //! figure is made up for the demo and says so.
 
 use lz_store::library::ItemList;
@@ -106,6 +107,78 @@ const RECORDS: &[DemoEvidence] = &[
         strength: "3",
         step: Step::Draft,
     },
+    DemoEvidence {
+        by: PRIYA,
+        item: "Lancashire CPAN: decarbonising leisure (Hyndburn Leisure Trust)",
+        locator: "",
+        claim: "Illustrative figure: heat pumps at Hyndburn's pools cut the trust's energy use by 22 % in a year.",
+        agendas: &["Planning and environment"],
+        places: &["hyndburn"],
+        measure: ("Energy used by the pools", "22", "% less", "one year"),
+        evidence_type: "monitoring_data",
+        strength: "2",
+        step: Step::Published,
+    },
+    DemoEvidence {
+        by: PRIYA,
+        item: "Burnley #OutdoorTown: using the landscape to get people moving",
+        locator: "",
+        claim: "Illustrative figure: 1,400 residents joined guided outdoor activities in the first summer.",
+        agendas: &["Health", "Planning and environment"],
+        places: &["burnley"],
+        measure: ("Residents joining guided activities", "1,400", "people", "first summer"),
+        evidence_type: "monitoring_data",
+        strength: "2",
+        step: Step::Published,
+    },
+    DemoEvidence {
+        by: PRIYA,
+        item: "Bringing physical activity into reablement: a guide for commissioners",
+        locator: "Section 3",
+        claim: "Illustrative figure: people offered activity in reablement needed 2 fewer hours of home care a week at 12 weeks.",
+        agendas: &["Adult social care"],
+        places: &["preston"],
+        measure: ("Home care hours a week", "2", "hours fewer", "12 weeks"),
+        evidence_type: "evaluation",
+        strength: "3",
+        step: Step::Published,
+    },
+    DemoEvidence {
+        by: ALEX,
+        item: "Social value of physical activity in Lancashire, 2024–25",
+        locator: "Summary",
+        claim: "Illustrative figure: physical activity in Lancashire is worth £1.6 billion a year in social value.",
+        agendas: &["Economy", "Health"],
+        places: &["pennine-lancashire"],
+        measure: ("Social value a year", "1.6", "£ billion", "2024–25"),
+        evidence_type: "evaluation",
+        strength: "3",
+        step: Step::Published,
+    },
+    DemoEvidence {
+        by: JORDAN,
+        item: "A practice guide to 'doing with, not doing to' in borough place partnerships",
+        locator: "",
+        claim: "Illustrative figure: Oldham's co-designed sessions kept 7 in 10 new participants coming after three months.",
+        agendas: &["Inequalities"],
+        places: &["oldham"],
+        measure: ("Participants still coming", "70", "%", "three months"),
+        evidence_type: "case_study",
+        strength: "1",
+        step: Step::Published,
+    },
+    DemoEvidence {
+        by: ALEX,
+        item: "Learning series event 1: enabling active environments",
+        locator: "Recording, 32 minutes in",
+        claim: "Illustrative testimony: a Burnley parent said that once the path was lit, the family walked to school every day.",
+        agendas: &["Children and young people", "Active travel"],
+        places: &["burnley"],
+        measure: ("", "", "", ""),
+        evidence_type: "testimony",
+        strength: "1",
+        step: Step::Published,
+    },
 ];
 
 impl App {
@@ -152,7 +225,12 @@ impl App {
                 source_locator: r.locator.into(),
                 evidence_type: r.evidence_type.into(),
                 strength: r.strength.into(),
-                visibility: "network".into(),
+                visibility: "public".into(),
+                consent_to_quote: if r.evidence_type == "testimony" {
+                    "yes".into()
+                } else {
+                    String::new()
+                },
                 ..EvidenceInput::default()
             };
             let id = self.evidence().create(&author, &input).await?;
@@ -167,7 +245,7 @@ impl App {
         Ok(())
     }
 
-    async fn demo_actor(&self, email: &str) -> AppResult<Actor> {
+    pub(super) async fn demo_actor(&self, email: &str) -> AppResult<Actor> {
         let user = {
             let mut c = self.db.acquire().await?;
             lz_store::users::by_email(&mut c, email).await?

@@ -2,6 +2,7 @@
 //! database so that a new installation can be tried at once.
 
 use crate::Context;
+mod advocacy;
 pub mod data;
 mod events;
 mod evidence;
@@ -98,6 +99,7 @@ impl App {
         self.load_demo_evidence().await?;
         let series = self.load_demo_events().await?;
         self.load_demo_progress(&series).await?;
+        self.load_demo_advocacy().await?;
         Ok(accounts)
     }
 

@@ -226,9 +226,12 @@ mod tests {
         assert!(fields(&valid()).is_empty());
     }
 
+    /// A field's name and a change that makes it wrong.
+    type BadField = (&'static str, Box<dyn Fn(&mut EvidenceInput)>);
+
     #[test]
     fn each_bad_field_is_named() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut EvidenceInput)>)> = vec![
+        let cases: Vec<BadField> = vec![
             ("claim", Box::new(|i| i.claim = "x".repeat(301))),
             ("claim", Box::new(|i| i.claim.clear())),
             ("agendas", Box::new(|i| i.agendas.clear())),

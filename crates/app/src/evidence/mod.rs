@@ -5,12 +5,14 @@
 //!
 //! Files: `access` (the one rule of who may do what), `record` (typed records), `input` (the
 //! form and API body and their checks), `read` (one record, lists with counts, the CSV),
-//! `write` (record, edit, check, publish, delete).
+//! `write` (record, edit, check, publish, delete; each logs the change for the search index),
+//! `search` (a published record as a document of the search index).
 
 mod access;
 mod input;
 mod read;
 pub(crate) mod record;
+pub(crate) mod search;
 mod write;
 
 pub use access::EvidenceAccess;

@@ -1,9 +1,12 @@
 //! Writing evidence: record a draft, edit one's own draft, check (a second person), publish,
-//! and soft-delete; each change and its audit entry commit together.
+//! and soft-delete; each change, its audit entry and its row in the search change log
+//! (`search_changes`, under the index's id `evidence:<id>`) commit together: the indexer then
+//! adds a published record to the index or removes one that is not (or no longer) published.
 
 use lz_domain::evidence::{self, StepRefused};
 use lz_domain::library::Vocabulary;
 use lz_store::evidence::{self as store, EvidenceContent};
+use lz_store::library::log_change;
 
 use super::{Evidence, EvidenceAccess, EvidenceInput};
 use crate::{new_id, Actor, AppError, AppResult, Audit, Problems};
@@ -15,7 +18,31 @@ impl Evidence<'_> {
         let content = input.check(&mut problems);
         if let Some(item) = content.source_item_id.as_deref().filter(|i| !i.is_empty()) {
             match self.app.library().item(Some(actor), item).await {
-                Ok(_) => {}
+                Ok(view) => {
+                    // Evidence is never seen more widely than the item it is drawn from.
+                    let wanted = lz_domain::library::Visibility::parse(&content.visibility);
+                    if wanted.is_some_and(|w| !lz_domain::advocacy::within(view.item.visibility, w))
+                    {
+                        problems.add(
+                            "visibility",
+                            format!(
+                                "The item is visible to fewer people ({}): choose who can see this evidence from no more than that",
+                                view.item.visibility.label().split(':').next().unwrap_or_default()
+                            ),
+                        );
+                    }
+                    let private = matches!(
+                        view.item.visibility,
+                        lz_domain::library::Visibility::Organisation
+                            | lz_domain::library::Visibility::Place
+                    );
+                    if private && !actor.belongs_to(view.item.organisation_id.as_str()) {
+                        problems.add(
+                            "source_item_id",
+                            "This item is kept to another organisation: evidence from it can only be recorded by that organisation's members",
+                        );
+                    }
+                }
                 Err(AppError::NotFound) => {
                     problems.add("source_item_id", "Choose a library item you can see")
                 }
@@ -91,6 +118,7 @@ impl Evidence<'_> {
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
         store::update_evidence(&mut tx, id, &content, now).await?;
+        log_change(&mut tx, &lz_search::evidence_doc_id(id), now).await?;
         Audit::new(
             Some(actor.id()),
             "evidence.update",
@@ -98,7 +126,9 @@ impl Evidence<'_> {
             &content.claim,
         )
         .commit(tx, now)
-        .await
+        .await?;
+        self.app.wake_indexer();
+        Ok(())
     }
 
     /// Draft → checked, by a moderator or network admin who is not its author.
@@ -110,6 +140,7 @@ impl Evidence<'_> {
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
         store::set_checked(&mut tx, id, actor.id(), now).await?;
+        log_change(&mut tx, &lz_search::evidence_doc_id(id), now).await?;
         Audit::new(
             Some(actor.id()),
             "evidence.check",
@@ -117,7 +148,9 @@ impl Evidence<'_> {
             &r.claim,
         )
         .commit(tx, now)
-        .await
+        .await?;
+        self.app.wake_indexer();
+        Ok(())
     }
 
     /// Checked → published, by a moderator or network admin who is not its author.
@@ -129,6 +162,7 @@ impl Evidence<'_> {
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
         store::set_published(&mut tx, id, actor.id(), now).await?;
+        log_change(&mut tx, &lz_search::evidence_doc_id(id), now).await?;
         Audit::new(
             Some(actor.id()),
             "evidence.publish",
@@ -136,7 +170,9 @@ impl Evidence<'_> {
             &r.claim,
         )
         .commit(tx, now)
-        .await
+        .await?;
+        self.app.wake_indexer();
+        Ok(())
     }
 
     /// Soft-deletes a record: its author while it is a draft, or a curator.
@@ -148,6 +184,7 @@ impl Evidence<'_> {
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
         store::soft_delete_evidence(&mut tx, id, now).await?;
+        log_change(&mut tx, &lz_search::evidence_doc_id(id), now).await?;
         Audit::new(
             Some(actor.id()),
             "evidence.delete",
@@ -155,7 +192,9 @@ impl Evidence<'_> {
             &view.record.claim,
         )
         .commit(tx, now)
-        .await
+        .await?;
+        self.app.wake_indexer();
+        Ok(())
     }
 
     /// How many records exist, deleted or not (for tests that check nothing changed).

@@ -7,8 +7,8 @@ use lz_store::plans as store;
 
 use super::input::{shift_days, today};
 use super::report::{build, Report};
-use super::report_docs::money;
 use super::Plans;
+use crate::documents::money;
 use crate::mail::Email;
 use crate::{commit, AppResult};
 
@@ -170,6 +170,7 @@ mod tests {
             milestones_due: vec![],
             indicators: vec![],
             learning: vec![],
+            evidence: vec![],
         }
     }
 

@@ -84,6 +84,30 @@ pub struct Report {
     pub indicators: Vec<IndicatorLine>,
     /// Library items linked to work areas (those the reader may see).
     pub learning: Vec<LearningLine>,
+    /// Evidence collections (advocacy packs, narratives) the work areas commission, with
+    /// the evidence gathered in each per agenda and per place.
+    pub evidence: Vec<EvidenceLine>,
+}
+
+/// One collection a work area commissions, and where its pack stands.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EvidenceLine {
+    pub work_area: String,
+    pub collection_id: String,
+    pub title: String,
+    /// "Advocacy pack" or "Narrative".
+    pub kind: String,
+    /// "Draft" or "Published".
+    pub status: String,
+    pub version: i64,
+    /// Claims in the pack.
+    pub claims: usize,
+    /// Chosen records left out of the pack (not yet published, or narrower than its audience).
+    pub left_out: usize,
+    /// "Health (4), Economy (2)".
+    pub agendas: String,
+    /// "Blackpool (3), Burnley (2)".
+    pub places: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -137,6 +161,8 @@ pub fn build(view: &PlanView, date: &str) -> Report {
         overdue,
         due_soon,
         recent_updates: update_lines(view, date),
+        // Filled by `executive_report`, which may read collections as the reader.
+        evidence: vec![],
     }
 }
 
@@ -172,7 +198,7 @@ fn area_flags(w: &WorkAreaRecord, rag: Option<Rag>, spent: i64, date: &str) -> V
     if spent > w.budget_allocated_pence {
         flags.push(format!(
             "Over budget by {}",
-            super::report_docs::money(spent - w.budget_allocated_pence)
+            crate::documents::money(spent - w.budget_allocated_pence)
         ));
     }
     if rag.is_none() && w.end_date.as_deref().is_some_and(|end| end < date) {
@@ -412,7 +438,47 @@ impl Plans<'_> {
                 .map_err(|e| AppError::field("date", e))?,
         };
         let view = self.view(actor, plan_id).await?;
-        Ok(build(&view, &date))
+        let mut report = build(&view, &date);
+        report.evidence = self.evidence_lines(actor, plan_id).await?;
+        Ok(report)
+    }
+
+    /// The collections the plan's work areas commission, as far as the reader may see them.
+    pub async fn evidence_lines(
+        &self,
+        actor: Option<&Actor>,
+        plan_id: &str,
+    ) -> AppResult<Vec<EvidenceLine>> {
+        let tallies = |t: &[crate::advocacy::Tally]| {
+            t.iter()
+                .map(|x| format!("{} ({})", x.name, x.count))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        Ok(self
+            .app
+            .advocacy()
+            .of_plan(actor, plan_id)
+            .await?
+            .into_iter()
+            .map(|v| EvidenceLine {
+                work_area: v
+                    .collection
+                    .work_area
+                    .as_ref()
+                    .map(|w| w.name.clone())
+                    .unwrap_or_default(),
+                collection_id: v.collection.id.to_string(),
+                title: v.collection.title.clone(),
+                kind: v.collection.kind.label().to_string(),
+                status: v.collection.status.label().to_string(),
+                version: v.collection.version,
+                claims: v.record_count(),
+                left_out: v.left_out.len(),
+                agendas: tallies(&v.agendas),
+                places: tallies(&v.places),
+            })
+            .collect())
     }
 
     /// Schedules the report to be emailed on `send_on` (today or later) to the addresses

@@ -4,10 +4,12 @@
 mod common;
 
 mod accounts;
+mod advocacy;
 mod browser;
 mod demo;
 mod events;
 mod evidence;
+mod evidence_search;
 mod first_use;
 mod library;
 mod membership;

@@ -38,6 +38,7 @@ pub struct EvidenceRow {
     pub checked_by_name: Option<String>,
     pub checked_at: Option<i64>,
     pub published_at: Option<i64>,
+    pub deleted_at: Option<i64>,
 }
 
 const EVIDENCE_SELECT: &str = "SELECT e.id, e.claim, e.measure_name, e.measure_value, e.measure_unit,
@@ -45,7 +46,7 @@ const EVIDENCE_SELECT: &str = "SELECT e.id, e.claim, e.measure_name, e.measure_v
         e.source_locator, e.source_title, e.source_publisher, e.source_date, e.source_url, e.source_licence,
         e.evidence_type, e.strength, e.consent_to_quote, e.visibility, e.organisation_id, e.status,
         e.created_by, cu.name AS created_by_name, e.created_at, e.updated_at, e.checked_by,
-        ck.name AS checked_by_name, e.checked_at, e.published_at
+        ck.name AS checked_by_name, e.checked_at, e.published_at, e.deleted_at
      FROM evidence e JOIN users cu ON cu.id = e.created_by LEFT JOIN users ck ON ck.id = e.checked_by
      LEFT JOIN items si ON si.id = e.source_item_id";
 
@@ -80,6 +81,25 @@ pub async fn evidence(
     .bind(id)
     .fetch_optional(c)
     .await?)
+}
+
+/// Records by id whatever their state or visibility, deleted ones too: for a collection's
+/// pack, which applies its own rule (published, and visible to the pack's audience) and
+/// says why each record it leaves out is left out.
+pub async fn evidence_by_ids(c: &mut Conn, ids: &[String]) -> StoreResult<Vec<EvidenceRow>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(200) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let mut q = sqlx::query_as(trusted_sql!(
+            "{EVIDENCE_SELECT} WHERE e.id IN ({})",
+            marks.join(", ")
+        ));
+        for id in chunk {
+            q = q.bind(id);
+        }
+        out.extend(q.fetch_all(&mut *c).await?);
+    }
+    Ok(out)
 }
 
 /// Which records to list.
@@ -239,4 +259,50 @@ pub async fn count_evidence(c: &mut Conn) -> StoreResult<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM evidence")
         .fetch_one(c)
         .await?)
+}
+
+/// What the search index holds: published records not deleted (whatever their visibility;
+/// the index applies it through access tokens).
+const INDEXED: &str = "e.deleted_at IS NULL AND e.status = 'published'";
+
+/// The published ones among `ids` (the others are to leave the search index).
+pub async fn published_evidence(c: &mut Conn, ids: &[String]) -> StoreResult<Vec<EvidenceRow>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let within = (1..=ids.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("{EVIDENCE_SELECT} WHERE {INDEXED} AND e.id IN ({within})");
+    // The SQL holds only numbered parameters; the ids are bound.
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(id);
+    }
+    Ok(q.fetch_all(c).await?)
+}
+
+/// Published records after `after_id` in id order, for a full rebuild of the index in batches.
+pub async fn published_evidence_page(
+    c: &mut Conn,
+    after_id: &str,
+    limit: i64,
+) -> StoreResult<Vec<EvidenceRow>> {
+    Ok(sqlx::query_as(trusted_sql!(
+        "{EVIDENCE_SELECT} WHERE {INDEXED} AND e.id > $1 ORDER BY e.id LIMIT $2"
+    ))
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(c)
+    .await?)
+}
+
+/// How many records the search index holds.
+pub async fn count_published_evidence(c: &mut Conn) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar(trusted_sql!(
+        "SELECT COUNT(*) FROM evidence e WHERE {INDEXED}"
+    ))
+    .fetch_one(c)
+    .await?)
 }

@@ -2,7 +2,9 @@
 
 use super::*;
 
-/// Records that `item_id` changed, inside the caller's transaction. On PostgreSQL the
+/// Records that `item_id` changed, inside the caller's transaction. The key is the search
+/// index's document id: an item's id, or `evidence:<id>` for an evidence record (the index's
+/// `evidence_doc_id`), so both kinds of record share one log and one order. On PostgreSQL the
 /// transaction first takes an advisory lock, so sequence numbers become visible in commit
 /// order and the indexer can never skip a change committed late with a lower number.
 /// (SQLite has one writer at a time, so its order is commit order already.)

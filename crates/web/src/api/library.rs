@@ -37,7 +37,9 @@ pub struct SearchQuery {
     /// Free text; "quoted phrases"; misspellings tolerated.
     #[serde(default)]
     q: String,
-    /// Filters (repeat a parameter for several values): kind, theme, agenda, place, organisation slugs, year.
+    /// Filters (repeat a parameter for several values): kind ("evidence" for evidence
+    /// records), theme, agenda, place, organisation slugs, year, and for evidence records
+    /// type (evidence type code) and strength (1–5).
     #[serde(default)]
     kind: Vec<String>,
     #[serde(default)]
@@ -50,6 +52,10 @@ pub struct SearchQuery {
     organisation: Vec<String>,
     #[serde(default)]
     year: Vec<String>,
+    #[serde(default, rename = "type")]
+    evidence_type: Vec<String>,
+    #[serde(default)]
+    strength: Vec<String>,
     /// relevance (default with text) or newest.
     #[serde(default)]
     sort: String,
@@ -59,10 +65,20 @@ pub struct SearchQuery {
 
 #[derive(Serialize, ToSchema)]
 pub struct SearchHit {
+    /// The item's id, or the evidence record's id when `kind` is "evidence".
     id: String,
+    /// An item's title, or an evidence record's claim.
     title: String,
+    /// The item's kind, or "evidence".
     kind: String,
+    /// Its page: `/library/{id}` or `/evidence/{id}`.
+    url: String,
     published_at: i64,
+    /// Evidence records only: type code and strength (Nesta level 1–5).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    strength: Option<u8>,
     /// HTML: escaped text with matches in <mark>.
     snippet_html: String,
 }
@@ -81,6 +97,11 @@ pub struct SearchFacets {
     place: Vec<FacetValue>,
     organisation: Vec<FacetValue>,
     year: Vec<FacetValue>,
+    /// Evidence type codes of the evidence records found.
+    #[serde(rename = "type")]
+    evidence_type: Vec<FacetValue>,
+    /// Strength levels of the evidence records found.
+    strength: Vec<FacetValue>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -91,7 +112,8 @@ pub struct SearchResponse {
     facets: SearchFacets,
 }
 
-/// Searches the items the caller may see (public ones without a token).
+/// Searches the items and published evidence records the caller may see (public ones
+/// without a token).
 #[utoipa::path(get, path = "/api/v1/search", params(SearchQuery), responses((status = 200, body = SearchResponse)))]
 pub async fn search(
     State(s): State<AppState>,
@@ -106,6 +128,8 @@ pub async fn search(
         q.place,
         q.organisation,
         q.year,
+        q.evidence_type,
+        q.strength,
         q.sort,
         q.page,
     );
@@ -126,12 +150,21 @@ pub async fn search(
         hits: r
             .hits
             .into_iter()
-            .map(|h| SearchHit {
-                id: h.id,
-                title: h.title,
-                kind: h.kind,
-                published_at: h.published_at,
-                snippet_html: h.snippet_html,
+            .map(|h| {
+                let (id, url) = match h.evidence_id() {
+                    Some(e) => (e.to_string(), format!("/evidence/{e}")),
+                    None => (h.id.clone(), format!("/library/{}", h.id)),
+                };
+                SearchHit {
+                    id,
+                    url,
+                    title: h.title,
+                    kind: h.kind,
+                    published_at: h.published_at,
+                    evidence_type: h.evidence_type,
+                    strength: h.strength,
+                    snippet_html: h.snippet_html,
+                }
             })
             .collect(),
         facets: SearchFacets {
@@ -141,6 +174,8 @@ pub async fn search(
             place: f(r.facets.place),
             organisation: f(r.facets.organisation),
             year: f(r.facets.year),
+            evidence_type: f(r.facets.evidence_type),
+            strength: f(r.facets.strength),
         },
     }))
 }

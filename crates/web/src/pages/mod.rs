@@ -3,6 +3,7 @@
 
 mod about;
 mod accounts;
+mod advocacy;
 pub mod date_input;
 mod events;
 mod evidence;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(library::routes())
         .merge(events::routes())
         .merge(evidence::routes())
+        .merge(advocacy::routes())
 }
 
 pub async fn not_found(_: Visitor) -> Response {
@@ -234,6 +236,8 @@ pub fn library_search_params(
     place: Vec<String>,
     organisation: Vec<String>,
     year: Vec<String>,
+    evidence_type: Vec<String>,
+    strength: Vec<String>,
     sort: String,
     page: Option<String>,
 ) -> library::SearchParams {
@@ -245,6 +249,8 @@ pub fn library_search_params(
         place,
         organisation,
         year,
+        evidence_type,
+        strength,
         sort,
         page,
     }

@@ -3,7 +3,7 @@
 //! extract, call one use case on `app.evidence()` and render; who may do what comes from
 //! `lz_app::evidence::EvidenceAccess`.
 
-mod read;
+pub(crate) mod read;
 mod write;
 
 use axum::routing::{get, post};

@@ -15,7 +15,7 @@ use crate::session::{page, Visitor};
 use crate::AppState;
 
 /// A record as the pages show it.
-pub(super) fn record_ctx(r: &EvidenceRecord) -> Value {
+pub(crate) fn record_ctx(r: &EvidenceRecord) -> Value {
     let names = |l: &[lz_app::evidence::EvidenceLink]| {
         l.iter()
             .map(|x| context! { id => x.id, name => x.name, slug => x.slug })

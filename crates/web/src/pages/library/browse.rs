@@ -1,6 +1,7 @@
-//! Search and browsing: the library's search page with facets, the pages of a theme,
-//! agenda, audience, place or organisation (the same results with one facet fixed), the
-//! display names of facet values, and following a subject.
+//! Search and browsing: the library's search page with facets (learning items and published
+//! evidence records, with the evidence's type and strength as facets when there are any),
+//! the pages of a theme, agenda, audience, place or organisation (the same results with one
+//! facet fixed, items only), the display names of facet values, and following a subject.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +10,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use lz_app::library::LibraryAccess;
 use lz_app::AppError;
+use lz_domain::evidence::EvidenceType;
 use lz_domain::library::{ItemKind, Vocabulary};
 use minijinja::Value;
 
@@ -35,6 +37,12 @@ pub struct SearchParams {
     pub organisation: Vec<String>,
     #[serde(default)]
     pub year: Vec<String>,
+    /// Evidence type codes (`type=evaluation`), for evidence records.
+    #[serde(default, rename = "type")]
+    pub evidence_type: Vec<String>,
+    /// Strength levels `1`..`5`, for evidence records.
+    #[serde(default)]
+    pub strength: Vec<String>,
     #[serde(default)]
     pub sort: String,
     #[serde(default)]
@@ -71,6 +79,9 @@ impl SearchParams {
                 agenda: clean(&self.agenda),
                 place: clean(&self.place),
                 organisation: clean(&self.organisation),
+                evidence_type: clean(&self.evidence_type),
+                strength: clean(&self.strength),
+                items_only: false,
                 audience: vec![],
                 year: self
                     .year
@@ -146,7 +157,10 @@ async fn read_names(s: &AppState) -> Result<Names, AppError> {
 impl Names {
     pub fn label(&self, facet: &str, value: &str) -> String {
         let found = match facet {
+            "kind" if value == lz_search::EVIDENCE_KIND => Some("Evidence".to_string()),
             "kind" => ItemKind::parse(value).map(|k| k.label().to_string()),
+            "type" => EvidenceType::parse(value).map(|t| t.label().to_string()),
+            "strength" => Some(format!("Level {value}")),
             "theme" | "agenda" => self
                 .terms
                 .get(&(facet.to_string(), value.to_string()))
@@ -159,9 +173,26 @@ impl Names {
     }
 }
 
+/// One result: an item (linked to `/library/{id}`), or an evidence record (its claim linked
+/// to `/evidence/{evidence_id}`, with a line "Type · Level N · places" as `evidence`).
 pub(super) fn hit_ctx(h: &lz_search::Hit, names: &Names) -> Value {
+    let evidence_id = h.evidence_id();
+    let evidence = evidence_id.map(|_| {
+        let mut line: Vec<String> = Vec::new();
+        if let Some(t) = &h.evidence_type {
+            line.push(names.label("type", t));
+        }
+        if let Some(level) = h.strength {
+            line.push(names.label("strength", &level.to_string()));
+        }
+        let places: Vec<String> = h.places.iter().map(|p| names.label("place", p)).collect();
+        if !places.is_empty() {
+            line.push(places.join(", "));
+        }
+        line.join(" · ")
+    });
     context! {
-        id => h.id, title => h.title, kind => names.label("kind", &h.kind),
+        id => h.id, evidence_id, title => h.title, kind => names.label("kind", &h.kind), evidence,
         published_at => h.published_at, snippet => Value::from_safe_string(h.snippet_html.clone()),
     }
 }
@@ -198,6 +229,14 @@ fn facets_ctx(
             facet("organisation", &f.organisation, &selected.organisation),
         ),
         ("year", facet("year", &f.year, &years)),
+        (
+            "type",
+            facet("type", &f.evidence_type, &selected.evidence_type),
+        ),
+        (
+            "strength",
+            facet("strength", &f.strength, &selected.strength),
+        ),
     ]
     .into_iter()
     .filter(|(name, _)| Some(*name) != fixed)
@@ -214,6 +253,8 @@ fn base_query(params: &SearchParams, selected: &lz_search::Filters, fixed: Optio
         ("agenda", &selected.agenda),
         ("place", &selected.place),
         ("organisation", &selected.organisation),
+        ("type", &selected.evidence_type),
+        ("strength", &selected.strength),
     ] {
         if fixed == Some(k) {
             continue;
@@ -243,6 +284,9 @@ async fn results_ctx(
     fixed: Option<(&str, String)>,
 ) -> Result<Value, AppError> {
     let mut req = params.request();
+    // A theme, agenda, place or organisation page lists learning items (a place's page shows
+    // its evidence apart); the search page holds evidence records too.
+    req.filters.items_only = fixed.is_some();
     if let Some((facet, value)) = &fixed {
         let list = match *facet {
             "theme" => &mut req.filters.theme,
@@ -277,6 +321,8 @@ async fn results_ctx(
         + f.place.len()
         + f.organisation.len()
         + f.year.len()
+        + f.evidence_type.len()
+        + f.strength.len()
         + usize::from(!params.sort.is_empty())
         - usize::from(fixed.is_some());
     Ok(context! {
@@ -458,6 +504,15 @@ pub(super) async fn place_page(
         .take(5)
         .map(|r| context! { id => r.id, claim => r.claim })
         .collect();
+    // The place's narratives (collections of evidence telling its story), as the reader may see them.
+    let narratives = s
+        .app
+        .advocacy()
+        .narratives_of_place(v.actor.as_ref(), place.id.as_str())
+        .await?
+        .into_iter()
+        .map(|c| context! { id => c.id, title => c.title, summary => c.summary, status => c.status.label() })
+        .collect();
     let subject = Subject {
         facet: "place",
         kind: "Place",
@@ -471,6 +526,7 @@ pub(super) async fn place_page(
         events,
         work,
         evidence,
+        narratives,
     };
     browse_page(&s, &v, &p, subject).await
 }
@@ -513,6 +569,7 @@ pub(super) async fn organisation_page(
         events: Vec::new(),
         work: Vec::new(),
         evidence: Vec::new(),
+        narratives: Vec::new(),
     };
     browse_page(&s, &v, &p, subject).await
 }
@@ -538,6 +595,8 @@ struct Subject {
     work: Vec<Value>,
     /// Published evidence about a place (id, claim), the newest first.
     evidence: Vec<Value>,
+    /// A place's narratives (id, title, summary, status).
+    narratives: Vec<Value>,
 }
 
 async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subject) -> PageResult {
@@ -552,7 +611,7 @@ async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subje
             subject_type => subject.facet, subject_id => subject.id, following => is_following,
             path_here => format!("/{}/{}", subject.path, subject.slug), results,
             organisations => subject.organisations, place => subject.place, events => subject.events,
-            work => subject.work, evidence => subject.evidence,
+            work => subject.work, evidence => subject.evidence, narratives => subject.narratives,
         },
     ))
 }

@@ -129,7 +129,7 @@ fn report_ctx(r: &lz_app::plans::report::Report, date_value: &str) -> Value {
         report => context! { plan_id => r.plan_id.clone(), plan_title => r.plan_title.clone(), date => r.date.clone(), red => r.rag_counts[0], amber => r.rag_counts[1], green => r.rag_counts[2], unknown => r.rag_counts[3],
             allocated => money(r.allocated_pence), committed => money(r.committed_pence), spent => money(r.spent_pence) },
         areas, overdue => r.overdue.iter().map(action).collect::<Vec<_>>(), due_soon => r.due_soon.iter().map(action).collect::<Vec<_>>(),
-        updates => lz_app::context::to_value(&r.recent_updates), learning => lz_app::context::to_value(&r.learning), date_value,
+        updates => lz_app::context::to_value(&r.recent_updates), learning => lz_app::context::to_value(&r.learning), evidence => lz_app::context::to_value(&r.evidence), date_value,
         milestones_missed => lz_app::context::to_value(&r.milestones_missed), milestones_due => lz_app::context::to_value(&r.milestones_due),
         indicators => r.indicators.iter().map(|i| context! {
             indicator => i.indicator.clone(), outcome => i.outcome.clone(), work_area => i.work_area.clone(), baseline => i.baseline.clone(), target => i.target.clone(), current => i.current.clone(),
@@ -175,12 +175,12 @@ async fn report_file(
         Format::Docx => (
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             format!("plan-report-{date}.docx"),
-            lz_app::plans::report_docs::docx(&r, &s.app.config.site_name)?,
+            lz_app::documents::docx(&lz_app::plans::report_docs::document(&r, &s.app.config))?,
         ),
         Format::Pdf => (
             "application/pdf",
             format!("plan-report-{date}.pdf"),
-            lz_app::plans::report_docs::pdf(&r, &s.app.config.site_name)?,
+            lz_app::documents::pdf(&lz_app::plans::report_docs::document(&r, &s.app.config))?,
         ),
     };
     Ok(download(content_type, name, body))

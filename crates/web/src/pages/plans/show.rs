@@ -82,11 +82,16 @@ pub(super) async fn show(
 ) -> PageResult {
     let view = s.app.plans().view(visitor.actor.as_ref(), &id).await?;
     let people = people(&s, &view).await?;
+    let evidence = s
+        .app
+        .plans()
+        .evidence_lines(visitor.actor.as_ref(), &id)
+        .await?;
     Ok(page(
         &s,
         &visitor,
         "plans/show.html",
-        context! { notice => notice_text(q.notice.as_deref()), people, ..plan_ctx(&view, &today(&s)) },
+        context! { notice => notice_text(q.notice.as_deref()), people, evidence, ..plan_ctx(&view, &today(&s)) },
     ))
 }
 

@@ -1,15 +1,16 @@
 //! The PDF's pages laid out, as plain data: pages of [`Chunk`]s, each one piece of tagged
 //! content (a leaf of the tag tree, named by its [`Key`]) or one artifact, with what to draw.
-//! The title page, headings (never left alone at the foot of a page), paragraphs and flags,
-//! the running header and the footer ("Page N of M") are here; tables are in `tables.rs`.
+//! The title page (with the logo), headings (never left alone at the foot of a page),
+//! paragraphs, flags and claims, the running header and the footer ("Page N of M") are
+//! here; tables are in `tables.rs`. Speaker notes take no room.
 //! Drawing the chunks with krilla is `pdf.rs`'s job.
 
 use krilla::tagging::ArtifactType;
 
 use super::fonts::Fonts;
 use super::layout::{self, lines_that_fit};
+use super::outline::{Block, Claim, Document, ACCENT, INK, SECONDARY};
 use super::tables::Grid;
-use super::{Block, ACCENT, INK, SECONDARY};
 
 // A4, in points, measured down from the top left (as krilla draws).
 pub(super) const PAGE_W: f32 = 595.28;
@@ -49,6 +50,11 @@ const ABOUT: Style = style(11.0, 16.0, false, SECONDARY);
 pub(super) const CELL: Style = style(9.0, 12.0, false, INK);
 pub(super) const HEAD_CELL: Style = style(9.0, 12.0, true, INK);
 const SMALL: Style = style(8.0, 10.0, false, SECONDARY);
+/// A claim's figure, and its source line.
+const FIGURE: Style = style(20.0, 26.0, true, INK);
+const SOURCE: Style = style(9.0, 13.0, false, SECONDARY);
+/// The logo's height on the title page.
+const LOGO_H: f32 = 48.0;
 /// "Work areas and budget (continued)" above a table's header on the pages it continues onto.
 pub(super) const CONTINUED: Style = style(9.0, 16.0, false, SECONDARY);
 
@@ -58,7 +64,12 @@ pub(super) const CONTINUED: Style = style(9.0, 16.0, false, SECONDARY);
 pub(super) enum Part {
     Whole,
     Site,
+    /// The logo (a Figure with its alternative text).
+    Logo,
     AsAt,
+    /// A claim's figure and its source line (the claim itself is `Whole`).
+    Figure,
+    Source,
     About,
     /// A table cell; row 0 is the header row.
     Cell(usize, usize),
@@ -92,6 +103,8 @@ pub(super) enum Draw {
         fill: Option<[u8; 3]>,
         outline: Option<[u8; 3]>,
     },
+    /// The document's logo, its top left at (x, y).
+    Logo { x: f32, y: f32, w: f32, h: f32 },
 }
 
 /// One marked piece of a page: tagged content (drawn inside one marked-content sequence,
@@ -180,20 +193,20 @@ impl<'a> Flow<'a> {
         Chunk { mark, draws }
     }
 
-    pub(super) fn blocks(&mut self, blocks: &[Block]) {
+    pub(super) fn blocks(&mut self, d: &Document) {
+        let blocks = &d.blocks;
         let mut section = "";
         for (i, block) in blocks.iter().enumerate() {
             let key = |part| Key { block: i, part };
             match block {
-                Block::TitlePage {
-                    site,
-                    title,
-                    as_at,
-                    about,
-                } => self.title_page(i, site, title, as_at, about),
+                Block::TitlePage { subtitle, about } => self.title_page(i, d, subtitle, about),
                 Block::Heading(level, text) => {
                     section = text;
-                    let next = self.least_height(blocks.get(i + 1));
+                    let next = self.least_height(
+                        blocks[i + 1..]
+                            .iter()
+                            .find(|b| !matches!(b, Block::Notes(_))),
+                    );
                     self.heading(key(Part::Whole), *level, text, next)
                 }
                 Block::Para(text) => {
@@ -221,12 +234,28 @@ impl<'a> Flow<'a> {
                     self.y += 6.0;
                 }
                 Block::Table(table) => self.table(i, table, section),
+                Block::Claim(claim) => self.claim(i, claim),
+                Block::Notes(_) => {}
             }
         }
     }
 
-    /// The title page: the site's name, the title (H1), the date, what the report holds.
-    fn title_page(&mut self, block: usize, site: &str, title: &str, as_at: &str, about: &str) {
+    /// A claim: its figure, the claim with its citation marker, its source.
+    fn claim(&mut self, block: usize, claim: &Claim) {
+        let key = |part| Key { block, part };
+        if let Some(figure) = &claim.figure {
+            self.lines(key(Part::Figure), LEFT, WIDTH, FIGURE, figure);
+        }
+        self.lines(key(Part::Whole), LEFT, WIDTH, BODY, &claim.cited());
+        self.y += 2.0;
+        self.lines(key(Part::Source), LEFT, WIDTH, SOURCE, &claim.source);
+        self.y += 10.0;
+    }
+
+    /// The title page: the logo, the host's name, the title (H1), the subtitle (the date),
+    /// what the document holds.
+    fn title_page(&mut self, block: usize, d: &Document, as_at: &str, about: &str) {
+        let (site, title) = (d.site.as_str(), d.title.as_str());
         let key = |part| Mark::Content(Key { block, part });
         let band = Draw::Rect {
             x: 0.0,
@@ -241,6 +270,19 @@ impl<'a> Flow<'a> {
             draws: vec![band],
         });
         self.y = 96.0;
+        if let Some((w, h)) = d.logo.as_ref().and_then(|l| l.fit(LOGO_H, WIDTH * 0.5)) {
+            let draw = Draw::Logo {
+                x: LEFT,
+                y: self.y - SITE.leading + 4.0,
+                w,
+                h,
+            };
+            self.push(Chunk {
+                mark: key(Part::Logo),
+                draws: vec![draw],
+            });
+            self.y += h + 12.0;
+        }
         for line in self.wrap(site, SITE, WIDTH) {
             let chunk = self.text(key(Part::Site), LEFT, self.y, SITE, &line);
             self.push(chunk);
@@ -258,7 +300,7 @@ impl<'a> Flow<'a> {
             mark: Mark::Artifact(ArtifactType::Layout),
             draws: vec![rule],
         });
-        self.y = 260.0;
+        self.y = (self.y + 40.0).max(260.0);
         self.bookmarks.push(Bookmark {
             text: title.to_string(),
             level: 1,
@@ -291,6 +333,10 @@ impl<'a> Flow<'a> {
         match next {
             Some(Block::Para(text) | Block::Flag(text)) => {
                 self.wrap(text, BODY, WIDTH).len().min(2) as f32 * BODY.leading
+            }
+            Some(Block::Claim(claim)) => {
+                claim.figure.as_ref().map_or(0.0, |_| FIGURE.leading)
+                    + self.wrap(&claim.cited(), BODY, WIDTH).len().min(2) as f32 * BODY.leading
             }
             Some(Block::Table(table)) => {
                 let grid = Grid::of(self, table);

@@ -1,132 +1,24 @@
-//! The Executive report as documents people forward: one outline (a title page, headings,
-//! paragraphs, flags and tables) built from the report, rendered as DOCX (editable,
-//! `docx.rs`, docx-rs) and as a tagged, accessible PDF (`pdf.rs`, krilla, with DejaVu Sans
-//! embedded; `layout.rs` breaks lines and pages). Both take the site's name for the title
-//! page and write dates out in words ("23 November 2026"). Neither does any I/O.
+//! The Executive report as documents people forward: the report as one outline (a title
+//! page, headings, paragraphs, flags and tables) for the shared pipeline in
+//! `crate::documents`, which renders it as DOCX (editable) and as a tagged, accessible PDF.
+//! The title page gives the site's name, and dates are written out in words ("23 November
+//! 2026"). No I/O.
 
-mod docx;
-mod fonts;
-mod layout;
-mod pages;
-mod pdf;
-mod tables;
-
-pub use docx::docx;
-pub use pdf::pdf;
-
-use super::record::Rag;
 use super::report::Report;
+use crate::config::Config;
+use crate::documents::{long_date, money, parse_hex, Block, Cell, Column, Document, Table, ACCENT};
 
-/// One piece of the report, in reading order.
-pub enum Block {
-    /// The first page: the site's name, the report's title (the level-1 heading), the date
-    /// it is as at, and what the report holds. The next block starts a new page.
-    TitlePage {
-        site: String,
-        title: String,
-        as_at: String,
-        about: String,
-    },
-    /// A section heading (level 2; level 1 is the title page's).
-    Heading(u8, String),
-    Para(String),
-    /// Something a reader must notice (over budget, past its end with no status, a missed
-    /// milestone): a paragraph, marked out.
-    Flag(String),
-    Table(Table),
-}
-
-/// A table: its columns, then rows of cells (one per column).
-pub struct Table {
-    pub columns: Vec<Column>,
-    pub rows: Vec<Vec<Cell>>,
-}
-
-pub struct Column {
-    pub title: &'static str,
-    /// Share of the table's width, relative to the other columns'.
-    pub weight: u16,
-    /// Amounts: aligned to the right.
-    pub numeric: bool,
-    /// Names, amounts and dates: the column is made wide enough, where the table has room,
-    /// for each ", "-separated part of a cell to stay on one line.
-    pub unbroken: bool,
-}
-
-pub enum Cell {
-    Text(String),
-    /// Shown by colour and by word ("Red", "Amber", "Green", "No status").
-    Rag(Option<Rag>),
-}
-
-impl Cell {
-    /// What the cell says in words.
-    pub fn text(&self) -> &str {
-        match self {
-            Cell::Text(t) => t,
-            Cell::Rag(rag) => rag_word(*rag),
-        }
+/// The report as a document: titled, with the host's name and colour, as at its date.
+pub fn document(r: &Report, config: &Config) -> Document {
+    let site = config.site_name.clone();
+    Document {
+        title: title(r),
+        running: format!("As at {}", long_date(&r.date)),
+        brand: parse_hex(&config.brand_colour).unwrap_or(ACCENT),
+        logo: None,
+        blocks: outline(r),
+        site,
     }
-}
-
-/// A RAG status in words.
-pub fn rag_word(rag: Option<Rag>) -> &'static str {
-    match rag {
-        Some(Rag::Red) => "Red",
-        Some(Rag::Amber) => "Amber",
-        Some(Rag::Green) => "Green",
-        None => "No status",
-    }
-}
-
-/// A RAG status's colour (sRGB) and the text colour that reads on it: white on red
-/// (4.9:1) and green (6.2:1), near-black on amber (11.9:1) and on the pale grey of "no
-/// status" (14.8:1). Where the colour is a swatch beside the word (the PDF) it has a dark
-/// outline, so even amber's edge stands out from the white page.
-pub fn rag_colours(rag: Option<Rag>) -> ([u8; 3], [u8; 3]) {
-    const WHITE: [u8; 3] = [0xFF, 0xFF, 0xFF];
-    match rag {
-        Some(Rag::Red) => ([0xD4, 0x35, 0x1C], WHITE),
-        Some(Rag::Amber) => ([0xFF, 0xBF, 0x47], INK),
-        Some(Rag::Green) => ([0x00, 0x70, 0x3C], WHITE),
-        None => ([0xDE, 0xE0, 0xE2], INK),
-    }
-}
-
-/// The text colour: near-black (GOV.UK's).
-pub const INK: [u8; 3] = [0x0B, 0x0C, 0x0C];
-/// Secondary text (7:1 on white).
-pub const SECONDARY: [u8; 3] = [0x50, 0x5A, 0x5F];
-/// The accent: the site's blue (5.2:1 on white).
-pub const ACCENT: [u8; 3] = [0x1D, 0x70, 0xB8];
-/// Table header rows' background.
-pub const HEADER_FILL: [u8; 3] = [0xF3, 0xF2, 0xF1];
-
-/// Pence as "£8,000" or "£8,000.50".
-pub fn money(pence: i64) -> String {
-    let pounds = pence / 100;
-    let digits = pounds.abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    let sign = if pence < 0 { "-" } else { "" };
-    if pence % 100 == 0 {
-        format!("{sign}£{out}")
-    } else {
-        format!("{sign}£{out}.{:02}", (pence % 100).abs())
-    }
-}
-
-/// An ISO date written out as people write it: "2026-11-23" as "23 November 2026". Text
-/// that is not an ISO date is kept as it is.
-pub fn long_date(iso: &str) -> String {
-    lz_domain::dates::parse_iso_date(iso)
-        .map(|d| d.strftime("%-d %B %Y").to_string())
-        .unwrap_or_else(|| iso.to_string())
 }
 
 /// The report's title, as on its title page and in the documents' properties.
@@ -134,45 +26,28 @@ pub fn title(r: &Report) -> String {
     format!("Executive report: {}", r.plan_title)
 }
 
-fn column(title: &'static str, weight: u16) -> Column {
-    Column {
-        title,
-        weight,
-        numeric: false,
-        unbroken: false,
-    }
+fn column(title: &str, weight: u16) -> Column {
+    Column::text(title, weight)
 }
 
 /// Names and dates: kept on one line where there is room.
-fn names(title: &'static str, weight: u16) -> Column {
-    Column {
-        title,
-        weight,
-        numeric: false,
-        unbroken: true,
-    }
+fn names(title: &str, weight: u16) -> Column {
+    Column::names(title, weight)
 }
 
-fn amount(title: &'static str, weight: u16) -> Column {
-    Column {
-        title,
-        weight,
-        numeric: true,
-        unbroken: true,
-    }
+fn amount(title: &str, weight: u16) -> Column {
+    Column::amount(title, weight)
 }
 
 fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
-/// The report in reading order; `site_name` is the host's name for the title page.
-pub fn outline(r: &Report, site_name: &str) -> Vec<Block> {
+/// The report in reading order, after its title page.
+pub fn outline(r: &Report) -> Vec<Block> {
     let mut b = vec![
         Block::TitlePage {
-            site: site_name.to_string(),
-            title: title(r),
-            as_at: format!("As at {}", long_date(&r.date)),
+            subtitle: format!("As at {}", long_date(&r.date)),
             about: "Status, budget, milestones and actions of each work area as they stood on \
                     that date, with recent updates and the learning linked to the plan."
                 .into(),
@@ -399,22 +274,21 @@ fn learning_section(r: &Report, b: &mut Vec<Block>) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::plans::record::Rag;
     use crate::plans::report::{ActionLine, AreaLine, MilestoneLine, UpdateLine};
     use crate::plans::{ActionStatus, WorkAreaKind};
 
-    #[test]
-    fn money_has_thousands_and_pence() {
-        assert_eq!(money(800_000), "£8,000");
-        assert_eq!(money(800_050), "£8,000.50");
-        assert_eq!(money(-150_000), "-£1,500");
-        assert_eq!(money(0), "£0");
-    }
-
-    #[test]
-    fn dates_are_written_out() {
-        assert_eq!(long_date("2026-11-23"), "23 November 2026");
-        assert_eq!(long_date("2027-02-01"), "1 February 2027");
-        assert_eq!(long_date("soon"), "soon");
+    /// The sample report as a document, on "Learning Zone".
+    pub(crate) fn sample_document(actions: usize) -> Document {
+        let r = sample(actions);
+        Document {
+            title: title(&r),
+            site: "Learning Zone".into(),
+            running: format!("As at {}", long_date(&r.date)),
+            brand: ACCENT,
+            logo: None,
+            blocks: outline(&r),
+        }
     }
 
     /// A report with every section filled: a lead with accents, each RAG, an overspend,
@@ -476,21 +350,24 @@ pub(crate) mod tests {
             milestones_due: vec![],
             indicators: vec![],
             learning: vec![],
+            evidence: vec![],
         }
     }
 
     #[test]
     fn the_outline_writes_dates_out_and_shows_flags_and_milestones() {
-        let blocks = outline(&sample(1), "Learning Zone");
-        let words: Vec<String> = blocks
+        let d = sample_document(1);
+        let words: Vec<String> = d
+            .blocks
             .iter()
             .flat_map(|b| match b {
-                Block::TitlePage {
-                    site, title, as_at, ..
-                } => {
-                    vec![site.clone(), title.clone(), as_at.clone()]
+                Block::TitlePage { subtitle, .. } => {
+                    vec![d.site.clone(), d.title.clone(), subtitle.clone()]
                 }
-                Block::Heading(_, t) | Block::Para(t) | Block::Flag(t) => vec![t.clone()],
+                Block::Heading(_, t) | Block::Para(t) | Block::Flag(t) | Block::Notes(t) => {
+                    vec![t.clone()]
+                }
+                Block::Claim(c) => vec![c.cited()],
                 Block::Table(t) => t
                     .rows
                     .iter()

@@ -1,11 +1,15 @@
-//! The report as a Word document (docx-rs): a title page, then sections under Word's own
-//! "heading 1" / "heading 2" styles (with outline levels, so the navigation pane lists them),
-//! tables with a bold header row that repeats on each page, RAG cells shaded in their colour
-//! with the word in them, and "Page N of M" in the footer.
+//! A document as Word (docx-rs): a title page (the logo with its alternative text, the
+//! host's name, the title, the subtitle and what the document holds), then sections under
+//! Word's own "heading 1" / "heading 2" styles (with outline levels, so the navigation pane
+//! lists them), claims with their citation and source, tables with a bold header row that
+//! repeats on each page, RAG cells shaded in their colour with the word in them, and
+//! "Page N of M" in the footer. Speaker notes are not printed.
 //!
 //! docx-rs has no setter for a row's "repeat as header row" (`w:tblHeader`), so header rows
 //! are the only rows written with `w:cantSplit`, and `mark_header_rows` adds `w:tblHeader`
-//! beside each in the document's XML before it is packed.
+//! beside each in the document's XML before it is packed. Nor has it one for a picture's
+//! alternative text or the document's title: `describe_logo` adds `descr` to the logo's
+//! `wp:docPr`, and `with_title` adds `dc:title` to the core properties.
 
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, LineSpacing, NumPages, PageMargin, PageNum, Paragraph,
@@ -13,9 +17,13 @@ use docx_rs::{
     TableLayoutType, TableRow, WidthType,
 };
 
-use super::{outline, rag_colours, Block, Cell, Table, ACCENT, HEADER_FILL, INK, SECONDARY};
-use crate::plans::report::Report;
-use crate::{AppResult, Context};
+use docx_rs::Pic;
+
+use super::outline::{
+    rag_colours, Block, Cell, Claim, Document, Logo, Table, ACCENT, HEADER_FILL, INK, SECONDARY,
+};
+use super::pptx::escape;
+use crate::{AppError, AppResult, Context};
 
 /// A4 in twentieths of a point, with 2 cm margins.
 const PAGE_WIDTH: u32 = 11_906;
@@ -52,8 +60,8 @@ fn normal() -> Paragraph {
     Paragraph::new().style("Normal")
 }
 
-/// The report as DOCX; `site_name` is the host's name for the title page.
-pub fn docx(r: &Report, site_name: &str) -> AppResult<Vec<u8>> {
+/// The document as DOCX.
+pub fn docx(d: &Document) -> AppResult<Vec<u8>> {
     let mut doc = Docx::new()
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
         .page_margin(PageMargin {
@@ -70,57 +78,108 @@ pub fn docx(r: &Report, site_name: &str) -> AppResult<Vec<u8>> {
         .default_line_spacing(LineSpacing::new().after(120))
         .add_style(heading_style(1, 52))
         .add_style(heading_style(2, 32))
-        .footer(footer(site_name, &super::title(r)));
-    for block in outline(r, site_name) {
+        .footer(footer(&d.site, &d.title));
+    for block in &d.blocks {
         doc = match block {
-            Block::TitlePage {
-                site,
-                title,
-                as_at,
-                about,
-            } => title_page(doc, &site, &title, &as_at, &about),
+            Block::TitlePage { subtitle, about } => title_page(doc, d, subtitle, about)?,
             Block::Heading(level, text) => doc.add_paragraph(
                 Paragraph::new()
                     .add_run(Run::new().add_text(text))
-                    .style(if level <= 1 { "Heading1" } else { "Heading2" })
+                    .style(if *level <= 1 { "Heading1" } else { "Heading2" })
                     .keep_next(true),
             ),
             Block::Para(text) => doc.add_paragraph(normal().add_run(Run::new().add_text(text))),
             Block::Flag(text) => doc
                 .add_paragraph(normal().add_run(Run::new().add_text(text).bold().color(hex(INK)))),
-            Block::Table(table) => doc.add_table(word_table(&table)).add_paragraph(normal()),
+            Block::Table(table) => doc.add_table(word_table(table)).add_paragraph(normal()),
+            Block::Claim(claim) => claim_paragraphs(doc, claim),
+            Block::Notes(_) => doc,
         };
     }
     let mut xml = doc.build();
     xml.document = mark_header_rows(&xml.document);
+    if let Some(logo) = &d.logo {
+        xml.document = describe_logo(&xml.document, &logo.alt);
+    }
+    xml.doc_props.core = with_title(&xml.doc_props.core, &d.title);
     let mut out = std::io::Cursor::new(Vec::new());
-    xml.pack(&mut out).context("writing the report as DOCX")?;
+    xml.pack(&mut out)
+        .context(format!("writing {:?} as DOCX", d.title))?;
     Ok(out.into_inner())
 }
 
-/// The site's name, the title (heading 1), the date and what the report holds; then a page
-/// break.
-fn title_page(doc: Docx, site: &str, title: &str, as_at: &str, about: &str) -> Docx {
+/// A claim: its figure (bold, larger) if it has one, the claim with its citation marker,
+/// then its source, smaller, in the secondary colour.
+fn claim_paragraphs(mut doc: Docx, claim: &Claim) -> Docx {
+    if let Some(figure) = &claim.figure {
+        doc = doc.add_paragraph(
+            normal()
+                .add_run(Run::new().add_text(figure).bold().size(40).color(hex(INK)))
+                .keep_next(true)
+                .line_spacing(LineSpacing::new().after(40)),
+        );
+    }
     doc.add_paragraph(
         normal()
-            .add_run(Run::new().add_text(site).bold().size(32).color(hex(ACCENT)))
-            .line_spacing(LineSpacing::new().after(2_400)),
-    )
-    .add_paragraph(
-        Paragraph::new()
-            .add_run(Run::new().add_text(title))
-            .style("Heading1"),
+            .add_run(Run::new().add_text(claim.cited()))
+            .keep_next(true)
+            .line_spacing(LineSpacing::new().after(40)),
     )
     .add_paragraph(
         normal()
-            .add_run(Run::new().add_text(as_at).size(32))
-            .line_spacing(LineSpacing::new().after(480)),
+            .add_run(
+                Run::new()
+                    .add_text(&claim.source)
+                    .size(18)
+                    .color(hex(SECONDARY)),
+            )
+            .line_spacing(LineSpacing::new().after(240)),
     )
-    .add_paragraph(
-        normal()
-            .add_run(Run::new().add_text(about).color(hex(SECONDARY)))
-            .add_run(Run::new().add_break(BreakType::Page)),
-    )
+}
+
+/// The logo at 1.5 cm high (at most 8 cm wide), inline in its own paragraph.
+fn logo_paragraph(logo: &Logo) -> AppResult<Paragraph> {
+    const EMU_PER_CM: f32 = 360_000.0;
+    let (w, h) = logo
+        .size()
+        .ok_or_else(|| AppError::internal(format!("the logo {:?} is not a PNG", logo.alt)))?;
+    let (cx, cy) = logo
+        .fit(1.5 * EMU_PER_CM, 8.0 * EMU_PER_CM)
+        .unwrap_or((0.0, 0.0));
+    let pic = Pic::new_with_dimensions(logo.png.clone(), w, h).size(cx as u32, cy as u32);
+    Ok(normal()
+        .add_run(Run::new().add_image(pic))
+        .line_spacing(LineSpacing::new().after(240)))
+}
+
+/// The logo, the host's name, the title (heading 1), the subtitle and what the document
+/// holds; then a page break.
+fn title_page(mut doc: Docx, d: &Document, subtitle: &str, about: &str) -> AppResult<Docx> {
+    if let Some(logo) = &d.logo {
+        doc = doc.add_paragraph(logo_paragraph(logo)?);
+    }
+    let (site, title, as_at) = (d.site.as_str(), d.title.as_str(), subtitle);
+    Ok(doc
+        .add_paragraph(
+            normal()
+                .add_run(Run::new().add_text(site).bold().size(32).color(hex(ACCENT)))
+                .line_spacing(LineSpacing::new().after(2_400)),
+        )
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(Run::new().add_text(title))
+                .style("Heading1"),
+        )
+        .add_paragraph(
+            normal()
+                .add_run(Run::new().add_text(as_at).size(32))
+                .line_spacing(LineSpacing::new().after(480)),
+        )
+        .add_paragraph(
+            normal()
+                .add_run(Run::new().add_text(about).color(hex(SECONDARY)))
+                .add_run(Run::new().add_break(BreakType::Page)),
+        ))
 }
 
 /// "Site · title" on the left, "Page N of M" (Word's PAGE and NUMPAGES fields) after it.
@@ -154,7 +213,7 @@ fn word_table(table: &Table) -> WordTable {
             .iter()
             .zip(&widths)
             .map(|(c, &w)| {
-                cell(w, c.numeric, Run::new().add_text(c.title).bold()).shading(
+                cell(w, c.numeric, Run::new().add_text(&c.title).bold()).shading(
                     Shading::new()
                         .shd_type(ShdType::Clear)
                         .fill(hex(HEADER_FILL)),
@@ -212,12 +271,44 @@ fn mark_header_rows(document: &[u8]) -> Vec<u8> {
         .into_bytes()
 }
 
+/// Gives the logo (the only picture, which docx-rs writes as `<wp:docPr id="1"
+/// name="Figure" />`) its name and alternative text (`descr`, ECMA-376 Part 1, 20.4.2.5).
+fn describe_logo(document: &[u8], alt: &str) -> Vec<u8> {
+    const PICTURE: &str = "<wp:docPr id=\"1\" name=\"Figure\" />";
+    String::from_utf8_lossy(document)
+        .replacen(
+            PICTURE,
+            &format!(
+                "<wp:docPr id=\"1\" name=\"Logo\" descr=\"{}\" />",
+                escape(alt)
+            ),
+            1,
+        )
+        .into_bytes()
+}
+
+/// Adds the title (`dc:title`) to the core properties docx-rs wrote without one.
+fn with_title(core: &[u8], title: &str) -> Vec<u8> {
+    const END: &str = "</cp:coreProperties>";
+    let core = String::from_utf8_lossy(core);
+    if core.contains("<dc:title") {
+        return core.into_owned().into_bytes();
+    }
+    core.replacen(
+        END,
+        &format!("<dc:title>{}</dc:title>{END}", escape(title)),
+        1,
+    )
+    .into_bytes()
+}
+
 #[cfg(test)]
-mod tests {
-    use super::super::tests::sample;
+pub(crate) mod tests {
+    use crate::documents::tests::briefing;
+    use crate::plans::report_docs::tests::sample_document as sample;
 
     /// A part of a DOCX (a zip), as text.
-    fn part(docx: &[u8], name: &str) -> String {
+    pub(crate) fn part(docx: &[u8], name: &str) -> String {
         use std::io::Read;
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a zip");
         let mut xml = String::new();
@@ -230,7 +321,7 @@ mod tests {
 
     #[test]
     fn header_rows_repeat_and_only_header_rows() {
-        let docx = super::docx(&sample(3), "Learning Zone").expect("a DOCX");
+        let docx = super::docx(&sample(3)).expect("a DOCX");
         let xml = part(&docx, "word/document.xml");
         let tables = xml.matches("<w:tbl>").count();
         assert!(tables >= 3, "{tables} tables");
@@ -241,7 +332,7 @@ mod tests {
 
     #[test]
     fn headings_are_words_own_and_the_footer_numbers_pages() {
-        let docx = super::docx(&sample(1), "Learning Zone").expect("a DOCX");
+        let docx = super::docx(&sample(1)).expect("a DOCX");
         let styles = part(&docx, "word/styles.xml");
         assert!(
             styles.contains("<w:name w:val=\"heading 1\" />"),
@@ -252,6 +343,27 @@ mod tests {
         assert!(
             footer.contains(">PAGE</w:instrText>") && footer.contains(">NUMPAGES</w:instrText>"),
             "{footer}"
+        );
+    }
+
+    #[test]
+    fn the_logo_has_its_alt_text_claims_their_citations_and_notes_are_left_out() {
+        let docx = super::docx(&briefing()).expect("a DOCX");
+        let xml = part(&docx, "word/document.xml");
+        assert!(
+            xml.contains("name=\"Logo\" descr=\"Learning Zone logo\""),
+            "{xml}"
+        );
+        assert!(xml.contains("GP visits fell by 17 % in a year. [1]"));
+        assert!(xml.contains("Each £1 spent returned £1.20. [3]"));
+        assert!(!xml.contains("Welcome everyone") && !xml.contains("Say where claim"));
+        let core = part(&docx, "docProps/core.xml");
+        assert!(
+            core.contains("<dc:title>Social prescribing: what the evidence says &lt;&amp;&gt;&quot;&apos;</dc:title>"),
+            "{core}"
+        );
+        assert!(
+            docx.len() > 1000 && part(&docx, "word/_rels/document.xml.rels").contains("media/")
         );
     }
 }

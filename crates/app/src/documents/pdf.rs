@@ -1,15 +1,16 @@
-//! The report as a tagged, accessible PDF (krilla, checked by its PDF/UA-1 validator as it is
-//! written): A4, a title page, then sections; tables whose header row repeats on each page
+//! A document as a tagged, accessible PDF (krilla, checked by its PDF/UA-1 validator as it is
+//! written): A4, a title page (the logo a Figure with its alternative text), then sections; tables whose header row repeats on each page
 //! they continue onto; RAG as a coloured swatch beside its word; "Page N of M" on every page.
 //! The tag tree gives the document's language (en-GB) and title (shown as the window title),
-//! H1/H2 headings, P for paragraphs and Table/THead/TBody/TR/TH/TD for tables, with bookmarks
+//! H1/H2 headings, P for paragraphs and for a claim's figure, text and source, and
+//! Table/THead/TBody/TR/TH/TD for tables, with bookmarks
 //! for the headings; the running header, the footer, rules, swatches and repeated header rows
 //! are artifacts. Text is DejaVu Sans, embedded and subset (`fonts.rs`), so names like
 //! "Zoë Ó Briain" and "£" are drawn and extracted as written.
 //!
 //! Laying out comes first and is plain data (`pages.rs`, `tables.rs`); drawing it with
 //! krilla and building the tag tree from the outline come after, here. A pure function of the
-//! report: no I/O.
+//! document: no I/O. Speaker notes are not printed.
 
 use std::collections::HashMap;
 use std::num::NonZeroU16;
@@ -17,7 +18,8 @@ use std::num::NonZeroU16;
 use krilla::color::rgb;
 use krilla::configure::{Accessibility, ConfigurationBuilder};
 use krilla::destination::XyzDestination;
-use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::Image;
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
 use krilla::outline::{Outline, OutlineNode};
@@ -27,48 +29,50 @@ use krilla::surface::Surface;
 use krilla::tagging::{
     Artifact, ContentTag, Identifier, SpanTag, TableHeaderScope, Tag, TagGroup, TagTree,
 };
-use krilla::{Document, SerializeSettings};
+use krilla::{Document as PdfDocument, SerializeSettings};
 
 use super::fonts::Fonts;
+use super::outline::{Block, Document};
 use super::pages::{Bookmark, Chunk, Draw, Flow, Key, Mark, Part, LEFT, PAGE_H, PAGE_W};
-use super::{outline, Block};
-use crate::plans::report::Report;
 use crate::{AppError, AppResult};
 
 /// The document's language, for the catalog and the tag tree's root.
 const LANGUAGE: &str = "en-GB";
 
-/// The report as a PDF; `site_name` is the host's name for the title page and the footer.
-pub fn pdf(r: &Report, site_name: &str) -> AppResult<Vec<u8>> {
+/// The document as a PDF.
+pub fn pdf(d: &Document) -> AppResult<Vec<u8>> {
     let fonts = Fonts::load()?;
-    let blocks = outline(r, site_name);
     let mut flow = Flow::new(&fonts);
-    flow.blocks(&blocks);
-    let title = super::title(r);
-    let running = format!("As at {}", super::long_date(&r.date));
-    let pages = flow.finish(site_name, &title, &running);
+    flow.blocks(d);
+    let pages = flow.finish(&d.site, &d.title, &d.running);
+    let logo = match &d.logo {
+        Some(logo) => Some(Image::from_png(logo.png.clone().into(), true).map_err(|e| {
+            AppError::internal(format!("reading the logo {:?} as PNG: {e}", logo.alt))
+        })?),
+        None => None,
+    };
 
     let configuration = ConfigurationBuilder::new()
         .with_accessibility_validator(Accessibility::UA1)
         .finish()
         .map_err(|e| AppError::internal(format!("configuring the PDF: {e:?}")))?;
-    let mut document = Document::new_with(SerializeSettings {
+    let mut document = PdfDocument::new_with(SerializeSettings {
         configuration,
         enable_tagging: true,
         ..SerializeSettings::default()
     });
-    let mut ids = draw_pages(&mut document, &fonts, &pages.pages)?;
-    document.set_tag_tree(tag_tree(&blocks, &mut ids));
+    let mut ids = draw_pages(&mut document, &fonts, logo.as_ref(), &pages.pages)?;
+    document.set_tag_tree(tag_tree(d, &mut ids));
     document.set_outline(bookmarks(&pages.bookmarks));
     document.set_metadata(
         Metadata::new()
-            .title(title)
+            .title(d.title.clone())
             .language(LANGUAGE.to_string())
-            .creator(site_name.to_string()),
+            .creator(d.site.clone()),
     );
     document
         .finish()
-        .map_err(|e| AppError::internal(format!("writing the report as PDF: {e:?}")))
+        .map_err(|e| AppError::internal(format!("writing {:?} as PDF: {e:?}", d.title)))
 }
 
 fn colour([r, g, b]: [u8; 3]) -> rgb::Color {
@@ -77,8 +81,9 @@ fn colour([r, g, b]: [u8; 3]) -> rgb::Color {
 
 /// Draws the pages; returns each tagged piece's identifiers by what it is.
 fn draw_pages(
-    document: &mut Document,
+    document: &mut PdfDocument,
     fonts: &Fonts,
+    logo: Option<&Image>,
     pages: &[Vec<Chunk>],
 ) -> AppResult<HashMap<Key, Vec<Identifier>>> {
     let mut ids: HashMap<Key, Vec<Identifier>> = HashMap::new();
@@ -94,7 +99,7 @@ fn draw_pages(
             };
             let id = surface.start_tagged(tag);
             for draw in &chunk.draws {
-                draw_one(&mut surface, fonts, draw);
+                draw_one(&mut surface, fonts, logo, draw);
             }
             surface.end_tagged();
             if let Mark::Content(key) = chunk.mark {
@@ -107,8 +112,16 @@ fn draw_pages(
     Ok(ids)
 }
 
-fn draw_one(surface: &mut Surface<'_>, fonts: &Fonts, draw: &Draw) {
+fn draw_one(surface: &mut Surface<'_>, fonts: &Fonts, logo: Option<&Image>, draw: &Draw) {
     match draw {
+        Draw::Logo { x, y, w, h } => {
+            let (Some(image), Some(size)) = (logo, Size::from_wh(*w, *h)) else {
+                return;
+            };
+            surface.push_transform(&Transform::from_translate(*x, *y));
+            surface.draw_image(image.clone(), size);
+            surface.pop();
+        }
         Draw::Text {
             x,
             baseline,
@@ -159,15 +172,22 @@ fn draw_one(surface: &mut Surface<'_>, fonts: &Fonts, draw: &Draw) {
 }
 
 /// The tag tree, in reading order, from the outline and the identifiers of what was drawn.
-fn tag_tree(blocks: &[Block], ids: &mut HashMap<Key, Vec<Identifier>>) -> TagTree {
+fn tag_tree(d: &Document, ids: &mut HashMap<Key, Vec<Identifier>>) -> TagTree {
     let mut take = |block: usize, part: Part| ids.remove(&Key { block, part }).unwrap_or_default();
     let mut tree = TagTree::new().with_lang(Some(LANGUAGE.to_string()));
-    for (i, block) in blocks.iter().enumerate() {
+    for (i, block) in d.blocks.iter().enumerate() {
         match block {
-            Block::TitlePage { title, .. } => {
+            Block::TitlePage { .. } => {
+                let logo = take(i, Part::Logo);
+                if let (Some(l), false) = (&d.logo, logo.is_empty()) {
+                    tree.push(leaves(
+                        TagGroup::new(Tag::Figure(Some(l.alt.clone()))),
+                        logo,
+                    ));
+                }
                 tree.push(leaves(TagGroup::new(Tag::P), take(i, Part::Site)));
                 tree.push(leaves(
-                    TagGroup::new(heading(1, title)),
+                    TagGroup::new(heading(1, &d.title)),
                     take(i, Part::Whole),
                 ));
                 tree.push(leaves(TagGroup::new(Tag::P), take(i, Part::AsAt)));
@@ -180,6 +200,15 @@ fn tag_tree(blocks: &[Block], ids: &mut HashMap<Key, Vec<Identifier>>) -> TagTre
             Block::Para(_) | Block::Flag(_) => {
                 tree.push(leaves(TagGroup::new(Tag::P), take(i, Part::Whole)))
             }
+            Block::Claim(_) => {
+                for part in [Part::Figure, Part::Whole, Part::Source] {
+                    let parts = take(i, part);
+                    if !parts.is_empty() {
+                        tree.push(leaves(TagGroup::new(Tag::P), parts));
+                    }
+                }
+            }
+            Block::Notes(_) => {}
             Block::Table(table) => {
                 let mut head_row = TagGroup::new(Tag::TR);
                 for col in 0..table.columns.len() {
@@ -252,12 +281,13 @@ fn bookmarks(marks: &[Bookmark]) -> Outline {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::sample;
     use super::*;
+    use crate::documents::tests::briefing;
+    use crate::plans::report_docs::tests::sample_document as sample;
 
     #[test]
     fn the_pdf_is_made_and_tagged() {
-        let bytes = pdf(&sample(40), "Learning Zone").expect("a PDF");
+        let bytes = pdf(&sample(40)).expect("a PDF");
         assert!(bytes.starts_with(b"%PDF-1.7"));
         let text = String::from_utf8_lossy(&bytes);
         for expect in [
@@ -268,5 +298,14 @@ mod tests {
         ] {
             assert!(text.contains(expect), "{expect} is missing");
         }
+    }
+
+    #[test]
+    fn the_logo_is_a_figure_with_its_alt_text() {
+        let bytes = pdf(&briefing()).expect("a PDF");
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("/Figure"), "no Figure");
+        assert!(text.contains("/Alt(Learning Zone logo)"), "no alt text");
+        assert!(text.contains("/Subtype /Image") || text.contains("/Subtype/Image"));
     }
 }

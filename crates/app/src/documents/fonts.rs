@@ -14,8 +14,8 @@ use skrifa::MetadataProvider;
 use super::pages::Style;
 use crate::{AppError, AppResult};
 
-static REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// One face of the font: krilla's handle for drawing, skrifa's tables for measuring.
 pub(super) struct Face {

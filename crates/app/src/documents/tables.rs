@@ -7,10 +7,10 @@
 use krilla::tagging::ArtifactType;
 
 use super::layout::{self, paginate_table, RowSlice, TableMetrics};
+use super::outline::{rag_colours, Cell, Table, HEADER_FILL, INK};
 use super::pages::{
     Chunk, Draw, Flow, Key, Mark, Part, BOTTOM, CELL, CONTINUED, HEAD_CELL, LEFT, RULE, TOP, WIDTH,
 };
-use super::{rag_colours, Cell, Table, HEADER_FILL, INK};
 
 /// Space around a table cell's text, across and down.
 const PAD_X: f32 = 5.0;
@@ -209,7 +209,7 @@ impl Grid {
             .columns
             .iter()
             .zip(&widths)
-            .map(|(c, w)| flow.wrap(c.title, HEAD_CELL, w - 2.0 * PAD_X))
+            .map(|(c, w)| flow.wrap(&c.title, HEAD_CELL, w - 2.0 * PAD_X))
             .collect();
         let header_lines = header.iter().map(Vec::len).max().unwrap_or(1);
         let rows = table
@@ -250,7 +250,7 @@ impl Grid {
             .iter()
             .enumerate()
             .map(|(col, column)| {
-                let title = fonts.printable(column.title);
+                let title = fonts.printable(&column.title);
                 let header =
                     widest(&mut title.split_whitespace().map(|w| fonts.width(w, HEAD_CELL)));
                 let cells = widest(&mut table.rows.iter().filter_map(|row| row.get(col)).map(
@@ -288,15 +288,14 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::super::fonts::Fonts;
-    use super::super::outline;
-    use super::super::tests::sample;
     use super::*;
+    use crate::plans::report_docs::tests::sample_document as sample;
 
     #[test]
     pub(super) fn a_long_table_repeats_its_header_on_the_next_page() {
         let fonts = Fonts::load().expect("the fonts load");
         let mut flow = Flow::new(&fonts);
-        flow.blocks(&outline(&sample(60), "Learning Zone"));
+        flow.blocks(&sample(60));
         let pages = flow.finish(
             "Learning Zone",
             "Executive report",
