@@ -1,7 +1,11 @@
 // Steps the journeys share: signing in and out, the main navigation, choosing a radio button
-// and typing into a field by keyboard, and a minimal PDF to upload.
+// and typing into a field by keyboard, and a minimal PDF to upload; downloading a file by
+// keyboard and reading the parts of a DOCX or PPTX.
 
-import { activate, assert, ensureChecked, expectHeading, expectNotice, expectPath, tabTo, typeInto } from './harness.mjs';
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+
+import { activate, assert, ensureChecked, expectHeading, expectNotice, expectPath, fail, tabTo, typeInto } from './harness.mjs';
 
 // A minimal PDF: one A4 page of Helvetica (a standard font, nothing embedded) in WinAnsi
 // encoding, with a correct cross-reference table so that strict readers (lopdf and
@@ -153,4 +157,73 @@ export async function typeDate(page, legend, [day, month, year], { within } = {}
   await typeInto(page, 'Day', day, { within: group });
   await typeInto(page, 'Month', month, { within: group });
   await typeInto(page, 'Year', year, { within: group });
+}
+
+/**
+ * Tabs to a link whose answer is a file (Content-Disposition: attachment) and presses Enter,
+ * as a keyboard user downloads it; returns { name, bytes } (the suggested file name and the
+ * file's contents as a Buffer). No page loads, so there is nothing new for axe to check.
+ */
+export async function downloadWith(page, link, description) {
+  await tabTo(page, link, description);
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.keyboard.press('Enter')]);
+  const failure = await download.failure();
+  assert(!failure, `downloading from ${description} failed: ${failure}`);
+  const file = await download.path();
+  const bytes = fs.readFileSync(file);
+  await ensureChecked(page);
+  return { name: download.suggestedFilename(), bytes };
+}
+
+/**
+ * The files in a ZIP archive (a DOCX or PPTX is one), read from its central directory:
+ * a Map from each file's name to its contents (stored or deflated). Fails on anything that is
+ * not a ZIP archive.
+ */
+export function unzip(buffer, description = 'the file') {
+  const EOCD = 0x06054b50;
+  let end = -1;
+  for (let i = buffer.length - 22; i >= Math.max(0, buffer.length - 22 - 0xffff); i--) {
+    if (buffer.readUInt32LE(i) === EOCD) {
+      end = i;
+      break;
+    }
+  }
+  assert(end >= 0, `${description} is not a ZIP archive (no end of central directory)`);
+  const count = buffer.readUInt16LE(end + 10);
+  let at = buffer.readUInt32LE(end + 16);
+  const files = new Map();
+  for (let n = 0; n < count; n++) {
+    assert(buffer.readUInt32LE(at) === 0x02014b50, `${description}: a broken ZIP central directory entry`);
+    const method = buffer.readUInt16LE(at + 10);
+    const compressed = buffer.readUInt32LE(at + 20);
+    const nameLength = buffer.readUInt16LE(at + 28);
+    const extraLength = buffer.readUInt16LE(at + 30);
+    const commentLength = buffer.readUInt16LE(at + 32);
+    const local = buffer.readUInt32LE(at + 42);
+    const name = buffer.toString('utf8', at + 46, at + 46 + nameLength);
+    assert(buffer.readUInt32LE(local) === 0x04034b50, `${description}: no local header for ${name}`);
+    const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    const data = buffer.subarray(start, start + compressed);
+    if (method === 0) files.set(name, Buffer.from(data));
+    else if (method === 8) files.set(name, zlib.inflateRawSync(data));
+    else fail(`${description}: ${name} is compressed with method ${method}, which this reader does not know`);
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return files;
+}
+
+/** The text of an Office Open XML part: tags dropped, entities decoded, spaces collapsed. */
+export function xmlText(bytes) {
+  return bytes
+    .toString('utf8')
+    .replace(/<\/(w:p|a:p)>/g, ' ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
 }

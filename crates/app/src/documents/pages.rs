@@ -243,6 +243,15 @@ impl<'a> Flow<'a> {
     /// A claim: its figure, the claim with its citation marker, its source.
     fn claim(&mut self, block: usize, claim: &Claim) {
         let key = |part| Key { block, part };
+        // A claim is short: it moves whole to the next page rather than leave its figure
+        // (or its source) apart from it.
+        let height = claim.figure.as_ref().map_or(0.0, |_| FIGURE.leading)
+            + self.wrap(&claim.cited(), BODY, WIDTH).len() as f32 * BODY.leading
+            + 2.0
+            + self.wrap(&claim.source, SOURCE, WIDTH).len() as f32 * SOURCE.leading;
+        if !self.at_top() && height <= BOTTOM - TOP && self.y + height > BOTTOM {
+            self.new_page();
+        }
         if let Some(figure) = &claim.figure {
             self.lines(key(Part::Figure), LEFT, WIDTH, FIGURE, figure);
         }

@@ -15,7 +15,10 @@ pub fn document(r: &Report, config: &Config) -> Document {
         title: title(r),
         running: format!("As at {}", long_date(&r.date)),
         brand: parse_hex(&config.brand_colour).unwrap_or(ACCENT),
-        logo: None,
+        logo: config.logo_png.as_ref().map(|l| crate::documents::Logo {
+            png: l.0.to_vec(),
+            alt: format!("{} logo", config.host_name),
+        }),
         blocks: outline(r),
         site,
     }
@@ -72,6 +75,7 @@ pub fn outline(r: &Report) -> Vec<Block> {
     indicators_section(r, &mut b);
     updates_section(r, &mut b);
     learning_section(r, &mut b);
+    evidence_section(r, &mut b);
     b
 }
 
@@ -269,6 +273,57 @@ fn learning_section(r: &Report, b: &mut Vec<Block>) {
             l.work_area, l.title, l.organisation
         )));
     }
+}
+
+/// The collections of evidence the work areas commission: where each pack stands and what
+/// it has gathered per agenda and per place.
+fn evidence_section(r: &Report, b: &mut Vec<Block>) {
+    b.push(Block::Heading(2, "Evidence and advocacy".into()));
+    if r.evidence.is_empty() {
+        b.push(Block::Para(
+            "No work area has commissioned a collection of evidence.".into(),
+        ));
+        return;
+    }
+    b.push(Block::Table(Table {
+        columns: vec![
+            column("Collection", 26),
+            column("Pack", 22),
+            column("By agenda", 26),
+            column("By place", 26),
+        ],
+        rows: r
+            .evidence
+            .iter()
+            .map(|e| {
+                let left = if e.left_out > 0 {
+                    format!(", {} left out", e.left_out)
+                } else {
+                    String::new()
+                };
+                vec![
+                    Cell::Text(format!("{} ({} for {})", e.title, e.kind, e.work_area)),
+                    Cell::Text(format!(
+                        "{}, version {}: {} claim{}{left}",
+                        e.status,
+                        e.version,
+                        e.claims,
+                        if e.claims == 1 { "" } else { "s" }
+                    )),
+                    Cell::Text(if e.agendas.is_empty() {
+                        "None yet".into()
+                    } else {
+                        e.agendas.clone()
+                    }),
+                    Cell::Text(if e.places.is_empty() {
+                        "None yet".into()
+                    } else {
+                        e.places.clone()
+                    }),
+                ]
+            })
+            .collect(),
+    }));
 }
 
 #[cfg(test)]

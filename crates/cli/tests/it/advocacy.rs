@@ -936,6 +936,30 @@ async fn plans_and_places_show_their_collections(app: TestApp) {
     let (_, report) = admin.api_get(&format!("/plans/{plan}/report")).await;
     assert_eq!(report["evidence"][0]["claims"], 1, "{report}");
     assert_eq!(report["evidence"][0]["places"], "Fylde Coast (1)");
+    // The report's PDF says the same (read back by poppler).
+    let dir = crate::common::temp_dir("report-evidence");
+    let pdf = download(
+        &browser,
+        &format!("/plans/{plan}/report/pdf"),
+        &dir,
+        "report.pdf",
+    )
+    .await;
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text: String = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("Evidence and advocacy")
+            && text.contains("The Fylde Coast story")
+            && text.contains("Health (1)"),
+        "{text}"
+    );
     // The place page shows its narrative once published, to those who may read it.
     let (_, html) = app.client().get_text("/places/fylde-coast").await;
     assert!(

@@ -1,11 +1,14 @@
 //! Browser journeys: headless Chromium (Debian's package) driven by playwright-core from
 //! `tests/browser`, keyboard only, with axe-core checking every page for WCAG 2.2 A/AA.
-//! The app runs here with the demo network and a real SMTP server.
+//! The app runs here with the demo network and a real SMTP server; journeys that need people
+//! of their own get a fresh scenario built by `app.given()` (see `evidence_scenario`).
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::common::{skip, Backend, TestApp, DEMO_PASSWORD};
+use serde_json::json;
+
+use crate::common::{skip, Backend, TestApp, DEMO_PASSWORD, PASSWORD};
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -39,6 +42,67 @@ fn ensure_node_modules() -> Result<(), String> {
     }
 }
 
+/// The scenario of `journeys/evidence.mjs` (evidence bank and advocacy packs), as JSON for
+/// `LZ_BROWSER_EVIDENCE`: a place and an organisation in it; a collator and a curator
+/// (contributors of the organisation) and a moderator who checks, none of them in the demo;
+/// and a published evaluation for anyone, of the organisation and place, serving the demo's
+/// Health agenda. The people's password is `PASSWORD`.
+async fn evidence_scenario(app: &TestApp) -> String {
+    let given = app.given();
+    let place = given.place("fylde-coast").await;
+    let org = given.organisation_in("fylde-coast-active", &place).await;
+    let collator = given
+        .person("contributor")
+        .member_of(&org)
+        .named("Cara Collins")
+        .email("cara.collins@fyldecoastactive.example.org")
+        .await;
+    let checker = given
+        .person("moderator")
+        .named("Mo Checkley")
+        .email("mo.checkley@example.org")
+        .await;
+    let curator = given
+        .person("contributor")
+        .member_of(&org)
+        .named("Kit Curran")
+        .email("kit.curran@fyldecoastactive.example.org")
+        .await;
+    let (_, terms) = given.admin().await.api_get("/terms").await;
+    let health = terms
+        .as_array()
+        .and_then(|all| {
+            all.iter()
+                .find(|t| t["vocabulary"] == "agenda" && t["name"] == "Health")
+        })
+        .and_then(|t| t["id"].as_str())
+        .unwrap_or_else(|| panic!("the demo's Health agenda in {terms}"))
+        .to_string();
+    let title = "Coastal walking groups on the Fylde: an evaluation";
+    let item = given
+        .item(&org)
+        .titled(title)
+        .with(json!({
+            "kind": "evaluation",
+            "visibility": "public",
+            "place_id": place.id,
+            "terms": [health],
+            "what_we_learned": "Of 120 walkers who joined in the first year, 84 were still walking after six months, and GP appointments among them fell by a fifth.",
+        }))
+        .await;
+    let person = |p: &crate::common::Person| json!({"name": p.name, "email": p.email});
+    json!({
+        "password": PASSWORD,
+        "place": place.name,
+        "organisation": org.name,
+        "collator": person(&collator),
+        "checker": person(&checker),
+        "curator": person(&curator),
+        "item": {"id": item, "title": title},
+    })
+    .to_string()
+}
+
 async fn run_journeys(backend: Backend, test: &str) {
     let Some(chromium) = chromium() else {
         skip(test, "Chromium not found at /usr/bin/chromium (apt-get install chromium chromium-driver), so the browser journeys did not run");
@@ -56,6 +120,7 @@ async fn run_journeys(backend: Backend, test: &str) {
         return;
     };
     app.load_demo().await;
+    let evidence = evidence_scenario(&app).await;
     let smtp = app.smtp.as_ref().expect("smtp");
     let shots = std::env::var("LZ_BROWSER_SCREENSHOTS").unwrap_or_default();
     let base = app.base.clone();
@@ -70,12 +135,15 @@ async fn run_journeys(backend: Backend, test: &str) {
             .env("LZ_BROWSER_ADMIN_PASSWORD", DEMO_PASSWORD)
             .env("LZ_BROWSER_CHROMIUM", chromium)
             .env("LZ_BROWSER_SCREENSHOTS", shots)
+            .env("LZ_BROWSER_EVIDENCE", evidence)
             .output()
     })
     .await
     .expect("join")
     .expect("run node");
     let stdout = String::from_utf8_lossy(&out.stdout);
+    // Shown with `--nocapture`: each journey's steps and its time.
+    println!("{stdout}");
     assert!(
         out.status.success(),
         "browser journeys failed:\n{stdout}\n{}",

@@ -392,6 +392,41 @@ async fn hostile_evidence_is_refused_and_changes_nothing(app: TestApp) {
         assert_eq!(v["status"], 422, "{what} is problem details: {v}");
     }
     assert_eq!(app.count("evidence").await, before, "nothing recorded");
+    // Evidence is never seen more widely than its item: a network item gives no public
+    // evidence; another organisation's private item gives none even to an admin who sees it.
+    let network_item = given.item(&w.org).visibility("network").await;
+    let (s, v) = api
+        .api_post(
+            "/evidence",
+            body(
+                &w,
+                json!({"source_item_id": network_item, "source_title": "", "visibility": "public"}),
+            ),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "public evidence from a network item: {v}"
+    );
+    assert!(v.to_string().contains("visibility"), "{v}");
+    let admin = given
+        .person("network_admin")
+        .member_of(&w.org)
+        .signed_in_api()
+        .await;
+    let (s, v) = admin
+        .api_post(
+            "/evidence",
+            body(&w, json!({"source_item_id": private, "source_title": "", "visibility": "organisation"})),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another organisation's private item: {v}"
+    );
+    assert_eq!(app.count("evidence").await, before, "nothing recorded");
     // The same over the form: 422 with the error summary, nothing saved.
     let browser = author.browser().await;
     let r = browser

@@ -219,6 +219,9 @@ fn facets_ctx(
     };
     let years: Vec<String> = selected.year.iter().map(|y| y.to_string()).collect();
     let f = &results.facets;
+    // Levels read in their order (1 to 5), not by how many records each has.
+    let mut strengths = f.strength.clone();
+    strengths.sort_by(|a, b| a.value.cmp(&b.value));
     [
         ("kind", facet("kind", &f.kind, &selected.kind)),
         ("theme", facet("theme", &f.theme, &selected.theme)),
@@ -235,7 +238,7 @@ fn facets_ctx(
         ),
         (
             "strength",
-            facet("strength", &f.strength, &selected.strength),
+            facet("strength", &strengths, &selected.strength),
         ),
     ]
     .into_iter()
