@@ -620,6 +620,95 @@ async fn collection_routes_by_role(app: TestApp) {
             "{role} shares: {s}"
         );
     }
+    // Every change route of the outline, as every caller who is not a curator: refused,
+    // nothing saved (a visitor is sent to sign in).
+    let (s, v) = api
+        .api_send(
+            Method::PUT,
+            &format!("/collections/{network}"),
+            json!({"title": "A pack", "audience": "network", "sections": [{"heading": "One"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    let (_, v) = api.api_get(&format!("/collections/{network}")).await;
+    let section = v["sections"][0]["id"]
+        .as_str()
+        .expect("a section")
+        .to_string();
+    let e = claim(
+        &app,
+        &api,
+        evidence(&w, "A claim to move (illustrative).", "network", &w.health),
+        true,
+    )
+    .await;
+    let c = format!("/collections/{network}");
+    let routes: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (
+            format!("{c}/edit"),
+            vec![("title", "Taken"), ("audience", "network")],
+        ),
+        (format!("{c}/sections"), vec![("heading", "Taken")]),
+        (
+            format!("{c}/sections/{section}/edit"),
+            vec![("heading", "Taken")],
+        ),
+        (
+            format!("{c}/sections/{section}/move"),
+            vec![("direction", "down")],
+        ),
+        (format!("{c}/sections/{section}/delete"), vec![]),
+        (
+            format!("{c}/sections/{section}/evidence"),
+            vec![("evidence", e.as_str())],
+        ),
+        (
+            format!("{c}/sections/{section}/evidence/{e}/move"),
+            vec![("direction", "up")],
+        ),
+        (
+            format!("{c}/sections/{section}/evidence/{e}/remove"),
+            vec![],
+        ),
+        (format!("{c}/shares"), vec![("days", "3")]),
+        (format!("{c}/shares/nothing/revoke"), vec![]),
+    ];
+    let versions = app.count("collection_versions").await;
+    for caller in callers(&app, Some(&w.org)).await {
+        let role = caller.role.clone().unwrap_or_else(|| "signed_out".into());
+        let token_page = if caller.role.is_some() {
+            "/account"
+        } else {
+            "/sign-in"
+        };
+        for (path, fields) in &routes {
+            let status = caller
+                .browser
+                .post_form(path, token_page, fields)
+                .await
+                .status();
+            let expected = if caller.role.is_none() {
+                StatusCode::SEE_OTHER
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(status, expected, "POST {path} as {role}");
+        }
+        if caller.role.is_some() {
+            let status = caller.browser.get(&format!("{c}/history")).await.status();
+            let overseer = overseers.contains(&role.as_str());
+            assert_eq!(
+                status == StatusCode::OK,
+                overseer,
+                "GET history as {role}: {status}"
+            );
+        }
+    }
+    assert_eq!(
+        app.count("collection_versions").await,
+        versions,
+        "nothing saved"
+    );
     let (s, v) = api
         .api_send(
             Method::PUT,

@@ -56,6 +56,14 @@ async fn health_metrics_and_openapi(app: TestApp) {
         "/api/v1/accounts",
         "/api/v1/tokens",
         "/api/v1/join-requests/{id}/decision",
+        "/api/v1/evidence",
+        "/api/v1/evidence/{id}",
+        "/api/v1/collections",
+        "/api/v1/collections/{id}",
+        "/api/v1/collections/{id}/pack.docx",
+        "/api/v1/collections/{id}/pack.pdf",
+        "/api/v1/collections/{id}/pack.pptx",
+        "/api/v1/collections/{id}/shares",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
