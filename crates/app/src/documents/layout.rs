@@ -27,12 +27,24 @@ pub fn wrap(text: &str, max: f32, width: &dyn Fn(&str) -> f32) -> Vec<String> {
         if width(word) <= max {
             line = word.to_string();
         } else {
-            // Too long for any line (a long web address): as many characters as fit.
-            for c in word.chars() {
-                line.push(c);
-                if width(&line) > max && line.chars().count() > 1 {
-                    line.pop();
-                    lines.push(std::mem::replace(&mut line, c.to_string()));
+            // Too long for any line (a long web address): broken after a "/" where a part
+            // fits, so that an address's last part (a record's id) stays whole and a
+            // reader's de-hyphenation cannot eat its hyphens; else as many characters as fit.
+            for piece in word.split_inclusive('/') {
+                let joined = format!("{line}{piece}");
+                if width(&joined) <= max {
+                    line = joined;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                for c in piece.chars() {
+                    line.push(c);
+                    if width(&line) > max && line.chars().count() > 1 {
+                        line.pop();
+                        lines.push(std::mem::replace(&mut line, c.to_string()));
+                    }
                 }
             }
         }
@@ -229,6 +241,21 @@ pub fn lines_that_fit(lines: usize, line: f32, room: f32) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_long_address_breaks_after_a_slash_not_inside_its_last_part() {
+        let w = |t: &str| t.chars().count() as f32;
+        let url = "http://127.0.0.1:8099/evidence/01a25001-fd65-76ae-a65e-7f642bd3e657";
+        let lines = super::wrap(url, 40.0, &w);
+        assert_eq!(
+            lines,
+            [
+                "http://127.0.0.1:8099/evidence/",
+                "01a25001-fd65-76ae-a65e-7f642bd3e657"
+            ]
+        );
+        assert_eq!(super::wrap("abcdefghij", 4.0, &w), ["abcd", "efgh", "ij"]);
+    }
+
     use super::*;
 
     /// One point per character: easy to reason about.

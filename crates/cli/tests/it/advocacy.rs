@@ -426,6 +426,8 @@ async fn a_pack_is_curated_generated_and_shared(app: TestApp) {
     let path = url.trim_start_matches(&app.base).to_string();
     assert!(path.starts_with("/shared/lzs_"), "{path}");
     let visitor = app.client();
+    let r = visitor.get(&path).await;
+    assert_eq!(r.headers()["x-robots-tag"], "noindex, nofollow");
     let (s, shared) = visitor.get_text(&path).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
@@ -444,8 +446,8 @@ async fn a_pack_is_curated_generated_and_shared(app: TestApp) {
         .nth(1)
         .expect("share links listed");
     assert!(
-        table.contains("ICB board") && table.contains(">2<"),
-        "two views counted: {table}"
+        table.contains("ICB board") && table.contains(">3<"),
+        "three views counted (two of the page, one download): {table}"
     );
 
     // Act 3: the curator withdraws it; the link says so and nothing else.

@@ -65,12 +65,23 @@ pub(super) async fn open(
     Path(token): Path<String>,
 ) -> PageResult {
     let shared = s.app.advocacy().open_share(&token, true).await?;
-    Ok(page(
+    let mut r = page(
         &s,
         &v,
         "advocacy/shared.html",
         context! { c => collection_ctx(&shared.view, false), token, expires_at => shared.expires_at },
-    ))
+    );
+    // The link is for the people it was sent to: not for search engines, not kept by caches.
+    let h = r.headers_mut();
+    h.insert(
+        "x-robots-tag",
+        axum::http::HeaderValue::from_static("noindex, nofollow"),
+    );
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(r)
 }
 
 async fn pack(s: AppState, token: String, format: PackFormat) -> PageResult {
