@@ -355,16 +355,23 @@ impl Advocacy<'_> {
         format: PackFormat,
     ) -> AppResult<PackFile> {
         let view = self.collection(actor, id).await?;
-        self.render(&view, format)
+        self.render(&view, format).await
     }
 
     /// The pack of a share link's collection.
     pub async fn shared_pack(&self, token: &str, format: PackFormat) -> AppResult<PackFile> {
         let shared = self.open_share(token, true).await?;
-        self.render(&shared.view, format)
+        self.render(&shared.view, format).await
     }
 
-    pub(crate) fn render(&self, view: &CollectionView, format: PackFormat) -> AppResult<PackFile> {
+    /// Writes the file on the blocking pool: a large pack takes CPU for a good part of a
+    /// second (measured by `lz-bench-pack`), which must not hold up the server's other
+    /// requests.
+    pub(crate) async fn render(
+        &self,
+        view: &CollectionView,
+        format: PackFormat,
+    ) -> AppResult<PackFile> {
         let today = day_of(self.app.now());
         let mut doc = outline(
             view,
@@ -377,11 +384,13 @@ impl Advocacy<'_> {
             png: l.0.to_vec(),
             alt: format!("{} logo", self.app.config.host_name),
         });
-        let bytes = match format {
+        let bytes = tokio::task::spawn_blocking(move || match format {
             PackFormat::Docx => documents::docx(&doc),
             PackFormat::Pdf => documents::pdf(&doc),
             PackFormat::Pptx => documents::pptx(&doc),
-        }
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("writing a pack: {e}")))?
         .map_err(|e| match e {
             AppError::Internal(cause) => AppError::Internal(cause.context(format!(
                 "writing the pack of collection {} as {}",

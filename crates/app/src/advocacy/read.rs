@@ -272,6 +272,26 @@ impl Advocacy<'_> {
         Ok(out)
     }
 
+    /// The collections the reader may open that chose an evidence record.
+    pub async fn citing(
+        &self,
+        actor: Option<&Actor>,
+        evidence_id: &str,
+    ) -> AppResult<Vec<Collection>> {
+        let ids = {
+            let mut c = self.app.db.acquire().await?;
+            store::collections_citing(&mut c, evidence_id).await?
+        };
+        let mut out = Vec::new();
+        for id in ids {
+            let mut c = self.app.db.acquire().await?;
+            if let Some(row) = store::collection(&mut c, &reader(actor), &id).await? {
+                out.push(Collection::try_from(row)?);
+            }
+        }
+        Ok(out)
+    }
+
     async fn listed(
         &self,
         actor: Option<&Actor>,

@@ -42,6 +42,19 @@ pub struct EvidenceInput {
     pub visibility: String,
 }
 
+/// An item's id, or its address pasted whole ("https://…/library/<id>?x#y"): the id.
+fn item_reference(raw: &str) -> String {
+    let raw = raw.trim();
+    match raw.split_once("/library/") {
+        Some((_, rest)) => rest
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        None => raw.to_string(),
+    }
+}
+
 impl EvidenceInput {
     /// Checks every field that needs no database; the ids are checked in `write`.
     pub(crate) fn check(&self, problems: &mut Problems) -> EvidenceContent {
@@ -90,7 +103,7 @@ impl EvidenceInput {
                         "Choose the library item this evidence comes from",
                     );
                 }
-                c.source_item_id = Some(self.source_item_id.trim().to_string());
+                c.source_item_id = Some(item_reference(&self.source_item_id));
                 c.source_locator = problems.bounded(
                     "source_locator",
                     "Page or section",
@@ -261,5 +274,18 @@ mod tests {
             spoil(&mut i);
             assert_eq!(fields(&i), vec![field], "{field}");
         }
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    #[test]
+    fn an_item_is_named_by_its_id_or_its_address() {
+        assert_eq!(super::item_reference(" abc "), "abc");
+        assert_eq!(
+            super::item_reference("https://lz.example/library/01a2-ff?tab=1#top"),
+            "01a2-ff"
+        );
+        assert_eq!(super::item_reference("/library/xyz/history"), "xyz");
     }
 }

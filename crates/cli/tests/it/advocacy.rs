@@ -278,6 +278,17 @@ async fn a_pack_is_curated_generated_and_shared(app: TestApp) {
         "Walking groups cut GP visits by 17% among participants (illustrative)."
     );
     assert_eq!(v["left_out"].as_array().map(Vec::len), Some(2), "{v}");
+    let (_, html) = curator.get_text(&format!("/evidence/{first}")).await;
+    let cited = html
+        .split("id=\"cited-in\"")
+        .nth(1)
+        .expect("the record names the collections citing it");
+    assert!(cited.contains("Manifesto for PAS on the Fylde Coast"));
+    let (_, html) = app.client().get_text(&format!("/evidence/{first}")).await;
+    assert!(
+        !html.contains("cited-in"),
+        "a draft collection is not named to visitors"
+    );
 
     // The pack, read back by independent readers.
     let dir = crate::common::temp_dir("pack");

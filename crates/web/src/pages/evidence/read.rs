@@ -95,12 +95,20 @@ pub(super) async fn show(
 ) -> PageResult {
     let view = s.app.evidence().get(v.actor.as_ref(), &id).await?;
     let a = view.access;
+    let collections: Vec<Value> = s
+        .app
+        .advocacy()
+        .citing(v.actor.as_ref(), &id)
+        .await?
+        .into_iter()
+        .map(|c| context! { id => c.id, title => c.title, kind => c.kind.label() })
+        .collect();
     Ok(page(
         &s,
         &v,
         "evidence/show.html",
         context! {
-            record => record_ctx(&view.record), notice => evidence_notice(q.notice.as_deref()),
+            record => record_ctx(&view.record), notice => evidence_notice(q.notice.as_deref()), collections,
             may_edit => a.may_edit(), may_check => a.may_check(), may_publish => a.may_publish(),
         },
     ))
