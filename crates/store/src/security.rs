@@ -323,6 +323,19 @@ pub async fn touch_api_token(c: &mut Conn, id: &str, now: i64) -> StoreResult<()
     Ok(())
 }
 
+/// Revokes every live token of `user_id` (a password reset: a token made with a stolen
+/// password must stop answering); returns how many.
+pub async fn revoke_api_tokens_of_user(c: &mut Conn, user_id: &str, now: i64) -> StoreResult<u64> {
+    let r = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected())
+}
+
 /// Revokes a token of `user_id` only: another member's token id changes nothing.
 pub async fn revoke_api_token(
     c: &mut Conn,

@@ -91,12 +91,14 @@ impl Accounts<'_> {
         // The link proves control of the mailbox, so it also confirms the address.
         users::mark_verified(&mut tx, &user.id, now).await?;
         security::delete_sessions_of_user(&mut tx, &user.id).await?;
+        // Personal API tokens too: one made with a stolen password must stop answering.
+        let revoked = security::revoke_api_tokens_of_user(&mut tx, &user.id, now).await?;
         security::clear_throttle(&mut tx, &format!("signin:account:{}", user.email)).await?;
         Audit::new(
             Some(&user.id),
             "account.reset_password",
             ("user", &user.id),
-            "",
+            &format!("{revoked} API tokens revoked"),
         )
         .commit(tx, now)
         .await

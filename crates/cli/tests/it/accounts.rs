@@ -349,6 +349,16 @@ async fn password_reset_works_once_and_ends_sessions(app: TestApp) {
     assert_eq!(r.status(), StatusCode::OK);
     assert!(app.outbox_to("nobody@example.org").await.is_none());
 
+    // A personal API token made before the reset (say, with a stolen password).
+    let stolen = Client::new(&app.base)
+        .api_post(
+            "/tokens",
+            json!({"email": email, "password": PASSWORD, "name": "stolen"}),
+        )
+        .await;
+    assert_eq!(stolen.0, StatusCode::CREATED, "{}", stolen.1);
+    let stolen = Client::new(&app.base).with_token(stolen.1["token"].as_str().expect("token"));
+    assert_eq!(stolen.api_get("/me").await.0, StatusCode::OK);
     let token = app.token_from_email(email, "/password/reset").await;
     let page = format!("/password/reset?token={token}");
     let r = other
@@ -372,6 +382,16 @@ async fn password_reset_works_once_and_ends_sessions(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // The page it leads to says what the reset did.
+    let next = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    let (_, html) = other.get_text(&next).await;
+    assert!(
+        html.contains("API tokens have been revoked"),
+        "the person is told their tokens are revoked: {html}"
+    );
     // Reused link.
     let r = other
         .post_form(
@@ -385,6 +405,9 @@ async fn password_reset_works_once_and_ends_sessions(app: TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("already been used"));
+    // The token made before the reset no longer answers, and the page said so.
+    let (s, _) = stolen.api_get("/me").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "tokens are revoked by a reset");
     // The old session has ended; the new password works, the old does not.
     assert_eq!(
         browser.get("/account").await.status(),

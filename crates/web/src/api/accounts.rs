@@ -210,7 +210,8 @@ pub struct CompleteResetRequest {
     password: String,
 }
 
-/// Set a new password with the token from the emailed link; ends every session.
+/// Set a new password with the token from the emailed link; ends every session and revokes
+/// every personal API token of the account.
 #[utoipa::path(post, path = "/api/v1/password-reset/complete", request_body = CompleteResetRequest,
     responses((status = 204), (status = 422, body = Problem)))]
 pub async fn complete_reset(

@@ -204,7 +204,7 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "password-changed" => {
             "Your password has been changed. You have been signed out everywhere else."
         }
-        "password-reset" => "Your password has been changed. Sign in with your new password.",
+        "password-reset" => "Your password has been changed, you have been signed out everywhere, and any personal API tokens have been revoked. Sign in with your new password.",
         "join-requested" => {
             "Your request has been sent. You will get an email when it has been decided."
         }
