@@ -133,8 +133,10 @@ impl Problems {
     /// line ends allowed); Windows line ends become `\n`. The text is kept either way, so
     /// that a form shows back what was typed.
     pub fn bounded(&mut self, field: &'static str, label: &str, raw: &str, max: usize) -> String {
-        let s = raw.trim().replace("\r\n", "\n");
-        if s.chars().count() > max {
+        let s = lz_domain::text::nfc(raw.trim()).replace("\r\n", "\n");
+        if let Some(p) = lz_domain::text::unicode_problem(&s) {
+            self.add(field, p.message(label));
+        } else if s.chars().count() > max {
             self.add(field, format!("{label} must be {max} characters or fewer"));
         } else if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
             self.add(

@@ -277,6 +277,21 @@ async fn bad_sign_up_input_changes_nothing(app: TestApp) {
         .collect();
     // In the order of the form's fields.
     assert_eq!(fields, ["name", "email", "password"]);
+    // One Unicode policy: a name of zero-width characters only, or with a right-to-left
+    // override, is refused with a clear message.
+    for (name, says) in [
+        ("\u{200B}\u{200C}\u{200D}\u{FEFF}", "you can see"),
+        ("Ann\u{202E}nimda", "direction of text"),
+    ] {
+        let (s, v) = c
+            .api_post(
+                "/accounts",
+                json!({"email": "uni@example.org", "name": name, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}: {v}");
+        assert!(v.to_string().contains(says), "{v}");
+    }
     assert_eq!(app.count("users").await, users_before);
 }
 

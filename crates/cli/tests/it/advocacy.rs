@@ -840,6 +840,14 @@ async fn hostile_collection_input_is_refused_and_changes_nothing(app: TestApp) {
         ("organisation", with(json!({"organisation_id": "o1"}))),
         ("no title", with(json!({"title": "  "}))),
         ("long title", with(json!({"title": "x".repeat(201)}))),
+        (
+            "invisible title",
+            with(json!({"title": "\u{200B}\u{200B}"})),
+        ),
+        (
+            "bidi override",
+            with(json!({"title": "Pack\u{202E}fdp.exe"})),
+        ),
         ("kind", with(json!({"kind": "manifesto"}))),
         ("audience", with(json!({"audience": "secret"}))),
         ("place on a pack", with(json!({"place_id": w.place}))),
