@@ -385,6 +385,52 @@ pub async fn put_throttle(c: &mut Conn, key: &str, row: &ThrottleRow) -> StoreRe
     Ok(())
 }
 
+/// Reserves one attempt against `key` in one statement (so parallel requests, on one server
+/// or several, cannot all pass a check made before any of them is counted): a new window
+/// once `window_ms` has passed since the last one began. Returns the row after it.
+pub async fn reserve_attempt(
+    c: &mut Conn,
+    key: &str,
+    now: i64,
+    window_ms: i64,
+) -> StoreResult<ThrottleRow> {
+    Ok(sqlx::query_as(
+        "INSERT INTO throttle (key, window_start, failures, locked_until) VALUES ($1, $2, 1, NULL)
+         ON CONFLICT (key) DO UPDATE SET
+           failures = CASE WHEN CAST($2 AS BIGINT) - throttle.window_start >= CAST($3 AS BIGINT)
+                           THEN 1 ELSE throttle.failures + 1 END,
+           locked_until = CASE WHEN CAST($2 AS BIGINT) - throttle.window_start >= CAST($3 AS BIGINT)
+                           THEN NULL ELSE throttle.locked_until END,
+           window_start = CASE WHEN CAST($2 AS BIGINT) - throttle.window_start >= CAST($3 AS BIGINT)
+                           THEN CAST($2 AS BIGINT) ELSE throttle.window_start END
+         RETURNING window_start, failures, locked_until",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(window_ms)
+    .fetch_one(c)
+    .await?)
+}
+
+/// Gives back an attempt reserved by `reserve_attempt` that turned out not to be a failure.
+pub async fn release_attempt(c: &mut Conn, key: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+        .bind(key)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Locks `key` until `until` (the attempt that reached the limit failed).
+pub async fn lock_throttle(c: &mut Conn, key: &str, until: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE throttle SET locked_until = $2 WHERE key = $1")
+        .bind(key)
+        .bind(until)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
 pub async fn clear_throttle(c: &mut Conn, key: &str) -> StoreResult<()> {
     sqlx::query("DELETE FROM throttle WHERE key = $1")
         .bind(key)

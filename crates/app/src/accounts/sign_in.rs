@@ -28,10 +28,15 @@ impl Accounts<'_> {
         let email_norm = email.trim().to_lowercase();
         let account_key = format!("signin:account:{email_norm}");
         let address_key = format!("signin:address:{client}");
+        // Each attempt is counted before the password is checked, in one statement, so that
+        // parallel attempts (on one server or several) cannot all get past the limit.
         {
             let mut c = self.app.db.acquire().await?;
-            check_throttle(&mut c, &account_key, now).await?;
-            check_throttle(&mut c, &address_key, now).await?;
+            reserve(&mut c, &account_key, now, ACCOUNT_FAILURES).await?;
+            if let Err(e) = reserve(&mut c, &address_key, now, ADDRESS_FAILURES).await {
+                security::release_attempt(&mut c, &account_key).await?;
+                return Err(e);
+            }
         }
         let found = {
             let mut c = self.app.db.acquire().await?;
@@ -40,18 +45,20 @@ impl Accounts<'_> {
         let ok = self.password_matches(found.as_ref(), password).await?;
         let mut c = self.app.db.acquire().await?;
         if !ok {
-            record_failure(&mut c, &account_key, now, ACCOUNT_FAILURES).await?;
-            record_failure(&mut c, &address_key, now, ADDRESS_FAILURES).await?;
+            lock_at_limit(&mut c, &account_key, now, ACCOUNT_FAILURES).await?;
+            lock_at_limit(&mut c, &address_key, now, ADDRESS_FAILURES).await?;
             return Err(AppError::field(
                 "email",
                 "Enter the email address and password of your account (they did not match)",
             ));
         }
+        // Not a failure: the address gets its attempt back, the account starts afresh.
+        security::release_attempt(&mut c, &address_key).await?;
+        security::clear_throttle(&mut c, &account_key).await?;
         let user = found.ok_or(AppError::Unauthenticated)?;
         if user.email_verified_at.is_none() {
             return Err(AppError::field("email", "Confirm your email address first: follow the link we emailed you, or ask for a new one"));
         }
-        security::clear_throttle(&mut c, &account_key).await?;
         UserRecord::try_from(user)
     }
 
@@ -80,6 +87,30 @@ impl Accounts<'_> {
             .await
             .cloned()
     }
+}
+
+/// Reserves an attempt against `key`: refused (and still counted) while locked or past
+/// `limit` attempts in the window.
+async fn reserve(c: &mut Conn, key: &str, now: i64, limit: i64) -> AppResult<()> {
+    let t = security::reserve_attempt(c, key, now, THROTTLE_WINDOW_MS).await?;
+    let locked = t.locked_until.filter(|until| *until > now);
+    if locked.is_some() || t.failures > limit {
+        let until = locked.unwrap_or(t.window_start + THROTTLE_WINDOW_MS);
+        return Err(AppError::TooManyAttempts {
+            retry_after_secs: (until - now + 999).max(1000) / 1000,
+        });
+    }
+    Ok(())
+}
+
+/// After a failed attempt: the key locks for the window once its attempts reach `limit`.
+async fn lock_at_limit(c: &mut Conn, key: &str, now: i64, limit: i64) -> AppResult<()> {
+    if let Some(t) = security::throttle(c, key).await? {
+        if t.failures >= limit {
+            security::lock_throttle(c, key, now + THROTTLE_WINDOW_MS).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Refuses while `key` is locked out.

@@ -36,6 +36,7 @@ on_both_databases!(
     verification_links_expire_and_work_once,
     password_reset_works_once_and_ends_sessions,
     sign_in_is_throttled_then_locks_the_account,
+    parallel_wrong_passwords_do_not_get_past_the_lock,
     session_id_changes_on_sign_in_and_ends_on_sign_out,
     personal_api_tokens,
 );
@@ -503,6 +504,59 @@ async fn sign_in_is_throttled_then_locks_the_account(app: TestApp) {
     // After the window the right password works again.
     app.app.clock.advance(16 * 60 * 1000);
     attacker.sign_in(email, PASSWORD).await;
+}
+
+/// Twelve wrong passwords at once (the probe's finding): the lock is at ten, so at most ten
+/// are checked and the rest are refused as too many, on either database.
+async fn parallel_wrong_passwords_do_not_get_past_the_lock(app: TestApp) {
+    let email = "parallel@example.org";
+    let _ = app.signed_in_member(email).await;
+    let attempts = (0..12).map(|n| {
+        let c = Client::new(&app.base);
+        async move {
+            c.api_post(
+                "/tokens",
+                json!({"email": email, "password": format!("wrong password guess {n}"), "name": "x"}),
+            )
+            .await
+            .0
+        }
+    });
+    let answers = futures_join_all(attempts).await;
+    let checked = answers
+        .iter()
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(checked + refused, 12, "{answers:?}");
+    assert!(checked <= 10, "at most ten passwords checked: {answers:?}");
+    // Locked: the right password is refused too.
+    let (s, _) = Client::new(&app.base)
+        .api_post(
+            "/tokens",
+            json!({"email": email, "password": PASSWORD, "name": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// Runs the futures at once and waits for all of them.
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+    F: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
 }
 
 async fn session_id_changes_on_sign_in_and_ends_on_sign_out(app: TestApp) {
