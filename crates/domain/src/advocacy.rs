@@ -162,6 +162,7 @@ pub fn figure(value: Option<&str>, unit: &str) -> Option<String> {
     Some(match unit {
         "" => value.to_string(),
         "%" => format!("{value}%"),
+        _ if unit.starts_with('%') => format!("{value}{unit}"),
         "£" => format!("£{value}"),
         _ if unit.starts_with('£') => format!("£{value} {}", unit.trim_start_matches('£').trim()),
         _ => format!("{value} {unit}"),
@@ -248,6 +249,7 @@ mod tests {
             Some("1,200 people")
         );
         assert_eq!(figure(Some("3"), "").as_deref(), Some("3"));
+        assert_eq!(figure(Some("20"), "% fewer").as_deref(), Some("20% fewer"));
         assert_eq!(figure(None, "%"), None);
         assert_eq!(figure(Some(" "), "%"), None);
     }

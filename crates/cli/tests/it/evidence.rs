@@ -79,6 +79,10 @@ async fn evidence_is_recorded_checked_by_another_and_published(app: TestApp) {
         form.contains(&format!("value=\"{item}\"")),
         "source item prefilled"
     );
+    assert!(
+        form.contains("source-item-title") && form.contains("Walking for health"),
+        "the form names the item"
+    );
 
     // Act 1: record it from the form.
     let fields = [

@@ -36,6 +36,25 @@ async fn form_options(s: &AppState, input: &EvidenceInput) -> Result<Value, AppE
     })
 }
 
+/// The title of the library item the evidence is drawn from, when the person may see it
+/// (so the form says which item it is, not only its reference).
+async fn source_title(
+    s: &AppState,
+    v: &crate::session::Visitor,
+    input: &EvidenceInput,
+) -> Option<String> {
+    let id = input.source_item_id.trim();
+    if id.is_empty() || id.contains('/') {
+        return None;
+    }
+    s.app
+        .library()
+        .item(v.actor.as_ref(), id)
+        .await
+        .ok()
+        .map(|view| view.item.title)
+}
+
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub(super) struct NewQuery {
@@ -49,11 +68,12 @@ async fn form_page(
     action: String,
     editing: bool,
 ) -> PageResult {
+    let item_title = source_title(s, v, input).await;
     Ok(page(
         s,
         v,
         "evidence/form.html",
-        context! { options => form_options(s, input).await?, values => input, action, editing },
+        context! { options => form_options(s, input).await?, values => input, action, editing, item_title },
     ))
 }
 
@@ -65,12 +85,13 @@ async fn form_with_errors(
     action: String,
     editing: bool,
 ) -> PageResult {
+    let item_title = source_title(s, v, input).await;
     Ok(form_again(
         s,
         v,
         "evidence/form.html",
         errs,
-        context! { options => form_options(s, input).await?, values => input, action, editing },
+        context! { options => form_options(s, input).await?, values => input, action, editing, item_title },
     ))
 }
 
