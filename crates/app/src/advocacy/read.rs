@@ -72,6 +72,14 @@ impl CollectionView {
     pub fn record_count(&self) -> usize {
         self.entries().count()
     }
+
+    /// One of its sections; NotFound when it has none with that id.
+    pub fn section(&self, id: &str) -> AppResult<&SectionView> {
+        self.sections
+            .iter()
+            .find(|x| x.id == id)
+            .ok_or(AppError::NotFound)
+    }
 }
 
 fn tally(names: impl Iterator<Item = String>) -> Vec<Tally> {

@@ -267,6 +267,20 @@ struct Para {
     after: f32,
 }
 
+/// Lines in the secondary colour at `size`, no space after (source lines and footers).
+fn secondary(lines: Vec<Line>, size: f32) -> Vec<Para> {
+    lines
+        .into_iter()
+        .map(|l| Para {
+            text: l.text,
+            size,
+            bold: false,
+            colour: SECONDARY,
+            after: 0.0,
+        })
+        .collect()
+}
+
 struct Measure {
     fonts: Fonts,
 }
@@ -714,16 +728,7 @@ fn claim_slide(
             fill: None,
             inset: [0.0; 4],
             anchor: "b",
-            paras: shown
-                .into_iter()
-                .map(|l| Para {
-                    text: l.text,
-                    size,
-                    bold: false,
-                    colour: SECONDARY,
-                    after: 0.0,
-                })
-                .collect(),
+            paras: secondary(shown, size),
         }
         .xml(),
     );
@@ -1296,16 +1301,7 @@ fn master(m: &Measure, d: &Document, pal: &Palette) -> String {
             fill: None,
             inset: [0.0; 4],
             anchor: "ctr",
-            paras: shown
-                .into_iter()
-                .map(|l| Para {
-                    text: l.text,
-                    size,
-                    bold: false,
-                    colour: SECONDARY,
-                    after: 0.0,
-                })
-                .collect(),
+            paras: secondary(shown, size),
         }
         .xml(),
     );

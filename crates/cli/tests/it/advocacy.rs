@@ -105,6 +105,20 @@ async fn download(c: &Client, path: &str, dir: &std::path::Path, name: &str) -> 
     file
 }
 
+/// The PDF's words in reading order (poppler's `pdftotext`), joined by single spaces (a long
+/// link wraps inside its table cell).
+fn pdf_words(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 const PPTX_READER: &str = r#"
 import sys, json
 from pptx import Presentation
@@ -393,16 +407,7 @@ async fn a_pack_is_curated_generated_and_shared(app: TestApp) {
         String::from_utf8_lossy(&info.stdout).contains("Tagged:          yes"),
         "tagged PDF"
     );
-    let out = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    // Words in reading order, joined (a long link wraps inside its table cell).
-    let pdf_text: String = String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let pdf_text = pdf_words(&pdf);
     let at = |needle: &str| {
         pdf_text
             .find(needle)
@@ -1055,15 +1060,7 @@ async fn plans_and_places_show_their_collections(app: TestApp) {
         "report.pdf",
     )
     .await;
-    let out = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    let text: String = String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = pdf_words(&pdf);
     assert!(
         text.contains("Evidence and advocacy")
             && text.contains("The Fylde Coast story")

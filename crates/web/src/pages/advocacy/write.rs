@@ -261,11 +261,7 @@ async fn section_page(
 ) -> PageResult {
     let view = s.app.advocacy().collection(Some(actor), id).await?;
     view.access.require_edit()?;
-    let section = view
-        .sections
-        .iter()
-        .find(|x| x.id == section_id)
-        .ok_or(AppError::NotFound)?;
+    let section = view.section(section_id)?;
     let values = match input {
         Some(i) => context! { heading => i.heading, body => i.body },
         None => context! { heading => section.heading, body => section.body },
@@ -366,11 +362,7 @@ async fn picker(
 ) -> PageResult {
     let view = s.app.advocacy().collection(Some(actor), id).await?;
     view.access.require_edit()?;
-    let section = view
-        .sections
-        .iter()
-        .find(|x| x.id == section_id)
-        .ok_or(AppError::NotFound)?;
+    let section = view.section(section_id)?;
     let list = s.app.evidence().list(Some(actor), filter).await?;
     let records: Vec<Value> = list
         .records
