@@ -103,7 +103,24 @@ impl Events<'_> {
     ) -> AppResult<RegistrationStatus> {
         let event = self.open_for_registration(tx, new.event_id, now).await?;
         if let Some(r) = store::live_registration(tx, new.event_id, new.email).await? {
-            return Err(already(RegistrationRecord::try_from(r)?.status));
+            let existing = RegistrationRecord::try_from(r)?;
+            // An unconfirmed guest registration never blocks the address's owner: anyone may
+            // type an address on the guest form, so the signed-in owner's registration
+            // replaces it (it is cancelled, with an audit entry).
+            if existing.status == RegistrationStatus::Pending && new.user_id.is_some() {
+                store::set_registration_status(tx, existing.id.as_str(), "cancelled", now).await?;
+                record(
+                    tx,
+                    now,
+                    new.user_id,
+                    "event.registration.replace_pending",
+                    ("registration", existing.id.as_str()),
+                    "an unconfirmed guest registration for the same address",
+                )
+                .await?;
+            } else {
+                return Err(already(existing.status));
+            }
         }
         let status = self.free_place_or_waiting(tx, &event).await?;
         new.status = status.code();

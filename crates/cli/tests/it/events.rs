@@ -17,6 +17,7 @@ on_both_databases!(
     two_hundred_concurrent_registrations_for_fifty_places,
     reminders_and_follow_ups_go_once_across_a_restart,
     guests_register_by_email_and_cancel_by_link,
+    a_pending_guest_registration_never_blocks_the_addresss_owner,
     bad_event_input_changes_nothing,
     event_visibility_and_organiser_rights,
     personal_answers_are_deleted_after_the_event,
@@ -708,6 +709,77 @@ async fn reminders_and_follow_ups_go_once_across_a_restart(app: TestApp) {
     assert!(follow
         .body_text
         .contains(&format!("/events/{event}/feedback")));
+}
+
+/// The probe's finding: a visitor typed a member's address on the guest form, and the
+/// unconfirmed registration then blocked the member. Signing in to register replaces it.
+async fn a_pending_guest_registration_never_blocks_the_addresss_owner(app: TestApp) {
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let api = given
+        .person("network_admin")
+        .member_of(&lancashire)
+        .await
+        .api()
+        .await;
+    let event = create_event(
+        &api,
+        event_body(
+            &lancashire.id,
+            "Open session",
+            &date_in(&app, 12),
+            5,
+            json!({"visibility": "public", "allow_guests": true}),
+        ),
+    )
+    .await;
+    let member = given.person("member").member_of(&lancashire).await;
+    let stranger = app.client();
+    let r = stranger
+        .post_form(
+            &format!("/events/{event}/guest"),
+            &format!("/events/{event}"),
+            &[("name", "Someone Else"), ("email", member.email.as_str())],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "the guest form takes any address"
+    );
+    let link = app
+        .link_from_email(&member.email, "/events/registration")
+        .await;
+    let path = link.trim_start_matches(&app.base).to_string();
+    // The member signs in and registers: the pending registration does not stand in the way.
+    let browser = member.browser().await;
+    let r = browser
+        .post_form(
+            &format!("/events/{event}/register"),
+            &format!("/events/{event}"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the owner registers");
+    assert_eq!(crate::common::location(&r), format!("/events/{event}"));
+    let (_, html) = browser.get_text(&format!("/events/{event}")).await;
+    assert!(
+        html.contains("govuk-notification-banner"),
+        "registered: {html}"
+    );
+    let (_, html) = browser.get_text("/events").await;
+    let mine = html.split("Your registrations").nth(1).unwrap_or_default();
+    assert!(
+        mine.contains(&format!("/events/{event}")) && mine.contains("Registered"),
+        "listed as theirs, registered: {html}"
+    );
+    // The stranger's link no longer confirms anything: its page offers no confirmation.
+    let (_, html) = stranger.get_text(&path).await;
+    assert!(
+        !html.contains("Waiting for email confirmation")
+            && !html.contains("/events/registration/confirm"),
+        "the replaced registration cannot be confirmed: {html}"
+    );
 }
 
 async fn guests_register_by_email_and_cancel_by_link(app: TestApp) {
