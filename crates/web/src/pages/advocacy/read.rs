@@ -89,27 +89,9 @@ pub(super) async fn show(
     let view = s.app.advocacy().collection(v.actor.as_ref(), &id).await?;
     let a = view.access;
     let shares = match (&v.actor, a.may_oversee()) {
-        (Some(actor), true) => s.app.advocacy().share_links(actor, &id).await?,
+        (Some(actor), true) => shares_ctx(&s, actor, &id).await?,
         _ => vec![],
     };
-    let now = s.app.now();
-    let shares: Vec<Value> = shares
-        .into_iter()
-        .map(|l| {
-            let state = lz_domain::advocacy::share_state(l.revoked_at, l.expires_at, now);
-            context! {
-                id => l.id, label => l.label, created_by_name => l.created_by_name, created_at => l.created_at,
-                expires_at => l.expires_at, revoked_at => l.revoked_at, views => l.views,
-                last_viewed_at => l.last_viewed_at,
-                open => state == lz_domain::advocacy::ShareState::Open,
-                state_label => match state {
-                    lz_domain::advocacy::ShareState::Open => "Open",
-                    lz_domain::advocacy::ShareState::Revoked => "Withdrawn",
-                    lz_domain::advocacy::ShareState::Expired => "Expired",
-                },
-            }
-        })
-        .collect();
     Ok(page(
         &s,
         &v,
@@ -120,6 +102,36 @@ pub(super) async fn show(
             may_oversee => a.may_oversee(), shares,
         },
     ))
+}
+
+/// A collection's share links as its page lists them (for those who oversee it).
+pub(super) async fn shares_ctx(
+    s: &AppState,
+    actor: &lz_app::Actor,
+    id: &str,
+) -> Result<Vec<Value>, lz_app::AppError> {
+    use lz_domain::advocacy::{share_state, ShareState};
+    let now = s.app.now();
+    Ok(s.app
+        .advocacy()
+        .share_links(actor, id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let state = share_state(l.revoked_at, l.expires_at, now);
+            context! {
+                id => l.id, label => l.label, created_by_name => l.created_by_name, created_at => l.created_at,
+                expires_at => l.expires_at, revoked_at => l.revoked_at, views => l.views,
+                last_viewed_at => l.last_viewed_at,
+                open => state == ShareState::Open,
+                state_label => match state {
+                    ShareState::Open => "Open",
+                    ShareState::Revoked => "Withdrawn",
+                    ShareState::Expired => "Expired",
+                },
+            }
+        })
+        .collect())
 }
 
 pub(super) async fn history(

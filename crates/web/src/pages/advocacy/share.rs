@@ -7,7 +7,7 @@ use lz_app::advocacy::{PackFormat, ShareInput};
 use lz_app::context;
 use lz_app::AppError;
 
-use super::read::{collection_ctx, download};
+use super::read::{collection_ctx, download, shares_ctx};
 use crate::error::PageResult;
 use crate::pages::{form_again, HtmlForm};
 use crate::session::{page, SignedIn, Visitor};
@@ -39,11 +39,11 @@ pub(super) async fn create(
                 "advocacy/show.html",
                 &errs,
                 context! {
-                    c => collection_ctx(&view, a.may_oversee()), may_edit => a.may_edit(),
-                    may_publish => a.may_publish(), may_share => a.may_share(), may_oversee => a.may_oversee(),
-                    shares => s.app.advocacy().share_links(&actor, &id).await.map(|l| context::to_value(&l)).unwrap_or_default(),
-                    share_values => input,
-                },
+                                    c => collection_ctx(&view, a.may_oversee()), may_edit => a.may_edit(),
+                                    may_publish => a.may_publish(), may_share => a.may_share(), may_oversee => a.may_oversee(),
+                shares => shares_ctx(&s, &actor, &id).await?,
+                                    share_values => input,
+                                },
             ))
         }
         Err(e) => Err(e.into()),
