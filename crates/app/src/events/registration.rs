@@ -13,6 +13,14 @@ use super::Events;
 use crate::secrets::{hash_token, random_token};
 use crate::{commit, record, Actor, AppError, AppResult, Audit, Problems};
 
+/// Confirmation emails the guest form sends to one address in an hour (a person asking again
+/// for a lost link is fine; a stranger filling someone's mailbox is not).
+pub const GUEST_MAILS_PER_ADDRESS: i64 = 3;
+/// Guest registrations one client address may make in an hour (a household or an office
+/// registering several people is fine).
+pub const GUEST_MAILS_PER_CLIENT: i64 = 20;
+const HOUR_MS: i64 = 3_600_000;
+
 /// Why a second registration is refused, by the status of the first.
 fn already(status: RegistrationStatus) -> AppError {
     AppError::Conflict(
@@ -203,7 +211,16 @@ impl Events<'_> {
 
     /// Registration without an account: kept pending until the emailed link is followed.
     /// Asking again for the same address sends a fresh link.
-    pub async fn register_guest(&self, event_id: &EventId, input: &GuestInput) -> AppResult<()> {
+    ///
+    /// Anyone may type any address here, so the emails it sends are limited: at most
+    /// `GUEST_MAILS_PER_ADDRESS` an hour to one address (over all events) and
+    /// `GUEST_MAILS_PER_CLIENT` an hour from one client; past either, 429 and no email.
+    pub async fn register_guest(
+        &self,
+        event_id: &EventId,
+        input: &GuestInput,
+        client: &str,
+    ) -> AppResult<()> {
         let view = self.event(None, event_id).await?;
         if !view.guests_allowed {
             return Err(AppError::Forbidden);
@@ -223,9 +240,24 @@ impl Events<'_> {
         if let Some(reason) = view.closed_reason {
             return Err(AppError::Conflict(reason.into()));
         }
+        let now = self.app.now();
+        {
+            let mut c = self.app.db.acquire().await?;
+            let recipient = format!("guest:to:{}", lz_domain::events::email_key(email.as_str()));
+            for (key, limit) in [
+                (format!("guest:from:{client}"), GUEST_MAILS_PER_CLIENT),
+                (recipient, GUEST_MAILS_PER_ADDRESS),
+            ] {
+                let t = lz_store::security::reserve_attempt(&mut c, &key, now, HOUR_MS).await?;
+                if t.failures > limit {
+                    return Err(AppError::TooManyAttempts {
+                        retry_after_secs: (t.window_start + HOUR_MS - now + 999).max(1000) / 1000,
+                    });
+                }
+            }
+        }
         let token = random_token("lzr_");
         let token_hash = hash_token(&token);
-        let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
         store::lock_event(&mut tx, event_id).await?;
         let existing = store::live_registration(&mut tx, event_id, email.as_str())

@@ -18,6 +18,7 @@ on_both_databases!(
     reminders_and_follow_ups_go_once_across_a_restart,
     guests_register_by_email_and_cancel_by_link,
     a_pending_guest_registration_never_blocks_the_addresss_owner,
+    the_guest_form_cannot_flood_a_mailbox,
     bad_event_input_changes_nothing,
     event_visibility_and_organiser_rights,
     personal_answers_are_deleted_after_the_event,
@@ -780,6 +781,98 @@ async fn a_pending_guest_registration_never_blocks_the_addresss_owner(app: TestA
             && !html.contains("/events/registration/confirm"),
         "the replaced registration cannot be confirmed: {html}"
     );
+}
+
+/// The probe's finding: 200 posts of the guest form queued 200 emails to one address, each
+/// opening with a name the sender chose. Now: at most 3 an hour to an address, 20 an hour
+/// from a client, and the sender's text is not in the email's first lines.
+async fn the_guest_form_cannot_flood_a_mailbox(app: TestApp) {
+    let given = app.given();
+    let lancashire = given.organisation("active-lancashire").await;
+    let api = given
+        .person("network_admin")
+        .member_of(&lancashire)
+        .await
+        .api()
+        .await;
+    let event = create_event(
+        &api,
+        event_body(
+            &lancashire.id,
+            "Open session",
+            &date_in(&app, 12),
+            50,
+            json!({"visibility": "public", "allow_guests": true}),
+        ),
+    )
+    .await;
+    let target = "victim@example.org";
+    let sender = app.client();
+    let page = format!("/events/{event}");
+    let action = format!("/events/{event}/guest");
+    let mut answers = Vec::new();
+    for _ in 0..6 {
+        let r = sender
+            .post_form(
+                &action,
+                &page,
+                &[("name", "CLICK http://evil.example"), ("email", target)],
+            )
+            .await;
+        answers.push(r.status());
+    }
+    let sent = answers
+        .iter()
+        .filter(|s| **s == StatusCode::SEE_OTHER)
+        .count();
+    assert_eq!(sent, 3, "three links an hour to one address: {answers:?}");
+    assert!(answers[3..]
+        .iter()
+        .all(|s| *s == StatusCode::TOO_MANY_REQUESTS));
+    let outbox: i64 = app.count("outbox").await;
+    let mail = app
+        .outbox_to(target)
+        .await
+        .expect("a confirmation")
+        .body_text;
+    let first_lines: String = mail.lines().take(8).collect::<Vec<_>>().join("\n");
+    assert!(
+        !first_lines.contains("CLICK") && !first_lines.contains("evil.example"),
+        "the sender's text is not in the first lines: {mail}"
+    );
+    assert!(mail.contains("The name given on the form: CLICK"), "{mail}");
+    // From one client, twenty registrations an hour (other addresses), then 429.
+    let mut from_client = Vec::new();
+    for n in 0..18 {
+        let r = sender
+            .post_form(
+                &action,
+                &page,
+                &[
+                    ("name", "Guest"),
+                    ("email", &format!("guest{n}@example.org")),
+                ],
+            )
+            .await;
+        from_client.push(r.status());
+    }
+    // 6 + 18 = 24 posts from this client: the 21st and later are refused.
+    let refused = from_client
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(refused, 4, "{from_client:?}");
+    assert_eq!(
+        app.count("outbox").await,
+        outbox + 14,
+        "one email per accepted post"
+    );
+    // An hour later, the address may ask again.
+    app.app.clock.advance(3_600_000 + 1);
+    let r = sender
+        .post_form(&action, &page, &[("name", "Victim"), ("email", target)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
 
 async fn guests_register_by_email_and_cancel_by_link(app: TestApp) {

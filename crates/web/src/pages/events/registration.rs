@@ -45,7 +45,12 @@ pub(super) async fn register_guest(
     Path(id): Path<EventId>,
     HtmlForm(g): HtmlForm<GuestInput>,
 ) -> PageResult {
-    match state.app.events().register_guest(&id, &g).await {
+    match state
+        .app
+        .events()
+        .register_guest(&id, &g, &visitor.client)
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("/events/{id}?notice=guest-sent")).into_response()),
         Err(AppError::Invalid(errs)) => {
             let typed = context! { guest => context! { name => g.name, email => g.email, organisation => g.organisation, access_needs => g.access_needs, dietary_needs => g.dietary_needs } };
