@@ -75,6 +75,7 @@ impl Templates {
             "advocacy/history.html",
             "advocacy/shared.html",
             "advocacy/shared_created.html",
+            "advocacy/plan_evidence.html",
             "library/history.html",
             "library/mine.html",
             "library/review.html",

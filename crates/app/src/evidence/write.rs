@@ -118,17 +118,8 @@ impl Evidence<'_> {
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
         store::update_evidence(&mut tx, id, &content, now).await?;
-        log_change(&mut tx, &lz_search::evidence_doc_id(id), now).await?;
-        Audit::new(
-            Some(actor.id()),
-            "evidence.update",
-            ("evidence", id),
-            &content.claim,
-        )
-        .commit(tx, now)
-        .await?;
-        self.app.wake_indexer();
-        Ok(())
+        self.commit_change(tx, actor, id, "evidence.update", &content.claim, now)
+            .await
     }
 
     /// Draft → checked, by a moderator or network admin who is not its author.
@@ -140,17 +131,8 @@ impl Evidence<'_> {
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
         store::set_checked(&mut tx, id, actor.id(), now).await?;
-        log_change(&mut tx, &lz_search::evidence_doc_id(id), now).await?;
-        Audit::new(
-            Some(actor.id()),
-            "evidence.check",
-            ("evidence", id),
-            &r.claim,
-        )
-        .commit(tx, now)
-        .await?;
-        self.app.wake_indexer();
-        Ok(())
+        self.commit_change(tx, actor, id, "evidence.check", &r.claim, now)
+            .await
     }
 
     /// Checked → published, by a moderator or network admin who is not its author.
@@ -162,17 +144,8 @@ impl Evidence<'_> {
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
         store::set_published(&mut tx, id, actor.id(), now).await?;
-        log_change(&mut tx, &lz_search::evidence_doc_id(id), now).await?;
-        Audit::new(
-            Some(actor.id()),
-            "evidence.publish",
-            ("evidence", id),
-            &r.claim,
-        )
-        .commit(tx, now)
-        .await?;
-        self.app.wake_indexer();
-        Ok(())
+        self.commit_change(tx, actor, id, "evidence.publish", &r.claim, now)
+            .await
     }
 
     /// Soft-deletes a record: its author while it is a draft, or a curator.
@@ -184,22 +157,34 @@ impl Evidence<'_> {
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
         store::soft_delete_evidence(&mut tx, id, now).await?;
-        log_change(&mut tx, &lz_search::evidence_doc_id(id), now).await?;
-        Audit::new(
-            Some(actor.id()),
-            "evidence.delete",
-            ("evidence", id),
-            &view.record.claim,
-        )
-        .commit(tx, now)
-        .await?;
-        self.app.wake_indexer();
-        Ok(())
+        self.commit_change(tx, actor, id, "evidence.delete", &view.record.claim, now)
+            .await
     }
 
     /// How many records exist, deleted or not (for tests that check nothing changed).
     pub async fn count_all(&self) -> AppResult<i64> {
         Ok(store::count_evidence(&mut *self.app.db.acquire().await?).await?)
+    }
+}
+
+impl Evidence<'_> {
+    /// The end of every change to a record: the search index's queue entry and the audit
+    /// entry in the change's transaction, the commit, then the indexer woken.
+    async fn commit_change(
+        &self,
+        mut tx: lz_store::Tx<'_>,
+        actor: &Actor,
+        id: &str,
+        action: &str,
+        detail: &str,
+        now: i64,
+    ) -> AppResult<()> {
+        log_change(&mut tx, &lz_search::evidence_doc_id(id), now).await?;
+        Audit::new(Some(actor.id()), action, ("evidence", id), detail)
+            .commit(tx, now)
+            .await?;
+        self.app.wake_indexer();
+        Ok(())
     }
 }
 

@@ -502,6 +502,10 @@ async fn a_pack_is_curated_generated_and_shared(app: TestApp) {
         html.contains("Version 3: Evidence added") && html.contains("Version 1: Created"),
         "{html}"
     );
+    assert!(
+        html.contains("Walking groups cut GP visits") && !html.contains(&network_only),
+        "the history names the claims chosen, not their ids: {html}"
+    );
 
     // An expired link is gone too; an unknown one is not found.
     let (s, v) = curator_person
