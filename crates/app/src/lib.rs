@@ -13,6 +13,7 @@ pub mod events;
 pub mod evidence;
 mod fresh;
 pub mod home;
+pub mod intelligence;
 pub mod jobs;
 pub mod library;
 pub mod mail;
@@ -106,7 +107,7 @@ impl App {
             Arc::new(similar::Similar::start(search.clone()).map_err(|e| {
                 AppError::internal(format!("starting the more-like-this thread: {e}"))
             })?);
-        Ok(Self {
+        let app = Self {
             config: Arc::new(config),
             db,
             clock: Clock::default(),
@@ -127,7 +128,12 @@ impl App {
             extractor: None,
             hasher,
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
-        })
+        };
+        // Reference data every instance holds: the areas of the North West by GSS code.
+        intelligence::areas::seed_reference_areas(&app)
+            .await
+            .context("adding the reference areas")?;
+        Ok(app)
     }
 
     pub fn now(&self) -> i64 {

@@ -12,6 +12,7 @@ use lz_domain::Role;
 
 mod backup;
 mod extract;
+mod indicators;
 mod plan_import;
 mod serve;
 mod users;
@@ -94,6 +95,11 @@ enum Command {
         #[command(subcommand)]
         command: EvidenceCommand,
     },
+    /// Shared intelligence: public indicators by area.
+    Indicators {
+        #[command(subcommand)]
+        command: IndicatorsCommand,
+    },
     /// Copy the database and files to PATH (a new directory) while the server runs.
     Backup { path: PathBuf },
     /// Restore a backup from PATH into an empty data directory.
@@ -160,6 +166,24 @@ enum EvidenceCommand {
         /// Write to this file instead of standard output.
         #[arg(long)]
         output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum IndicatorsCommand {
+    /// Import a Fingertips CSV export, the tidy CSV template, or the IoD summary sheet (XLSX).
+    /// A CSV is read as a stream, so a large export is never held whole.
+    Import {
+        file: PathBuf,
+        /// Print what was read and its flags, without saving.
+        #[arg(long)]
+        dry_run: bool,
+        /// text (a summary) or json (indicators, observations and flags as one JSON object).
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// Save even though some rows are flagged for a person to check.
+        #[arg(long)]
+        accept_flags: bool,
     },
 }
 
@@ -291,6 +315,15 @@ async fn run(command: Command, config: Config) -> Result<()> {
                     output,
                 },
         } => evidence_export(config, as_email.as_deref(), output.as_deref()).await,
+        Command::Indicators {
+            command:
+                IndicatorsCommand::Import {
+                    file,
+                    dry_run,
+                    format,
+                    accept_flags,
+                },
+        } => indicators::import(config, &file, dry_run, format == "json", accept_flags).await,
         Command::Backup { path } => backup(config, &path).await,
         Command::Restore { path } => restore(config, &path).await,
     }

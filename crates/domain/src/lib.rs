@@ -7,6 +7,7 @@ pub mod email;
 pub mod events;
 pub mod evidence;
 pub mod ids;
+pub mod intelligence;
 pub mod library;
 pub mod markdown;
 pub mod network;

@@ -12,6 +12,7 @@ pub(crate) enum Param<'a> {
     MaybeText(Option<&'a str>),
     Int(i64),
     MaybeInt(Option<i64>),
+    MaybeFloat(Option<f64>),
 }
 
 impl<'a> From<&'a str> for Param<'a> {
@@ -41,6 +42,12 @@ impl From<i64> for Param<'_> {
 impl From<Option<i64>> for Param<'_> {
     fn from(v: Option<i64>) -> Self {
         Param::MaybeInt(v)
+    }
+}
+
+impl From<Option<f64>> for Param<'_> {
+    fn from(v: Option<f64>) -> Self {
+        Param::MaybeFloat(v)
     }
 }
 
@@ -119,6 +126,7 @@ impl<'a> Columns<'a> {
                 Param::MaybeText(v) => q.bind(v),
                 Param::Int(v) => q.bind(v),
                 Param::MaybeInt(v) => q.bind(v),
+                Param::MaybeFloat(v) => q.bind(v),
             };
         }
         q

@@ -16,6 +16,7 @@ mod columns;
 mod db;
 pub mod events;
 pub mod evidence;
+pub mod intelligence;
 pub mod library;
 pub mod network;
 pub mod ops;

@@ -86,7 +86,7 @@ pub async fn session_with_user(
 ) -> StoreResult<Option<SessionUserRow>> {
     let rows: Vec<SessionJoinRow> = sqlx::query_as(
         "SELECT s.csrf_token, s.expires_at, s.last_seen_at, u.id, u.email, u.name, u.password_hash, u.role,
-            u.email_verified_at, u.created_at, u.disabled_at,
+            u.email_verified_at, u.created_at, u.disabled_at, u.analyst,
             m.id AS m_id, m.organisation_id AS m_organisation_id, o.name AS m_organisation_name,
             o.slug AS m_organisation_slug, o.place_id AS m_place_id, p.name AS m_place_name,
             p.slug AS m_place_slug, m.status AS m_status, m.via AS m_via, m.message AS m_message,

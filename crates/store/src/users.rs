@@ -14,10 +14,12 @@ pub struct UserRow {
     pub email_verified_at: Option<i64>,
     pub created_at: i64,
     pub disabled_at: Option<i64>,
+    /// 1: may import indicator data (shared intelligence).
+    pub analyst: i64,
 }
 
 const USER_COLUMNS: &str =
-    "id, email, name, password_hash, role, email_verified_at, created_at, disabled_at";
+    "id, email, name, password_hash, role, email_verified_at, created_at, disabled_at, analyst";
 
 pub struct NewUser<'a> {
     pub id: &'a str,
@@ -281,4 +283,14 @@ pub async fn by_name(c: &mut Conn, name: &str) -> StoreResult<Option<UserRow>> {
     .fetch_all(c)
     .await?;
     Ok(if rows.len() == 1 { rows.pop() } else { None })
+}
+
+/// Grants or withdraws the analyst permission (importing indicator data).
+pub async fn set_analyst(c: &mut Conn, id: &str, analyst: bool) -> StoreResult<bool> {
+    let done = sqlx::query("UPDATE users SET analyst = $2 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(analyst))
+        .execute(c)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }

@@ -3,6 +3,7 @@
 //! Handlers stay short: extract, call one use case in `lz_app`, render.
 
 mod api;
+pub mod charts;
 mod error;
 mod flash;
 mod middleware;

@@ -29,6 +29,8 @@ pub struct UserRecord {
     pub verified_at: Option<i64>,
     pub created_at: i64,
     pub disabled: bool,
+    /// May import indicator data (granted by a network admin).
+    pub analyst: bool,
 }
 
 impl UserRecord {
@@ -54,6 +56,7 @@ impl TryFrom<UserRow> for UserRecord {
             verified_at: row.email_verified_at,
             created_at: row.created_at,
             disabled: row.disabled_at.is_some(),
+            analyst: row.analyst != 0,
         })
     }
 }

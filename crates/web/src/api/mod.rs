@@ -6,6 +6,7 @@ mod accounts;
 mod advocacy;
 mod events;
 mod evidence;
+mod intelligence;
 mod library;
 mod network;
 mod plans;
@@ -34,6 +35,7 @@ use crate::AppState;
         library::search, library::item, library::create_item, library::update_item, library::workflow, library::history, library::mark, library::upload, library::terms,
         events::events, events::event, events::create_event, events::update_event, events::cancel_event, events::create_series, events::register, events::cancel_registration, events::registrations, events::attendance, events::feedback, events::report,
         evidence::list, evidence::one, evidence::create, evidence::update, evidence::check, evidence::publish, evidence::remove,
+        intelligence::areas, intelligence::indicators, intelligence::indicator, intelligence::observations, intelligence::observations_csv, intelligence::dry_run,
         advocacy::list, advocacy::one, advocacy::create, advocacy::update, advocacy::pack_docx, advocacy::pack_pdf, advocacy::pack_pptx, advocacy::share,
         plans::plans, plans::plan, plans::import, plans::minutes, plans::my_actions, plans::close_action, plans::add_action, plans::assign_action, plans::post_update, plans::link_learning, plans::unlink_learning, plans::report,
     ),
@@ -98,6 +100,7 @@ pub fn routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(evidence::routes())
         .merge(advocacy::routes())
+        .merge(intelligence::routes())
         .fallback(|| async {
             problem(
                 StatusCode::NOT_FOUND,

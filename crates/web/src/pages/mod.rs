@@ -8,6 +8,7 @@ pub mod date_input;
 mod events;
 mod evidence;
 mod home;
+pub(crate) mod intelligence;
 pub(crate) mod library;
 mod network;
 mod plans;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(evidence::routes())
         .merge(advocacy::routes())
+        .merge(intelligence::routes())
 }
 
 pub async fn not_found(_: Visitor) -> Response {

@@ -516,6 +516,15 @@ pub(super) async fn place_page(
         .into_iter()
         .map(|c| context! { id => c.id, title => c.title, summary => c.summary, status => c.status.label() })
         .collect();
+    let figures = s
+        .app
+        .intelligence()
+        .place_figures(place.id.as_str())
+        .await?;
+    let figures = Some(crate::pages::intelligence::read::place_figures_ctx(
+        &figures,
+        &place.name,
+    ));
     let subject = Subject {
         facet: "place",
         kind: "Place",
@@ -530,6 +539,7 @@ pub(super) async fn place_page(
         work,
         evidence,
         narratives,
+        figures,
     };
     browse_page(&s, &v, &p, subject).await
 }
@@ -573,6 +583,7 @@ pub(super) async fn organisation_page(
         work: Vec::new(),
         evidence: Vec::new(),
         narratives: Vec::new(),
+        figures: None,
     };
     browse_page(&s, &v, &p, subject).await
 }
@@ -600,6 +611,8 @@ struct Subject {
     evidence: Vec<Value>,
     /// A place's narratives (id, title, summary, status).
     narratives: Vec<Value>,
+    /// A place's figures: its key indicators against England (`intelligence::read`).
+    figures: Option<Value>,
 }
 
 async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subject) -> PageResult {
@@ -615,6 +628,7 @@ async fn browse_page(s: &AppState, v: &Visitor, p: &SearchParams, subject: Subje
             path_here => format!("/{}/{}", subject.path, subject.slug), results,
             organisations => subject.organisations, place => subject.place, events => subject.events,
             work => subject.work, evidence => subject.evidence, narratives => subject.narratives,
+            figures => subject.figures,
         },
     ))
 }
