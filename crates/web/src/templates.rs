@@ -92,6 +92,10 @@ impl Templates {
             "events/registrations.html",
             "events/feedback.html",
             "events/report.html",
+            "intelligence/list.html",
+            "intelligence/indicator.html",
+            "intelligence/import.html",
+            "intelligence/review.html",
         );
         env.add_filter("datetime", format_ms);
         env.add_filter("date", format_iso_date);

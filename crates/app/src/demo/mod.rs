@@ -6,6 +6,7 @@ mod advocacy;
 pub mod data;
 mod events;
 mod evidence;
+mod intelligence;
 mod library;
 mod progress;
 mod synthetic;
@@ -100,6 +101,7 @@ impl App {
         let series = self.load_demo_events().await?;
         self.load_demo_progress(&series).await?;
         self.load_demo_advocacy().await?;
+        self.load_demo_intelligence().await?;
         Ok(accounts)
     }
 

@@ -214,3 +214,18 @@ impl Intelligence<'_> {
         .await
     }
 }
+
+impl Intelligence<'_> {
+    /// Grants or withdraws the analyst permission (importing figures): network admins only.
+    pub async fn set_analyst(&self, actor: &Actor, user_id: &str, analyst: bool) -> AppResult<()> {
+        IntelligenceAccess::require_administer(actor)?;
+        let mut tx = self.app.db.begin().await?;
+        if !lz_store::users::set_analyst(&mut tx, user_id, analyst).await? {
+            return Err(AppError::NotFound);
+        }
+        let detail = if analyst { "granted" } else { "withdrawn" };
+        Audit::new(Some(actor.id()), "user.analyst", ("user", user_id), detail)
+            .commit(tx, self.app.now())
+            .await
+    }
+}

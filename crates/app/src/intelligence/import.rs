@@ -528,7 +528,7 @@ impl Intelligence<'_> {
                 "Check the flagged rows, then confirm that the figures may be saved as read",
             ));
         }
-        self.save(Some(actor), id, &preview).await
+        self.save(Some(actor), id, &preview, false).await
     }
 
     pub async fn discard_staged(&self, actor: &Actor, id: &str) -> AppResult<()> {
@@ -559,6 +559,36 @@ impl Intelligence<'_> {
                 "The file has flags: read them with --dry-run, then import with --accept-flags",
             ));
         }
+        let saved = self.save_unstaged(&preview, "", false).await?;
+        Ok((preview, saved))
+    }
+
+    /// The demo's figures, saved at once through the same reader; `illustrative` marks every
+    /// value saved as not official.
+    pub(crate) async fn import_bytes_now(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        illustrative: bool,
+    ) -> AppResult<ImportSaved> {
+        let preview = self
+            .preview(None, &ImportSource::Bytes { name, bytes })
+            .await?;
+        let key = self
+            .app
+            .files
+            .put(bytes)
+            .await
+            .context("keeping the demo file")?;
+        self.save_unstaged(&preview, &key, illustrative).await
+    }
+
+    async fn save_unstaged(
+        &self,
+        preview: &ImportPreview,
+        storage_key: &str,
+        illustrative: bool,
+    ) -> AppResult<ImportSaved> {
         let id = new_id();
         let mut c = self.app.db.acquire().await?;
         store::insert_import(
@@ -566,7 +596,7 @@ impl Intelligence<'_> {
             &store::NewImport {
                 id: &id,
                 file_name: &preview.file_name,
-                storage_key: "",
+                storage_key,
                 format: format_code(preview.format),
                 rows_read: preview.rows_read as i64,
                 observations: preview.observations as i64,
@@ -577,8 +607,7 @@ impl Intelligence<'_> {
         )
         .await?;
         drop(c);
-        let saved = self.save(None, &id, &preview).await?;
-        Ok((preview, saved))
+        self.save(None, &id, preview, illustrative).await
     }
 
     /// One transaction: indicators, new areas, observations (added, replaced with history,
@@ -588,6 +617,7 @@ impl Intelligence<'_> {
         actor: Option<&Actor>,
         import_id: &str,
         preview: &ImportPreview,
+        illustrative: bool,
     ) -> AppResult<ImportSaved> {
         let now = self.app.now();
         let parsed = &preview.parsed;
@@ -643,7 +673,8 @@ impl Intelligence<'_> {
                 .iter()
                 .filter(|o| &o.indicator == source_id)
             {
-                let new = new_observation(o, indicator_id, &preview.file_name, import_id, now);
+                let mut new = new_observation(o, indicator_id, &preview.file_name, import_id, now);
+                new.illustrative = illustrative;
                 let key = (
                     new.area_code.clone(),
                     new.period.clone(),

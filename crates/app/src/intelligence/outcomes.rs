@@ -1,9 +1,10 @@
-//! A work area's outcome that follows a public indicator for one area: the baseline and the
-//! latest published figure are read from the observations (nobody retypes them), the target
-//! is the plan's. Set by those who may update the work area; read with the plan.
+//! A plan outcome that follows a public indicator for one area: the baseline and the latest
+//! published figure are read from the observations (nobody retypes them), the target is the
+//! plan's. Set by those who may update the outcome's work area; read with the plan (the
+//! Executive report shows the latest figure and its period).
 
 use lz_domain::intelligence::{GssCode, Polarity};
-use lz_store::intelligence::{self as store, WorkAreaIndicatorRow};
+use lz_store::intelligence::{self as store, OutcomeFigureRow};
 
 use super::record::ObservationRecord;
 use super::Intelligence;
@@ -27,9 +28,12 @@ pub struct OutcomeInput {
 /// What the plan page and the Executive report show.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OutcomeFigure {
+    pub outcome_id: String,
     pub work_area_id: String,
     pub indicator_id: String,
     pub indicator_name: String,
+    /// e.g. "OHID Fingertips 93015".
+    pub source: String,
     pub unit: String,
     pub polarity: Polarity,
     pub area_code: String,
@@ -45,16 +49,30 @@ pub struct OutcomeFigure {
 }
 
 impl Intelligence<'_> {
+    /// The work area of an outcome the actor may update (its leads, or those who may change
+    /// the plan).
+    async fn updatable_outcome(&self, actor: &Actor, outcome_id: &str) -> AppResult<String> {
+        let work_area_id = {
+            let mut c = self.app.db.acquire().await?;
+            lz_store::plans::outcome_work_area(&mut c, outcome_id)
+                .await?
+                .ok_or(AppError::NotFound)?
+        };
+        self.app
+            .plans()
+            .view_for_work_area(actor, &work_area_id)
+            .await?;
+        Ok(work_area_id)
+    }
+
+    /// Makes an outcome follow a public indicator for one area.
     pub async fn set_outcome(
         &self,
         actor: &Actor,
-        work_area_id: &str,
+        outcome_id: &str,
         input: &OutcomeInput,
     ) -> AppResult<()> {
-        self.app
-            .plans()
-            .view_for_work_area(actor, work_area_id)
-            .await?;
+        self.updatable_outcome(actor, outcome_id).await?;
         let mut problems = Problems::default();
         let indicator = match input.indicator.trim() {
             "" => {
@@ -128,10 +146,10 @@ impl Intelligence<'_> {
             ));
         };
         let mut tx = self.app.db.begin().await?;
-        store::set_work_area_indicator(
+        store::set_outcome_figure(
             &mut tx,
-            &store::NewWorkAreaIndicator {
-                work_area_id,
+            &store::NewOutcomeFigure {
+                outcome_id,
                 indicator_id: &indicator.id,
                 area_code: area.code.as_str(),
                 baseline_period: (!baseline.is_empty()).then_some(baseline),
@@ -145,36 +163,34 @@ impl Intelligence<'_> {
         let detail = format!("{} for {}", indicator.name, area.name);
         Audit::new(
             Some(actor.id()),
-            "work_area.outcome",
-            ("work_area", work_area_id),
+            "outcome.figure",
+            ("outcome", outcome_id),
             &detail,
         )
         .commit(tx, self.app.now())
         .await
     }
 
-    pub async fn remove_outcome(&self, actor: &Actor, work_area_id: &str) -> AppResult<()> {
-        self.app
-            .plans()
-            .view_for_work_area(actor, work_area_id)
-            .await?;
+    pub async fn remove_outcome(&self, actor: &Actor, outcome_id: &str) -> AppResult<()> {
+        self.updatable_outcome(actor, outcome_id).await?;
         let mut tx = self.app.db.begin().await?;
-        store::remove_work_area_indicator(&mut tx, work_area_id).await?;
+        store::remove_outcome_figure(&mut tx, outcome_id).await?;
         Audit::new(
             Some(actor.id()),
-            "work_area.outcome_removed",
-            ("work_area", work_area_id),
+            "outcome.figure_removed",
+            ("outcome", outcome_id),
             "",
         )
         .commit(tx, self.app.now())
         .await
     }
 
-    /// The outcome figures of a plan's work areas (the caller has checked the plan may be read).
+    /// The figures of a plan's outcomes that follow public indicators (the caller has
+    /// checked that the plan may be read).
     pub async fn plan_outcomes(&self, plan_id: &str) -> AppResult<Vec<OutcomeFigure>> {
         let rows = {
             let mut c = self.app.db.acquire().await?;
-            store::plan_work_area_indicators(&mut c, plan_id).await?
+            store::plan_outcome_figures(&mut c, plan_id).await?
         };
         let mut out = Vec::new();
         for row in rows {
@@ -183,18 +199,7 @@ impl Intelligence<'_> {
         Ok(out)
     }
 
-    pub async fn work_area_outcome(&self, work_area_id: &str) -> AppResult<Option<OutcomeFigure>> {
-        let row = {
-            let mut c = self.app.db.acquire().await?;
-            store::work_area_indicator(&mut c, work_area_id).await?
-        };
-        match row {
-            Some(r) => Ok(Some(self.figure(r).await?)),
-            None => Ok(None),
-        }
-    }
-
-    async fn figure(&self, row: WorkAreaIndicatorRow) -> AppResult<OutcomeFigure> {
+    async fn figure(&self, row: OutcomeFigureRow) -> AppResult<OutcomeFigure> {
         let polarity = Polarity::parse(&row.polarity).unwrap_or(Polarity::NoJudgement);
         let mut c = self.app.db.acquire().await?;
         let mut values: Vec<ObservationRecord> = store::observations(
@@ -237,8 +242,15 @@ impl Intelligence<'_> {
         };
         let illustrative = baseline.as_ref().is_some_and(|o| o.illustrative)
             || latest.as_ref().is_some_and(|o| o.illustrative);
+        let source = match row.source.as_str() {
+            "fingertips" => format!("OHID Fingertips {}", row.source_id),
+            "iod" => "English Indices of Deprivation".to_string(),
+            _ => row.source_id.clone(),
+        };
         Ok(OutcomeFigure {
+            outcome_id: row.outcome_id,
             work_area_id: row.work_area_id,
+            source,
             indicator_id: row.indicator_id,
             indicator_name: row.indicator_name,
             unit: row.unit,

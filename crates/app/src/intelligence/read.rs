@@ -66,6 +66,8 @@ pub struct SpineEntry {
     pub indicator: IndicatorRecord,
     pub observation: ObservationRecord,
     pub england: Option<f64>,
+    /// England's value is a demo figure, not an official one.
+    pub england_illustrative: bool,
     /// The least and most favourable values among the region's areas for that period.
     pub worst: Option<f64>,
     pub best: Option<f64>,
@@ -418,10 +420,9 @@ impl Intelligence<'_> {
             .into_iter()
             .map(ObservationRecord::try_from)
             .collect::<AppResult<_>>()?;
-            let england = same
-                .iter()
-                .find(|o| o.area_code == ENGLAND)
-                .and_then(|o| o.value);
+            let england_row = same.iter().find(|o| o.area_code == ENGLAND);
+            let england = england_row.and_then(|o| o.value);
+            let england_illustrative = england_row.is_some_and(|o| o.illustrative);
             let peers: Vec<f64> = same
                 .iter()
                 .filter(|o| {
@@ -446,11 +447,14 @@ impl Intelligence<'_> {
                 indicator: ind,
                 observation: latest,
                 england,
+                england_illustrative,
                 worst,
                 best,
             });
         }
-        let illustrative = spine.iter().any(|s| s.observation.illustrative);
+        let illustrative = spine
+            .iter()
+            .any(|s| s.observation.illustrative || s.england_illustrative);
         Ok(PlaceFigures {
             areas,
             spine,

@@ -61,6 +61,10 @@ pub struct IndicatorLine {
     pub baseline: String,
     pub target: String,
     pub current: String,
+    /// Where the figures come from when the outcome follows a public indicator (read from
+    /// the latest published observation, not typed), e.g. "OHID Fingertips 93015, 2023/24";
+    /// empty when the plan's own people enter them.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -309,8 +313,82 @@ fn indicator_lines(view: &PlanView) -> Vec<IndicatorLine> {
             baseline: o.baseline.clone(),
             target: o.target.clone(),
             current: o.current_value.clone(),
+            source: String::new(),
         })
         .collect()
+}
+
+/// The outcome lines of outcomes that follow a public indicator: the baseline and the latest
+/// published value (with its period) from the observations, the plan's target.
+fn figure_lines(
+    view: &PlanView,
+    figures: &[crate::intelligence::OutcomeFigure],
+) -> Vec<(String, IndicatorLine)> {
+    let shown = |o: &Option<crate::intelligence::ObservationRecord>, unit: &str| {
+        o.as_ref()
+            .and_then(|o| {
+                o.value
+                    .map(|v| format!("{} ({})", number(v, unit), o.period))
+            })
+            .unwrap_or_default()
+    };
+    figures
+        .iter()
+        .filter_map(|f| {
+            let outcome = view
+                .outcomes
+                .iter()
+                .find(|o| o.id.as_str() == f.outcome_id)?;
+            let latest = f.latest.as_ref();
+            let mut source = format!(
+                "{}{}",
+                f.source,
+                latest
+                    .map(|l| format!(", latest published figure {}", l.period))
+                    .unwrap_or_default()
+            );
+            if f.illustrative {
+                source.push_str(" (illustrative demo figures, not official)");
+            }
+            Some((
+                f.outcome_id.clone(),
+                IndicatorLine {
+                    work_area: title_of(view, &outcome.work_area_id),
+                    outcome: outcome.text.clone(),
+                    indicator: format!("{}, {}", f.indicator_name, f.area_name),
+                    baseline: shown(&f.baseline, &f.unit),
+                    target: f
+                        .target
+                        .map(|t| {
+                            format!(
+                                "{}{}",
+                                number(t, &f.unit),
+                                f.target_year
+                                    .map(|y| format!(" by {y}"))
+                                    .unwrap_or_default()
+                            )
+                        })
+                        .unwrap_or_default(),
+                    current: shown(&f.latest, &f.unit),
+                    source,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// A figure with its unit as the report writes it ("36.6%", "1").
+fn number(v: f64, unit: &str) -> String {
+    let text = if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    };
+    if unit == "%" {
+        format!("{text}%")
+    } else {
+        text
+    }
 }
 
 fn learning_lines(view: &PlanView) -> Vec<LearningLine> {
@@ -440,6 +518,19 @@ impl Plans<'_> {
         let view = self.view(actor, plan_id).await?;
         let mut report = build(&view, &date);
         report.evidence = self.evidence_lines(actor, plan_id).await?;
+        let figures = self.app.intelligence().plan_outcomes(plan_id).await?;
+        for (outcome_id, line) in figure_lines(&view, &figures) {
+            // The published figure replaces what was typed for the same outcome.
+            let typed = view
+                .outcomes
+                .iter()
+                .find(|o| o.id.as_str() == outcome_id)
+                .map(|o| o.text.clone());
+            report
+                .indicators
+                .retain(|l| Some(&l.outcome) != typed.as_ref() || !l.source.is_empty());
+            report.indicators.push(line);
+        }
         Ok(report)
     }
 

@@ -201,10 +201,16 @@ fn indicators_section(r: &Report, b: &mut Vec<Block>) {
             .indicators
             .iter()
             .map(|i| {
+                // A published figure names its source and period beside the indicator.
+                let indicator = if i.source.is_empty() {
+                    i.indicator.clone()
+                } else {
+                    format!("{} ({})", i.indicator, i.source)
+                };
                 [
                     &i.work_area,
                     &i.outcome,
-                    &i.indicator,
+                    &indicator,
                     &i.baseline,
                     &i.target,
                     &i.current,

@@ -116,10 +116,10 @@ CREATE TABLE evidence_indicators (
 );
 CREATE INDEX evidence_indicators_indicator ON evidence_indicators(indicator_id);
 
--- A work area's outcome that follows a public indicator for one area: baseline and latest
--- are read from the observations; the target is the plan's.
-CREATE TABLE work_area_indicators (
-    work_area_id TEXT PRIMARY KEY NOT NULL REFERENCES work_areas(id),
+-- A plan outcome that follows a public indicator for one area: its baseline and latest
+-- value are read from the observations (nobody retypes them); the target is the plan's.
+CREATE TABLE outcome_figures (
+    outcome_id TEXT PRIMARY KEY NOT NULL REFERENCES outcomes(id),
     indicator_id TEXT NOT NULL REFERENCES indicators(id),
     area_code TEXT NOT NULL REFERENCES areas(code),
     baseline_period TEXT,

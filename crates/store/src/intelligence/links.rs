@@ -83,10 +83,13 @@ pub async fn indicator_evidence_ids(c: &mut Conn, indicator_id: &str) -> StoreRe
 }
 
 #[derive(Debug, Clone, FromRow, serde::Serialize)]
-pub struct WorkAreaIndicatorRow {
+pub struct OutcomeFigureRow {
+    pub outcome_id: String,
     pub work_area_id: String,
     pub indicator_id: String,
     pub indicator_name: String,
+    pub source: String,
+    pub source_id: String,
     pub unit: String,
     pub polarity: String,
     pub area_code: String,
@@ -96,39 +99,27 @@ pub struct WorkAreaIndicatorRow {
     pub target_year: Option<i64>,
 }
 
-const WORK_AREA_INDICATOR_SELECT: &str = "SELECT w.work_area_id, w.indicator_id,
-        i.name AS indicator_name, i.unit, i.polarity, w.area_code, a.name AS area_name,
-        w.baseline_period, w.target, w.target_year
-     FROM work_area_indicators w JOIN indicators i ON i.id = w.indicator_id
-     JOIN areas a ON a.code = w.area_code";
+const OUTCOME_FIGURE_SELECT: &str = "SELECT f.outcome_id, o.work_area_id, f.indicator_id,
+        i.name AS indicator_name, i.source, i.source_id, i.unit, i.polarity, f.area_code,
+        a.name AS area_name, f.baseline_period, f.target, f.target_year
+     FROM outcome_figures f JOIN outcomes o ON o.id = f.outcome_id
+     JOIN indicators i ON i.id = f.indicator_id JOIN areas a ON a.code = f.area_code";
 
-pub async fn work_area_indicator(
-    c: &mut Conn,
-    work_area_id: &str,
-) -> StoreResult<Option<WorkAreaIndicatorRow>> {
-    Ok(sqlx::query_as(trusted_sql!(
-        "{WORK_AREA_INDICATOR_SELECT} WHERE w.work_area_id = $1"
-    ))
-    .bind(work_area_id)
-    .fetch_optional(c)
-    .await?)
-}
-
-pub async fn plan_work_area_indicators(
+pub async fn plan_outcome_figures(
     c: &mut Conn,
     plan_id: &str,
-) -> StoreResult<Vec<WorkAreaIndicatorRow>> {
+) -> StoreResult<Vec<OutcomeFigureRow>> {
     Ok(sqlx::query_as(trusted_sql!(
-        "{WORK_AREA_INDICATOR_SELECT} JOIN work_areas wa ON wa.id = w.work_area_id
-         WHERE wa.plan_id = $1"
+        "{OUTCOME_FIGURE_SELECT} JOIN work_areas wa ON wa.id = o.work_area_id
+         WHERE wa.plan_id = $1 ORDER BY o.work_area_id, o.position"
     ))
     .bind(plan_id)
     .fetch_all(c)
     .await?)
 }
 
-pub struct NewWorkAreaIndicator<'a> {
-    pub work_area_id: &'a str,
+pub struct NewOutcomeFigure<'a> {
+    pub outcome_id: &'a str,
     pub indicator_id: &'a str,
     pub area_code: &'a str,
     pub baseline_period: Option<&'a str>,
@@ -137,36 +128,36 @@ pub struct NewWorkAreaIndicator<'a> {
     pub updated_by: &'a str,
 }
 
-pub async fn set_work_area_indicator(
+pub async fn set_outcome_figure(
     c: &mut Conn,
-    w: &NewWorkAreaIndicator<'_>,
+    f: &NewOutcomeFigure<'_>,
     now: i64,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO work_area_indicators (work_area_id, indicator_id, area_code, baseline_period,
+        "INSERT INTO outcome_figures (outcome_id, indicator_id, area_code, baseline_period,
              target, target_year, updated_by, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (work_area_id) DO UPDATE SET indicator_id = excluded.indicator_id,
+         ON CONFLICT (outcome_id) DO UPDATE SET indicator_id = excluded.indicator_id,
              area_code = excluded.area_code, baseline_period = excluded.baseline_period,
              target = excluded.target, target_year = excluded.target_year,
              updated_by = excluded.updated_by, updated_at = excluded.updated_at",
     )
-    .bind(w.work_area_id)
-    .bind(w.indicator_id)
-    .bind(w.area_code)
-    .bind(w.baseline_period)
-    .bind(w.target)
-    .bind(w.target_year)
-    .bind(w.updated_by)
+    .bind(f.outcome_id)
+    .bind(f.indicator_id)
+    .bind(f.area_code)
+    .bind(f.baseline_period)
+    .bind(f.target)
+    .bind(f.target_year)
+    .bind(f.updated_by)
     .bind(now)
     .execute(c)
     .await?;
     Ok(())
 }
 
-pub async fn remove_work_area_indicator(c: &mut Conn, work_area_id: &str) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM work_area_indicators WHERE work_area_id = $1")
-        .bind(work_area_id)
+pub async fn remove_outcome_figure(c: &mut Conn, outcome_id: &str) -> StoreResult<bool> {
+    let done = sqlx::query("DELETE FROM outcome_figures WHERE outcome_id = $1")
+        .bind(outcome_id)
         .execute(c)
         .await?;
     Ok(done.rows_affected() > 0)

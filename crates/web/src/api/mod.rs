@@ -31,7 +31,7 @@ use crate::AppState;
         accounts::me, accounts::request_reset, accounts::complete_reset,
         network::places, network::create_place, network::update_place,
         network::organisations, network::create_organisation, network::update_organisation,
-        network::request_to_join, network::join_requests, network::decide, network::users, network::set_role,
+        network::request_to_join, network::join_requests, network::decide, network::users, network::set_role, network::set_analyst,
         library::search, library::item, library::create_item, library::update_item, library::workflow, library::history, library::mark, library::upload, library::terms,
         events::events, events::event, events::create_event, events::update_event, events::cancel_event, events::create_series, events::register, events::cancel_registration, events::registrations, events::attendance, events::feedback, events::report,
         evidence::list, evidence::one, evidence::create, evidence::update, evidence::check, evidence::publish, evidence::remove,

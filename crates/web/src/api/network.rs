@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/join-requests/{id}/decision", post(decide))
         .route("/users", get(users))
         .route("/users/{id}/role", put(set_role))
+        .route("/users/{id}/analyst", put(set_analyst))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -366,5 +367,27 @@ pub async fn set_role(
     ApiJson(b): ApiJson<RoleBody>,
 ) -> ApiResult<axum::http::StatusCode> {
     s.app.network().set_role(&actor, &id, &b.role).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnalystBody {
+    /// true: may import figures (indicator data).
+    analyst: bool,
+}
+
+/// Grants or withdraws the analyst permission (network admins).
+#[utoipa::path(put, path = "/api/v1/users/{id}/analyst", request_body = AnalystBody, responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+pub async fn set_analyst(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<AnalystBody>,
+) -> ApiResult<axum::http::StatusCode> {
+    s.app
+        .intelligence()
+        .set_analyst(&actor, &id, b.analyst)
+        .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

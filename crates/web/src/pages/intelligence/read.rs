@@ -37,8 +37,19 @@ pub(crate) fn comparison_words(c: Comparison) -> &'static str {
     }
 }
 
+/// The unit written beside each number: "%" is, a longer unit ("rank (1 = most deprived)")
+/// is said once beside the indicator's name instead.
+fn short_unit(unit: &str) -> &str {
+    if unit == "%" {
+        unit
+    } else {
+        ""
+    }
+}
+
 fn fmt(v: Option<f64>, unit: &str) -> String {
-    v.map(|v| charts::format_value(v, unit)).unwrap_or_default()
+    v.map(|v| charts::format_value(v, short_unit(unit)))
+        .unwrap_or_default()
 }
 
 fn row_ctx(r: &ComparisonRow, unit: &str) -> Value {
@@ -49,6 +60,7 @@ fn row_ctx(r: &ComparisonRow, unit: &str) -> Value {
         count => o.count.map(|c| charts::format_value(c, "")), denominator => o.denominator.map(|c| charts::format_value(c, "")),
         note => o.note, comparison => comparison_words(r.comparison), tone => tone(r.comparison).word().to_lowercase(),
         illustrative => o.illustrative, missing => o.value.is_none(),
+        query => serde_html_form::to_string([("area", o.area_code.as_str()), ("period", o.period.as_str())]).unwrap_or_default(),
     }
 }
 
@@ -125,7 +137,7 @@ pub(super) async fn list(
 /// The page's charts and tables from the use case's view.
 fn indicator_ctx(p: &IndicatorPage) -> Value {
     let i = &p.indicator;
-    let unit = i.unit.as_str();
+    let unit = short_unit(&i.unit);
     let period = p.period.clone().unwrap_or_default();
     let england_value = p.england.as_ref().and_then(|e| e.value);
     let comparison_rows: Vec<Value> = p.comparison.iter().map(|r| row_ctx(r, unit)).collect();
@@ -248,6 +260,7 @@ fn indicator_ctx(p: &IndicatorPage) -> Value {
         comparison_title => title, comparison_svg, comparison_rows,
         series_title, series_svg, series_rows, series_names,
         illustrative => p.illustrative,
+        compare_query => serde_html_form::to_string([("period", period.as_str()), ("sex", p.sex.as_str())]).unwrap_or_default(),
     }
 }
 
@@ -451,7 +464,7 @@ pub(crate) fn place_figures_ctx(f: &PlaceFigures, place_name: &str) -> Value {
             worst: e.worst,
             best: e.best,
             tone: tone(e.comparison),
-            unit: e.indicator.unit.clone(),
+            unit: short_unit(&e.indicator.unit).to_string(),
         })
         .collect();
     let title = format!("Key indicators for {} against England", main.name);
@@ -479,7 +492,9 @@ pub(crate) fn place_figures_ctx(f: &PlaceFigures, place_name: &str) -> Value {
             context! {
                 id => e.indicator.id, name => e.indicator.name, period => e.observation.period,
                 value => fmt(e.observation.value, unit), lower => fmt(e.observation.lower_ci95, unit), upper => fmt(e.observation.upper_ci95, unit),
-                england => fmt(e.england, unit), worst => fmt(e.worst, unit), best => fmt(e.best, unit),
+                england => fmt(e.england, unit), england_illustrative => e.england_illustrative,
+                worst => fmt(e.worst, unit), best => fmt(e.best, unit),
+                long_unit => (short_unit(unit) != unit && !unit.is_empty()).then_some(unit),
                 comparison => comparison_words(e.comparison), illustrative => e.observation.illustrative,
                 attribution => e.indicator.attribution,
             }

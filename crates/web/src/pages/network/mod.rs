@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin", get(requests::index))
         .route("/admin/places", get(places::list).post(places::create))
         .route("/admin/places/{id}", get(places::edit).post(places::update))
+        .route("/admin/places/{id}/areas", post(places::set_areas))
         .route(
             "/admin/organisations",
             get(organisations::list).post(organisations::create),
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
             "/admin/users/{id}",
             get(people::person).post(people::set_role),
         )
+        .route("/admin/users/{id}/analyst", post(people::set_analyst))
         .route("/admin/requests", get(requests::list))
         .route("/admin/requests/{id}", post(requests::decide))
         .route("/admin/outbox", get(oversight::outbox))

@@ -68,7 +68,7 @@ async fn person_page(
     let user = &person.user;
     let person = context! {
         id => &user.id, name => &user.name, email => &user.email, role => user.role_code(),
-        verified_at => user.verified_at, created_at => user.created_at,
+        verified_at => user.verified_at, created_at => user.created_at, analyst => user.analyst,
     };
     Ok(page_with_status(
         state,
@@ -121,4 +121,25 @@ pub(super) async fn set_role(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct AnalystForm {
+    #[serde(default)]
+    analyst: String,
+}
+
+/// Grants or withdraws the analyst permission (importing figures).
+pub(super) async fn set_analyst(
+    State(state): State<AppState>,
+    SignedIn(actor, _visitor): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(form): HtmlForm<AnalystForm>,
+) -> PageResult {
+    state
+        .app
+        .intelligence()
+        .set_analyst(&actor, &id, form.analyst == "yes")
+        .await?;
+    Ok(Redirect::to(&format!("/admin/users/{id}?notice=saved")).into_response())
 }

@@ -100,12 +100,60 @@ pub(super) async fn edit(
 ) -> PageResult {
     let place = state.app.network().place_to_edit(&actor, &id).await?;
     let values = record_values(place);
+    let areas = area_codes(&state, &id).await?;
     Ok(page(
         &state,
         &visitor,
         "admin/place_form.html",
-        context! { id, values, kinds => kinds() },
+        context! { id, values, kinds => kinds(), areas },
     ))
+}
+
+/// The GSS codes of the areas a place covers, as the form shows them.
+async fn area_codes(state: &AppState, place_id: &str) -> Result<String, AppError> {
+    Ok(state
+        .app
+        .intelligence()
+        .place_areas(place_id)
+        .await?
+        .iter()
+        .map(|a| a.code.as_str().to_string())
+        .collect::<Vec<_>>()
+        .join(", "))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct AreasForm {
+    #[serde(default)]
+    areas: String,
+}
+
+/// Which areas (GSS codes) a place covers: its figures are theirs.
+pub(super) async fn set_areas(
+    State(state): State<AppState>,
+    SignedIn(actor, visitor): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(form): HtmlForm<AreasForm>,
+) -> PageResult {
+    match state
+        .app
+        .intelligence()
+        .set_place_areas(&actor, &id, &form.areas)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/admin/places?notice=saved").into_response()),
+        Err(AppError::Invalid(errs)) => {
+            let place = state.app.network().place_to_edit(&actor, &id).await?;
+            Ok(form_again(
+                &state,
+                &visitor,
+                "admin/place_form.html",
+                &errs,
+                context! { id, values => record_values(place), kinds => kinds(), areas => form.areas },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub(super) async fn update(
@@ -126,7 +174,7 @@ pub(super) async fn update(
             &visitor,
             "admin/place_form.html",
             &errs,
-            context! { id, values => values(&form), kinds => kinds() },
+            context! { id, values => values(&form), kinds => kinds(), areas => area_codes(&state, &id).await? },
         )),
         Err(e) => Err(e.into()),
     }

@@ -58,6 +58,11 @@ pub fn routes() -> Router<AppState> {
             post(work_areas::milestone_status),
         )
         .route("/outcomes/{id}/indicator", post(work_areas::set_indicator))
+        .route("/outcomes/{id}/figure", post(work_areas::set_figure))
+        .route(
+            "/outcomes/{id}/figure/remove",
+            post(work_areas::remove_figure),
+        )
         .route("/actions/{id}/assign", post(actions::assign_action))
         .route("/actions", get(actions::my_actions))
         .route("/actions/{id}/close", post(actions::close_action))

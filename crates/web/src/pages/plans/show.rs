@@ -17,8 +17,51 @@ use crate::session::{page, SignedIn, Visitor};
 use crate::templates::money;
 use crate::AppState;
 
+/// What the plan page shows beside the plan itself: the public figures its outcomes follow
+/// and the choices of the form that links one.
+pub(super) struct Figures {
+    figures: Vec<lz_app::intelligence::OutcomeFigure>,
+    indicators: Vec<Value>,
+    areas: Vec<Value>,
+}
+
+pub(super) async fn figures(s: &AppState, view: &PlanView) -> Result<Figures, AppError> {
+    let intel = s.app.intelligence();
+    Ok(Figures {
+        figures: intel.plan_outcomes(view.plan.id.as_str()).await?,
+        indicators: intel
+            .indicators()
+            .await?
+            .into_iter()
+            .map(|i| context! { value => i.id, label => format!("{} ({} {})", i.name, i.source_label(), i.source_id) })
+            .collect(),
+        areas: intel
+            .areas()
+            .await?
+            .into_iter()
+            .map(|a| context! { value => a.code.as_str(), label => format!("{} ({})", a.name, a.code.as_str()) })
+            .collect(),
+    })
+}
+
+/// A linked public figure as the outcome shows it.
+fn figure_ctx(f: &lz_app::intelligence::OutcomeFigure) -> Value {
+    let shown = |o: &Option<lz_app::intelligence::ObservationRecord>| {
+        o.as_ref().and_then(|o| {
+            o.value.map(|v| context! { value => crate::charts::format_value(v, &f.unit), period => o.period.clone(), illustrative => o.illustrative })
+        })
+    };
+    context! {
+        indicator_id => f.indicator_id.clone(), indicator => f.indicator_name.clone(), source => f.source.clone(),
+        area_code => f.area_code.clone(), area => f.area_name.clone(),
+        baseline => shown(&f.baseline), latest => shown(&f.latest),
+        target => f.target.map(|t| crate::charts::format_value(t, &f.unit)), target_year => f.target_year,
+        movement => f.movement, illustrative => f.illustrative,
+    }
+}
+
 /// One work area with everything the page lists under it.
-fn area_ctx(view: &PlanView, w: &WorkAreaRecord, today: &str) -> Value {
+fn area_ctx(view: &PlanView, w: &WorkAreaRecord, today: &str, figures: &Figures) -> Value {
     let leads: Vec<String> = view.leads_of(&w.id).map(|l| l.name.clone()).collect();
     let lines: Vec<Value> = view
         .budget_lines
@@ -28,6 +71,7 @@ fn area_ctx(view: &PlanView, w: &WorkAreaRecord, today: &str) -> Value {
         .collect();
     let outcomes: Vec<Value> = view.outcomes.iter().filter(|o| o.work_area_id == w.id).map(|o| context! {
         id => o.id.clone(), text => o.text.clone(), indicator => o.indicator.clone(), baseline => o.baseline.clone(), target => o.target.clone(), current => o.current_value.clone(),
+        figure => figures.figures.iter().find(|f| f.outcome_id == o.id.as_str()).map(figure_ctx),
     }).collect();
     let updates: Vec<Value> = view.updates.iter().filter(|u| u.work_area_id == w.id).map(|u| context! {
         posted_on => u.posted_on.clone(), body => u.body.clone(), rag => u.rag, author => u.author.clone(), spent => u.spent_pence.map(money),
@@ -51,12 +95,12 @@ fn area_ctx(view: &PlanView, w: &WorkAreaRecord, today: &str) -> Value {
 }
 
 /// The plan page's context.
-pub(super) fn plan_ctx(view: &PlanView, today: &str) -> Value {
+pub(super) fn plan_ctx(view: &PlanView, today: &str, figures: &Figures) -> Value {
     let areas_of = |kind: WorkAreaKind| -> Vec<Value> {
         view.work_areas
             .iter()
             .filter(|w| w.kind == kind)
-            .map(|w| area_ctx(view, w, today))
+            .map(|w| area_ctx(view, w, today, figures))
             .collect()
     };
     let actions: Vec<Value> = view.actions.iter().map(|a| context! {
@@ -71,6 +115,7 @@ pub(super) fn plan_ctx(view: &PlanView, today: &str) -> Value {
         mandates => areas_of(WorkAreaKind::Mandate),
         budget_total => money(view.budget_allocated_pence()), actions, can_edit => view.may_edit(),
         timeline => super::timeline::svg(view, today).map(Value::from_safe_string),
+        figure_indicators => figures.indicators.clone(), figure_areas => figures.areas.clone(),
     }
 }
 
@@ -91,7 +136,7 @@ pub(super) async fn show(
         &s,
         &visitor,
         "plans/show.html",
-        context! { notice => notice_text(q.notice.as_deref()), people, evidence, ..plan_ctx(&view, &today(&s)) },
+        context! { notice => notice_text(q.notice.as_deref()), people, evidence, ..plan_ctx(&view, &today(&s), &figures(&s, &view).await?) },
     ))
 }
 
@@ -141,7 +186,7 @@ pub(super) async fn add_action(
                 &visitor,
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "plans/show.html",
-                context! { errors, error_for, action, people, ..plan_ctx(&view, &today(&s)) },
+                context! { errors, error_for, action, people, ..plan_ctx(&view, &today(&s), &figures(&s, &view).await?) },
             ))
         }
         Err(e) => Err(e.into()),
@@ -175,7 +220,7 @@ pub(super) async fn add_minutes(
                 &visitor,
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "plans/show.html",
-                context! { errors, error_for, minutes => form.text, ..plan_ctx(&view, &today(&s)) },
+                context! { errors, error_for, minutes => form.text, ..plan_ctx(&view, &today(&s), &figures(&s, &view).await?) },
             ))
         }
         Err(e) => Err(e.into()),

@@ -54,7 +54,7 @@ async fn form_again_on_plan(
     let ctx = minijinja::value::merge_maps([
         context! { errors, people => people(s, &view).await? },
         Value::from(form_ctx),
-        plan_ctx(&view, &today(s)),
+        plan_ctx(&view, &today(s), &super::show::figures(s, &view).await?),
     ]);
     Ok(crate::session::page_with_status(
         s,
@@ -375,4 +375,62 @@ pub(super) async fn edit(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct FigureForm {
+    #[serde(default)]
+    plan_id: String,
+    #[serde(flatten)]
+    input: lz_app::intelligence::OutcomeInput,
+}
+
+/// Makes an outcome follow a public indicator for an area (baseline and latest read from
+/// the published figures).
+pub(super) async fn set_figure(
+    State(s): State<AppState>,
+    SignedIn(actor, visitor): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<FigureForm>,
+) -> PageResult {
+    match s
+        .app
+        .intelligence()
+        .set_outcome(&actor, &id, &f.input)
+        .await
+    {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/plans/{}?notice=saved#outcome-{id}", f.plan_id))
+                .into_response(),
+        ),
+        Err(AppError::Invalid(errs)) => {
+            let i = &f.input;
+            let values = context! { indicator => i.indicator, area => i.area, baseline_period => i.baseline_period, target => i.target, target_year => i.target_year };
+            let failed = FailedForm {
+                plan_id: &f.plan_id,
+                for_id: &id,
+                form: "figure",
+                prefix: "f",
+                values,
+            };
+            form_again_on_plan(&s, &visitor, &actor, failed, &errs).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct PlanIdForm {
+    #[serde(default)]
+    plan_id: String,
+}
+
+pub(super) async fn remove_figure(
+    State(s): State<AppState>,
+    SignedIn(actor, _visitor): SignedIn,
+    Path(id): Path<String>,
+    HtmlForm(f): HtmlForm<PlanIdForm>,
+) -> PageResult {
+    s.app.intelligence().remove_outcome(&actor, &id).await?;
+    Ok(Redirect::to(&format!("/plans/{}?notice=saved", f.plan_id)).into_response())
 }
