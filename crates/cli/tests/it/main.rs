@@ -11,6 +11,7 @@ mod events;
 mod evidence;
 mod evidence_search;
 mod first_use;
+mod intelligence;
 mod library;
 mod membership;
 mod ops;

@@ -132,7 +132,7 @@ fn report_ctx(r: &lz_app::plans::report::Report, date_value: &str) -> Value {
         updates => lz_app::context::to_value(&r.recent_updates), learning => lz_app::context::to_value(&r.learning), evidence => lz_app::context::to_value(&r.evidence), date_value,
         milestones_missed => lz_app::context::to_value(&r.milestones_missed), milestones_due => lz_app::context::to_value(&r.milestones_due),
         indicators => r.indicators.iter().map(|i| context! {
-            indicator => i.indicator.clone(), outcome => i.outcome.clone(), work_area => i.work_area.clone(), baseline => i.baseline.clone(), target => i.target.clone(), current => i.current.clone(),
+            indicator => i.indicator.clone(), outcome => i.outcome.clone(), work_area => i.work_area.clone(), baseline => i.baseline.clone(), target => i.target.clone(), current => i.current.clone(), source => i.source.clone(),
             chart => indicator_svg(i).map(Value::from_safe_string),
         }).collect::<Vec<_>>(),
     }
@@ -225,7 +225,14 @@ pub(super) async fn report_pdf(
 /// A small chart of one indicator: the current value as a bar, the target as a line, the
 /// baseline as a tick, on a scale from zero (or the lowest value) to just past the highest.
 fn indicator_svg(i: &lz_app::plans::report::IndicatorLine) -> Option<String> {
-    let num = |s: &str| s.parse::<f64>().ok();
+    // "36.6% (2023/24)" and "30% by 2028" (a published figure's line) read as their numbers.
+    let num = |s: &str| {
+        s.split_whitespace()
+            .next()?
+            .trim_end_matches('%')
+            .parse::<f64>()
+            .ok()
+    };
     let target = num(&i.target)?;
     let current = num(&i.current);
     let baseline = num(&i.baseline);
