@@ -96,6 +96,7 @@ impl Templates {
             "intelligence/indicator.html",
             "intelligence/import.html",
             "intelligence/review.html",
+            "intelligence/tags.html",
         );
         env.add_filter("datetime", format_ms);
         env.add_filter("date", format_iso_date);

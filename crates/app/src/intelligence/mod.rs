@@ -25,7 +25,7 @@ pub use areas::{reference_areas, ReferenceArea};
 pub use import::{ImportPreview, ImportSaved, ImportSource, PreviewFlagGroup};
 pub use outcomes::{OutcomeFigure, OutcomeInput};
 pub use read::{
-    ComparisonRow, IndicatorPage, ObservationQuery, PlaceFigures, SeriesLine, SpineEntry,
+    ComparisonRow, IndicatorPage, ObservationQuery, PlaceFigures, SeriesLine, SpineEntry, Trend,
 };
 pub use record::{AreaRecord, IndicatorRecord, ObservationRecord};
 

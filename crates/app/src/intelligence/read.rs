@@ -79,8 +79,23 @@ pub struct PlaceFigures {
     pub areas: Vec<AreaRecord>,
     /// The spine is of the main area (the first).
     pub spine: Vec<SpineEntry>,
+    /// The trend of up to three key indicators with more than one period: the main area,
+    /// its region and England.
+    pub trends: Vec<Trend>,
     pub illustrative: bool,
 }
+
+/// One indicator over time for an area, its region and England.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Trend {
+    pub indicator: IndicatorRecord,
+    /// Oldest first.
+    pub periods: Vec<String>,
+    pub lines: Vec<SeriesLine>,
+}
+
+/// At most this many trend charts on a place's page.
+const PLACE_TRENDS: usize = 3;
 
 /// The comparison a reader is shown: computed from the confidence interval against England
 /// when both are known (the same method for every source), else as the source published it.
@@ -375,6 +390,7 @@ impl Intelligence<'_> {
             return Ok(PlaceFigures {
                 areas,
                 spine: vec![],
+                trends: vec![],
                 illustrative: false,
             });
         };
@@ -452,12 +468,91 @@ impl Intelligence<'_> {
                 best,
             });
         }
+        let region_name = all_areas
+            .iter()
+            .find(|a| a.code.as_str() == region)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| "North West".into());
+        let mut trends = Vec::new();
+        for entry in &spine {
+            if trends.len() == PLACE_TRENDS {
+                break;
+            }
+            let lines = [
+                (main.code.as_str().to_string(), main.name.clone(), "primary"),
+                (region.clone(), region_name.clone(), "region"),
+                (ENGLAND.to_string(), "England".to_string(), "england"),
+            ];
+            let rows: Vec<ObservationRecord> = store::observations(
+                &mut c,
+                &ObservationFilter {
+                    indicator_id: entry.indicator.id.clone(),
+                    area_codes: lines.iter().map(|l| l.0.clone()).collect(),
+                    sex: Some(entry.observation.sex.clone()),
+                    limit: 1_000,
+                    ..Default::default()
+                },
+            )
+            .await?
+            .into_iter()
+            .map(ObservationRecord::try_from)
+            .collect::<AppResult<_>>()?;
+            // Oldest first, as the query orders them.
+            let mut periods: Vec<String> = Vec::new();
+            for o in &rows {
+                if !periods.contains(&o.period) {
+                    periods.push(o.period.clone());
+                }
+            }
+            if periods.len() < 2 {
+                continue;
+            }
+            let england_of = |p: &str| {
+                rows.iter()
+                    .find(|o| o.area_code == ENGLAND && o.period == p)
+                    .and_then(|o| o.value)
+            };
+            let lines: Vec<SeriesLine> = lines
+                .into_iter()
+                .map(|(code, name, style)| SeriesLine {
+                    points: periods
+                        .iter()
+                        .map(|p| {
+                            rows.iter()
+                                .find(|o| o.area_code == code && &o.period == p)
+                                .map(|o| ComparisonRow {
+                                    comparison: if code == ENGLAND {
+                                        Comparison::NotCompared
+                                    } else {
+                                        judge(o, england_of(p), entry.indicator.polarity)
+                                    },
+                                    observation: o.clone(),
+                                })
+                        })
+                        .collect(),
+                    code,
+                    name,
+                    style,
+                })
+                .filter(|l| l.points.iter().any(Option::is_some))
+                .collect();
+            trends.push(Trend {
+                indicator: entry.indicator.clone(),
+                periods,
+                lines,
+            });
+        }
         let illustrative = spine
             .iter()
-            .any(|s| s.observation.illustrative || s.england_illustrative);
+            .any(|s| s.observation.illustrative || s.england_illustrative)
+            || trends
+                .iter()
+                .flat_map(|t| t.lines.iter().flat_map(|l| l.points.iter().flatten()))
+                .any(|r| r.observation.illustrative);
         Ok(PlaceFigures {
             areas,
             spine,
+            trends,
             illustrative,
         })
     }

@@ -103,6 +103,70 @@ async fn evidence_scenario(app: &TestApp) -> String {
     .to_string()
 }
 
+/// The scenario of `journeys/figures.mjs` (shared intelligence), as JSON for
+/// `LZ_BROWSER_FIGURES`: an analyst (a member a network admin made analyst), a place lead of
+/// Blackpool Council (whose place delivers the plan's advocacy work), and a Fingertips export
+/// of 93015 holding the real 2018/19 rows the demo has (unchanged on import), an area that
+/// had ended (Allerdale in 2023/24) and a suppressed value, each flagged on review.
+async fn figures_scenario(app: &TestApp) -> String {
+    let given = app.given();
+    let analyst = given
+        .person("member")
+        .named("Ana Lyst")
+        .email("ana.lyst@example.org")
+        .await;
+    let admin = given.admin().await;
+    let (s, v) = admin
+        .api_send(
+            reqwest::Method::PUT,
+            &format!("/users/{}/analyst", analyst.id),
+            json!({"analyst": true}),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::NO_CONTENT, "{v}");
+    let (_, orgs) = admin.api_get("/organisations").await;
+    let council = orgs
+        .as_array()
+        .and_then(|all| all.iter().find(|o| o["slug"] == "blackpool-council"))
+        .unwrap_or_else(|| panic!("the demo's Blackpool Council in {orgs}"));
+    let council = crate::common::Org {
+        id: council["id"].as_str().unwrap_or_default().to_string(),
+        slug: "blackpool-council".into(),
+        name: "Blackpool Council".into(),
+    };
+    let lead = given
+        .person("place_lead")
+        .member_of(&council)
+        .named("Pat Leadbetter")
+        .email("pat.leadbetter@example.org")
+        .await;
+    let header = "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,Sex,Age,Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,Lower CI 99.8 limit,Upper CI 99.8 limit,Count,Denominator,Value note,Recent Trend,Compared to England value or percentiles,Compared to North West region value or percentiles,Time period Sortable,New data,Compared to goal";
+    let row = |code: &str, area: &str, period: &str, value: &str, note: &str, compared: &str| {
+        format!("93015,Percentage of physically inactive adults,E12000002,North West region,{code},{area},Districts & UAs,Persons,19+ yrs,,,{period},{value},,,,,,,{note},,{compared},,,,\n")
+    };
+    let mut text = format!("{header}\n");
+    text += &row("E92000001", "England", "2018/19", "21.4", "", "");
+    text += &row("E06000009", "Blackpool", "2018/19", "26.8", "", "Worse");
+    text += &row("E07000117", "Burnley", "2018/19", "29.5", "", "Worse");
+    text += &row("E07000026", "Allerdale", "2023/24", "23.0", "", "");
+    text += &row(
+        "E07000118",
+        "Chorley",
+        "2023/24",
+        "",
+        "Value suppressed for disclosure control",
+        "",
+    );
+    let person = |p: &crate::common::Person| json!({"name": p.name, "email": p.email});
+    json!({
+        "password": PASSWORD,
+        "analyst": person(&analyst),
+        "place_lead": person(&lead),
+        "export": {"name": "fingertips-93015.csv", "text": text},
+    })
+    .to_string()
+}
+
 async fn run_journeys(backend: Backend, test: &str) {
     let Some(chromium) = chromium() else {
         skip(test, "Chromium not found at /usr/bin/chromium (apt-get install chromium chromium-driver), so the browser journeys did not run");
@@ -121,6 +185,7 @@ async fn run_journeys(backend: Backend, test: &str) {
     };
     app.load_demo().await;
     let evidence = evidence_scenario(&app).await;
+    let figures = figures_scenario(&app).await;
     let smtp = app.smtp.as_ref().expect("smtp");
     let shots = std::env::var("LZ_BROWSER_SCREENSHOTS").unwrap_or_default();
     let base = app.base.clone();
@@ -136,6 +201,7 @@ async fn run_journeys(backend: Backend, test: &str) {
             .env("LZ_BROWSER_CHROMIUM", chromium)
             .env("LZ_BROWSER_SCREENSHOTS", shots)
             .env("LZ_BROWSER_EVIDENCE", evidence)
+            .env("LZ_BROWSER_FIGURES", figures)
             .output()
     })
     .await

@@ -413,6 +413,73 @@ async fn figures_are_read_by_everyone_and_imported_by_admins_and_analysts(app: T
     )
     .await;
 
+    // An item's editors say which indicators it addresses; the indicator's page lists it.
+    let org = app.given().organisation("walking-trust").await;
+    let author = app.given().person("contributor").member_of(&org).await;
+    let item = app
+        .given()
+        .item(&org)
+        .by(&author)
+        .titled("Walking football for inactive men")
+        .visibility("public")
+        .await;
+    let author_api = author.api().await;
+    let tags = format!("/items/{item}/indicators");
+    for (body, status) in [
+        (
+            json!({"indicators": ["93015"], "status": "published"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"indicators": ["no-such-indicator"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"indicators": "93015"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let (s, v) = author_api
+            .api_send(reqwest::Method::PUT, &tags, body.clone())
+            .await;
+        assert_eq!(s, status, "{body}: {v}");
+    }
+    let stranger = app.given().person("contributor").signed_in_api().await;
+    let (s, _) = stranger
+        .api_send(
+            reqwest::Method::PUT,
+            &tags,
+            json!({"indicators": ["93015"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "only the item's editors tag it");
+    let (s, v) = author_api
+        .api_send(
+            reqwest::Method::PUT,
+            &tags,
+            json!({"indicators": ["93015", "93015"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    let (_, html) = app
+        .client()
+        .get_text(&format!("/indicators/{indicator}"))
+        .await;
+    assert!(
+        html.contains("Walking football for inactive men"),
+        "the indicator page lists what addresses it"
+    );
+    let (_, html) = app.client().get_text(&format!("/library/{item}")).await;
+    assert!(
+        html.contains("id=\"indicator-tags\"")
+            && html.contains("Percentage of physically inactive adults")
+    );
+    assert_eq!(
+        app.count("item_indicators").await,
+        1,
+        "a repeated id is one tag"
+    );
+
     // A network admin makes a member an analyst; the member then imports.
     let member = app.given().person("member").await;
     let member_browser = member.browser().await;

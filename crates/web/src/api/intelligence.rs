@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use lz_app::intelligence::{
     AreaRecord, ImportSource, IndicatorRecord, ObservationQuery, ObservationRecord,
@@ -13,6 +13,7 @@ use lz_app::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::ApiJson;
 use crate::error::{ApiResult, Problem};
 use crate::session::ApiCaller;
 use crate::AppState;
@@ -25,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/indicators/{id}", get(indicator))
         .route("/indicators/{id}/observations", get(observations))
         .route("/indicators/{id}/observations.csv", get(observations_csv))
+        .route("/items/{id}/indicators", put(tag_item))
+        .route("/evidence/{id}/indicators", put(tag_evidence))
 }
 
 /// An area by its ONS GSS code.
@@ -319,4 +322,41 @@ pub async fn dry_run(
         )
         .await?;
     Ok(Json(preview.to_json()).into_response())
+}
+
+/// The indicators something addresses: ids or source ids (93015); at most 20.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TagsBody {
+    indicators: Vec<String>,
+}
+
+/// Says which indicators a library item addresses (those who may edit it).
+#[utoipa::path(put, path = "/api/v1/items/{id}/indicators", request_body = TagsBody, responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn tag_item(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<TagsBody>,
+) -> ApiResult<axum::http::StatusCode> {
+    s.app
+        .intelligence()
+        .tag_item(&actor, &id, &b.indicators)
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Says which indicators an evidence record addresses (those who may edit it).
+#[utoipa::path(put, path = "/api/v1/evidence/{id}/indicators", request_body = TagsBody, responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn tag_evidence(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<TagsBody>,
+) -> ApiResult<axum::http::StatusCode> {
+    s.app
+        .intelligence()
+        .tag_evidence(&actor, &id, &b.indicators)
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -103,13 +103,15 @@ pub(super) async fn show(
         .into_iter()
         .map(|c| context! { id => c.id, title => c.title, kind => c.kind.label() })
         .collect();
+    let tags =
+        crate::pages::intelligence::tags::tags_ctx(&s, "evidence", &id, a.may_edit()).await?;
     Ok(page(
         &s,
         &v,
         "evidence/show.html",
         context! {
             record => record_ctx(&view.record), notice => evidence_notice(q.notice.as_deref()), collections,
-            may_edit => a.may_edit(), may_check => a.may_check(), may_publish => a.may_publish(),
+            may_edit => a.may_edit(), may_check => a.may_check(), may_publish => a.may_publish(), ..tags
         },
     ))
 }

@@ -6,6 +6,7 @@
 
 mod import;
 pub(crate) mod read;
+pub(crate) mod tags;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -25,4 +26,6 @@ pub fn routes() -> Router<AppState> {
         .route("/indicators/{id}", get(read::show).post(read::update))
         .route("/indicators/{id}/data.csv", get(read::data_csv))
         .route("/indicators/{id}/chart.csv", get(read::chart_csv))
+        .route("/library/{id}/indicators", post(tags::tag_item))
+        .route("/evidence/{id}/indicators", post(tags::tag_evidence))
 }

@@ -179,69 +179,8 @@ fn indicator_ctx(p: &IndicatorPage) -> Value {
     });
     let (series_svg, series_title, series_rows) = match &p.area {
         Some(a) => {
-            let series: Vec<Series> = p
-                .series
-                .iter()
-                .map(|l| Series {
-                    name: l.name.clone(),
-                    style: match l.style {
-                        "primary" => Style::Primary,
-                        "region" => Style::Region,
-                        _ => Style::England,
-                    },
-                    points: l
-                        .points
-                        .iter()
-                        .zip(&p.series_periods)
-                        .map(|(r, period)| match r {
-                            Some(r) => point(r, period.clone()),
-                            None => Point {
-                                label: period.clone(),
-                                value: None,
-                                lower: None,
-                                upper: None,
-                                tone: Tone::Neutral,
-                            },
-                        })
-                        .collect(),
-                })
-                .collect();
             let title = format!("{} in {} over time", i.name, a.name);
-            let names: Vec<&str> = p.series.iter().map(|l| l.name.as_str()).collect();
-            let description = format!(
-                "{} from {} to {}, with 95% confidence intervals for {}.",
-                names.join(", "),
-                p.series_periods.first().cloned().unwrap_or_default(),
-                p.series_periods.last().cloned().unwrap_or_default(),
-                a.name
-            );
-            let svg = charts::time_series(
-                &Frame {
-                    id: "series",
-                    title: &title,
-                    description: &description,
-                    unit,
-                },
-                &p.series_periods,
-                &series,
-            );
-            // One row per period: the area, the region and England side by side.
-            let rows: Vec<Value> = p
-                .series_periods
-                .iter()
-                .enumerate()
-                .map(|(k, period)| {
-                    let cells: Vec<Value> = p
-                        .series
-                        .iter()
-                        .map(|l| match &l.points[k] {
-                            Some(r) => row_ctx(r, unit),
-                            None => context! { missing => true },
-                        })
-                        .collect();
-                    context! { period, cells }
-                })
-                .collect();
+            let (svg, rows) = series_chart("series", &title, unit, &p.series_periods, &p.series);
             (Some(svg), Some(title), rows)
         }
         None => (None, None, vec![]),
@@ -448,6 +387,74 @@ pub(super) async fn chart_csv(
     ))
 }
 
+/// A time series chart and its table's rows from series lines (the area, region, England).
+fn series_chart(
+    id: &str,
+    title: &str,
+    unit: &str,
+    periods: &[String],
+    lines: &[lz_app::intelligence::SeriesLine],
+) -> (String, Vec<Value>) {
+    let series: Vec<Series> = lines
+        .iter()
+        .map(|l| Series {
+            name: l.name.clone(),
+            style: match l.style {
+                "primary" => Style::Primary,
+                "region" => Style::Region,
+                _ => Style::England,
+            },
+            points: l
+                .points
+                .iter()
+                .zip(periods)
+                .map(|(r, period)| match r {
+                    Some(r) => point(r, period.clone()),
+                    None => Point {
+                        label: period.clone(),
+                        value: None,
+                        lower: None,
+                        upper: None,
+                        tone: Tone::Neutral,
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    let names: Vec<&str> = lines.iter().map(|l| l.name.as_str()).collect();
+    let description = format!(
+        "{} from {} to {}, with 95% confidence intervals where published.",
+        names.join(", "),
+        periods.first().cloned().unwrap_or_default(),
+        periods.last().cloned().unwrap_or_default(),
+    );
+    let svg = charts::time_series(
+        &Frame {
+            id,
+            title,
+            description: &description,
+            unit,
+        },
+        periods,
+        &series,
+    );
+    let rows: Vec<Value> = periods
+        .iter()
+        .enumerate()
+        .map(|(k, period)| {
+            let cells: Vec<Value> = lines
+                .iter()
+                .map(|l| match &l.points[k] {
+                    Some(r) => row_ctx(r, unit),
+                    None => context! { missing => true },
+                })
+                .collect();
+            context! { period, cells }
+        })
+        .collect();
+    (svg, rows)
+}
+
 /// The figures block of a place's page: the spine chart and its table.
 pub(crate) fn place_figures_ctx(f: &PlaceFigures, place_name: &str) -> Value {
     let Some(main) = f.areas.first() else {
@@ -500,6 +507,25 @@ pub(crate) fn place_figures_ctx(f: &PlaceFigures, place_name: &str) -> Value {
             }
         })
         .collect();
+    let trends: Vec<Value> = f
+        .trends
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            let title = format!("{} in {} over time", t.indicator.name, main.name);
+            let (svg, rows) = series_chart(
+                &format!("trend-{k}"),
+                &title,
+                short_unit(&t.indicator.unit),
+                &t.periods,
+                &t.lines,
+            );
+            context! {
+                id => t.indicator.id, title, svg, rows, names => t.lines.iter().map(|l| l.name.clone()).collect::<Vec<_>>(),
+                attribution => t.indicator.attribution, area => main.code.as_str(),
+            }
+        })
+        .collect();
     let mut attributions: Vec<String> = f
         .spine
         .iter()
@@ -509,7 +535,7 @@ pub(crate) fn place_figures_ctx(f: &PlaceFigures, place_name: &str) -> Value {
     attributions.sort();
     attributions.dedup();
     context! {
-        has_areas => true, title, svg, table, attributions, illustrative => f.illustrative,
+        has_areas => true, title, svg, table, attributions, illustrative => f.illustrative, trends,
         main => context! { code => main.code.as_str(), name => main.name },
         areas => f.areas.iter().map(|a| context! { code => a.code.as_str(), name => a.name, type_label => a.type_label() }).collect::<Vec<_>>(),
     }

@@ -166,11 +166,14 @@ pub(super) async fn show(
         .collect();
     let may_record_evidence =
         lz_app::evidence::EvidenceAccess::general(v.actor.as_ref()).may_record();
+    let tags =
+        crate::pages::intelligence::tags::tags_ctx(&s, "library", &id, view.access.may_edit())
+            .await?;
     Ok(page(
         &s,
         &v,
         "library/item.html",
-        context! { item => item_ctx(&s, &view), more, json_ld => ld, notice => item_notice(q.notice.as_deref()), is_moderator, from_event, evidence, may_record_evidence },
+        context! { item => item_ctx(&s, &view), more, json_ld => ld, notice => item_notice(q.notice.as_deref()), is_moderator, from_event, evidence, may_record_evidence, ..tags },
     ))
 }
 
