@@ -226,7 +226,7 @@ impl App {
         let intel = self.intelligence();
         intel
             .import_bytes_now(
-                "Fingertips 93015 and 93014, real published rows (DOMAIN.md).csv",
+                "Fingertips 93015 and 93014, published values (demo).csv",
                 real_csv().as_bytes(),
                 false,
             )
@@ -240,7 +240,7 @@ impl App {
             .await?;
         intel
             .import_bytes_now(
-                "IoD2019 local authority summary, ranks quoted in DOMAIN.md.csv",
+                "IoD2019 local authority summary, published ranks (demo).csv",
                 IMD_2019.as_bytes(),
                 false,
             )

@@ -24,7 +24,13 @@ async fn screen(s: &AppState, actor: &lz_app::Actor) -> Result<Value, AppError> 
         .into_iter()
         .map(|m| context! { file_name => m.file_name, format => m.format, added => m.added, replaced => m.replaced, unchanged => m.unchanged, by => m.created_by_name, at => m.decided_at })
         .collect();
-    Ok(context! { imports, max_kb => s.app.config.max_upload_bytes / 1024 })
+    let max = s.app.config.max_upload_bytes;
+    let max_size = if max >= 1 << 20 {
+        format!("{} MB", max >> 20)
+    } else {
+        format!("{} KB", max >> 10)
+    };
+    Ok(context! { imports, max_size })
 }
 
 pub(super) async fn form(State(s): State<AppState>, SignedIn(actor, v): SignedIn) -> PageResult {
