@@ -14,8 +14,18 @@ const FINGERTIPS_HEADER: &str = "Indicator ID,Indicator Name,Parent Code,Parent 
 const INACTIVE: (&str, &str) = ("93015", "Percentage of physically inactive adults");
 const ACTIVE: (&str, &str) = ("93014", "Percentage of physically active adults");
 
-/// Real published values: (indicator, area code, area name, period, value, compared to England).
-const REAL: &[((&str, &str), &str, &str, &str, f64, &str)] = &[
+/// (indicator, area code, area name, period, value, compared to England).
+type RealRow = (
+    (&'static str, &'static str),
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    &'static str,
+);
+
+/// Real published values.
+const REAL: &[RealRow] = &[
     (INACTIVE, "E92000001", "England", "2018/19", 21.4, ""),
     (
         INACTIVE,

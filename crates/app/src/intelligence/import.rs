@@ -119,13 +119,64 @@ fn file_error(message: impl Into<String>) -> AppError {
     AppError::field("file", message)
 }
 
+/// A reader that notes where each line ends, so that a record's line number can be told from
+/// its byte offset: the csv crate skips blank lines without counting them, and a flag must
+/// name the line a person sees in their editor. Offsets are dropped as records pass them, so
+/// only the parser's read-ahead is held.
+struct LineEnds<R> {
+    inner: R,
+    offset: u64,
+    /// Each line's terminator: where it starts ("\r\n" from its "\r") and where its "\n" is.
+    ends: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<(u64, u64)>>>,
+    last_was_cr: bool,
+}
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut ends = self.ends.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            let at = self.offset + i as u64;
+            if *b == b'\n' {
+                ends.push_back((if self.last_was_cr { at - 1 } else { at }, at));
+            }
+            self.last_was_cr = *b == b'\r';
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
 /// Reads every row of a CSV through the table reader. A quoted value that runs over lines
 /// means a quote was never closed (no indicator file has line breaks inside a value).
 fn read_csv<R: Read>(reader: R) -> AppResult<Parsed> {
+    let ends = std::rc::Rc::new(std::cell::RefCell::new(std::collections::VecDeque::<(
+        u64,
+        u64,
+    )>::new()));
+    let mut line_of_last = 1u64;
+    // The csv crate may give a record the offset of the blank lines before it: a line
+    // terminator right where a record starts is a blank line, passed over too.
+    let mut line_at = |mut byte: u64| {
+        let mut ends = ends.borrow_mut();
+        while let Some((start, newline)) = ends.front().copied().filter(|e| e.0 <= byte) {
+            ends.pop_front();
+            line_of_last += 1;
+            if start == byte {
+                byte = newline + 1;
+            }
+        }
+        line_of_last
+    };
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(reader);
+        .from_reader(LineEnds {
+            inner: reader,
+            offset: 0,
+            ends: ends.clone(),
+            last_was_cr: false,
+        });
     let mut record = csv::StringRecord::new();
     let mut table: Option<TableReader> = None;
     loop {
@@ -141,7 +192,7 @@ fn read_csv<R: Read>(reader: R) -> AppResult<Parsed> {
         if !more {
             break;
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
         if record.iter().any(|c| c.contains(['\n', '\r'])) {
             return Err(file_error(format!(
                 "Line {line}: a quoted value runs over several lines, so a quote is probably not closed. Check the quotes on that line"
@@ -860,4 +911,71 @@ async fn add_new_areas(
         }
     }
     Ok(added.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "Indicator ID,Indicator Name,Area Code,Area Name,Time period,Value";
+
+    #[test]
+    fn a_csv_is_read_with_line_numbers_and_a_broken_quote_is_named() {
+        let csv = format!("{HEADER}\n93015,Inactive,E06000009,Blackpool,2018/19,26.8\n\n93015,Inactive,E07000117,Burnley,2018/19,29.5\n");
+        let parsed = read_csv(csv.as_bytes()).expect("read");
+        let rows: Vec<u64> = parsed.observations.iter().map(|o| o.row).collect();
+        assert_eq!(
+            rows,
+            vec![2, 4],
+            "blank lines are skipped, line numbers kept"
+        );
+
+        let broken = format!("{HEADER}\n93015,\"Inactive,E06000009,Blackpool,2018/19,26.8\n93015,Inactive,E07000117,Burnley,2018/19,29.5\n");
+        let err = read_csv(broken.as_bytes()).expect_err("broken quote");
+        assert!(
+            format!("{err:?}").contains("Line 2: a quoted value runs over several lines"),
+            "{err:?}"
+        );
+
+        assert!(read_csv("".as_bytes()).is_err(), "an empty file");
+        let latin1 = [
+            HEADER.as_bytes(),
+            b"\n93015,Caf\xe9,E06000009,Blackpool,2018/19,26.8\n",
+        ]
+        .concat();
+        let err = read_csv(&latin1[..]).expect_err("not UTF-8");
+        assert!(format!("{err:?}").contains("CSV UTF-8"), "{err:?}");
+    }
+
+    #[test]
+    fn binary_files_are_not_csv() {
+        assert!(not_binary(b"%PDF-1.7").is_err());
+        assert!(not_binary(b"\xD0\xCF\x11\xE0legacy excel").is_err());
+        assert!(not_binary(b"a,b\0,c").is_err());
+        assert!(not_binary(HEADER.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn file_names_lose_paths_and_direction_characters() {
+        assert_eq!(clean_file_name("C:\\Users\\ana\\93015.csv"), "93015.csv");
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("exe.\u{202E}vsc.csv"), "exe.vsc.csv");
+        assert_eq!(
+            clean_file_name("\u{200B}"),
+            "\u{200B}",
+            "a zero-width space alone is kept visible-ish"
+        );
+        assert_eq!(clean_file_name("  "), "upload.csv");
+        assert_eq!(clean_file_name(&"a".repeat(500)).chars().count(), 120);
+    }
+
+    #[test]
+    fn spreadsheet_columns_are_lettered() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
 }

@@ -706,3 +706,122 @@ fn observations_csv<'a>(
     let bytes = w.into_inner().context("csv")?;
     String::from_utf8(bytes).context("csv")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(
+        code: &str,
+        name: &str,
+        value: Option<f64>,
+        ci: Option<(f64, f64)>,
+    ) -> ObservationRecord {
+        ObservationRecord {
+            id: code.into(),
+            indicator_id: "i".into(),
+            area_code: code.into(),
+            area_name: name.into(),
+            area_type: AreaType::District,
+            parent_code: None,
+            period: "2018/19".into(),
+            period_start: "2018-04-01".into(),
+            period_end: "2019-03-31".into(),
+            sex: "Persons".into(),
+            age: "19+ yrs".into(),
+            value,
+            lower_ci95: ci.map(|c| c.0),
+            upper_ci95: ci.map(|c| c.1),
+            count: None,
+            denominator: None,
+            note: None,
+            compared_to_england: Some(Comparison::Worse),
+            illustrative: false,
+            source_file: "f".into(),
+            source_row: 2,
+            retrieved_at: 0,
+        }
+    }
+
+    #[test]
+    fn a_comparison_uses_the_interval_else_the_published_band() {
+        let with_ci = obs("E06000009", "Blackpool", Some(26.8), Some((20.0, 30.0)));
+        assert_eq!(
+            judge(&with_ci, Some(21.4), Polarity::LowerIsBetter),
+            Comparison::Similar,
+            "the interval overlaps England"
+        );
+        let narrow = obs("E06000009", "Blackpool", Some(26.8), Some((25.0, 28.0)));
+        assert_eq!(
+            judge(&narrow, Some(21.4), Polarity::LowerIsBetter),
+            Comparison::Worse
+        );
+        assert_eq!(
+            judge(&narrow, Some(21.4), Polarity::HigherIsBetter),
+            Comparison::Better
+        );
+        let published = obs("E06000009", "Blackpool", Some(26.8), None);
+        assert_eq!(
+            judge(&published, Some(21.4), Polarity::LowerIsBetter),
+            Comparison::Worse,
+            "no interval: as published"
+        );
+        let mut none = published.clone();
+        none.compared_to_england = None;
+        assert_eq!(
+            judge(&none, Some(21.4), Polarity::LowerIsBetter),
+            Comparison::NotCompared
+        );
+    }
+
+    #[test]
+    fn best_first_by_polarity_with_missing_values_last() {
+        let rows = |values: &[(&str, Option<f64>)]| -> Vec<ComparisonRow> {
+            values
+                .iter()
+                .map(|(n, v)| ComparisonRow {
+                    observation: obs(n, n, *v, None),
+                    comparison: Comparison::NotCompared,
+                })
+                .collect()
+        };
+        let names = |r: &[ComparisonRow]| {
+            r.iter()
+                .map(|x| x.observation.area_name.clone())
+                .collect::<Vec<_>>()
+        };
+        let mut r = rows(&[
+            ("A", Some(25.0)),
+            ("B", None),
+            ("C", Some(20.0)),
+            ("D", Some(20.0)),
+        ]);
+        sort_best_first(&mut r, Polarity::LowerIsBetter);
+        assert_eq!(names(&r), ["C", "D", "A", "B"]);
+        sort_best_first(&mut r, Polarity::HigherIsBetter);
+        assert_eq!(names(&r), ["A", "C", "D", "B"]);
+    }
+
+    #[test]
+    fn areas_lie_within_their_ancestors_and_regions_are_found() {
+        let parents: HashMap<String, Option<String>> = [
+            ("E92000001", None),
+            ("E12000002", Some("E92000001")),
+            ("E10000017", Some("E12000002")),
+            ("E07000117", Some("E10000017")),
+            ("LOOP1", Some("LOOP2")),
+            ("LOOP2", Some("LOOP1")),
+        ]
+        .into_iter()
+        .map(|(c, p)| (c.to_string(), p.map(str::to_string)))
+        .collect();
+        assert!(within(&parents, "E07000117", "E12000002"));
+        assert!(within(&parents, "E07000117", "E92000001"));
+        assert!(!within(&parents, "E12000002", "E07000117"));
+        assert!(
+            !within(&parents, "LOOP1", "E12000002"),
+            "a loop in parents ends"
+        );
+        assert!(is_local_authority(AreaType::Unitary) && !is_local_authority(AreaType::County));
+    }
+}
