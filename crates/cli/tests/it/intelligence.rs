@@ -754,6 +754,22 @@ async fn places_and_indicators_show_the_figures_and_outcomes_follow_them(app: Te
     ] {
         assert!(html.contains(expected), "the place page shows {expected:?}");
     }
+    // The spine's figures as CSV, read back by Python's csv module.
+    let r = visitor.get("/places/blackpool/figures.csv").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let file = app.dir.join("spine.csv");
+    std::fs::write(&file, r.bytes().await.expect("csv")).expect("write");
+    let read = python_reads(
+        "csv",
+        "csv",
+        "import csv, sys\nfor r in csv.DictReader(open(sys.argv[1], encoding='utf-8-sig')):\n    print(r['indicator_source_id'], r['area_code'], r['period'], r['value'], r['england'])\n",
+        &file,
+    );
+    assert!(
+        read.lines()
+            .any(|l| l.starts_with("93015 E06000009 2023/24 36.6 22")),
+        "{read}"
+    );
     // A partnership covers several local authorities.
     let (_, html) = visitor.get_text("/places/pennine-lancashire").await;
     assert!(

@@ -122,6 +122,8 @@ pub struct Observation {
     illustrative: bool,
     source_file: String,
     source_row: i64,
+    /// When it was read from its file (Unix milliseconds).
+    retrieved_at: i64,
 }
 
 impl From<ObservationRecord> for Observation {
@@ -144,6 +146,7 @@ impl From<ObservationRecord> for Observation {
             illustrative: o.illustrative,
             source_file: o.source_file,
             source_row: o.source_row,
+            retrieved_at: o.retrieved_at,
         }
     }
 }

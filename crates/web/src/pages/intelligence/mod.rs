@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/indicators/{id}", get(read::show).post(read::update))
         .route("/indicators/{id}/data.csv", get(read::data_csv))
         .route("/indicators/{id}/chart.csv", get(read::chart_csv))
+        .route("/places/{slug}/figures.csv", get(read::place_csv))
         .route("/library/{id}/indicators", post(tags::tag_item))
         .route("/evidence/{id}/indicators", post(tags::tag_evidence))
 }

@@ -522,7 +522,7 @@ pub(crate) fn place_figures_ctx(f: &PlaceFigures, place_name: &str) -> Value {
             );
             context! {
                 id => t.indicator.id, title, svg, rows, names => t.lines.iter().map(|l| l.name.clone()).collect::<Vec<_>>(),
-                attribution => t.indicator.attribution, area => main.code.as_str(),
+                attribution => t.indicator.attribution, area => main.code.as_str(), indicator_name => t.indicator.name,
             }
         })
         .collect();
@@ -539,4 +539,73 @@ pub(crate) fn place_figures_ctx(f: &PlaceFigures, place_name: &str) -> Value {
         main => context! { code => main.code.as_str(), name => main.name },
         areas => f.areas.iter().map(|a| context! { code => a.code.as_str(), name => a.name, type_label => a.type_label() }).collect::<Vec<_>>(),
     }
+}
+
+/// The spine's figures of a place as CSV: one row per key indicator (its latest period), with
+/// England's value and the region's range.
+pub(super) async fn place_csv(State(s): State<AppState>, Path(slug): Path<String>) -> PageResult {
+    let place = s
+        .app
+        .network()
+        .places()
+        .await?
+        .into_iter()
+        .find(|p| p.slug == slug)
+        .ok_or(AppError::NotFound)?;
+    let f = s
+        .app
+        .intelligence()
+        .place_figures(place.id.as_str())
+        .await?;
+    let area = f
+        .areas
+        .first()
+        .map(|a| (a.code.as_str().to_string(), a.name.clone()));
+    let mut table = lz_app::tables::Table::new(
+        "figures",
+        &[
+            "indicator_source_id",
+            "indicator_name",
+            "unit",
+            "area_code",
+            "area_name",
+            "period",
+            "value",
+            "lower_ci95",
+            "upper_ci95",
+            "england",
+            "region_worst",
+            "region_best",
+            "compared_to_england",
+            "illustrative",
+        ],
+    );
+    let n = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for e in &f.spine {
+        let (code, name) = area.clone().unwrap_or_default();
+        table.rows.push(vec![
+            e.indicator.source_id.clone(),
+            e.indicator.name.clone(),
+            e.indicator.unit.clone(),
+            code,
+            name,
+            e.observation.period.clone(),
+            n(e.observation.value),
+            n(e.observation.lower_ci95),
+            n(e.observation.upper_ci95),
+            n(e.england),
+            n(e.worst),
+            n(e.best),
+            e.comparison.code().to_string(),
+            if e.observation.illustrative || e.england_illustrative {
+                "yes".into()
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    Ok(csv_download(
+        format!("figures-{}.csv", file_stem(&slug)),
+        lz_app::tables::csv(&table)?,
+    ))
 }
