@@ -81,7 +81,12 @@ pub mod templates {
             "plans/action_overdue.txt",
             "plans/report.txt"
         );
-        embed!(env, "accounts/verify.txt", "accounts/reset.txt");
+        embed!(
+            env,
+            "accounts/verify.txt",
+            "accounts/reset.txt",
+            "accounts/existing.txt"
+        );
         embed!(env, "network/approved.txt", "network/declined.txt");
         env
     });

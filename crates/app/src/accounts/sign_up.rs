@@ -17,6 +17,11 @@ use crate::{new_id, AppError, AppResult, Audit, OnConflict};
 
 const VERIFY_TTL_MS: i64 = 24 * 3600 * 1000;
 
+/// Sign-ups (each sends an email) to one address in an hour.
+pub const SIGN_UPS_PER_ADDRESS: i64 = 3;
+/// Sign-ups from one client in an hour.
+pub const SIGN_UPS_PER_CLIENT: i64 = 20;
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Verified {
     pub user_id: String,
@@ -25,14 +30,47 @@ pub struct Verified {
 }
 
 impl Accounts<'_> {
-    /// Creates an unverified account and emails a verification link.
-    pub async fn sign_up(&self, input: SignUp) -> AppResult<String> {
+    /// Creates an unverified account and emails a verification link. The answer is the same
+    /// whether or not the address already has an account, so that the form cannot be used to
+    /// find out who has one: the email says which ("you already have an account", with the
+    /// links to sign in and to reset the password; or a fresh confirmation link for an account
+    /// not confirmed yet). At most `SIGN_UPS_PER_ADDRESS` an hour to one address and
+    /// `SIGN_UPS_PER_CLIENT` from one client, past which 429 and no email. Returns the new
+    /// account's id, or None when the address had one.
+    pub async fn sign_up(&self, input: SignUp, client: &str) -> AppResult<Option<String>> {
         let account = input.validate()?;
-        let hash = self.app.hasher.hash(input.password).await?;
         let now = self.app.now();
+        self.limit_sign_ups(account.email.as_str(), client, now)
+            .await?;
+        // Hashed whichever way it goes, so that both answers take the same time.
+        let hash = self.app.hasher.hash(input.password).await?;
+        let mut tx = self.app.db.begin().await?;
+        if let Some(existing) = users::by_email(&mut tx, account.email.as_str()).await? {
+            let email = if existing.email_verified_at.is_some() {
+                self.existing_account_email(&account.email, &existing.name)?
+            } else {
+                let token = random_token("");
+                security::void_email_tokens(&mut tx, &existing.id, "verify", now).await?;
+                security::insert_email_token(
+                    &mut tx,
+                    &hash_token(&token),
+                    &existing.id,
+                    "verify",
+                    now,
+                    now + VERIFY_TTL_MS,
+                )
+                .await?;
+                self.verification_email(&account.email, &existing.name, &token)?
+            };
+            enqueue(&mut tx, now, &email).await?;
+            Audit::new(None, "account.sign_up_existing", ("user", &existing.id), "")
+                .commit(tx, now)
+                .await?;
+            self.app.wake_mailer();
+            return Ok(None);
+        }
         let id = new_id();
         let token = random_token("");
-        let mut tx = self.app.db.begin().await?;
         let user = NewUser {
             id: &id,
             email: account.email.as_str(),
@@ -42,12 +80,13 @@ impl Accounts<'_> {
             verified_at: None,
             now,
         };
-        users::insert(&mut tx, &user).await.on_conflict("users.email", || {
-            AppError::field(
-                "email",
-                "An account with this email address already exists: sign in, or reset your password",
-            )
-        })?;
+        // Two sign-ups for one address at the same moment: the second is told as if it were
+        // the first (the email goes to the address's owner either way).
+        let inserted = users::insert(&mut tx, &user).await;
+        if let Err(lz_store::StoreError::Conflict(_)) = inserted {
+            return Ok(None);
+        }
+        inserted?;
         security::insert_email_token(
             &mut tx,
             &hash_token(&token),
@@ -63,7 +102,41 @@ impl Accounts<'_> {
             .commit(tx, now)
             .await?;
         self.app.wake_mailer();
-        Ok(id)
+        Ok(Some(id))
+    }
+
+    /// The sign-up form sends email to whatever address is typed: limited per address and
+    /// per client, counted whether or not the address has an account.
+    async fn limit_sign_ups(&self, email: &str, client: &str, now: i64) -> AppResult<()> {
+        const HOUR_MS: i64 = 3_600_000;
+        let mut c = self.app.db.acquire().await?;
+        for (key, limit) in [
+            (format!("signup:from:{client}"), SIGN_UPS_PER_CLIENT),
+            (format!("signup:to:{email}"), SIGN_UPS_PER_ADDRESS),
+        ] {
+            let t = security::reserve_attempt(&mut c, &key, now, HOUR_MS).await?;
+            if t.failures > limit {
+                return Err(AppError::TooManyAttempts {
+                    retry_after_secs: (t.window_start + HOUR_MS - now + 999).max(1000) / 1000,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn existing_account_email(&self, to: &EmailAddress, name: &str) -> AppResult<Email> {
+        let config = &self.app.config;
+        Email::render(
+            &to.to_string(),
+            "accounts/existing.txt",
+            context! {
+                site => &config.site_name,
+                name,
+                sign_in => config.link("/sign-in"),
+                reset => config.link("/password/forgot"),
+                host => &config.host_name,
+            },
+        )
     }
 
     fn verification_email(&self, to: &EmailAddress, name: &str, token: &str) -> AppResult<Email> {

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::common::{Backend, Client, TestApp, PASSWORD};
+use crate::common::{location, Backend, Client, TestApp, PASSWORD};
 use crate::on_both_databases;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -39,6 +39,7 @@ on_both_databases!(
     parallel_wrong_passwords_do_not_get_past_the_lock,
     session_id_changes_on_sign_in_and_ends_on_sign_out,
     personal_api_tokens,
+    sign_up_does_not_tell_who_has_an_account,
 );
 
 async fn html_journey(app: TestApp) {
@@ -146,8 +147,12 @@ async fn api_journey(app: TestApp) {
             json!({"email": email, "name": "Api Person", "password": PASSWORD}),
         )
         .await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    assert_eq!(v["status"], "verification_sent");
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    assert_eq!(v["status"], "email_sent");
+    assert!(
+        v.get("id").is_none(),
+        "no id: it would tell a new account from an old one"
+    );
 
     // Unverified accounts cannot get a token.
     let (s, v) = api
@@ -199,7 +204,6 @@ async fn bad_sign_up_input_changes_nothing(app: TestApp) {
     .await;
     let users_before = app.count("users").await;
     let cases: &[(&str, &str, &str, &str)] = &[
-        ("Dup", "TAKEN@example.org", PASSWORD, "already exists"),
         ("Bad", "not-an-email", PASSWORD, "correct format"),
         (
             "Bad",
@@ -681,4 +685,113 @@ async fn personal_api_tokens(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(v["type"], "/api/v1/problems/invalid-token");
+}
+
+/// Finding 5 of the probe: the sign-up form answered "an account with this email address
+/// already exists", and took any number of sign-ups. Now both answers are the same (the email
+/// says which), and sign-ups are limited per address and per client.
+async fn sign_up_does_not_tell_who_has_an_account(app: TestApp) {
+    let member = app
+        .given()
+        .person("member")
+        .email("known@example.org")
+        .await;
+    let c = app.client();
+    let sign_up = |email: &'static str| {
+        let c = c.clone();
+        async move {
+            c.post_form(
+                "/sign-up",
+                "/sign-up",
+                &[
+                    ("name", "Someone Else"),
+                    ("email", email),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await
+        }
+    };
+    let users_before = app.count("users").await;
+    let known = sign_up("KNOWN@example.org").await;
+    let new = sign_up("unknown@example.org").await;
+    assert_eq!(known.status(), new.status(), "the same answer for both");
+    assert_eq!(known.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&known), location(&new));
+    assert_eq!(
+        app.count("users").await,
+        users_before + 1,
+        "only the new address got an account"
+    );
+    // The address's owner is told, and nothing about the account changes.
+    let mail = app
+        .outbox_to(&member.email)
+        .await
+        .expect("an email to the owner");
+    assert!(
+        mail.subject.contains("You already have"),
+        "{}",
+        mail.subject
+    );
+    assert!(mail.body_text.contains("/sign-in") && mail.body_text.contains("/password/forgot"));
+    assert!(
+        !mail.body_text.contains("Someone Else"),
+        "the sender's text is not in it"
+    );
+    Client::new(&app.base)
+        .sign_in(&member.email, PASSWORD)
+        .await;
+    // The API says the same for both, with no id.
+    for email in ["known@example.org", "unknown2@example.org"] {
+        let (s, v) = c
+            .api_post(
+                "/accounts",
+                json!({"email": email, "name": "N", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{email}: {v}");
+        assert_eq!(v, json!({"status": "email_sent"}), "{email}");
+    }
+    // Three sign-ups an hour to one address, then 429 and no more email.
+    let (s, v) = c
+        .api_post(
+            "/accounts",
+            json!({"email": "known@example.org", "name": "N", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let outbox = app.count("outbox").await;
+    let (s, v) = c
+        .api_post(
+            "/accounts",
+            json!({"email": "known@example.org", "name": "N", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");
+    assert_eq!(app.count("outbox").await, outbox, "no email past the limit");
+    // Twenty from one client an hour (this client has made six so far).
+    let mut last = StatusCode::OK;
+    for n in 0..20 {
+        let (s, _) = c
+            .api_post(
+                "/accounts",
+                json!({"email": format!("many{n}@example.org"), "name": "N", "password": PASSWORD}),
+            )
+            .await;
+        last = s;
+    }
+    assert_eq!(
+        last,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the client is limited too"
+    );
+    // An hour later the address may sign up again.
+    app.app.clock.advance(3_600_000 + 1_000);
+    let (s, v) = c
+        .api_post(
+            "/accounts",
+            json!({"email": "later@example.org", "name": "N", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
 }

@@ -36,16 +36,19 @@ pub struct SignUpRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct SignUpResponse {
-    id: String,
-    /// Always `verification_sent`: follow the emailed link (or POST its token to /accounts/verify).
+    /// Always `email_sent`: the email either has a link to confirm the address (follow it, or
+    /// POST its token to /accounts/verify) or says that the address already has an account.
+    /// The answer is the same either way, so that nobody can learn who has an account.
     status: &'static str,
 }
 
-/// Create an account; a verification link is emailed.
+/// Create an account; a verification link is emailed (or, if the address already has an
+/// account, an email that says so). At most 3 an hour to one address, 20 from one client.
 #[utoipa::path(post, path = "/api/v1/accounts", request_body = SignUpRequest,
-    responses((status = 201, body = SignUpResponse), (status = 422, body = Problem)))]
+    responses((status = 202, body = SignUpResponse), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn sign_up(
     State(s): State<AppState>,
+    visitor: crate::session::Visitor,
     ApiJson(r): ApiJson<SignUpRequest>,
 ) -> ApiResult<Response> {
     let input = SignUp {
@@ -53,11 +56,14 @@ pub async fn sign_up(
         name: r.name,
         password: r.password,
     };
-    let id = s.app.accounts().sign_up(input).await?;
-    Ok(created(SignUpResponse {
-        id,
-        status: "verification_sent",
-    }))
+    s.app.accounts().sign_up(input, &visitor.client).await?;
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        Json(SignUpResponse {
+            status: "email_sent",
+        }),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

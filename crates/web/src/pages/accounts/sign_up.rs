@@ -38,7 +38,7 @@ pub(super) async fn sign_up(
         name: form.name.clone(),
         password: form.password,
     };
-    match state.app.accounts().sign_up(input).await {
+    match state.app.accounts().sign_up(input, &visitor.client).await {
         Ok(_) => Ok(Redirect::to("/sign-up/check-email").into_response()),
         Err(AppError::Invalid(errs)) => Ok(form_again(
             &state,
