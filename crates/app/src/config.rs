@@ -36,6 +36,10 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("log_format", "text", "text or json"),
 ];
 
+/// Settings that may be read from a file named by `LZ_<NAME>_FILE` (secrets: container and
+/// systemd credentials are files).
+pub const SECRET_FILES: &[&str] = &["database_url", "smtp_url", "s3_secret_access_key"];
+
 /// A PNG's bytes (shown by its size, not its bytes, in debug output).
 #[derive(Clone)]
 pub struct LogoPng(pub std::sync::Arc<Vec<u8>>);
@@ -190,13 +194,36 @@ impl Config {
                 values.insert(k, (s, false));
             }
         }
+        let mut from_files: Vec<(String, String)> = Vec::new();
         for (k, v) in env {
             if let Some(key) = k.strip_prefix("LZ_") {
                 let key = key.to_lowercase();
                 if SETTINGS.iter().any(|(name, _, _)| *name == key) {
                     values.insert(key, (v, true));
+                } else if let Some(secret) = key.strip_suffix("_file") {
+                    if SECRET_FILES.contains(&secret) {
+                        from_files.push((secret.to_string(), v));
+                    }
                 }
             }
+        }
+        // A secret read from a file (LZ_SMTP_URL_FILE=/run/secrets/smtp) stays out of the
+        // environment and the process list; the file wins over the variable itself.
+        for (key, path) in from_files {
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                ConfigError(format!(
+                    "LZ_{}_FILE: cannot read {path}: {e}",
+                    key.to_uppercase()
+                ))
+            })?;
+            let value = text.trim_end_matches(['\n', '\r']).to_string();
+            if value.trim().is_empty() {
+                return Err(ConfigError(format!(
+                    "LZ_{}_FILE: {path} is empty",
+                    key.to_uppercase()
+                )));
+            }
+            values.insert(key, (value, true));
         }
         Self::from_values(&values)
     }
@@ -453,6 +480,51 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn secrets_are_read_from_files() {
+        let dir = std::env::temp_dir().join(format!("lz-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("db");
+        std::fs::write(&db, "postgres://lz:s3cret@127.0.0.1:5432/lz\n").unwrap();
+        let smtp = dir.join("smtp");
+        std::fs::write(&smtp, "smtp://mailer:pw@127.0.0.1:2525\r\n").unwrap();
+        let c = Config::load(
+            None,
+            env(&[
+                ("LZ_DATABASE_URL", "sqlite://ignored.db"),
+                ("LZ_DATABASE_URL_FILE", db.to_str().unwrap()),
+                ("LZ_SMTP_URL_FILE", smtp.to_str().unwrap()),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.database_url, "postgres://lz:s3cret@127.0.0.1:5432/lz",
+            "the file wins, newline trimmed"
+        );
+        assert_eq!(
+            c.smtp_url.as_deref(),
+            Some("smtp://mailer:pw@127.0.0.1:2525")
+        );
+        let e = Config::load(None, env(&[("LZ_SMTP_URL_FILE", "/nonexistent/smtp")])).unwrap_err();
+        assert!(
+            e.to_string().contains("LZ_SMTP_URL_FILE")
+                && e.to_string().contains("/nonexistent/smtp"),
+            "{e}"
+        );
+        let empty = dir.join("empty");
+        std::fs::write(&empty, "\n").unwrap();
+        let e = Config::load(
+            None,
+            env(&[("LZ_S3_SECRET_ACCESS_KEY_FILE", empty.to_str().unwrap())]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("is empty"), "{e}");
+        // Only secrets: any other *_FILE is ignored, as unknown LZ_ variables are.
+        let c = Config::load(None, env(&[("LZ_SITE_NAME_FILE", db.to_str().unwrap())])).unwrap();
+        assert_eq!(c.site_name, "Learning Zone");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

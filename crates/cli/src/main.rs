@@ -35,8 +35,16 @@ fn settings_help() -> String {
     s
 }
 
+/// The version and the commit it was built from (`build.rs`).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("LZ_BUILD_COMMIT"),
+    ")"
+);
+
 #[derive(Parser)]
-#[command(name = "learning-zone", version, about = "Learning Zone: share learning and practice across a network of places and partners", after_help = settings_help())]
+#[command(name = "learning-zone", version = VERSION, about = "Learning Zone: share learning and practice across a network of places and partners", after_help = settings_help())]
 struct Cli {
     /// A TOML file with settings (names as below, in lower case without LZ_).
     #[arg(long, global = true, env = "LZ_CONFIG")]

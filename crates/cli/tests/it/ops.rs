@@ -540,3 +540,30 @@ async fn kill_9_during_item_writes_every_acknowledged_item_is_searchable() {
     let _ = server.kill();
     let _ = server.wait();
 }
+
+/// `learning-zone --version` names the commit it was built from, so a host can say exactly
+/// what runs (issue 20, packaging).
+#[test]
+fn the_version_names_the_commit() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_learning-zone"))
+        .arg("--version")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(
+        text.starts_with(&format!(
+            "learning-zone {} (commit ",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{text}"
+    );
+    let git = std::process::Command::new("git")
+        .args(["rev-parse", "--short=10", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    if let Some(git) = git.ok().filter(|g| g.status.success()) {
+        let commit = String::from_utf8_lossy(&git.stdout).trim().to_string();
+        assert!(text.contains(&commit), "{text} names {commit}");
+    }
+}
