@@ -567,3 +567,22 @@ fn the_version_names_the_commit() {
         assert!(text.contains(&commit), "{text} names {commit}");
     }
 }
+
+/// Every crate linked into the binary has a licence we accept and comes from crates.io, and
+/// THIRD-PARTY-LICENSES.md lists them as the lockfile has them (issue 20, supply chain).
+#[test]
+fn third_party_licences_are_accepted_and_listed() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = std::process::Command::new("python3")
+        .arg("scripts/third_party.py")
+        .arg("--check")
+        .current_dir(&root)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
