@@ -72,6 +72,9 @@ pub struct App {
     pub(crate) marks: Arc<fresh::Fresh<String, CachedMarks>>,
     /// Each item's review decisions, for the editors and reviewers who see them.
     pub(crate) reviews: Arc<fresh::Fresh<String, CachedReviews>>,
+    /// Each place's figures (areas, spine, trends): public data that changes only when
+    /// figures are imported.
+    pub(crate) place_figures: Arc<fresh::Fresh<String, Arc<intelligence::PlaceFigures>>>,
     /// The program that extracts attachments' text in a child process under memory and CPU
     /// limits (the binary's hidden `extract-text` command); none: in this process.
     pub(crate) extractor: Option<Arc<attachments::ExtractorProgram>>,
@@ -125,6 +128,7 @@ impl App {
             items: Arc::new(fresh::Fresh::new(4_096, 5_000)),
             marks: Arc::new(fresh::Fresh::new(10_000, 5_000)),
             reviews: Arc::new(fresh::Fresh::new(20_000, 5_000)),
+            place_figures: Arc::new(fresh::Fresh::new(1_000, 5_000)),
             extractor: None,
             hasher,
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),

@@ -53,10 +53,9 @@ pub(crate) async fn import(
     if flags > 0 && !accept_flags {
         bail!("{flags} row(s) are flagged for checking: review them (--dry-run), then run again with --accept-flags, or import on the web page's review screen");
     }
-    drop(preview);
-    let (_, saved) = app
+    let saved = app
         .intelligence()
-        .import_file(file, true)
+        .save_preview(&preview, true)
         .await
         .map_err(describe)?;
     eprintln!(

@@ -115,7 +115,15 @@ fn month_number(text: &str) -> Option<i8> {
 
 /// `d` as the product stores days: "2027-02-12".
 pub fn iso(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    // Four digits after the sign, so that `parse_iso_date` reads a negative year back
+    // ("{:04}" counts the sign: -5 would be "-005").
+    let sign = if d.year() < 0 { "-" } else { "" };
+    format!(
+        "{sign}{:04}-{:02}-{:02}",
+        d.year().unsigned_abs(),
+        d.month(),
+        d.day()
+    )
 }
 
 /// The UTC instant `secs` seconds after 1970 as RFC 3339 ("2026-11-23T10:51:00Z"), or `None`

@@ -596,22 +596,20 @@ impl Intelligence<'_> {
         .await
     }
 
-    /// The command line: reads a file and saves it at once (no staging: the person at the
-    /// terminal reviewed it with `--dry-run`), with flags allowed only when `confirmed`.
-    pub async fn import_file(
+    /// Saves what `preview` read from a file on disk (the command line, which has printed
+    /// it), so that the file is read once; flags need `confirmed`.
+    pub async fn save_preview(
         &self,
-        path: &Path,
+        preview: &ImportPreview,
         confirmed: bool,
-    ) -> AppResult<(ImportPreview, ImportSaved)> {
-        let preview = self.preview(None, &ImportSource::File(path)).await?;
+    ) -> AppResult<ImportSaved> {
         if preview.flagged() && !confirmed {
             return Err(AppError::field(
                 "confirmed",
                 "The file has flags: read them with --dry-run, then import with --accept-flags",
             ));
         }
-        let saved = self.save_unstaged(&preview, "", false).await?;
-        Ok((preview, saved))
+        self.save_unstaged(preview, "", false).await
     }
 
     /// The demo's figures, saved at once through the same reader; `illustrative` marks every
@@ -746,6 +744,9 @@ impl Intelligence<'_> {
             }
         }
         store::insert_observations(&mut tx, &inserts, now).await?;
+        for indicator_id in ids.values() {
+            store::refresh_indicator_summary(&mut tx, indicator_id).await?;
+        }
         if !store::mark_import_saved(
             &mut tx,
             import_id,

@@ -384,7 +384,21 @@ impl Intelligence<'_> {
     /// A place's figures: the areas it covers and, for the main one, the latest value of each
     /// key indicator (every indicator with figures for it when none is marked key) against
     /// England and the region's range.
-    pub async fn place_figures(&self, place_id: &str) -> AppResult<PlaceFigures> {
+    pub async fn place_figures(&self, place_id: &str) -> AppResult<std::sync::Arc<PlaceFigures>> {
+        let now = self.app.now();
+        match self.app.place_figures.get(place_id, now) {
+            Ok(found) => Ok(found),
+            Err(ticket) => {
+                let found = std::sync::Arc::new(self.load_place_figures(place_id).await?);
+                self.app
+                    .place_figures
+                    .put(ticket, place_id.to_string(), found.clone(), now);
+                Ok(found)
+            }
+        }
+    }
+
+    async fn load_place_figures(&self, place_id: &str) -> AppResult<PlaceFigures> {
         let areas = self.place_areas(place_id).await?;
         let Some(main) = areas.first() else {
             return Ok(PlaceFigures {

@@ -35,6 +35,9 @@ CREATE TABLE indicators (
     attribution TEXT NOT NULL DEFAULT '',
     definition_url TEXT NOT NULL DEFAULT '',
     key_indicator INTEGER NOT NULL DEFAULT 0,
+    -- Kept by each import (the list of indicators does not count observations per read).
+    observation_count INTEGER NOT NULL DEFAULT 0,
+    latest_period TEXT,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
     UNIQUE (source, source_id)
@@ -84,6 +87,8 @@ CREATE TABLE observations (
     UNIQUE (indicator_id, area_code, period, sex, age)
 );
 CREATE INDEX observations_area ON observations(area_code, indicator_id);
+-- One period of an indicator across areas (the comparison chart, a place's spine).
+CREATE INDEX observations_period ON observations(indicator_id, period, sex);
 
 CREATE TABLE observation_history (
     id TEXT PRIMARY KEY NOT NULL,

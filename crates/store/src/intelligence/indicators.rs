@@ -22,10 +22,7 @@ pub struct IndicatorRow {
 
 const INDICATOR_SELECT: &str = "SELECT i.id, i.source, i.source_id, i.name, i.unit, i.polarity,
         i.age, i.licence, i.attribution, i.definition_url, i.key_indicator,
-        (SELECT COUNT(*) FROM observations o WHERE o.indicator_id = i.id) AS observations,
-        (SELECT o.period FROM observations o WHERE o.indicator_id = i.id
-          ORDER BY o.period_end DESC, o.period_start DESC LIMIT 1) AS latest_period,
-        i.updated_at
+        i.observation_count AS observations, i.latest_period, i.updated_at
      FROM indicators i";
 
 pub struct NewIndicator<'a> {
@@ -145,4 +142,19 @@ pub async fn update_indicator(
     .execute(c)
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// Recounts an indicator's observations and its latest period (after an import).
+pub async fn refresh_indicator_summary(c: &mut Conn, id: &str) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE indicators SET
+            observation_count = (SELECT COUNT(*) FROM observations o WHERE o.indicator_id = $1),
+            latest_period = (SELECT o.period FROM observations o WHERE o.indicator_id = $1
+                ORDER BY o.period_end DESC, o.period_start DESC LIMIT 1)
+         WHERE id = $1",
+    )
+    .bind(id)
+    .execute(c)
+    .await?;
+    Ok(())
 }
