@@ -10,6 +10,7 @@ mod demo;
 mod events;
 mod evidence;
 mod evidence_search;
+mod faults;
 mod first_use;
 mod intelligence;
 mod library;

@@ -14,7 +14,7 @@ pub use given::{Given, Org, Person, Place, ROLES};
 #[allow(unused_imports)]
 pub use only::{assert_only, assert_only_members, callers, page, Answer, Caller};
 #[allow(unused_imports)]
-pub use smtp::{python_reads, python_with, python_with_aiosmtpd, Smtp};
+pub use smtp::{free_port, python_reads, python_with, python_with_aiosmtpd, Smtp};
 
 use std::io::Write;
 use std::net::SocketAddr;

@@ -14,11 +14,12 @@ pub struct Smtp {
 
 impl Smtp {
     pub async fn start() -> Smtp {
+        Self::start_on(free_port()).await
+    }
+
+    /// On a given port: a server that was down comes back where the app expects it.
+    pub async fn start_on(port: u16) -> Smtp {
         let python = python_with_aiosmtpd();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
         let maildir = temp_dir("mail").join("box");
         let mut child = std::process::Command::new(&python)
             .args([
@@ -90,6 +91,14 @@ impl Drop for Smtp {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A loopback port nothing listens on (at the moment of asking).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
 }
 
 /// python3 that can import aiosmtpd.
