@@ -75,6 +75,7 @@ pub struct App {
     /// Each place's figures (areas, spine, trends): public data that changes only when
     /// figures are imported.
     pub(crate) place_figures: Arc<fresh::Fresh<String, Arc<intelligence::PlaceFigures>>>,
+    pub(crate) place_figures_loading: Arc<tokio::sync::Mutex<()>>,
     /// The program that extracts attachments' text in a child process under memory and CPU
     /// limits (the binary's hidden `extract-text` command); none: in this process.
     pub(crate) extractor: Option<Arc<attachments::ExtractorProgram>>,
@@ -129,6 +130,7 @@ impl App {
             marks: Arc::new(fresh::Fresh::new(10_000, 5_000)),
             reviews: Arc::new(fresh::Fresh::new(20_000, 5_000)),
             place_figures: Arc::new(fresh::Fresh::new(1_000, 5_000)),
+            place_figures_loading: Arc::new(tokio::sync::Mutex::new(())),
             extractor: None,
             hasher,
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),

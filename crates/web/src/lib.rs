@@ -41,6 +41,9 @@ pub struct Shared {
     pub(crate) labels: Arc<std::sync::Mutex<Option<pages::library::CachedNames>>>,
     /// Item bodies and sections rendered from Markdown.
     pub(crate) markdown: Arc<rendered::RenderedMarkdown>,
+    /// Each place's figures block with its charts drawn, kept while the app's cached figures
+    /// are the same (`pages::intelligence::read::place_figures_block`).
+    pub(crate) figure_blocks: Arc<pages::intelligence::read::FigureBlocks>,
 }
 
 impl std::ops::Deref for AppState {
@@ -57,6 +60,7 @@ pub fn router(app: App) -> Router {
         metrics: Arc::new(ops::Metrics::new()),
         labels: Arc::default(),
         markdown: Arc::default(),
+        figure_blocks: Arc::default(),
         app,
     }));
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");

@@ -302,6 +302,18 @@ fn column_letters(mut col: usize) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Reads an upload on a blocking thread (a large CSV takes a while to read).
+async fn read_bytes_apart(bytes: Vec<u8>) -> AppResult<Parsed> {
+    tokio::task::spawn_blocking(move || {
+        read_source(&ImportSource::Bytes {
+            name: "",
+            bytes: &bytes,
+        })
+    })
+    .await
+    .context("reading the upload")?
+}
+
 /// Reads an upload or a file into rows, whatever its format.
 pub(crate) fn read_source(source: &ImportSource<'_>) -> AppResult<Parsed> {
     match source {
@@ -368,14 +380,11 @@ impl Intelligence<'_> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
         };
+        // Reading a large file is slow work: keep it off the async threads.
         let parsed = match source {
-            ImportSource::Bytes { .. } => read_source(source)?,
-            ImportSource::File(_) => {
-                // Reading a large file is slow work: keep it off the async threads.
-                let path = match source {
-                    ImportSource::File(p) => p.to_path_buf(),
-                    ImportSource::Bytes { .. } => unreachable!("matched above"),
-                };
+            ImportSource::Bytes { bytes, .. } => read_bytes_apart(bytes.to_vec()).await?,
+            ImportSource::File(p) => {
+                let path = p.to_path_buf();
                 tokio::task::spawn_blocking(move || read_source(&ImportSource::File(&path)))
                     .await
                     .context("reading the file")??
@@ -540,10 +549,7 @@ impl Intelligence<'_> {
             .get(&row.storage_key)
             .await
             .context("reading the staged upload")?;
-        let parsed = read_source(&ImportSource::Bytes {
-            name: &row.file_name,
-            bytes: &bytes,
-        })?;
+        let parsed = read_bytes_apart(bytes).await?;
         let mut preview = self.review(row.file_name, parsed).await?;
         preview.import_id = Some(row.id);
         Ok(preview)

@@ -385,6 +385,13 @@ impl Intelligence<'_> {
     /// key indicator (every indicator with figures for it when none is marked key) against
     /// England and the region's range.
     pub async fn place_figures(&self, place_id: &str) -> AppResult<std::sync::Arc<PlaceFigures>> {
+        if let Ok(found) = self.app.place_figures.get(place_id, self.app.now()) {
+            return Ok(found);
+        }
+        // One load at a time: when the answers expire under load, the requests that find
+        // them stale wait for one load instead of each running its own (which queued dozens
+        // of loads on the connection pool and made the slowest page take a second).
+        let _one = self.app.place_figures_loading.lock().await;
         let now = self.app.now();
         match self.app.place_figures.get(place_id, now) {
             Ok(found) => Ok(found),

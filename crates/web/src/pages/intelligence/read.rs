@@ -455,8 +455,40 @@ fn series_chart(
     (svg, rows)
 }
 
+/// Place figures blocks already drawn: (the app's cached figures they were drawn from, the
+/// block). Drawing four SVG charts on every view of a place's page was most of its cost; the
+/// app's cache hands out the same `Arc` until the figures change (or five seconds pass), and
+/// a block drawn from that same `Arc` is the same block.
+#[derive(Default)]
+pub(crate) struct FigureBlocks(
+    std::sync::Mutex<std::collections::HashMap<String, (std::sync::Arc<PlaceFigures>, Value)>>,
+);
+
+/// The figures block of a place, drawn once per version of its figures.
+pub(crate) async fn place_figures_block(
+    s: &AppState,
+    place_id: &str,
+    place_name: &str,
+) -> Result<Value, AppError> {
+    let figures = s.app.intelligence().place_figures(place_id).await?;
+    let lock = || s.figure_blocks.0.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((drawn_from, block)) = lock().get(place_id) {
+        if std::sync::Arc::ptr_eq(drawn_from, &figures) {
+            return Ok(block.clone());
+        }
+    }
+    let block = place_figures_ctx(&figures, place_name);
+    let mut blocks = lock();
+    // Bounded: places are few, but a stray id must not grow it for ever.
+    if blocks.len() >= 1_000 {
+        blocks.clear();
+    }
+    blocks.insert(place_id.to_string(), (figures, block.clone()));
+    Ok(block)
+}
+
 /// The figures block of a place's page: the spine chart and its table.
-pub(crate) fn place_figures_ctx(f: &PlaceFigures, place_name: &str) -> Value {
+fn place_figures_ctx(f: &PlaceFigures, place_name: &str) -> Value {
     let Some(main) = f.areas.first() else {
         return context! { has_areas => false };
     };

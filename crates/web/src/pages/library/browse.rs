@@ -516,15 +516,10 @@ pub(super) async fn place_page(
         .into_iter()
         .map(|c| context! { id => c.id, title => c.title, summary => c.summary, status => c.status.label() })
         .collect();
-    let figures = s
-        .app
-        .intelligence()
-        .place_figures(place.id.as_str())
-        .await?;
-    let figures = Some(crate::pages::intelligence::read::place_figures_ctx(
-        &figures,
-        &place.name,
-    ));
+    let figures = Some(
+        crate::pages::intelligence::read::place_figures_block(&s, place.id.as_str(), &place.name)
+            .await?,
+    );
     let subject = Subject {
         facet: "place",
         kind: "Place",
