@@ -76,6 +76,8 @@ pub struct App {
     /// figures are imported.
     pub(crate) place_figures: Arc<fresh::Fresh<String, Arc<intelligence::PlaceFigures>>>,
     pub(crate) place_figures_loading: Arc<tokio::sync::Mutex<()>>,
+    /// Pages as every signed-out visitor sees them (`anonymous_page`).
+    pub(crate) anonymous_pages: Arc<fresh::Fresh<String, Arc<Vec<u8>>>>,
     /// The program that extracts attachments' text in a child process under memory and CPU
     /// limits (the binary's hidden `extract-text` command); none: in this process.
     pub(crate) extractor: Option<Arc<attachments::ExtractorProgram>>,
@@ -131,6 +133,7 @@ impl App {
             reviews: Arc::new(fresh::Fresh::new(20_000, 5_000)),
             place_figures: Arc::new(fresh::Fresh::new(1_000, 5_000)),
             place_figures_loading: Arc::new(tokio::sync::Mutex::new(())),
+            anonymous_pages: Arc::new(fresh::Fresh::new(2_000, 5_000)),
             extractor: None,
             hasher,
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
@@ -145,7 +148,25 @@ impl App {
     pub fn now(&self) -> i64 {
         self.clock.now_ms()
     }
+
+    /// A page as every signed-out visitor sees it (the same public content, no session, no
+    /// notice), kept for five seconds at most and never across a write in this process, as
+    /// Discourse keeps its anonymous pages. Otherwise the ticket to keep the page with once
+    /// it is made: taken before the page is read, so a page read across a write is kept as
+    /// already stale.
+    pub fn anonymous_page(&self, key: &str) -> Result<Arc<Vec<u8>>, PageTicket> {
+        self.anonymous_pages
+            .get(key, self.now())
+            .map_err(PageTicket)
+    }
+
+    pub fn keep_anonymous_page(&self, ticket: PageTicket, key: String, page: Arc<Vec<u8>>) {
+        self.anonymous_pages.put(ticket.0, key, page, self.now());
+    }
 }
+
+/// See [`App::anonymous_page`].
+pub struct PageTicket(fresh::Ticket);
 
 /// Wall-clock time in UTC milliseconds, with an offset that tests move forward
 /// (expiry of links, lockouts) instead of sleeping.

@@ -950,6 +950,36 @@ async fn places_and_indicators_show_the_figures_and_outcomes_follow_them(app: Te
             .take(3000)
             .collect::<String>()
     );
+
+    // Signed-out visitors share one copy of the place page for a few seconds, but never
+    // across a write: new figures show at once.
+    let (_, before) = visitor.get_text("/places/blackpool").await;
+    let (_, again) = visitor.get_text("/places/blackpool").await;
+    assert_eq!(before, again, "the same page for every signed-out visitor");
+    assert!(!before.contains("44.4%"));
+    let upload = format!(
+        "{HEADER}\n{}",
+        row(
+            "E06000009",
+            "Blackpool",
+            "2024/25",
+            "44.4",
+            ("40.0", "48.8"),
+            "",
+            ""
+        )
+    );
+    let (review, _) = staged(&beth, "93015 2024-25.csv", upload.into_bytes()).await;
+    assert_eq!(
+        save(&beth, &review, true).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, after) = visitor.get_text("/places/blackpool").await;
+    assert!(after.contains("44.4%"), "the new figure shows at once");
+    // A signed-in reader gets their own page (with the follow button), not the shared copy.
+    let (_, theirs) = beth.get_text("/places/blackpool").await;
+    assert!(theirs.contains("id=\"follow\""));
+    assert!(!after.contains("id=\"follow\""));
 }
 
 #[tokio::test]

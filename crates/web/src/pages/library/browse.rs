@@ -438,8 +438,56 @@ pub(super) async fn place_page(
     State(s): State<AppState>,
     v: Visitor,
     Path(slug): Path<String>,
+    uri: axum::http::Uri,
     axum_extra::extract::Query(p): axum_extra::extract::Query<SearchParams>,
 ) -> PageResult {
+    // Every signed-out visitor sees the same place page (public content, no filters, no
+    // notice): kept for a few seconds (`App::anonymous_page`).
+    let ticket = if v.actor.is_none() && uri.query().is_none() {
+        match s.app.anonymous_page(uri.path()) {
+            Ok(html) => {
+                return Ok((
+                    [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    axum::body::Bytes::from_owner(KeptPage(html)),
+                )
+                    .into_response())
+            }
+            Err(ticket) => Some(ticket),
+        }
+    } else {
+        None
+    };
+    let response = place_page_fresh(&s, &v, slug, &p).await?;
+    match ticket {
+        Some(ticket) if response.status() == axum::http::StatusCode::OK => {
+            let (parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, 16 << 20)
+                .await
+                .map_err(|e| AppError::internal(format!("reading the page: {e}")))?;
+            s.app.keep_anonymous_page(
+                ticket,
+                uri.path().to_string(),
+                std::sync::Arc::new(bytes.to_vec()),
+            );
+            Ok(axum::response::Response::from_parts(
+                parts,
+                axum::body::Body::from(bytes),
+            ))
+        }
+        _ => Ok(response),
+    }
+}
+
+/// A kept page's bytes, handed to the response without copying them.
+struct KeptPage(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for KeptPage {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+async fn place_page_fresh(s: &AppState, v: &Visitor, slug: String, p: &SearchParams) -> PageResult {
     let place = s
         .app
         .network()
