@@ -565,7 +565,7 @@ async fn place_page_fresh(s: &AppState, v: &Visitor, slug: String, p: &SearchPar
         .map(|c| context! { id => c.id, title => c.title, summary => c.summary, status => c.status.label() })
         .collect();
     let figures = Some(
-        crate::pages::intelligence::read::place_figures_block(&s, place.id.as_str(), &place.name)
+        crate::pages::intelligence::read::place_figures_block(s, place.id.as_str(), &place.name)
             .await?,
     );
     let subject = Subject {
@@ -584,7 +584,7 @@ async fn place_page_fresh(s: &AppState, v: &Visitor, slug: String, p: &SearchPar
         narratives,
         figures,
     };
-    browse_page(&s, &v, &p, subject).await
+    browse_page(s, v, p, subject).await
 }
 
 pub(super) async fn organisation_page(
