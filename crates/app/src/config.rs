@@ -485,20 +485,20 @@ mod tests {
     #[test]
     fn secrets_are_read_from_files() {
         let dir = std::env::temp_dir().join(format!("lz-config-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&dir).expect("temp dir");
         let db = dir.join("db");
-        std::fs::write(&db, "postgres://lz:s3cret@127.0.0.1:5432/lz\n").unwrap();
+        std::fs::write(&db, "postgres://lz:s3cret@127.0.0.1:5432/lz\n").expect("write db url");
         let smtp = dir.join("smtp");
-        std::fs::write(&smtp, "smtp://mailer:pw@127.0.0.1:2525\r\n").unwrap();
+        std::fs::write(&smtp, "smtp://mailer:pw@127.0.0.1:2525\r\n").expect("write smtp url");
         let c = Config::load(
             None,
             env(&[
                 ("LZ_DATABASE_URL", "sqlite://ignored.db"),
-                ("LZ_DATABASE_URL_FILE", db.to_str().unwrap()),
-                ("LZ_SMTP_URL_FILE", smtp.to_str().unwrap()),
+                ("LZ_DATABASE_URL_FILE", db.to_str().expect("UTF-8 path")),
+                ("LZ_SMTP_URL_FILE", smtp.to_str().expect("UTF-8 path")),
             ]),
         )
-        .unwrap();
+        .expect("settings from files");
         assert_eq!(
             c.database_url, "postgres://lz:s3cret@127.0.0.1:5432/lz",
             "the file wins, newline trimmed"
@@ -507,24 +507,32 @@ mod tests {
             c.smtp_url.as_deref(),
             Some("smtp://mailer:pw@127.0.0.1:2525")
         );
-        let e = Config::load(None, env(&[("LZ_SMTP_URL_FILE", "/nonexistent/smtp")])).unwrap_err();
+        let e = Config::load(None, env(&[("LZ_SMTP_URL_FILE", "/nonexistent/smtp")]))
+            .expect_err("a bad secret file");
         assert!(
             e.to_string().contains("LZ_SMTP_URL_FILE")
                 && e.to_string().contains("/nonexistent/smtp"),
             "{e}"
         );
         let empty = dir.join("empty");
-        std::fs::write(&empty, "\n").unwrap();
+        std::fs::write(&empty, "\n").expect("write empty");
         let e = Config::load(
             None,
-            env(&[("LZ_S3_SECRET_ACCESS_KEY_FILE", empty.to_str().unwrap())]),
+            env(&[(
+                "LZ_S3_SECRET_ACCESS_KEY_FILE",
+                empty.to_str().expect("UTF-8 path"),
+            )]),
         )
-        .unwrap_err();
+        .expect_err("a bad secret file");
         assert!(e.to_string().contains("is empty"), "{e}");
         // Only secrets: any other *_FILE is ignored, as unknown LZ_ variables are.
-        let c = Config::load(None, env(&[("LZ_SITE_NAME_FILE", db.to_str().unwrap())])).unwrap();
+        let c = Config::load(
+            None,
+            env(&[("LZ_SITE_NAME_FILE", db.to_str().expect("UTF-8 path"))]),
+        )
+        .expect("other _FILE settings ignored");
         assert_eq!(c.site_name, "Learning Zone");
-        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).expect("remove temp dir");
     }
 
     #[test]

@@ -16,7 +16,7 @@ mod procfs;
 pub use http::{browser, csrf_in, sign_in, wait_ready};
 pub use load::{closed_loop, join_all, Errors, Latencies, Phase};
 pub use process::{
-    drain, parse_running_line, runtime, server_binary, server_command, wait_timeout, Server,
+    drain, parse_running_line, runtime, server_binary, server_command, wait_timeout, Lz, Server,
     TempDir,
 };
 pub use procfs::{

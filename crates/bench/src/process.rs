@@ -43,6 +43,37 @@ pub fn server_command(bin: &Path, sub: &[&str]) -> Command {
     c
 }
 
+/// The server binary's command line, run with only our settings: its data directory, a
+/// random loopback port, warnings only, and the database when one is given.
+pub struct Lz {
+    pub bin: PathBuf,
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+}
+
+impl Lz {
+    /// `learning-zone SUB…` with only our settings: nothing LZ_* from the caller's environment.
+    pub fn command(&self, sub: &[&str]) -> Command {
+        let mut c = server_command(&self.bin, sub);
+        c.env("LZ_DATA_DIR", &self.data_dir)
+            .env("LZ_ADDR", "127.0.0.1:0")
+            .env("LZ_LOG", "warn");
+        if let Some(url) = &self.database_url {
+            c.env("LZ_DATABASE_URL", url);
+        }
+        c
+    }
+
+    /// What to add to a failed step's message: `demo` needs an empty database.
+    pub fn failure_hint(&self, sub: &[&str]) -> &'static str {
+        if self.database_url.is_some() && sub.first() == Some(&"demo") {
+            " (with --database-url, give an EMPTY database)"
+        } else {
+            ""
+        }
+    }
+}
+
 /// The load generator's runtime: `threads` workers, or one per CPU.
 pub fn runtime(threads: Option<u64>) -> Result<tokio::runtime::Runtime> {
     let mut rt = tokio::runtime::Builder::new_multi_thread();

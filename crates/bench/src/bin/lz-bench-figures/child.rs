@@ -1,25 +1,18 @@
 //! The server binary's CLI: a command with only our settings, and a step run as a child
 //! process whose wall time and peak memory (`VmHWM`, sampled every 10 ms) are measured.
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use lz_bench::{drain, proc_status, server_command};
+use lz_bench::{drain, proc_status, Lz};
 
 /// How often the child's `/proc/PID/status` is read.
 const SAMPLE_EVERY: Duration = Duration::from_millis(10);
 /// Upper bound for one CLI step (a large import on a slow machine).
 const STEP_LIMIT: Duration = Duration::from_secs(900);
-
-pub(crate) struct Lz {
-    pub(crate) bin: PathBuf,
-    pub(crate) data_dir: PathBuf,
-    pub(crate) database_url: Option<String>,
-}
 
 /// One finished step: wall time (spawn → exit), the highest `VmHWM` read (KiB), its output.
 pub(crate) struct Step {
@@ -29,74 +22,56 @@ pub(crate) struct Step {
     pub(crate) stderr: String,
 }
 
-impl Lz {
-    /// `learning-zone SUB…` with only our settings: nothing LZ_* from the caller's environment.
-    pub(crate) fn command(&self, sub: &[&str]) -> Command {
-        let mut c = server_command(&self.bin, sub);
-        c.env("LZ_DATA_DIR", &self.data_dir)
-            .env("LZ_ADDR", "127.0.0.1:0")
-            .env("LZ_LOG", "warn");
-        if let Some(url) = &self.database_url {
-            c.env("LZ_DATABASE_URL", url);
+/// Runs `learning-zone SUB…` to completion, timed, its memory sampled; an error unless it
+/// succeeds. A waiting thread takes the exit time, so it is not rounded to the sampling.
+pub(crate) fn step(lz: &Lz, sub: &[&str]) -> Result<Step> {
+    let what = format!("`learning-zone {}`", sub.join(" "));
+    let t0 = Instant::now();
+    let mut child = lz
+        .command(sub)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("starting {what}"))?;
+    let pid = child.id();
+    let (out, err) = (drain(child.stdout.take()), drain(child.stderr.take()));
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let status = child.wait();
+        let _ = tx.send((status, t0.elapsed()));
+    });
+    let mut hwm_kib = 0;
+    let (status, time) = loop {
+        // Zombie or gone: no VmHWM any more, the last reading stands.
+        if let Some(s) = proc_status(pid) {
+            hwm_kib = hwm_kib.max(s.hwm_kib);
         }
-        c
-    }
-
-    /// Runs `learning-zone SUB…` to completion, timed, its memory sampled; an error unless it
-    /// succeeds. A waiting thread takes the exit time, so it is not rounded to the sampling.
-    pub(crate) fn step(&self, sub: &[&str]) -> Result<Step> {
-        let what = format!("`learning-zone {}`", sub.join(" "));
-        let t0 = Instant::now();
-        let mut child = self
-            .command(sub)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .with_context(|| format!("starting {what}"))?;
-        let pid = child.id();
-        let (out, err) = (drain(child.stdout.take()), drain(child.stderr.take()));
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let status = child.wait();
-            let _ = tx.send((status, t0.elapsed()));
-        });
-        let mut hwm_kib = 0;
-        let (status, time) = loop {
-            // Zombie or gone: no VmHWM any more, the last reading stands.
-            if let Some(s) = proc_status(pid) {
-                hwm_kib = hwm_kib.max(s.hwm_kib);
+        match rx.recv_timeout(SAMPLE_EVERY) {
+            Ok(done) => break done,
+            Err(mpsc::RecvTimeoutError::Timeout) if t0.elapsed() > STEP_LIMIT => {
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+                bail!("{what} did not finish within {STEP_LIMIT:?} and was killed");
             }
-            match rx.recv_timeout(SAMPLE_EVERY) {
-                Ok(done) => break done,
-                Err(mpsc::RecvTimeoutError::Timeout) if t0.elapsed() > STEP_LIMIT => {
-                    let _ = Command::new("kill")
-                        .args(["-KILL", &pid.to_string()])
-                        .status();
-                    bail!("{what} did not finish within {STEP_LIMIT:?} and was killed");
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => bail!("lost {what}"),
-            }
-        };
-        let status = status.with_context(|| format!("waiting for {what}"))?;
-        let stdout = out.join().unwrap_or_default();
-        let stderr = err.join().unwrap_or_default();
-        if !status.success() {
-            let hint = if self.database_url.is_some() && sub.first() == Some(&"demo") {
-                " (with --database-url, give an EMPTY database)"
-            } else {
-                ""
-            };
-            bail!("{what} failed ({status}){hint}: {stdout}{stderr}");
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => bail!("lost {what}"),
         }
-        Ok(Step {
-            time,
-            hwm_kib,
-            stdout,
-            stderr,
-        })
+    };
+    let status = status.with_context(|| format!("waiting for {what}"))?;
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    if !status.success() {
+        let hint = lz.failure_hint(sub);
+        bail!("{what} failed ({status}){hint}: {stdout}{stderr}");
     }
+    Ok(Step {
+        time,
+        hwm_kib,
+        stdout,
+        stderr,
+    })
 }
 
 /// `Saved: 100000 added, 0 replaced (…), 0 unchanged; 400 new area(s).` → (added, replaced).
@@ -142,15 +117,15 @@ mod tests {
     #[test]
     fn samples_a_short_child() {
         let lz = Lz {
-            bin: PathBuf::from("/bin/sh"),
+            bin: std::path::PathBuf::from("/bin/sh"),
             data_dir: std::env::temp_dir(),
             database_url: None,
         };
-        let step = lz.step(&["-c", "echo out; echo err >&2"]).expect("sh runs");
+        let done = step(&lz, &["-c", "echo out; echo err >&2"]).expect("sh runs");
         assert_eq!(
-            (step.stdout.as_str(), step.stderr.as_str()),
+            (done.stdout.as_str(), done.stderr.as_str()),
             ("out\n", "err\n")
         );
-        assert!(lz.step(&["-c", "exit 3"]).is_err());
+        assert!(step(&lz, &["-c", "exit 3"]).is_err());
     }
 }

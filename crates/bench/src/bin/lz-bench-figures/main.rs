@@ -26,7 +26,7 @@ use clap::Parser;
 
 use lz_bench::{progress, runtime, server_binary, Machine, Server, TempDir};
 
-use child::Lz;
+use lz_bench::Lz;
 use options::Args;
 use report::Report;
 
@@ -55,7 +55,7 @@ fn run(args: Args) -> Result<()> {
         server_bin.display()
     ));
     let t = Instant::now();
-    lz.step(&["demo"])?;
+    child::step(&lz, &["demo"])?;
     let demo_time = t.elapsed();
     let imports = measure::imports(&lz, &dir.0, args.rows)?;
 

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
-use lz_bench::{browser, closed_loop, progress, wait_ready, Phase, Server};
+use lz_bench::{browser, closed_loop, progress, wait_ready, Lz, Phase, Server};
 
-use crate::child::{flagged, rows_read, saved_counts, Lz, Step};
+use crate::child::{flagged, rows_read, saved_counts, step, Step};
 use crate::csv;
 use crate::options::Args;
 
@@ -47,7 +47,7 @@ pub(crate) fn imports(lz: &Lz, dir: &Path, rows: u64) -> Result<Imports> {
     let file_bytes = write_csv(&big, rows)?;
     write_csv(&small, SMALL_ROWS)?;
     let (big, small) = (big.to_string_lossy(), small.to_string_lossy());
-    let import = |file: &str, flag: &str| lz.step(&["indicators", "import", file, flag]);
+    let import = |file: &str, flag: &str| step(lz, &["indicators", "import", file, flag]);
 
     progress(&format!(
         "Start-up: dry run of {SMALL_ROWS} rows × {SMALL_RUNS} …"

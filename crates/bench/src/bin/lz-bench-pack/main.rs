@@ -29,7 +29,7 @@ use clap::Parser;
 
 use lz_bench::{progress, runtime, server_binary, Machine, Server, TempDir};
 
-use cli::Lz;
+use lz_bench::Lz;
 use measure::measure;
 use options::Args;
 use report::{Report, Setup};
@@ -63,11 +63,11 @@ fn run(args: Args) -> Result<()> {
         server_bin.display()
     ));
     let t = Instant::now();
-    lz.run(&["demo"])?;
+    cli::run(&lz, &["demo"])?;
     let demo_time = t.elapsed();
     let t = Instant::now();
-    let amanda = lz.token(AMANDA)?;
-    let beth = lz.token(BETH)?;
+    let amanda = cli::token(&lz, AMANDA)?;
+    let beth = cli::token(&lz, BETH)?;
     let tokens_time = t.elapsed();
 
     progress("Starting the server …");
