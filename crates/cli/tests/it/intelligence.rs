@@ -18,7 +18,8 @@ on_both_databases!(
     a_fingertips_export_is_reviewed_then_saved_once,
     figures_are_read_by_everyone_and_imported_by_admins_and_analysts,
     bad_files_are_refused_and_change_nothing,
-    places_and_indicators_show_the_figures_and_outcomes_follow_them
+    places_and_indicators_show_the_figures_and_outcomes_follow_them,
+    admins_say_which_areas_a_place_covers_and_editors_tag_on_the_page
 );
 
 const HEADER: &str = "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,Sex,Age,Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,Lower CI 99.8 limit,Upper CI 99.8 limit,Count,Denominator,Value note,Recent Trend,Compared to England value or percentiles,Compared to North West region value or percentiles,Time period Sortable,New data,Compared to goal,Time period range";
@@ -1044,4 +1045,127 @@ async fn the_command_line_reads_and_imports_indicator_files() {
     let out = run(&["indicators", "import", "/nonexistent/file.csv", "--dry-run"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be opened"));
+}
+
+/// The HTML forms not driven elsewhere: a network admin says which areas a place covers (bad
+/// codes refused beside the field, others may not), and an item's or an evidence record's
+/// editor ticks the indicators it addresses on its page.
+async fn admins_say_which_areas_a_place_covers_and_editors_tag_on_the_page(app: TestApp) {
+    let admin = app.given().person("network_admin").signed_in().await;
+    let (review, _) = staged(&admin, "93015.csv", export("26.8").into_bytes()).await;
+    save(&admin, &review, true).await;
+    let place = app.given().place("fylde-and-burnley").await;
+    let form = format!("/admin/places/{}", place.id);
+    let action = format!("{form}/areas");
+    for (areas, says) in [
+        ("E06000009, X12", "is not a GSS code"),
+        ("E06000009 E09999998", "is not an area we know"),
+    ] {
+        let r = admin.post_form(&action, &form, &[("areas", areas)]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{areas}");
+        assert!(body_text(r).await.contains(says), "{areas}: {says}");
+    }
+    let (_, html) = app
+        .client()
+        .get_text(&format!("/places/{}", place.slug))
+        .await;
+    assert!(!html.contains("place-figures"), "no areas yet: no figures");
+    let r = admin
+        .post_form(
+            &action,
+            &form,
+            &[("areas", "E06000009 E07000117, E06000009")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app
+        .client()
+        .get_text(&format!("/places/{}", place.slug))
+        .await;
+    assert!(
+        html.contains("covers Blackpool"),
+        "the first area is the main one"
+    );
+    assert!(html.contains("Burnley") && html.contains("26.8%"), "{html}");
+    let lead = app.given().person("org_admin").signed_in().await;
+    let r = lead
+        .post_form(&action, "/account", &[("areas", "E07000117")])
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "only network admins map places"
+    );
+
+    // Tagging on the item's page, as its author would.
+    let org = app.given().organisation("tagging-trust").await;
+    let author = app.given().person("contributor").member_of(&org).await;
+    let item = app
+        .given()
+        .item(&org)
+        .by(&author)
+        .visibility("public")
+        .await;
+    let indicator = app.client().api_get("/indicators/93015").await.1["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let browser = author.browser().await;
+    let page = format!("/library/{item}");
+    let (_, html) = browser.get_text(&page).await;
+    assert!(html.contains("Choose the indicators it addresses"));
+    let r = browser
+        .post_form(
+            &format!("{page}/indicators"),
+            &page,
+            &[("indicators", &indicator)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.client().get_text(&page).await;
+    assert!(
+        html.contains("id=\"indicator-tags\""),
+        "readers see what it addresses"
+    );
+    assert!(
+        !html.contains("Choose the indicators it addresses"),
+        "readers cannot change it"
+    );
+    let stranger = app.given().person("contributor").signed_in().await;
+    let r = stranger
+        .post_form(
+            &format!("{page}/indicators"),
+            "/account",
+            &[("indicators", &indicator)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Evidence over the API: its recorder may; a bad id is refused, nothing kept.
+    let agenda = app.given().term("agenda", "Health").await;
+    let recorder = author.api().await;
+    let (s, v) = recorder
+        .api_post(
+            "/evidence",
+            json!({"claim": "Walking groups kept 84 of 120 walkers going.", "agendas": [agenda],
+                   "organisations": [org.id], "source_title": "An evaluation", "evidence_type": "evaluation",
+                   "strength": 2, "visibility": "public"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let evidence = v["id"].as_str().expect("id").to_string();
+    let tags = format!("/evidence/{evidence}/indicators");
+    let (s, _) = recorder
+        .api_send(reqwest::Method::PUT, &tags, json!({"indicators": ["nope"]}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("evidence_indicators").await, 0);
+    let (s, v) = recorder
+        .api_send(
+            reqwest::Method::PUT,
+            &tags,
+            json!({"indicators": ["93015"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    assert_eq!(app.count("evidence_indicators").await, 1);
 }
