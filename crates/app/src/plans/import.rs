@@ -183,7 +183,6 @@ impl Plans<'_> {
         plan_id: &str,
         text: &str,
     ) -> AppResult<String> {
-        let parsed = self.preview_minutes(text)?;
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
         let reader = match actor {
@@ -197,6 +196,9 @@ impl Plans<'_> {
         if actor.is_some() {
             PlanAccess::of(actor, &plan).require_edit()?;
         }
+        // Read after the access check: someone who may not change the plan is refused
+        // before their text is parsed or judged.
+        let parsed = self.preview_minutes(text)?;
         let meeting_id = new_id();
         store::insert_meeting(
             &mut tx,

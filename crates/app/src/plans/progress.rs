@@ -133,7 +133,6 @@ impl Plans<'_> {
         outcome_id: &str,
         indicator: &OutcomeIndicator,
     ) -> AppResult<()> {
-        let checked = indicator.check()?;
         let now = self.app.now();
         let mut tx = self.app.db.begin().await?;
         let work_area_id = store::outcome_work_area(&mut tx, outcome_id)
@@ -141,6 +140,8 @@ impl Plans<'_> {
             .ok_or(AppError::NotFound)?;
         self.updatable_work_area(&mut tx, actor, &work_area_id)
             .await?;
+        // Judged after the access check, so that a refusal never depends on the input.
+        let checked = indicator.check()?;
         store::set_indicator(
             &mut tx,
             outcome_id,

@@ -581,14 +581,15 @@ impl Plans<'_> {
         recipients: &str,
         send_on: &str,
     ) -> AppResult<()> {
-        let mut p = Problems::default();
-        let emails = super::input::recipients(recipients, &mut p);
-        let send_on = super::input::send_on(send_on, &today(self.app.now()), &mut p);
-        p.into_result()?;
+        // Access first: a refusal never depends on the input.
         self.view(Some(actor), plan_id)
             .await?
             .access
             .require_edit()?;
+        let mut p = Problems::default();
+        let emails = super::input::recipients(recipients, &mut p);
+        let send_on = super::input::send_on(send_on, &today(self.app.now()), &mut p);
+        p.into_result()?;
         let now = self.app.now();
         let id = crate::new_id();
         let mut tx = self.app.db.begin().await?;

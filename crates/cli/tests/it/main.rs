@@ -14,6 +14,7 @@ mod faults;
 mod first_use;
 mod intelligence;
 mod library;
+mod matrix;
 mod membership;
 mod ops;
 mod permissions;
