@@ -9,6 +9,9 @@
 //! - `Forbidden`: 403, for what the caller may see but not do;
 //! - `Hidden`: 404, for what the caller may not even know exists.
 //!
+//! A refused request must change nothing: the audit log, which every change writes to, is
+//! counted around each one.
+//!
 //! A route of the router without a row fails `every_route_has_one_row` (the routes are read
 //! from the web crate's source, where `.route(…)` names each), and so does a row for a route
 //! that is gone. The table is this file's `TABLE`; the rules are `expect`.
@@ -27,7 +30,10 @@ use serde_json::{json, Value};
 use crate::common::{csrf_in, Client, Org, Person, Place, TestApp, PASSWORD};
 use crate::on_both_databases;
 
-on_both_databases!(every_route_answers_every_caller_as_its_rule_says);
+on_both_databases!(
+    every_route_answers_every_caller_as_its_rule_says,
+    peers_known_failures
+);
 
 /// Who asks, by relation to the objects asked about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -1466,7 +1472,15 @@ async fn every_route_answers_every_caller_as_its_rule_says(app: TestApp) {
                 let path = fill(template, &w, kind, *variant);
                 let page = !template.starts_with("/api/");
                 let expected = expect(*rule, c.who, *variant, page, *method == "GET");
+                let audited = app.count("audit_log").await;
                 let (status, location, body) = ask(&app, c, method, template, &path, &w).await;
+                if expected != Ok && app.count("audit_log").await != audited {
+                    wrong.push(format!(
+                        "{method} {template} [{variant:?}] as {:?}: refused, yet something \
+                         was written to the audit log",
+                        c.who
+                    ));
+                }
                 asked += 1;
                 let got = answer(status, &location);
                 let changed = expected == Ok || got == Result::Ok(Ok);
@@ -1802,4 +1816,390 @@ fn form_body(template: &str, w: &World) -> Vec<(&'static str, String)> {
         }
         _ => vec![],
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Peers' known failures, each a named case.
+
+/// The failures other platforms' users and auditors have found, tried here by name:
+/// mass assignment (API and forms), two ids in one request where only one is checked,
+/// partial-update verbs, pending memberships with privileges, and "who registered" lists.
+async fn peers_known_failures(app: TestApp) {
+    let given = app.given();
+    let home = given.place("home-place").await;
+    let away = given.place("away-place").await;
+    let owner = given.organisation_in("owner-org", &home).await;
+    let other = given.organisation_in("other-org", &away).await;
+    let author = given.person("contributor").member_of(&owner).await;
+    let stranger = given.person("contributor").member_of(&other).await;
+    let member = given.person("member").member_of(&other).await;
+    let a = author.api().await;
+    let items = app.count("items").await;
+    let memberships = app.count("memberships").await;
+
+    // Mass assignment over the API: every body refuses fields it does not name (422, the
+    // field named) and nothing is saved.
+    let cases: Vec<(&str, Value)> = vec![
+        (
+            "/items",
+            json!({"kind": "case_study", "title": "Sneaky", "summary": "S.",
+                   "visibility": "network", "organisation_id": owner.id,
+                   "what_we_did": "x", "status": "published"}),
+        ),
+        (
+            "/items",
+            json!({"kind": "case_study", "title": "Sneaky", "summary": "S.",
+                   "visibility": "network", "organisation_id": owner.id,
+                   "what_we_did": "x", "created_by": stranger.id}),
+        ),
+        (
+            "/evidence",
+            json!({"claim": "Sneaky claim (illustrative).", "status": "published"}),
+        ),
+        (
+            "/collections",
+            json!({"kind": "pack", "title": "Sneaky", "audience": "public", "published": true}),
+        ),
+        (
+            &format!("/organisations/{}/join-requests", owner.id),
+            json!({"status": "approved", "role": "org_admin"}),
+        ),
+        (
+            "/accounts",
+            json!({"email": "new.person@example.org", "name": "New Person",
+                   "password": PASSWORD, "role": "network_admin"}),
+        ),
+    ]
+    .into_iter()
+    .map(|(p, b)| (Box::leak(p.to_string().into_boxed_str()) as &str, b))
+    .collect();
+    for (path, body) in cases {
+        let extra = ["status", "created_by", "published", "role"]
+            .into_iter()
+            .find(|f| body.get(f).is_some())
+            .expect("a privileged field");
+        let (s, v) = a.api_post(path, body).await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "POST {path} with {extra}: {v}"
+        );
+        assert!(
+            v.to_string().contains(extra),
+            "the problem names {extra}: {v}"
+        );
+    }
+    assert_eq!(app.count("items").await, items, "no item was saved");
+    assert_eq!(
+        app.count("memberships").await,
+        memberships,
+        "no request to join was made"
+    );
+
+    // Mass assignment over forms: fields a form does not have are ignored. A new item is a
+    // draft of its writer, whatever the form says.
+    let browser = author.browser().await;
+    let r = browser
+        .post_form(
+            "/library/new",
+            "/library/new",
+            &[
+                ("kind", "case_study"),
+                ("title", "Posted with extra fields"),
+                ("summary", "S."),
+                ("visibility", "network"),
+                ("organisation_id", owner.id.as_str()),
+                ("what_we_did", "x"),
+                ("status", "published"),
+                ("created_by", stranger.id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "saved");
+    let made = crate::common::location(&r)
+        .trim_start_matches("/library/")
+        .split(['?', '/'])
+        .next()
+        .expect("id")
+        .to_string();
+    let (_, v) = a.api_get(&format!("/items/{made}")).await;
+    assert_eq!(v["status"], "draft", "{v}");
+    let (s, _) = stranger
+        .api()
+        .await
+        .api_get(&format!("/items/{made}"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "the draft is not the stranger's");
+    // A member asking to join cannot approve their own request or choose a role.
+    let m = member.browser().await;
+    let r = m
+        .post_form(
+            "/account/join",
+            "/account",
+            &[
+                ("organisation_id", owner.id.as_str()),
+                ("status", "approved"),
+                ("role", "org_admin"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, me) = member.api().await.api_get("/me").await;
+    assert_eq!(me["role"], "member", "{me}");
+    let joined = me["memberships"]
+        .as_array()
+        .and_then(|all| {
+            all.iter()
+                .find(|m| m["organisation_id"] == owner.id.as_str())
+        })
+        .unwrap_or_else(|| panic!("the request to join: {me}"));
+    assert_eq!(joined["status"], "pending", "{me}");
+    assert_eq!(joined["via"], "request", "{me}");
+
+    // Two ids in one request, only one checked: a contributor writes for another
+    // organisation; a curator edits another pack's section through their own pack.
+    let (s, v) = stranger
+        .api()
+        .await
+        .api_post(
+            "/items",
+            json!({"kind": "case_study", "title": "For them", "summary": "S.",
+                   "visibility": "network", "organisation_id": owner.id, "what_we_did": "x"}),
+        )
+        .await;
+    assert!(
+        s == StatusCode::FORBIDDEN || s == StatusCode::UNPROCESSABLE_ENTITY,
+        "an item for an organisation one is not in: {s} {v}"
+    );
+    let pack = |api: Client, title: &'static str| async move {
+        let (s, v) = api
+            .api_post(
+                "/collections",
+                json!({"kind": "pack", "title": title, "audience": "network"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let c = id(&v);
+        let (s, v) = api
+            .api_send(
+                Method::PUT,
+                &format!("/collections/{c}"),
+                json!({"title": title, "audience": "network", "sections": [{"heading": "Theirs"}]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+        let (_, v) = api.api_get(&format!("/collections/{c}")).await;
+        (
+            c,
+            v["sections"][0]["id"]
+                .as_str()
+                .expect("section")
+                .to_string(),
+        )
+    };
+    let (mine, _) = pack(a.clone(), "Mine").await;
+    let theirs_api = stranger.api().await;
+    let (theirs, their_section) = pack(theirs_api.clone(), "Theirs").await;
+    for (path, fields) in [
+        (
+            format!("/collections/{mine}/sections/{their_section}/edit"),
+            vec![("heading", "Taken over")],
+        ),
+        (
+            format!("/collections/{mine}/sections/{their_section}/delete"),
+            vec![],
+        ),
+        (
+            format!("/collections/{mine}/sections/{their_section}/move"),
+            vec![("direction", "up")],
+        ),
+    ] {
+        let r = browser.post_form(&path, "/account", &fields).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "POST {path}");
+    }
+    let (_, v) = theirs_api.api_get(&format!("/collections/{theirs}")).await;
+    assert_eq!(
+        v["sections"][0]["heading"], "Theirs",
+        "their section is unchanged: {v}"
+    );
+    // A plan's editor links only learning they can see.
+    let plan = given
+        .plan("Peers' plan", json!({"owner_organisation_id": owner.id}))
+        .await;
+    let admin_owner = given
+        .person("org_admin")
+        .member_of(&owner)
+        .await
+        .api()
+        .await;
+    let (_, v) = admin_owner.api_get(&format!("/plans/{plan}")).await;
+    let area = id(&v["work_areas"][0]);
+    let private = given
+        .item(&other)
+        .by(&stranger)
+        .titled("Their private learning")
+        .visibility("organisation")
+        .await;
+    let (s, v) = admin_owner
+        .api_post(
+            &format!("/work-areas/{area}/learning"),
+            json!({"item": private}),
+        )
+        .await;
+    assert!(
+        s == StatusCode::NOT_FOUND || s == StatusCode::UNPROCESSABLE_ENTITY,
+        "learning one cannot see is not linked: {s} {v}"
+    );
+    let (_, v) = admin_owner.api_get(&format!("/plans/{plan}")).await;
+    assert!(
+        !v.to_string().contains(&private),
+        "the private item is not in the plan: {v}"
+    );
+
+    // Partial-update verbs: no route answers PATCH, and PUT on what one may not change is
+    // refused with nothing changed.
+    let anyone = app.client();
+    let with_token = stranger.api().await;
+    for (_, path) in routes_of_the_router() {
+        let path = path
+            .replace("{id}", "x")
+            .replace("{slug}", "x")
+            .replace("{token}", "x")
+            .replace("{section}", "x")
+            .replace("{evidence}", "x")
+            .replace("{item}", "x")
+            .replace("{link}", "x");
+        let r = anyone
+            .http
+            .patch(anyone.url(&path))
+            .send()
+            .await
+            .expect("PATCH");
+        // Refused before routing (no form, no token: 415/403) or by the router (405/404).
+        assert!(
+            r.status().is_client_error() && r.status() != StatusCode::UNPROCESSABLE_ENTITY,
+            "PATCH {path}: {}",
+            r.status()
+        );
+        if path.starts_with("/api/") {
+            // With a token there is no CSRF check: the router itself refuses the verb.
+            let r = with_token
+                .http
+                .patch(with_token.url(&path))
+                .bearer_auth(with_token.token.as_deref().expect("token"))
+                .json(&json!({"title": "Patched", "status": "published"}))
+                .send()
+                .await
+                .expect("PATCH");
+            assert!(
+                r.status() == StatusCode::METHOD_NOT_ALLOWED || r.status() == StatusCode::NOT_FOUND,
+                "PATCH {path} with a token: {}",
+                r.status()
+            );
+        }
+    }
+    let published = given.item(&owner).by(&author).titled("Published").await;
+    let (s, _) = stranger
+        .api()
+        .await
+        .api_send(
+            Method::PUT,
+            &format!("/items/{published}"),
+            json!({"kind": "case_study", "title": "Defaced", "summary": "S.",
+                   "visibility": "public", "organisation_id": owner.id, "what_we_did": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, v) = a.api_get(&format!("/items/{published}")).await;
+    assert_eq!(v["title"], "Published", "{v}");
+
+    // A pending membership gives no privilege: an organisation admin whose request to join
+    // is not yet approved decides nothing for it and reads nothing of its own.
+    let pending = given.person("org_admin").await;
+    let p = pending.api().await;
+    let (s, v) = p
+        .api_post(
+            &format!("/organisations/{}/join-requests", owner.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let asker = given.person("member").await.api().await;
+    let (s, v) = asker
+        .api_post(
+            &format!("/organisations/{}/join-requests", owner.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let request = id(&v);
+    let (_, list) = p.api_get("/join-requests").await;
+    assert!(
+        !list.to_string().contains(&request),
+        "a pending admin sees no requests to the organisation: {list}"
+    );
+    let (s, v) = p
+        .api_post(
+            &format!("/join-requests/{request}/decision"),
+            json!({"approve": true}),
+        )
+        .await;
+    assert!(
+        s == StatusCode::NOT_FOUND || s == StatusCode::FORBIDDEN,
+        "a pending admin decides nothing: {s} {v}"
+    );
+    let theirs_only = given
+        .item(&owner)
+        .by(&author)
+        .titled("Owner only")
+        .visibility("organisation")
+        .await;
+    let (s, _) = p.api_get(&format!("/items/{theirs_only}")).await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "a pending member reads nothing of theirs"
+    );
+
+    // "Who registered": only organisers see the list; a person registered sees the event,
+    // never the names or addresses of the others.
+    let event = given.event(&owner).by(&author).titled("Who comes").await;
+    for person in [&stranger, &member] {
+        let (s, v) = person
+            .api()
+            .await
+            .api_post(&format!("/events/{event}/registrations"), json!({}))
+            .await;
+        assert!(s.is_success(), "{s} {v}");
+    }
+    let m = member.browser().await;
+    let (s, html) = m.get_text(&format!("/events/{event}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        !html.contains(&stranger.email) && !html.contains(&stranger.name),
+        "another person's registration is not shown"
+    );
+    let (_, v) = member
+        .api()
+        .await
+        .api_get(&format!("/events/{event}"))
+        .await;
+    assert!(
+        !v.to_string().contains(&stranger.email) && !v.to_string().contains(&stranger.name),
+        "{v}"
+    );
+    for path in [
+        format!("/events/{event}/registrations"),
+        format!("/events/{event}/registrations.csv"),
+        format!("/events/{event}/registrations.xlsx"),
+        format!("/events/{event}/report"),
+    ] {
+        assert_eq!(m.get(&path).await.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let (s, _) = member
+        .api()
+        .await
+        .api_get(&format!("/events/{event}/registrations"))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 }
