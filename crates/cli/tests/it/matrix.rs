@@ -944,7 +944,7 @@ struct World {
     n: usize,
 }
 
-async fn callers(app: &TestApp, w: &World, people: &[(Who, Person)]) -> Vec<Caller> {
+async fn callers(app: &TestApp, people: &[(Who, Person)]) -> Vec<Caller> {
     let mut out = Vec::new();
     let out_browser = app.client();
     let csrf = out_browser.csrf("/sign-in").await;
@@ -955,7 +955,6 @@ async fn callers(app: &TestApp, w: &World, people: &[(Who, Person)]) -> Vec<Call
         browser: out_browser,
         csrf,
     });
-    let _ = w;
     for (who, p) in people {
         let browser = p.browser().await;
         let (_, html) = browser.get_text("/account").await;
@@ -968,6 +967,8 @@ async fn callers(app: &TestApp, w: &World, people: &[(Who, Person)]) -> Vec<Call
             csrf,
         });
     }
+    let asked: Vec<Who> = out.iter().map(|c| c.who).collect();
+    assert_eq!(asked, EVERYONE, "every relation is asked");
     out
 }
 
@@ -1302,7 +1303,7 @@ async fn make(app: &TestApp, w: &mut World, kind: Kind, variant: Variant) {
                 )
                 .await;
             if variant == V::Network {
-                Box::pin(plan_parts(app, w, &plan)).await;
+                Box::pin(plan_parts(w, &plan)).await;
             }
             plan
         }
@@ -1372,7 +1373,7 @@ async fn make(app: &TestApp, w: &mut World, kind: Kind, variant: Variant) {
 
 /// The ids of a plan's first work area (delivered in the home place), an action owned by a
 /// member of the owning organisation, and a milestone and an outcome.
-async fn plan_parts(app: &TestApp, w: &mut World, plan: &str) {
+async fn plan_parts(w: &mut World, plan: &str) {
     let admin = w.admin.browser().await;
     let (_, v) = w.admin.api().await.api_get(&format!("/plans/{plan}")).await;
     let area = id(&v["work_areas"][0]);
@@ -1442,7 +1443,6 @@ async fn plan_parts(app: &TestApp, w: &mut World, plan: &str) {
     assert_eq!(s, StatusCode::NO_CONTENT, "learning linked: {v}");
     w.ids.insert((Kind::WorkArea, Variant::One), area);
     w.extra.insert("plan".into(), plan.to_string());
-    let _ = app;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1462,7 +1462,7 @@ fn answer(status: StatusCode, location: &str) -> Result<Expect, String> {
 
 async fn every_route_answers_every_caller_as_its_rule_says(app: TestApp) {
     let (mut w, people) = world(&app).await;
-    let callers = callers(&app, &w, &people).await;
+    let callers = callers(&app, &people).await;
     let mut wrong = Vec::new();
     let mut asked = 0;
     for (method, template, rule) in TABLE {
@@ -1473,7 +1473,7 @@ async fn every_route_answers_every_caller_as_its_rule_says(app: TestApp) {
                 let page = !template.starts_with("/api/");
                 let expected = expect(*rule, c.who, *variant, page, *method == "GET");
                 let audited = app.count("audit_log").await;
-                let (status, location, body) = ask(&app, c, method, template, &path, &w).await;
+                let (status, location, body) = ask(c, method, template, &path, &w).await;
                 if expected != Ok && app.count("audit_log").await != audited {
                     wrong.push(format!(
                         "{method} {template} [{variant:?}] as {:?}: refused, yet something \
@@ -1554,14 +1554,12 @@ fn fill(template: &str, w: &World, kind: Kind, variant: Variant) -> String {
 }
 
 async fn ask(
-    app: &TestApp,
     c: &Caller,
     method: &str,
     template: &str,
     path: &str,
     w: &World,
 ) -> (StatusCode, String, String) {
-    let _ = w;
     let m: Method = method.parse().expect("method");
     // Routes that end the caller's own session or token are asked with a spare one.
     let spare_api;
@@ -1581,7 +1579,6 @@ async fn ask(
         }
         _ => (&c.browser, c.csrf.clone()),
     };
-    let _ = app;
     let r = if path.starts_with("/api/") {
         let mut b = api.http.request(m.clone(), api.url(path));
         if let Some(t) = &api.token {
@@ -1630,7 +1627,6 @@ async fn ask(
         .unwrap_or_default()
         .to_string();
     let body = r.text().await.unwrap_or_default();
-    let _ = &c.person;
     (status, location, body)
 }
 
