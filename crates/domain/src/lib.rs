@@ -2,6 +2,7 @@
 //! Values are parsed once at the edge (web, CLI) and passed inward already valid.
 
 pub mod advocacy;
+pub mod citation;
 pub mod dates;
 pub mod email;
 pub mod events;

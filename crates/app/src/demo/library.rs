@@ -967,6 +967,9 @@ impl DemoItem {
             terms: term_ids,
             authors: self.authors.into(),
             links: self.links.into(),
+            // The network shares its learning openly unless a partner says otherwise.
+            licence: "cc-by-4.0".into(),
+            ..ItemInput::default()
         })
     }
 }

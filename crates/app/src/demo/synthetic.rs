@@ -503,6 +503,9 @@ fn content(rng: &mut StdRng, pools: &Pools) -> ItemContent {
         term_ids,
         authors,
         links,
+        original_date: None,
+        licence: String::new(),
+        cite_as: String::new(),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use lz_domain::citation::{Licence, PartialDate};
 use lz_domain::clean_line;
 use lz_domain::library::{ItemKind, Visibility};
 use lz_store::library::{self as store, ItemContent};
@@ -49,6 +50,15 @@ pub struct ItemInput {
     /// One link per line: the address, then optionally a space and its title.
     #[serde(default)]
     pub links: String,
+    /// When it was first published elsewhere: "2023", "May 2023", "14 May 2023" or ISO.
+    #[serde(default)]
+    pub original_date: String,
+    /// A licence code (`lz_domain::citation::Licence`), or empty.
+    #[serde(default)]
+    pub licence: String,
+    /// The authors as they should be cited, one per line ("Surname, Given names").
+    #[serde(default)]
+    pub cite_as: String,
 }
 
 impl ItemInput {
@@ -133,6 +143,45 @@ fn author_names(p: &mut Problems, raw: &str) -> Vec<String> {
     authors
 }
 
+/// The citation details: the original publication date, the licence and the authors as
+/// they should be cited.
+fn citation_fields(p: &mut Problems, input: &ItemInput, content: &mut ItemContent) {
+    let date = input.original_date.trim();
+    if !date.is_empty() {
+        match PartialDate::read(date) {
+            Some(d) => content.original_date = Some(d.to_string()),
+            None => p.add(
+                "original_date",
+                "Enter the original publication date as a year (2023), a month (May 2023) or a \
+                 day (14 May 2023)",
+            ),
+        }
+    }
+    match input.licence.trim() {
+        "" => {}
+        code => match Licence::parse(code) {
+            Some(l) => content.licence = l.code().to_string(),
+            None => p.add("licence", "Choose a licence from the list"),
+        },
+    }
+    let mut names = Vec::new();
+    for name in input
+        .cite_as
+        .lines()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match clean_line(name, "an author's name as cited", 120) {
+            Ok(n) => names.push(n),
+            Err(e) => p.add("cite_as", e),
+        }
+    }
+    if names.len() > MAX_AUTHORS {
+        p.add("cite_as", format!("Name at most {MAX_AUTHORS} authors"));
+    }
+    content.cite_as = names.join("\n");
+}
+
 /// Links, one per line: the address, then optionally its title.
 fn links(p: &mut Problems, raw: &str) -> Vec<(String, String)> {
     let mut links = Vec::new();
@@ -168,6 +217,7 @@ impl Library<'_> {
         }
         let authors = author_names(&mut p, &input.authors);
         content.links = links(&mut p, &input.links);
+        citation_fields(&mut p, input, &mut content);
         let (organisation_id, place_id) = self.owner(&mut p, actor, input).await?;
         if visibility == Some(Visibility::Place) && place_id.is_none() {
             p.add(

@@ -63,3 +63,43 @@ impl ItemView {
         self.my_marks.contains(&mark)
     }
 }
+
+impl ItemView {
+    /// The reference to this item (APA, Harvard, RIS, BibTeX): the authors as they should
+    /// be cited, or the named authors, or else the organisation; the original publication
+    /// date, or the day it was published here (or written, for a draft); its stable address.
+    pub fn citation(&self, base_url: &str, now_ms: i64) -> lz_domain::citation::Citation {
+        use lz_domain::citation::{CitedName, PartialDate};
+        let i = &self.item;
+        let names: Vec<String> = if i.cite_as.is_empty() {
+            self.authors.iter().map(|a| a.name.clone()).collect()
+        } else {
+            i.cite_as.clone()
+        };
+        let day = |ms: i64| lz_domain::dates::utc_date(ms / 1000).map(PartialDate::of_day);
+        let date = i
+            .original_date
+            .or_else(|| i.published_at.and_then(day))
+            .or_else(|| day(i.created_at))
+            .unwrap_or(PartialDate {
+                year: 1970,
+                month: None,
+                day: None,
+            });
+        let accessed =
+            lz_domain::dates::utc_date(now_ms / 1000).unwrap_or(jiff::civil::date(1970, 1, 1));
+        lz_domain::citation::Citation {
+            authors: names.iter().map(|n| CitedName::read(n)).collect(),
+            organisation: i.organisation_name.clone(),
+            title: i.title.clone(),
+            kind: i.kind.label().to_string(),
+            date,
+            url: format!("{}/library/{}", base_url.trim_end_matches('/'), i.id),
+            accessed,
+            licence: i.licence,
+            summary: i.summary.clone(),
+            keywords: self.terms.iter().map(|t| t.name.clone()).collect(),
+            key: i.id.to_string(),
+        }
+    }
+}

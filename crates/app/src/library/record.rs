@@ -3,6 +3,7 @@
 //! Records serialise with the field names templates and JSON already use; enums as their
 //! stored codes.
 
+use lz_domain::citation::{Licence, PartialDate};
 use lz_domain::ids::{AttachmentId, ItemId, OrgId, PlaceId, TermId, UserId};
 use lz_domain::library::{ItemKind, ItemStatus, TextStatus, Visibility, Vocabulary};
 use lz_files::FileKind;
@@ -42,6 +43,11 @@ pub struct ItemRecord {
     pub updated_at: i64,
     pub submitted_at: Option<i64>,
     pub published_at: Option<i64>,
+    /// When it was first published elsewhere, as precisely as known.
+    pub original_date: Option<PartialDate>,
+    pub licence: Option<Licence>,
+    /// The authors as they should be cited (empty: cite the named authors).
+    pub cite_as: Vec<String>,
 }
 
 impl ItemRecord {
@@ -86,6 +92,15 @@ impl TryFrom<ItemRow> for ItemRecord {
             visibility: parse_code(Visibility::parse, "visibility", &r.id, &r.visibility)?,
             status: parse_code(ItemStatus::parse, "status", &r.id, &r.status)?,
             featured: flag("featured", &r.id, r.featured)?,
+            original_date: match r.original_date.as_deref() {
+                None | Some("") => None,
+                Some(d) => Some(parse_code(PartialDate::parse, "original date", &r.id, d)?),
+            },
+            licence: match r.licence.as_str() {
+                "" => None,
+                code => Some(parse_code(Licence::parse, "licence", &r.id, code)?),
+            },
+            cite_as: r.cite_as.lines().map(str::to_string).collect(),
             id: r.id.into(),
             title: r.title,
             summary: r.summary,
@@ -211,6 +226,9 @@ pub(crate) mod tests {
             updated_at: 0,
             submitted_at: None,
             published_at: None,
+            original_date: None,
+            licence: String::new(),
+            cite_as: String::new(),
         }
     }
 

@@ -6,6 +6,7 @@ mod common;
 mod accounts;
 mod advocacy;
 mod browser;
+mod citations;
 mod demo;
 mod events;
 mod evidence;

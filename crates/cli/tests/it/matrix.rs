@@ -560,6 +560,8 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("POST", "/library/new", Contributors),
     ("GET", "/library/{id}", ItemRead),
     ("GET", "/library/{id}/history", ItemRead),
+    ("GET", "/library/{id}/cite.ris", ItemRead),
+    ("GET", "/library/{id}/cite.bib", ItemRead),
     ("GET", "/library/{id}/edit", ItemEdit),
     ("POST", "/library/{id}/edit", ItemEdit),
     ("POST", "/library/{id}/delete", ItemEdit),

@@ -26,6 +26,16 @@ pub struct ItemContent {
     pub authors: Vec<(Option<String>, String)>,
     /// Links (url, title).
     pub links: Vec<(String, String)>,
+    /// When it was first published elsewhere: "2023", "2023-05" or "2023-05-14". (Versions
+    /// kept before these fields existed read as empty.)
+    #[serde(default)]
+    pub original_date: Option<String>,
+    /// A licence code; empty when none was chosen.
+    #[serde(default)]
+    pub licence: String,
+    /// The authors as they should be cited, one per line; empty to cite the named authors.
+    #[serde(default)]
+    pub cite_as: String,
 }
 
 /// The columns an item's form writes, each beside its value.
@@ -44,6 +54,9 @@ fn content_columns<'q>(id: &'q str, content: &'q ItemContent) -> Columns<'q> {
         .set("organisation_id", &content.organisation_id)
         .set("place_id", content.place_id.as_deref())
         .set("visibility", &content.visibility)
+        .set("original_date", content.original_date.as_deref())
+        .set("licence", &content.licence)
+        .set("cite_as", &content.cite_as)
 }
 
 pub async fn insert_item(

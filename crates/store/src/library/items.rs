@@ -31,12 +31,16 @@ pub struct ItemRow {
     pub updated_at: i64,
     pub submitted_at: Option<i64>,
     pub published_at: Option<i64>,
+    pub original_date: Option<String>,
+    pub licence: String,
+    pub cite_as: String,
 }
 
 const ITEM_SELECT: &str = "SELECT i.id, i.kind, i.title, i.summary, i.context, i.what_we_did, i.what_we_learned,
         i.do_differently, i.outcomes, i.contacts, i.body_md, i.organisation_id, o.name AS organisation_name,
         o.slug AS organisation_slug, i.place_id, p.name AS place_name, p.slug AS place_slug, i.visibility,
-        i.status, i.featured, i.version, i.created_by, i.created_at, i.updated_at, i.submitted_at, i.published_at
+        i.status, i.featured, i.version, i.created_by, i.created_at, i.updated_at, i.submitted_at, i.published_at,
+        i.original_date, i.licence, i.cite_as
      FROM items i JOIN organisations o ON o.id = i.organisation_id LEFT JOIN places p ON p.id = i.place_id";
 
 /// Who is reading. The rules live in SQL (`PUBLISHED_VISIBLE`, `MAY_VIEW`) so that lists and

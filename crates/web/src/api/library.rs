@@ -216,6 +216,21 @@ pub struct Item {
     links: Vec<String>,
     attachments: Vec<Attachment>,
     useful_count: i64,
+    /// When it was first published elsewhere: "2023", "2023-05" or "2023-05-14".
+    original_date: Option<String>,
+    /// cc-by-4.0, cc-by-sa-4.0, cc-by-nc-4.0, ogl-3.0 or all-rights-reserved.
+    licence: Option<String>,
+    /// The authors as they should be cited ("Surname, Given names").
+    cite_as: Vec<String>,
+    /// The reference in APA (7th edition) and Harvard style; RIS and BibTeX records are at
+    /// `/library/{id}/cite.ris` and `/library/{id}/cite.bib`.
+    citation: Citation,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Citation {
+    apa: String,
+    harvard: String,
 }
 
 /// One item, if the caller may see it.
@@ -226,8 +241,17 @@ pub async fn item(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Item>> {
     let view = s.app.library().item(v.actor.as_ref(), &id).await?;
+    let cited = view.citation(s.app.config.base_url.as_str(), s.app.now());
+    let citation = Citation {
+        apa: cited.apa(),
+        harvard: cited.harvard(),
+    };
     let i = view.item;
     Ok(Json(Item {
+        original_date: i.original_date.map(|d| d.to_string()),
+        licence: i.licence.map(|l| l.code().to_string()),
+        cite_as: i.cite_as,
+        citation,
         id: i.id.into_string(),
         kind: i.kind.code().to_string(),
         title: i.title,
@@ -303,6 +327,15 @@ pub struct ItemBody {
     /// Links (http or https) to videos or web pages.
     #[serde(default)]
     links: Vec<String>,
+    /// When it was first published elsewhere: "2023", "2023-05" or "2023-05-14".
+    #[serde(default)]
+    original_date: String,
+    /// cc-by-4.0, cc-by-sa-4.0, cc-by-nc-4.0, ogl-3.0 or all-rights-reserved.
+    #[serde(default)]
+    licence: String,
+    /// The authors as they should be cited, "Surname, Given names" each.
+    #[serde(default)]
+    cite_as: Vec<String>,
 }
 
 impl From<ItemBody> for ItemInput {
@@ -324,6 +357,9 @@ impl From<ItemBody> for ItemInput {
             terms: b.terms,
             authors: b.authors.join("\n"),
             links: b.links.join("\n"),
+            original_date: b.original_date,
+            licence: b.licence,
+            cite_as: b.cite_as.join("\n"),
         }
     }
 }

@@ -83,7 +83,62 @@ pub fn item_ctx(s: &AppState, view: &ItemView) -> Value {
         can_edit => access.may_edit(), can_review => access.may_decide_now(), can_submit => access.may_submit(),
         can_withdraw => access.may_withdraw(), can_reopen => access.may_reopen(),
         featured => i.featured,
+        original_date => i.original_date.map(|d| d.to_string()),
+        licence => i.licence.map(|l| context! { label => l.label(), url => l.url() }),
+        citation => cite_ctx(s, view),
     }
+}
+
+/// "Cite this": APA (its title set apart, for italics) and Harvard, for published items.
+fn cite_ctx(s: &AppState, view: &ItemView) -> Option<Value> {
+    if view.item.status != ItemStatus::Published {
+        return None;
+    }
+    let c = view.citation(s.app.config.base_url.as_str(), s.app.now());
+    let (before, title, after) = c.apa_parts();
+    Some(
+        context! { apa_before => before, apa_title => title, apa_after => after, harvard => c.harvard() },
+    )
+}
+
+/// A reference manager's record of the item, as RIS.
+pub(super) async fn cite_ris(s: State<AppState>, v: Visitor, id: Path<String>) -> PageResult {
+    cite_file(s, v, id, "ris").await
+}
+
+/// A reference manager's record of the item, as BibTeX.
+pub(super) async fn cite_bib(s: State<AppState>, v: Visitor, id: Path<String>) -> PageResult {
+    cite_file(s, v, id, "bib").await
+}
+
+/// Anyone who may read the item may cite it.
+async fn cite_file(
+    State(s): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    ext: &str,
+) -> PageResult {
+    let view = s.app.library().item(v.actor.as_ref(), &id).await?;
+    let c = view.citation(s.app.config.base_url.as_str(), s.app.now());
+    let (content_type, body) = if ext == "ris" {
+        ("application/x-research-info-systems", c.ris())
+    } else {
+        ("application/x-bibtex; charset=utf-8", c.bibtex())
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"learning-zone-{}.{ext}\"",
+                    view.item.id
+                ),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 fn human_size(bytes: i64) -> String {
@@ -102,9 +157,13 @@ fn json_ld(s: &AppState, view: &ItemView) -> Option<String> {
     if i.visibility != Visibility::Public || i.status != ItemStatus::Published {
         return None;
     }
-    let published = i
-        .published_at
-        .and_then(|ms| lz_domain::dates::rfc3339(ms / 1000));
+    // The original publication date where there is one (a year, a month or a day, as ISO
+    // 8601 allows), else the day it was published here.
+    let published = i.original_date.map(|d| d.to_string()).or_else(|| {
+        i.published_at
+            .and_then(|ms| lz_domain::dates::rfc3339(ms / 1000))
+    });
+    let cited = view.citation(s.app.config.base_url.as_str(), s.app.now());
     let doc = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "CreativeWork",
@@ -113,7 +172,9 @@ fn json_ld(s: &AppState, view: &ItemView) -> Option<String> {
         "genre": i.kind.label(),
         "url": format!("{}library/{}", s.app.config.base_url, i.id),
         "datePublished": published,
-        "author": view.authors.iter().map(|a| serde_json::json!({"@type": "Person", "name": a.name})).collect::<Vec<_>>(),
+        "author": cited.authors.iter().map(|a| serde_json::json!({"@type": "Person", "familyName": a.family, "givenName": a.given, "name": if a.given.is_empty() { a.family.clone() } else { format!("{} {}", a.given, a.family) }})).collect::<Vec<_>>(),
+        "license": i.licence.and_then(|l| l.url()),
+        "copyrightNotice": i.licence.map(|l| l.label()),
         "publisher": {"@type": "Organization", "name": i.organisation_name},
         "spatialCoverage": i.place_name,
         "keywords": view.terms.iter().map(|t| t.name.clone()).collect::<Vec<_>>().join(", "),

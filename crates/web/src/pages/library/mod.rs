@@ -36,6 +36,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/library/{id}/workflow", post(review::workflow))
         .route("/library/{id}/history", get(item::history))
+        .route("/library/{id}/cite.ris", get(item::cite_ris))
+        .route("/library/{id}/cite.bib", get(item::cite_bib))
         .route("/library/{id}/marks", post(item::mark))
         .route("/library/{id}/feature", post(item::feature))
         .route("/library/{id}/delete", post(item::delete))

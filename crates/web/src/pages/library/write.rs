@@ -53,6 +53,7 @@ async fn form_options(
     };
     Ok(context! {
         kinds => kinds(), visibilities => visibilities(), organisations, places,
+        licences => lz_domain::citation::Licence::ALL.iter().map(|l| context! { value => l.code(), label => l.label() }).collect::<Vec<_>>(),
         themes => vocab(Vocabulary::Theme), agendas => vocab(Vocabulary::Agenda), audiences => vocab(Vocabulary::Audience),
         sections => SECTIONS.iter().map(|(f, h)| context! { field => f, heading => h }).collect::<Vec<_>>(),
     })
@@ -64,6 +65,7 @@ fn input_values(i: &ItemInput) -> Value {
         what_we_learned => i.what_we_learned, do_differently => i.do_differently, outcomes => i.outcomes,
         contacts => i.contacts, body_md => i.body_md, organisation_id => i.organisation_id, place_id => i.place_id,
         visibility => i.visibility, authors => i.authors, links => i.links,
+        original_date => i.original_date, licence => i.licence, cite_as => i.cite_as,
     }
 }
 
@@ -153,6 +155,9 @@ pub(super) async fn edit_form(
             .map(|l| format!("{} {}", l.url, l.title))
             .collect::<Vec<_>>()
             .join("\n"),
+        original_date: i.original_date.map(|d| d.to_string()).unwrap_or_default(),
+        licence: i.licence.map(|l| l.code().to_string()).unwrap_or_default(),
+        cite_as: i.cite_as.join("\n"),
     };
     Ok(page(
         &s,
