@@ -2,7 +2,7 @@
 // form, a theme, a PDF attachment) and submits it for review; a moderator sends it back with
 // a comment; the contributor adds the outcomes and submits it again; the moderator approves
 // and publishes it; a member of another place finds it by a misspelt word that appears only
-// inside the PDF, marks it useful and reads its history (two versions).
+// inside the PDF, marks it useful, reads how to cite it and reads its history (two versions).
 
 import {
   activate,
@@ -166,6 +166,10 @@ export async function run(ctx) {
     await expectPath(page, `${itemPath}/edit`);
     await expectHeading(page, `Edit “${title}”`);
     await typeInto(page, 'Outcomes and impact', 'Twelve walkers now walk on their own twice a week.');
+    // How researchers should cite it.
+    await typeInto(page, 'Original publication date', 'May 2024');
+    await selectOption(page, 'Licence', 'Open Government Licence v3.0');
+    await typeInto(page, 'Cite the authors as', 'Sample, Alex');
     await activate(page, page.locator('main').getByRole('button', { name: 'Save changes', exact: true }), 'button "Save changes"');
     await expectPath(page, itemPath);
     await expectNotice(page, 'Your changes have been saved.');
@@ -230,6 +234,20 @@ export async function run(ctx) {
     assert(count.startsWith('1 person has'), `#useful-count reads "${count}", expected "1 person has marked this useful."`);
     const button = (await page.locator('#mark-useful').innerText()).trim();
     assert(button === 'Remove your useful mark', `after marking, the button reads "${button}"`);
+  });
+
+  await step(`${CHRIS.name} opens "Cite this" and reads the reference`, async () => {
+    await activate(page, page.locator('#cite-this summary'), 'details "Cite this"');
+    const apa = (await page.locator('#cite-apa').innerText()).replace(/\s+/g, ' ').trim();
+    assert(
+      apa.startsWith(`Sample, A. (2024, May). ${title} [${KIND}]. ${ORGANISATION}.`),
+      `the APA reference reads "${apa}"`,
+    );
+    const harvard = (await page.locator('#cite-harvard').innerText()).trim();
+    assert(harvard.includes('Available at:') && harvard.includes('(Accessed:'), `the Harvard reference reads "${harvard}"`);
+    const ris = page.locator('#cite-this').getByRole('link', { name: /^Download as RIS/ });
+    assert((await ris.getAttribute('href')) === `${itemPath}/cite.ris`, 'the RIS link points at the item');
+    await expectText(page, 'Open Government Licence v3.0');
   });
 
   await step(`${CHRIS.name} reads the item's history`, async () => {
