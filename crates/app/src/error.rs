@@ -1,7 +1,7 @@
 //! The use-case layer's one error type. The web layer maps it once to an HTML page or form
 //! errors, and to RFC 9457 problem details.
 
-use lz_store::StoreError;
+use lz_store::{Outage, StoreError};
 
 /// A message about one input field, shown next to it and in the error summary.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -32,6 +32,14 @@ pub enum AppError {
     /// chain) and logged once, with the request id, where the error becomes a response.
     #[error("internal error: {0:#}")]
     Internal(#[source] anyhow::Error),
+    /// The disk is full: what was sent was not saved (its transaction rolled back). Kept and
+    /// logged like `Internal`; the person is told to try again later.
+    #[error("no space left to save: {0:#}")]
+    StorageFull(#[source] anyhow::Error),
+    /// The database does not answer (restarting, unreachable, or no connection free in
+    /// time): try again in a few seconds. Kept and logged like `Internal`.
+    #[error("database unavailable: {0:#}")]
+    Unavailable(#[source] anyhow::Error),
 }
 
 impl AppError {
@@ -48,6 +56,16 @@ impl AppError {
     pub fn internal(message: impl std::fmt::Display) -> Self {
         AppError::Internal(anyhow::anyhow!("{message}"))
     }
+
+    /// An error that is not the caller's fault, told apart by what its cause says: the disk
+    /// full, the database away (see `lz_store::Outage`), or anything else (`Internal`).
+    pub fn fault(cause: anyhow::Error) -> Self {
+        match cause.chain().find_map(Outage::of) {
+            Some(Outage::StorageFull) => AppError::StorageFull(cause),
+            Some(Outage::DatabaseDown) => AppError::Unavailable(cause),
+            None => AppError::Internal(cause),
+        }
+    }
 }
 
 impl From<StoreError> for AppError {
@@ -56,7 +74,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(key) => {
                 AppError::Conflict(format!("a record with the same {key} already exists"))
             }
-            other => AppError::Internal(anyhow::Error::new(other)),
+            other => AppError::fault(anyhow::Error::new(other)),
         }
     }
 }
@@ -69,7 +87,7 @@ pub trait Context<T> {
 
 impl<T, E: std::error::Error + Send + Sync + 'static> Context<T> for Result<T, E> {
     fn context(self, doing: impl std::fmt::Display + Send + Sync + 'static) -> AppResult<T> {
-        self.map_err(|e| AppError::Internal(anyhow::Error::new(e).context(doing)))
+        self.map_err(|e| AppError::fault(anyhow::Error::new(e).context(doing)))
     }
 }
 
@@ -153,5 +171,26 @@ impl Problems {
         } else {
             Err(AppError::Invalid(self.0))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_keep_their_cause_and_are_told_apart() {
+        let full: Result<(), _> = Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        match full.context("storing a file") {
+            Err(AppError::StorageFull(cause)) => {
+                assert!(format!("{cause:#}").starts_with("storing a file: "))
+            }
+            other => panic!("{other:?}"),
+        }
+        let other: Result<(), _> = Err(std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert!(matches!(
+            other.context("reading"),
+            Err(AppError::Internal(_))
+        ));
     }
 }

@@ -254,7 +254,10 @@ impl App {
                 .join(" ");
             let q: String = q.chars().take(200).collect();
             let mut c = self.db.acquire().await?;
-            store::record_miss(&mut c, &new_id(), &q, self.now()).await?;
+            // Curators' notes: the search answers even when they cannot be written.
+            if let Err(e) = store::record_miss(&mut c, &new_id(), &q, self.now()).await {
+                tracing::warn!(error = %e, "could not record a search that found nothing");
+            }
         }
         Ok(results)
     }

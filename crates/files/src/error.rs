@@ -34,13 +34,16 @@ pub enum FileError {
     /// Reading or writing storage failed; the string is a short, path-free description.
     #[error("The file could not be stored or loaded ({0}). Try again in a moment; if it keeps happening, tell an administrator.")]
     Io(String),
+    /// The disk is full (ENOSPC): the file was not stored. The cause is kept for the log.
+    #[error("The file could not be stored: the server has no space left. Nothing was saved; try again later.")]
+    StorageFull(#[source] std::io::Error),
 }
 
 impl FileError {
     /// True when the person who sent the file can fix it themselves (a 4xx, in HTTP
     /// terms); false for failures on our side (storage trouble).
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, FileError::Io(_))
+        !matches!(self, FileError::Io(_) | FileError::StorageFull(_))
     }
 }
 
@@ -87,5 +90,8 @@ mod tests {
         assert!(e.to_string().contains("20 MB"));
         assert!(e.is_user_error());
         assert!(!FileError::Io("disk full".into()).is_user_error());
+        let full = FileError::StorageFull(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert!(!full.is_user_error());
+        assert!(full.to_string().contains("no space left"));
     }
 }

@@ -204,7 +204,7 @@ impl LocalStorage {
         let dir = path
             .parent()
             .ok_or_else(|| FileError::Io("bad storage path".into()))?;
-        fs::create_dir_all(dir).map_err(|e| io_error("creating the storage folder", &e))?;
+        fs::create_dir_all(dir).map_err(|e| io_error("creating the storage folder", e))?;
         let temp = dir.join(format!(
             ".tmp-{}-{}-{}",
             &key[..16],
@@ -215,7 +215,7 @@ impl LocalStorage {
         if let Err(e) = written {
             // Best effort: a leftover temp file is harmless, just untidy.
             let _ = fs::remove_file(&temp);
-            return Err(io_error("writing the file", &e));
+            return Err(io_error("writing the file", e));
         }
         // The rename is only durable once the directory entry is on disk.
         if let Err(e) = File::open(dir).and_then(|d| d.sync_all()) {
@@ -229,7 +229,7 @@ impl LocalStorage {
         let path = self.path_of(key)?;
         fs::read(&path).map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => FileError::NotFound,
-            _ => io_error("reading the file", &e),
+            _ => io_error("reading the file", e),
         })
     }
 
@@ -238,7 +238,7 @@ impl LocalStorage {
         match fs::remove_file(&path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(io_error("deleting the file", &e)),
+            Err(e) => Err(io_error("deleting the file", e)),
         }
     }
 
@@ -254,9 +254,13 @@ fn write_durably(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Logs the full error (with paths) for operators; the message for people has neither
-/// paths nor internals.
-fn io_error(doing: &str, e: &io::Error) -> FileError {
+/// paths nor internals. A full disk is told apart (and keeps its cause): it is not our
+/// fault, and passes when space is freed.
+fn io_error(doing: &str, e: io::Error) -> FileError {
     tracing::error!(error = %e, "attachment storage failed while {doing}");
+    if e.kind() == io::ErrorKind::StorageFull {
+        return FileError::StorageFull(e);
+    }
     FileError::Io(format!("{doing} failed: {}", e.kind()))
 }
 

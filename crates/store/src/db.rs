@@ -1,10 +1,12 @@
 //! Connection pool, backend detection, per-connection SQLite settings and migrations.
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, ConnectOptions, Executor};
+use sqlx::{AnyPool, ConnectOptions, Executor, SqlSafeStr};
 
 use crate::{StoreError, StoreResult};
 
@@ -24,6 +26,32 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    handed_out: Arc<HandedOut>,
+}
+
+/// When the pool last handed out a connection: a request whose wait timed out waits on while
+/// others keep getting theirs (the database is busy, not away).
+struct HandedOut {
+    since: Instant,
+    /// Milliseconds after `since`.
+    last_ms: AtomicU64,
+}
+
+impl HandedOut {
+    fn now_ms(&self) -> u64 {
+        self.since.elapsed().as_millis() as u64
+    }
+
+    fn note(&self) {
+        self.last_ms.fetch_max(self.now_ms(), Ordering::Relaxed);
+    }
+
+    /// Whether a connection was handed out within the last second: the database answers.
+    fn lately(&self) -> bool {
+        self.now_ms()
+            .saturating_sub(self.last_ms.load(Ordering::Relaxed))
+            < 1_000
+    }
 }
 
 impl Db {
@@ -44,7 +72,7 @@ impl Db {
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(acquire_timeout(backend))
             // A ping before every use guards against a PostgreSQL connection dropped by the
             // server; an embedded SQLite connection cannot drop, and there the ping is one more
             // trip through the driver's thread on every request.
@@ -65,7 +93,14 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            handed_out: Arc::new(HandedOut {
+                since: Instant::now(),
+                last_ms: AtomicU64::new(0),
+            }),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -80,14 +115,29 @@ impl Db {
     /// a deferred transaction that reads and then writes can fail with SQLITE_BUSY when
     /// another writer got in between, whereas waiting for the lock honours the busy timeout.
     pub async fn begin(&self) -> StoreResult<Tx<'static>> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
+        let conn = self.acquire().await?;
+        let statement = match self.backend {
+            Backend::Sqlite => Some("BEGIN IMMEDIATE".into_sql_str()),
+            Backend::Postgres => None,
+        };
+        Ok(sqlx::Transaction::begin(conn, statement).await?)
     }
 
+    /// A connection, waited for as `acquire_timeout` says; past that, only while other
+    /// requests keep getting theirs, up to `ACQUIRE_PATIENCE` in all.
     pub async fn acquire(&self) -> StoreResult<sqlx::pool::PoolConnection<sqlx::Any>> {
-        Ok(self.pool.acquire().await?)
+        let started = Instant::now();
+        loop {
+            match self.pool.acquire().await {
+                Ok(conn) => {
+                    self.handed_out.note();
+                    return Ok(conn);
+                }
+                Err(sqlx::Error::PoolTimedOut)
+                    if self.handed_out.lately() && started.elapsed() < ACQUIRE_PATIENCE => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     fn migrator(&self) -> &'static sqlx::migrate::Migrator {
@@ -121,6 +171,23 @@ impl Db {
         self.pool.close().await;
     }
 }
+
+/// How long a request waits for a connection before it hears "try again" (503), when nobody
+/// else gets one meanwhile either.
+///
+/// On PostgreSQL the pool retries a refused connection until this timeout: while the server
+/// restarts, each request waits this long, so it is short. A request that waited this long
+/// behind others that did get connections waits on (`Db::acquire`). On SQLite connections
+/// are only ever waited for behind other requests (writers queue on the busy timeout).
+fn acquire_timeout(backend: Backend) -> Duration {
+    match backend {
+        Backend::Postgres => Duration::from_secs(3),
+        Backend::Sqlite => ACQUIRE_PATIENCE,
+    }
+}
+
+/// The longest a request waits for a connection behind other requests.
+const ACQUIRE_PATIENCE: Duration = Duration::from_secs(10);
 
 pub fn backend_of(url: &str) -> StoreResult<Backend> {
     if url.starts_with("sqlite:") {

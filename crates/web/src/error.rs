@@ -41,20 +41,35 @@ impl IntoResponse for PageError {
             AppError::NotFound => error_page(StatusCode::NOT_FOUND, "Page not found", "If you typed the web address, check it is correct. If you followed a link, it may be out of date."),
             AppError::Conflict(m) => error_page(StatusCode::CONFLICT, "That could not be done", m),
             AppError::Gone(m) => error_page(StatusCode::GONE, "This link no longer works", m),
-            AppError::TooManyAttempts { retry_after_secs } => {
-                let mut r = error_page(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", format!("For your security, wait {} minutes and try again.", (retry_after_secs + 59) / 60));
-                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                    r.headers_mut().insert(header::RETRY_AFTER, v);
-                }
-                r
-            }
+            AppError::TooManyAttempts { retry_after_secs } => with_retry_after(
+                error_page(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", format!("For your security, wait {} minutes and try again.", (retry_after_secs + 59) / 60)),
+                retry_after_secs,
+            ),
             AppError::Invalid(errors) => error_page(StatusCode::BAD_REQUEST, "There is a problem", errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(". ")),
             AppError::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "internal error");
                 error_page(StatusCode::INTERNAL_SERVER_ERROR, "Sorry, there is a problem with the service", "Try again later. The problem has been logged.")
             }
+            AppError::StorageFull(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "no space left to save");
+                error_page(StatusCode::INSUFFICIENT_STORAGE, "Nothing was saved", "The server has run out of space to save this, so what you sent was not saved. Go back to keep what you wrote, and try again later. The problem has been logged.")
+            }
+            AppError::Unavailable(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "database unavailable");
+                with_retry_after(error_page(StatusCode::SERVICE_UNAVAILABLE, "The service is unavailable for a moment", "The database is not answering. Wait a few seconds and try again. The problem has been logged."), RETRY_UNAVAILABLE_SECS)
+            }
         }
     }
+}
+
+/// How long to wait before trying again while the database is away: about a restart.
+const RETRY_UNAVAILABLE_SECS: i64 = 5;
+
+fn with_retry_after(mut r: Response, secs: i64) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
 }
 
 pub type PageResult = Result<Response, PageError>;
@@ -154,19 +169,16 @@ impl IntoResponse for ApiError {
                 problem(StatusCode::CONFLICT, "conflict", "Conflict", m, vec![])
             }
             AppError::Gone(m) => problem(StatusCode::GONE, "gone", "Gone", m, vec![]),
-            AppError::TooManyAttempts { retry_after_secs } => {
-                let mut r = problem(
+            AppError::TooManyAttempts { retry_after_secs } => with_retry_after(
+                problem(
                     StatusCode::TOO_MANY_REQUESTS,
                     "too-many-attempts",
                     "Too many attempts",
                     format!("Try again in {retry_after_secs} seconds."),
                     vec![],
-                );
-                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                    r.headers_mut().insert(header::RETRY_AFTER, v);
-                }
-                r
-            }
+                ),
+                retry_after_secs,
+            ),
             AppError::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "internal error");
                 problem(
@@ -175,6 +187,33 @@ impl IntoResponse for ApiError {
                     "Internal error",
                     "The problem has been logged.",
                     vec![],
+                )
+            }
+            AppError::StorageFull(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "no space left to save");
+                problem(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "storage-full",
+                    "No space left to save",
+                    "The server has run out of space, so nothing of this request was saved. \
+                     Try again later; the problem has been logged.",
+                    vec![],
+                )
+            }
+            AppError::Unavailable(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "database unavailable");
+                with_retry_after(
+                    problem(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "unavailable",
+                        "Service unavailable",
+                        format!(
+                            "The database is not answering for the moment. Try again in \
+                             {RETRY_UNAVAILABLE_SECS} seconds; the problem has been logged."
+                        ),
+                        vec![],
+                    ),
+                    RETRY_UNAVAILABLE_SECS,
                 )
             }
         }

@@ -136,9 +136,11 @@ pub async fn load_visitor(State(state): State<AppState>, req: Request, next: Nex
         client: client_address(&state, &req),
         path: req.uri().path().to_string(),
     };
+    // Who could not be told (the database away) still gets a whole error page.
+    let anonymous = unknown.clone();
     let mut visitor = match identify(&state, unknown, bearer, &jar).await {
         Ok(visitor) => visitor,
-        Err(refused) => return refused,
+        Err(refused) => return render_error_page(&state, &anonymous, refused),
     };
     if let Some(a) = &visitor.actor {
         tracing::Span::current().record("user_id", a.id());

@@ -98,8 +98,13 @@ impl Accounts<'_> {
         };
         let mut expires_at = session.expires_at;
         if now - session.last_seen_at > TOUCH_AFTER_MS {
-            expires_at = now + self.session_ttl_ms();
-            security::touch_session(&mut c, &hash, now, expires_at).await?;
+            // Bookkeeping: a read must not fail because it could not be written (a full
+            // disk); the session then keeps its old expiry.
+            let until = now + self.session_ttl_ms();
+            match security::touch_session(&mut c, &hash, now, until).await {
+                Ok(()) => expires_at = until,
+                Err(e) => tracing::warn!(error = %e, "could not record a session's use"),
+            }
         }
         if session.user.disabled_at.is_some() {
             return Ok(None);
@@ -139,7 +144,10 @@ impl Accounts<'_> {
         };
         let now = self.app.now();
         if t.last_used_at.is_none_or(|at| now - at > TOUCH_AFTER_MS) {
-            security::touch_api_token(&mut c, &t.id, now).await?;
+            // Bookkeeping, as for sessions: the call goes ahead if it cannot be written.
+            if let Err(e) = security::touch_api_token(&mut c, &t.id, now).await {
+                tracing::warn!(error = %e, "could not record an API token's use");
+            }
         }
         let actor = load_actor(&mut c, &t.user_id).await?;
         Ok(actor.map(|actor| TokenActor {

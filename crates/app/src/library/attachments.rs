@@ -79,7 +79,8 @@ fn file_error(e: lz_files::FileError) -> AppError {
     if e.is_user_error() {
         AppError::field("file", e.to_string())
     } else {
-        AppError::internal(format!("file storage: {e}"))
+        // The cause stays in the chain: a full disk is told apart from other trouble.
+        AppError::fault(anyhow::Error::new(e).context("file storage"))
     }
 }
 

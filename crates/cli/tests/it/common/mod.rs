@@ -63,6 +63,8 @@ pub struct TestApp {
     pub backend: Backend,
     pub smtp: Option<Smtp>,
     stop: Option<tokio::sync::watch::Sender<bool>>,
+    /// Whether `dir` is removed when the app stops (not when it was given: `spawn_in`).
+    owns_dir: bool,
     /// What `given()` built once per app: the network admin who sets things up, and the
     /// people `assert_only` tries requests as.
     pub(crate) built: given::Built,
@@ -146,12 +148,26 @@ impl TestApp {
 
     /// Starts the app with extra `LZ_*` settings.
     pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
+        let mut app = Self::spawn_in(backend, &temp_dir("app"), extra).await?;
+        app.owns_dir = true;
+        Some(app)
+    }
+
+    /// Starts the app on `dir` (its SQLite database and `LZ_DATA_DIR`), which is left in
+    /// place when the app stops, so that another app can start on it. An `LZ_DATABASE_URL`
+    /// in `extra` replaces the test database.
+    pub async fn spawn_in(
+        backend: Backend,
+        dir: &std::path::Path,
+        extra: &[(&str, &str)],
+    ) -> Option<TestApp> {
         // The tests' HTTP clients use rustls with ring, installed as the binary does at start.
         lz_files::install_crypto_provider();
-        let dir = temp_dir("app");
-        let database_url = match backend {
-            Backend::Sqlite => format!("sqlite://{}", dir.join("lz.db").display()),
-            Backend::Postgres => fresh_postgres_database(&postgres_url()?).await,
+        let dir = dir.to_path_buf();
+        let database_url = match (extra.iter().find(|(k, _)| *k == "LZ_DATABASE_URL"), backend) {
+            (Some((_, url)), _) => url.to_string(),
+            (None, Backend::Sqlite) => format!("sqlite://{}", dir.join("lz.db").display()),
+            (None, Backend::Postgres) => fresh_postgres_database(&postgres_url()?).await,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -167,7 +183,12 @@ impl TestApp {
             ("LZ_ARGON2_ITERATIONS".into(), "1".into()),
             ("LZ_DB_MAX_CONNECTIONS".into(), "5".into()),
         ];
-        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        env.extend(
+            extra
+                .iter()
+                .filter(|(k, _)| *k != "LZ_DATABASE_URL")
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
         let config = Config::load(None, env).expect("test config");
         let mut app = App::open(config).await.expect("open app");
         // Text is extracted by the real binary in a child process, as `serve` does.
@@ -197,6 +218,7 @@ impl TestApp {
             backend,
             smtp: None,
             stop: Some(stop),
+            owns_dir: false,
             built: given::Built::default(),
         })
     }
@@ -306,7 +328,9 @@ impl Drop for TestApp {
         if let Some(s) = self.stop.take() {
             let _ = s.send(true);
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if self.owns_dir {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
