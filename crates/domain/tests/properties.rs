@@ -65,6 +65,15 @@
 //!   - `parse_local`, `local_parts`, `display`, `display_short`, `display_range`,
 //!     `local_date` on arbitrary text and any i64: no panic, a date and time read fill the
 //!     form again unchanged — 256
+//! - `citation`:
+//!   - `PartialDate::read` on arbitrary and date-shaped text: accepted dates read back — 256
+//!   - APA, Harvard, RIS and BibTeX from any title, names, organisation and keywords: RIS one
+//!     tag per CRLF line, BibTeX braces balanced and one line per field — 256
+//!
+//! Elsewhere: the search query text (`lz-search`, `tests::properties`: parsing bounded, any
+//! search answers and hides what it must — 256 and 128) and multipart bodies (`lz-web`,
+//! `session::tests`: any body read without panic, a well-formed upload gives its token —
+//! 256 each).
 
 use std::collections::HashSet;
 
@@ -1511,4 +1520,95 @@ fn a_negative_year_is_written_so_that_it_reads_back() {
     let d = parse_iso_date("-0005-01-01").expect("read");
     assert_eq!(iso(d), "-0005-01-01");
     assert_eq!(parse_iso_date(&iso(d)), Some(d));
+}
+
+// ---------------------------------------------------------------------------------------
+// Citations: dates and names as people type them, and the records written from any text.
+
+use lz_domain::citation::{Citation, CitedName, Licence, PartialDate};
+
+/// BibTeX's braces left once escaped ones (`\{`, `\}`) are set aside: (opened, closed), and
+/// whether the count never went below zero.
+fn bibtex_braces(s: &str) -> (usize, usize, bool) {
+    let (mut open, mut close, mut depth, mut ok) = (0, 0, 0i64, true);
+    let mut escaped = false;
+    for c in s.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '{' => {
+                open += 1;
+                depth += 1;
+            }
+            '}' => {
+                close += 1;
+                depth -= 1;
+                ok &= depth >= 0;
+            }
+            _ => {}
+        }
+    }
+    (open, close, ok)
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// `PartialDate::read` on arbitrary and date-shaped text: no panic, and what it accepts
+    /// is written as ISO that `parse` reads back to the same date — 256.
+    #[test]
+    fn typed_publication_dates_read_back(
+        text in prop_oneof![
+            any_text(60),
+            "[0-9]{1,5}([-/. ][0-9]{1,3}){0,3}",
+            "[0-9]{0,2} ?(jan|Feb|MARCH|sept|Dece|ma|smarch)[a-z]{0,6},? [0-9]{2,5}",
+        ],
+    ) {
+        if let Some(d) = PartialDate::read(&text) {
+            prop_assert_eq!(PartialDate::parse(&d.to_string()), Some(d));
+            prop_assert!(d.year >= 1000);
+        }
+    }
+
+    /// References from any title, names and organisation: no panic; the RIS record is one
+    /// tag per CRLF line from TY to ER; the BibTeX entry's braces balance and each field is
+    /// one line — 256.
+    #[test]
+    fn references_of_any_text_are_well_formed(
+        title in any_text(300),
+        names in vec(any_text(60), 0..5),
+        organisation in any_text(80),
+        keywords in vec(any_text(30), 0..3),
+        day in day_in(1000..=9999),
+    ) {
+        let c = Citation {
+            authors: names.iter().map(|n| CitedName::read(n)).collect(),
+            organisation,
+            title,
+            kind: "Case study".into(),
+            date: PartialDate::of_day(day),
+            url: "https://lz.example/library/x".into(),
+            accessed: day,
+            licence: Some(Licence::CcBy),
+            summary: String::new(),
+            keywords,
+            key: "x\u{202e}{}".into(),
+        };
+        let _ = (c.apa(), c.harvard());
+        let ris = c.ris();
+        prop_assert!(ris.starts_with("TY  - RPRT\r\n"), "{ris:?}");
+        prop_assert!(ris.ends_with("ER  - \r\n"), "{ris:?}");
+        for line in ris.split_terminator("\r\n") {
+            prop_assert!(!line.contains(['\r', '\n']), "{line:?}");
+            prop_assert!(line.len() >= 6 && &line[2..6] == "  - ", "{line:?}");
+        }
+        let bib = c.bibtex();
+        let (open, close, ok) = bibtex_braces(&bib);
+        prop_assert_eq!(open, close, "{}", bib);
+        prop_assert!(ok, "{}", bib);
+        prop_assert!(bib.starts_with("@techreport{lz-x,\n"), "{}", bib);
+        for line in bib.lines().skip(1) {
+            prop_assert!(line == "}" || line.starts_with("  "), "{line:?}");
+        }
+    }
 }

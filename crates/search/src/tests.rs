@@ -1243,3 +1243,120 @@ fn an_evidence_id_and_kind_go_together() {
     assert_eq!(evidence_id_of(&evidence_doc_id("abc")), Some("abc"));
     assert_eq!(evidence_id_of("0192-item"), None);
 }
+
+/// Property tests of the query text, which anyone may type (issue 20): for any input, parsing
+/// does not panic and stays bounded, and a search never fails nor shows what the reader may
+/// not see.
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::query::{parse, Clause, MAX_QUERY_WORDS};
+
+    const PIECES: &[&str] = &[
+        "\"",
+        "walk",
+        "walking",
+        "walkng",
+        ":",
+        "(",
+        ")",
+        "~",
+        "^",
+        "*",
+        "?",
+        "AND",
+        "OR",
+        "NOT",
+        "-",
+        "+",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\\",
+        "/",
+        "é",
+        "ß",
+        "İ",
+        "\u{200b}",
+        "\u{202e}",
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        "2023",
+        "physical activity",
+        "title:",
+        "a",
+        "the",
+        "😀",
+        "\u{0}",
+    ];
+
+    fn query_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>().prop_map(|s| s.chars().take(2_000).collect()),
+            proptest::collection::vec(proptest::sample::select(PIECES), 0..300)
+                .prop_map(|v| v.concat()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 256,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Cases per run: 256.
+        #[test]
+        fn query_text_parses_bounded(text in query_text()) {
+            let analyser = crate::schema::analyser().expect("analyser");
+            let clauses = parse(&text, &analyser);
+            let words: usize = clauses
+                .iter()
+                .map(|c| match c {
+                    Clause::Word { .. } => 1,
+                    Clause::Phrase { terms } => terms.len(),
+                })
+                .sum();
+            prop_assert!(words <= MAX_QUERY_WORDS, "{words} words");
+            for c in &clauses {
+                if let Clause::Phrase { terms } = c {
+                    prop_assert!(terms.len() > 1);
+                    prop_assert_eq!(terms[0].0, 0);
+                    prop_assert!(terms.windows(2).all(|w| w[0].0 <= w[1].0));
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 128,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Cases per run: 128 (each searches a small index).
+        #[test]
+        fn any_search_answers_and_hides_what_it_must(text in query_text()) {
+            use std::sync::OnceLock;
+            static INDEX: OnceLock<SearchIndex> = OnceLock::new();
+            let idx = INDEX.get_or_init(|| {
+                let idx = SearchIndex::open_in_ram().expect("index");
+                let mut hidden = doc("h", "Walking members only");
+                hidden.access = vec!["network".to_string()];
+                idx.apply(vec![doc("a", "Walking to school in 2023"), hidden], vec![], 1)
+                    .expect("apply");
+                idx
+            });
+            let visitor = Access::Tokens(vec!["public".to_string()]);
+            let found = idx.search(&req(&text), &visitor);
+            prop_assert!(found.is_ok(), "{:?}", found.err());
+            let found = found.expect("results");
+            prop_assert!(found.hits.iter().all(|h| h.id != "h"), "a hidden item was found");
+        }
+    }
+}

@@ -472,3 +472,68 @@ async fn multipart_csrf(content_type: &str, bytes: axum::body::Bytes) -> String 
     }
     String::new()
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::multipart_csrf;
+
+    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(f)
+    }
+
+    fn body(boundary: &str, token: &str, rest: &[u8]) -> Vec<u8> {
+        let mut b = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n"
+        )
+        .into_bytes();
+        b.extend_from_slice(rest);
+        b.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        b
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 256,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Any body under any content type: no panic, and a token only when a part named
+        /// csrf_token holds it. Cases per run: 256.
+        #[test]
+        fn any_multipart_body_is_read_without_panic(
+            content_type in prop_oneof![
+                Just("multipart/form-data; boundary=XyZ".to_string()),
+                "multipart/form-data; boundary=[ -~]{0,80}",
+                "[ -~]{0,60}",
+            ],
+            bytes in proptest::collection::vec(any::<u8>(), 0..4096),
+        ) {
+            let token = run(multipart_csrf(&content_type, bytes.clone().into()));
+            if !String::from_utf8_lossy(&bytes).contains("csrf_token") {
+                prop_assert_eq!(token, "");
+            }
+        }
+
+        /// A well-formed upload gives back its token, whatever the file holds (even a line
+        /// that looks like a boundary or a part). Cases per run: 256.
+        #[test]
+        fn a_well_formed_upload_gives_its_token(
+            boundary in "[A-Za-z0-9'()+_,./:=?-]{1,60}",
+            token in "[A-Za-z0-9_-]{1,64}",
+            file in proptest::collection::vec(any::<u8>(), 0..2048),
+        ) {
+            let b = body(&boundary, &token, &file);
+            let got = run(multipart_csrf(
+                &format!("multipart/form-data; boundary=\"{boundary}\""),
+                b.into(),
+            ));
+            prop_assert_eq!(got, token);
+        }
+    }
+}
