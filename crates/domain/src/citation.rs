@@ -49,20 +49,12 @@ pub struct PartialDate {
     pub day: Option<i8>,
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+/// The English name of month `m` (1–12), as jiff writes it.
+fn month_name(m: i8) -> String {
+    jiff::civil::date(2000, m.clamp(1, 12), 1)
+        .strftime("%B")
+        .to_string()
+}
 
 impl PartialDate {
     /// Reads "YYYY", "YYYY-MM" or "YYYY-MM-DD" (a real day), years 1000 to 9999.
@@ -109,13 +101,7 @@ impl PartialDate {
             if let Ok(n) = w.parse::<i8>() {
                 return (1..=12).contains(&n).then_some(n);
             }
-            MONTHS
-                .iter()
-                .position(|m| {
-                    let m = m.to_lowercase();
-                    w.len() >= 3 && m.starts_with(&w)
-                })
-                .map(|i| i as i8 + 1)
+            (1..=12).find(|m| w.len() >= 3 && month_name(*m).to_lowercase().starts_with(&w))
         };
         let (day, month, year) = match words.as_slice() {
             [m, y] => (None, month_of(m)?, *y),
@@ -138,8 +124,8 @@ impl PartialDate {
         }
     }
 
-    fn month_name(self) -> Option<&'static str> {
-        self.month.map(|m| MONTHS[(m - 1) as usize])
+    fn month_name(self) -> Option<String> {
+        self.month.map(month_name)
     }
 }
 
@@ -347,12 +333,7 @@ impl Citation {
                 format!(" {}", stop(&self.organisation)),
             )
         };
-        let accessed = format!(
-            "{} {} {}",
-            self.accessed.day(),
-            MONTHS[(self.accessed.month() - 1) as usize],
-            self.accessed.year()
-        );
+        let accessed = self.accessed.strftime("%-d %B %Y").to_string();
         format!(
             "{who} ({}) {} [{}].{publisher} Available at: {} (Accessed: {accessed}).",
             self.date.year, self.title, self.kind, self.url
