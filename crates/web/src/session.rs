@@ -342,10 +342,12 @@ async fn check_form_csrf(
 /// Pages that only partners may see, whose addresses are followed from emails and other
 /// partners' messages: a signed-out visitor is asked to sign in, whether or not the page
 /// exists (so the answer says nothing about what is there).
-const MEMBER_PAGES: [&str; 5] = [
+const MEMBER_PAGES: [&str; 7] = [
     "/events/",
     "/library/",
     "/attachments/",
+    "/evidence/",
+    "/collections/",
     "/plans",
     "/actions",
 ];

@@ -792,13 +792,15 @@ async fn collection_routes_by_role(app: TestApp) {
 }
 
 /// Only `allowed` (role codes, "signed_out" for visitors) read `path`; everyone else is told
-/// it is not found.
+/// it is not found, and a visitor is asked to sign in (401, whether or not it exists).
 async fn readable_only_by(app: &TestApp, org: &Org, path: &str, allowed: &[&str]) {
     for caller in callers(app, Some(org)).await {
         let role = caller.role.clone().unwrap_or_else(|| "signed_out".into());
         let status = caller.browser.get(path).await.status();
         let expected = if allowed.contains(&role.as_str()) {
             StatusCode::OK
+        } else if caller.role.is_none() {
+            StatusCode::UNAUTHORIZED
         } else {
             StatusCode::NOT_FOUND
         };

@@ -299,8 +299,6 @@ fn expect(rule: Rule, who: Who, variant: Variant, page: bool, read: bool) -> Exp
     // What a signed-out visitor may not see: pages send them to sign in (they may see it
     // then); the API's reads answer 404, its writes 401 (no token, no write).
     let hidden_to_visitor = match rule {
-        // Evidence and packs are not found by visitors, page or API.
-        CollectionRead | EvidenceRead => Hidden,
         // What only organisers do asks for a token first.
         EventOrganise => SignIn,
         _ if page || !read => SignIn,
