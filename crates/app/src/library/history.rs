@@ -93,6 +93,17 @@ fn fields(c: &ItemContent, term_names: &BTreeMap<String, String>) -> Vec<(&'stat
         ("Tags", names),
         ("Authors", authors),
         ("Links", links),
+        (
+            "Original publication date",
+            c.original_date.clone().unwrap_or_default(),
+        ),
+        (
+            "Licence",
+            lz_domain::citation::Licence::parse(&c.licence)
+                .map(|l| l.label().to_string())
+                .unwrap_or_default(),
+        ),
+        ("Cite the authors as", c.cite_as.replace('\n', "; ")),
     ]
 }
 

@@ -230,6 +230,16 @@ async fn an_item_is_cited_as_its_author_asks(app: TestApp) {
         lz_domain::dates::utc_date(v["published_at"].as_i64().expect("published") / 1000)
             .expect("day");
     let month = published.strftime("%B").to_string();
+    // The history shows what changed in the citation details.
+    let (_, history) = visitor.get_text(&format!("/library/{id}/history")).await;
+    for shown in [
+        "Original publication date",
+        "Licence",
+        "Open Government Licence v3.0",
+        "Cite the authors as",
+    ] {
+        assert!(history.contains(shown), "the history shows {shown}");
+    }
     assert!(
         apa.starts_with(&format!(
             "Smith, A., & Khan, B. ({}, {month} {}). Plain",
