@@ -15,6 +15,21 @@ code_enum!(
     }
 );
 
+impl ItemKind {
+    /// The kind as a reference names it, in square brackets after the title ("[Case
+    /// study]"): shorter than the form's label.
+    pub fn cited_as(self) -> &'static str {
+        match self {
+            ItemKind::CaseStudy => "Case study",
+            ItemKind::PracticeGuide => "Practice guide",
+            ItemKind::Evaluation => "Report",
+            ItemKind::Tool => "Tool",
+            ItemKind::EventMaterial => "Event material",
+            ItemKind::LearningLog => "Learning log",
+        }
+    }
+}
+
 code_enum!(
     /// Who may see a published item.
     Visibility {

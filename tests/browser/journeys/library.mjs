@@ -240,7 +240,7 @@ export async function run(ctx) {
     await activate(page, page.locator('#cite-this summary'), 'details "Cite this"');
     const apa = (await page.locator('#cite-apa').innerText()).replace(/\s+/g, ' ').trim();
     assert(
-      apa.startsWith(`Sample, A. (2024, May). ${title} [${KIND}]. ${ORGANISATION}.`),
+      apa.startsWith(`Sample, A. (2024, May). ${title} [Case study]. ${ORGANISATION}.`),
       `the APA reference reads "${apa}"`,
     );
     const harvard = (await page.locator('#cite-harvard').innerText()).trim();

@@ -92,7 +92,7 @@ impl ItemView {
             authors: names.iter().map(|n| CitedName::read(n)).collect(),
             organisation: i.organisation_name.clone(),
             title: i.title.clone(),
-            kind: i.kind.label().to_string(),
+            kind: i.kind.cited_as().to_string(),
             date,
             url: format!("{}/library/{}", base_url.trim_end_matches('/'), i.id),
             accessed,

@@ -104,13 +104,13 @@ async fn an_item_is_cited_as_its_author_asks(app: TestApp) {
     assert!(html.contains("Cite this"), "{html}");
     assert!(
         html.contains(&format!(
-            "Khan, B., &amp; Smith, A. J. (2023, May 14). <i>{escaped_title}</i> [Evaluation or report]. Blackpool Council. {escaped_url}"
+            "Khan, B., &amp; Smith, A. J. (2023, May 14). <i>{escaped_title}</i> [Report]. Blackpool Council. {escaped_url}"
         )),
         "APA on the page: {html}"
     );
     assert!(
         html.contains(&format!(
-            "Khan, B. and Smith, A. J. (2023) {escaped_title} [Evaluation or report]. Blackpool Council. Available at: {escaped_url} (Accessed: {accessed})."
+            "Khan, B. and Smith, A. J. (2023) {escaped_title} [Report]. Blackpool Council. Available at: {escaped_url} (Accessed: {accessed})."
         )),
         "Harvard on the page"
     );
@@ -142,7 +142,9 @@ async fn an_item_is_cited_as_its_author_asks(app: TestApp) {
     assert_eq!(v["cite_as"], json!(["Khan, Bilal", "Smith, Anna J."]));
     assert_eq!(
         v["citation"]["apa"],
-        format!("Khan, B., & Smith, A. J. (2023, May 14). {title} [Evaluation or report]. Blackpool Council. {url}")
+        format!(
+            "Khan, B., & Smith, A. J. (2023, May 14). {title} [Report]. Blackpool Council. {url}"
+        )
     );
 
     // RIS, read by rispy.
@@ -194,7 +196,7 @@ async fn an_item_is_cited_as_its_author_asks(app: TestApp) {
     let e = &read[0];
     assert_eq!(read.as_array().map(Vec::len), Some(1), "{read}");
     assert_eq!(e["entry_type"], "techreport", "{e}");
-    assert_eq!(e["type"], "Evaluation or report", "{e}");
+    assert_eq!(e["type"], "Report", "{e}");
     assert_eq!(e["entry_key"], format!("lz-{id}"), "{e}");
     assert_eq!(e["author"], "Khan, Bilal and Smith, Anna J.", "{e}");
     assert_eq!(e["year"], "2023", "{e}");
