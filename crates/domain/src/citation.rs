@@ -108,6 +108,9 @@ impl PartialDate {
             [d, m, y] => (Some(d.parse::<i8>().ok()?), month_of(m)?, *y),
             _ => return None,
         };
+        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
         let iso = match day {
             Some(d) => format!("{year}-{month:02}-{d:02}"),
             None => format!("{year}-{month:02}"),
@@ -269,14 +272,17 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Text safe inside a BibTeX field's braces: braces balanced by escaping them all, and the
-/// characters TeX gives meaning to escaped.
+/// Text safe inside a BibTeX field's braces. BibTeX counts every brace, escaped or not, so
+/// typed braces become `\textbraceleft{}` and `\textbraceright{}` (the field can then never
+/// be closed early), and the characters TeX gives meaning to are escaped.
 fn bibtex_text(s: &str) -> String {
     let mut out = String::new();
     for c in one_line(s).chars() {
         match c {
             '\\' => out.push_str("\\textbackslash{}"),
-            '{' | '}' | '%' | '&' | '$' | '#' | '_' => {
+            '{' => out.push_str("\\textbraceleft{}"),
+            '}' => out.push_str("\\textbraceright{}"),
+            '%' | '&' | '$' | '#' | '_' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -396,7 +402,15 @@ impl Citation {
         } else {
             self.authors
                 .iter()
-                .map(|a| bibtex_text(&a.full()))
+                .map(|a| {
+                    let name = bibtex_text(&a.full());
+                    // "and" inside a name would split it into two authors: braced, it stays one.
+                    if name.to_lowercase().split_whitespace().any(|w| w == "and") {
+                        format!("{{{name}}}")
+                    } else {
+                        name
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(" and ")
         };
@@ -500,6 +514,8 @@ mod tests {
             "1/2/3/4",
             "yesterday",
             "13/2023",
+            "May 2023-05",
+            "5 May 23",
         ] {
             assert_eq!(PartialDate::read(bad), None, "{bad}");
         }
@@ -554,9 +570,19 @@ mod tests {
         assert_eq!(ris.matches("\r\n").count(), ris.lines().count());
         let bib = c.bibtex();
         assert!(bib.starts_with("@techreport{lz-abc,\n"));
-        assert!(bib.contains("title = {{100\\% \\{braces\\} \\& \\$money\\_\\#1 \\textbackslash{} \\textasciitilde{}\\textasciicircum{} new line}}"), "{bib}");
-        let opens = bib.matches('{').count() - bib.matches("\\{").count();
-        let closes = bib.matches('}').count() - bib.matches("\\}").count();
-        assert_eq!(opens, closes, "{bib}");
+        assert!(
+            bib.contains(
+                "title = {{100\\% \\textbraceleft{}braces\\textbraceright{} \\& \\$money\\_\\#1 \\textbackslash{} \\textasciitilde{}\\textasciicircum{} new line}}"
+            ),
+            "{bib}"
+        );
+        assert_eq!(bib.matches('{').count(), bib.matches('}').count(), "{bib}");
+        // A typed closing brace cannot end the field early and add a field of its own, and a
+        // name with "and" in it stays one author.
+        c.title = "Results}}, note = {x".into();
+        c.authors = vec![CitedName::read("Spencer, Marks and Co")];
+        let bib = c.bibtex();
+        assert!(!bib.contains("note = {x"), "{bib}");
+        assert!(bib.contains("author = {{Spencer, Marks and Co}},"), "{bib}");
     }
 }

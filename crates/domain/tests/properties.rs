@@ -1527,15 +1527,12 @@ fn a_negative_year_is_written_so_that_it_reads_back() {
 
 use lz_domain::citation::{Citation, CitedName, Licence, PartialDate};
 
-/// BibTeX's braces left once escaped ones (`\{`, `\}`) are set aside: (opened, closed), and
+/// BibTeX's braces as BibTeX counts them (every one, escaped or not): (opened, closed), and
 /// whether the count never went below zero.
 fn bibtex_braces(s: &str) -> (usize, usize, bool) {
     let (mut open, mut close, mut depth, mut ok) = (0, 0, 0i64, true);
-    let mut escaped = false;
     for c in s.chars() {
         match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
             '{' => {
                 open += 1;
                 depth += 1;

@@ -128,7 +128,12 @@ impl Db {
     pub async fn acquire(&self) -> StoreResult<sqlx::pool::PoolConnection<sqlx::Any>> {
         let started = Instant::now();
         loop {
-            match self.pool.acquire().await {
+            // The last wait is cut so that the whole never passes `ACQUIRE_PATIENCE`.
+            let left = ACQUIRE_PATIENCE.saturating_sub(started.elapsed());
+            let Ok(got) = tokio::time::timeout(left, self.pool.acquire()).await else {
+                return Err(sqlx::Error::PoolTimedOut.into());
+            };
+            match got {
                 Ok(conn) => {
                     self.handed_out.note();
                     return Ok(conn);

@@ -327,15 +327,18 @@ pub struct ItemBody {
     /// Links (http or https) to videos or web pages.
     #[serde(default)]
     links: Vec<String>,
-    /// When it was first published elsewhere: "2023", "2023-05" or "2023-05-14".
+    /// When it was first published elsewhere: "2023", "2023-05" or "2023-05-14"; "" clears
+    /// it. Left out (or null), an update keeps what the item has.
     #[serde(default)]
-    original_date: String,
-    /// cc-by-4.0, cc-by-sa-4.0, cc-by-nc-4.0, ogl-3.0 or all-rights-reserved.
+    original_date: Option<String>,
+    /// cc-by-4.0, cc-by-sa-4.0, cc-by-nc-4.0, ogl-3.0 or all-rights-reserved; "" clears it.
+    /// Left out (or null), an update keeps what the item has.
     #[serde(default)]
-    licence: String,
-    /// The authors as they should be cited, "Surname, Given names" each.
+    licence: Option<String>,
+    /// The authors as they should be cited, "Surname, Given names" each; [] clears them.
+    /// Left out (or null), an update keeps what the item has.
     #[serde(default)]
-    cite_as: Vec<String>,
+    cite_as: Option<Vec<String>>,
 }
 
 impl From<ItemBody> for ItemInput {
@@ -357,9 +360,9 @@ impl From<ItemBody> for ItemInput {
             terms: b.terms,
             authors: b.authors.join("\n"),
             links: b.links.join("\n"),
-            original_date: b.original_date,
-            licence: b.licence,
-            cite_as: b.cite_as.join("\n"),
+            original_date: b.original_date.unwrap_or_default(),
+            licence: b.licence.unwrap_or_default(),
+            cite_as: b.cite_as.unwrap_or_default().join("\n"),
         }
     }
 }
@@ -386,8 +389,19 @@ pub async fn update_item(
     State(s): State<AppState>,
     ApiCaller(actor, _): ApiCaller,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<ItemBody>,
+    ApiJson(mut b): ApiJson<ItemBody>,
 ) -> ApiResult<axum::http::StatusCode> {
+    // The citation details came after the API's first clients: left out, they are kept, so
+    // that an update written before them does not clear what was set on the page.
+    if b.original_date.is_none() || b.licence.is_none() || b.cite_as.is_none() {
+        let view = s.app.library().item(Some(&actor), &id).await?;
+        let i = &view.item;
+        b.original_date
+            .get_or_insert_with(|| i.original_date.map(|d| d.to_string()).unwrap_or_default());
+        b.licence
+            .get_or_insert_with(|| i.licence.map(|l| l.code().to_string()).unwrap_or_default());
+        b.cite_as.get_or_insert_with(|| i.cite_as.clone());
+    }
     s.app.library().update(&actor, &id, &b.into()).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
