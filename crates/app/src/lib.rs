@@ -22,6 +22,7 @@ pub mod plans;
 pub mod search;
 mod similar;
 pub mod tables;
+pub mod transfer;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;

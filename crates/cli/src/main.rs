@@ -15,6 +15,7 @@ mod extract;
 mod indicators;
 mod plan_import;
 mod serve;
+mod transfer;
 mod users;
 
 use backup::{backup, restore};
@@ -108,6 +109,18 @@ enum Command {
         #[command(subcommand)]
         command: IndicatorsCommand,
     },
+    /// Write the whole site's content to PATH (a new directory): documented JSON Lines files
+    /// and the stored files, without passwords or other secrets unless asked.
+    Export {
+        path: PathBuf,
+        /// Include password hashes, API token hashes and share links (only for moving your
+        /// own instance: never for handing content to someone else).
+        #[arg(long)]
+        with_secrets: bool,
+    },
+    /// Load an export from PATH into this instance, which must be empty (SQLite or
+    /// PostgreSQL), then rebuild the search index.
+    Import { path: PathBuf },
     /// Copy the database and files to PATH (a new directory) while the server runs.
     Backup { path: PathBuf },
     /// Restore a backup from PATH into an empty data directory.
@@ -332,6 +345,10 @@ async fn run(command: Command, config: Config) -> Result<()> {
                     accept_flags,
                 },
         } => indicators::import(config, &file, dry_run, format == "json", accept_flags).await,
+        Command::Export { path, with_secrets } => {
+            transfer::export(config, &path, with_secrets).await
+        }
+        Command::Import { path } => transfer::import(config, &path).await,
         Command::Backup { path } => backup(config, &path).await,
         Command::Restore { path } => restore(config, &path).await,
     }

@@ -23,6 +23,7 @@ pub mod ops;
 pub mod outbox;
 pub mod plans;
 pub mod security;
+pub mod transfer;
 pub mod users;
 
 pub use db::{Backend, Conn, Db, Tx};

@@ -135,10 +135,11 @@ impl Accounts<'_> {
             ));
         }
         let hasher = &self.app.hasher;
-        if !hasher
-            .verify(current.to_string(), user.password_hash.clone())
-            .await?
-        {
+        let matches = !user.password_hash.is_empty()
+            && hasher
+                .verify(current.to_string(), user.password_hash.clone())
+                .await?;
+        if !matches {
             let mut c = self.app.db.acquire().await?;
             record_failure(&mut c, &account_key, now, ACCOUNT_FAILURES).await?;
             return Err(AppError::field(

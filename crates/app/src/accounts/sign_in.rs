@@ -67,7 +67,9 @@ impl Accounts<'_> {
     async fn password_matches(&self, user: Option<&UserRow>, password: &str) -> AppResult<bool> {
         let hasher = &self.app.hasher;
         match user {
-            Some(u) if u.disabled_at.is_none() => {
+            // An account with no password (loaded from an export made without secrets)
+            // signs in only after a password reset.
+            Some(u) if u.disabled_at.is_none() && !u.password_hash.is_empty() => {
                 hasher
                     .verify(password.to_string(), u.password_hash.clone())
                     .await

@@ -23,3 +23,4 @@ mod plans;
 mod report_docs;
 mod security;
 mod storage;
+mod transfer;

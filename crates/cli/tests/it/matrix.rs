@@ -527,6 +527,11 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("POST", "/admin/organisations", NetworkAdmin),
     ("GET", "/admin/organisations/{id}", NetworkAdmin),
     ("POST", "/admin/organisations/{id}", NetworkAdmin),
+    (
+        "GET",
+        "/admin/organisations/{id}/export.zip",
+        DecidersForOwner,
+    ),
     ("GET", "/admin/places", NetworkAdmin),
     ("POST", "/admin/places", NetworkAdmin),
     ("GET", "/admin/places/{id}", NetworkAdmin),

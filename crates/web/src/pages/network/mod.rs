@@ -4,6 +4,7 @@
 //! page is decided by the use cases (`lz_app::network::access`), never here.
 
 mod directory;
+mod export;
 mod organisations;
 mod oversight;
 mod people;
@@ -34,6 +35,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/organisations/{id}",
             get(organisations::edit).post(organisations::update),
+        )
+        .route(
+            "/admin/organisations/{id}/export.zip",
+            get(export::organisation),
         )
         .route("/admin/users", get(people::list))
         .route(

@@ -22,7 +22,13 @@ pub(super) async fn index(
         &state,
         &visitor,
         "admin/index.html",
-        context! { pending => overview.pending },
+        context! {
+            pending => overview.pending,
+            exports => lz_app::transfer::access::own_organisations_to_export(&actor)
+                .into_iter()
+                .map(|(id, name)| context! { id, name })
+                .collect::<Vec<_>>(),
+        },
     ))
 }
 
