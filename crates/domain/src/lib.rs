@@ -11,6 +11,7 @@ pub mod ids;
 pub mod intelligence;
 pub mod library;
 pub mod markdown;
+pub mod meetings;
 pub mod network;
 pub mod password;
 pub mod plan_import;

@@ -24,7 +24,7 @@ pub enum TextProblem {
 }
 
 /// Characters that reorder text: the embeddings, overrides and isolates, and the marks.
-fn is_bidi_control(c: char) -> bool {
+pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 

@@ -97,6 +97,9 @@ impl Templates {
             "intelligence/import.html",
             "intelligence/review.html",
             "intelligence/tags.html",
+            "transfer/meetings.html",
+            "transfer/meetings_review.html",
+            "transfer/meetings_done.html",
         );
         env.add_filter("datetime", format_ms);
         env.add_filter("date", format_iso_date);

@@ -1,6 +1,8 @@
-//! Who may take content out. The host exports the whole site from the command line (it holds
-//! the server, so no rule applies there); on the web, an organisation's items are exported by
-//! whoever decides for that organisation: its organisation admins, and network admins.
+//! Who may bring content in and take it out. The host exports and imports the whole site
+//! from the command line (it holds the server, so no rule applies there); on the web, an
+//! organisation's items are exported by whoever decides for that organisation (its
+//! organisation admins, and network admins), and meeting records are brought in by those who
+//! look after all shared content (moderators and network admins), since they publish at once.
 
 use crate::{Actor, AppError, AppResult};
 
@@ -30,4 +32,16 @@ pub fn own_organisations_to_export(actor: &Actor) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+pub fn may_import_meetings(actor: Option<&Actor>) -> bool {
+    actor.is_some_and(Actor::sees_all_content)
+}
+
+pub fn require_import_meetings(actor: &Actor) -> AppResult<()> {
+    if may_import_meetings(Some(actor)) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }

@@ -1,9 +1,11 @@
-//! Letting content out and bringing it back: the whole site as documented JSON Lines files
-//! with the stored files (`site`, for the host: `learning-zone export` and `import`), and an
-//! organisation's own library items as a ZIP (`organisation`, for its admins, from the
-//! web). Reached through `app.transfer()`; who may export what is decided in `access`.
+//! Bringing material in and letting it out: past network meetings from an export of meeting
+//! records (`meetings`), the whole site as documented JSON Lines files with the stored files
+//! (`site`, for the host: `learning-zone export` and `import`), and an organisation's own
+//! library items as a ZIP (`organisation`, for its admins, from the web). Reached through
+//! `app.transfer()`; who may do which is decided in `access`.
 
 pub mod access;
+pub mod meetings;
 mod organisation;
 mod site;
 pub mod tables;

@@ -16,6 +16,7 @@ mod first_use;
 mod intelligence;
 mod library;
 mod matrix;
+mod meetings;
 mod membership;
 mod ops;
 mod permissions;

@@ -40,6 +40,17 @@ pub async fn insert_series(
     Ok(())
 }
 
+/// The oldest series with this title, compared without case.
+pub async fn series_by_title(c: &mut Conn, title: &str) -> StoreResult<Option<SeriesRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, title, purpose, organisation_id, created_by, created_at FROM event_series
+         WHERE LOWER(title) = LOWER($1) ORDER BY created_at, id LIMIT 1",
+    )
+    .bind(title)
+    .fetch_optional(c)
+    .await?)
+}
+
 pub async fn all_series(c: &mut Conn) -> StoreResult<Vec<SeriesRow>> {
     Ok(sqlx::query_as(
         "SELECT id, title, purpose, organisation_id, created_by, created_at FROM event_series ORDER BY created_at DESC",

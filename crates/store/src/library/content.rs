@@ -179,3 +179,23 @@ pub async fn soft_delete_item(c: &mut Conn, id: &str, now: i64) -> StoreResult<(
         .await?;
     Ok(())
 }
+
+/// Every item brought in from elsewhere, by the key of the record it came from: (key, id).
+pub async fn import_keys(c: &mut Conn) -> StoreResult<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT import_key, id FROM items WHERE import_key IS NOT NULL ORDER BY import_key",
+    )
+    .fetch_all(c)
+    .await?)
+}
+
+/// Marks a new item as brought in from a record (its key) and published now.
+pub async fn mark_imported(c: &mut Conn, id: &str, key: &str, now: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE items SET import_key = $2, published_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(key)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}

@@ -12,6 +12,7 @@ pub(crate) mod intelligence;
 pub(crate) mod library;
 mod network;
 mod plans;
+mod transfer;
 
 use std::collections::BTreeMap;
 
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(evidence::routes())
         .merge(advocacy::routes())
         .merge(intelligence::routes())
+        .merge(transfer::routes())
 }
 
 pub async fn not_found(_: Visitor) -> Response {

@@ -553,6 +553,24 @@ impl Client {
         b
     }
 
+    /// A POST of raw bytes to the API (`path` under `/api/v1`) with this client's token.
+    pub async fn api_post_bytes(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, String) {
+        let r = self
+            .api(reqwest::Method::POST, path)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        let s = r.status();
+        (s, r.text().await.unwrap_or_default())
+    }
+
     pub async fn api_get(&self, path: &str) -> (StatusCode, serde_json::Value) {
         let r = self
             .api(reqwest::Method::GET, path)

@@ -56,12 +56,13 @@ pub(super) async fn list(
         .map(|x| context! { id => x.id, title => x.title })
         .collect();
     let can_organise = events.may_create(actor);
+    let can_import = lz_app::transfer::access::may_import_meetings(actor);
     Ok(page(
         &state,
         &visitor,
         "events/list.html",
         context! {
-            upcoming, past, mine, series, can_organise, notice => notice(q.notice.as_deref()),
+            upcoming, past, mine, series, can_organise, can_import, notice => notice(q.notice.as_deref()),
             webcal => super::calendar_links::webcal(&state.app.config.link("/events.ics")),
         },
     ))
