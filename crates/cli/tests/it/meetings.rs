@@ -275,7 +275,13 @@ async fn a_moderator_brings_in_meeting_records_once(app: TestApp) {
     let (status, review) = upload(&moderator, "meetings.csv", CSV.as_bytes().to_vec()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(review.contains("Already here"));
-    let fields = review_fields(&review);
+    assert!(review.contains("There is nothing new to import"));
+    assert!(
+        !review.contains("/library/import/meetings/save"),
+        "no save button"
+    );
+    // Sent anyway (the form bypassed): refused, nothing added.
+    let fields = vec![("text".to_string(), CSV.to_string())];
     let (status, again) = save(
         &moderator,
         &fields,
