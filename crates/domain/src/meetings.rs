@@ -115,6 +115,11 @@ pub fn field_of(heading: &str) -> Option<Field> {
 pub const TEMPLATE_CSV: &str = "date,meeting,topic,presenters,organisation,recording,slides,summary,attendees\r\n\
 2024-03-12,NW Place Partnerships Network,Listening to communities in Blackpool,Jane Example; Sam Example,Active Lancashire,https://example.org/recordings/2024-03,listening.pptx,How the place team used community conversations to shape its work.,34\r\n";
 
+/// As many presenters as an item names as its authors.
+pub const MAX_PRESENTERS: usize = 20;
+/// An item's summary is at most this long (the form's limit); longer notes go in its body.
+pub const MAX_SUMMARY: usize = 1_000;
+
 /// One record as read, with its problems.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeetingRecord {
@@ -139,6 +144,13 @@ pub enum Problem {
     NoTopic,
     /// The date does not read as a day: the record is left out.
     BadDate(String),
+    /// The day reads, but is not of a past meeting this site can hold (before 2000, or not
+    /// yet come): the record is left out.
+    DateOutOfRange(String),
+    /// More presenters than an item names (20): the first are kept.
+    TooManyPresenters(usize),
+    /// A summary longer than an item's (1,000 characters): it goes into the body in full.
+    LongSummary,
     /// The recording link is not an http(s) address: the record goes in without it.
     BadRecording(String),
     /// The attendance is not a whole number: left out of the record.
@@ -148,7 +160,10 @@ pub enum Problem {
 impl Problem {
     /// Whether the record is left out (otherwise it goes in with the problem noted).
     pub fn leaves_out(&self) -> bool {
-        matches!(self, Problem::NoTopic | Problem::BadDate(_))
+        matches!(
+            self,
+            Problem::NoTopic | Problem::BadDate(_) | Problem::DateOutOfRange(_)
+        )
     }
 
     pub fn message(&self) -> String {
@@ -158,6 +173,13 @@ impl Problem {
             Problem::BadDate(d) => format!(
                 "the date “{d}” is not a day we can read (use 2024-03-12 or 12/03/2024): the record is left out"
             ),
+            Problem::DateOutOfRange(d) => format!(
+                "the date {d} is not of a past meeting (from 2000 until today): the record is left out"
+            ),
+            Problem::TooManyPresenters(n) => format!(
+                "{n} presenters: the first {MAX_PRESENTERS} are named on the item"
+            ),
+            Problem::LongSummary => "the summary is longer than 1,000 characters: it is kept in full in the item's text, and shortened as its summary".into(),
             Problem::BadRecording(l) => format!(
                 "the recording link “{l}” is not a web address (http or https): it is left out"
             ),
@@ -169,8 +191,9 @@ impl Problem {
 }
 
 impl MeetingRecord {
-    /// A record from its fields (`get` gives a field's text, empty when absent).
-    pub fn read(line: usize, get: impl Fn(Field) -> String) -> Self {
+    /// A record from its fields (`get` gives a field's text, empty when absent); `today`
+    /// bounds the meeting's day (a record is of a past meeting).
+    pub fn read(line: usize, today: Date, get: impl Fn(Field) -> String) -> Self {
         let text = |f| tidy(&get(f), 200);
         let mut problems = Vec::new();
         let topic = text(Field::Topic);
@@ -178,11 +201,17 @@ impl MeetingRecord {
             problems.push(Problem::NoTopic);
         }
         let date_text = text(Field::Date);
-        let date = read_date(&date_text);
-        if date.is_none() {
-            problems.push(Problem::BadDate(date_text));
+        let mut date = read_date(&date_text);
+        match date {
+            None => problems.push(Problem::BadDate(date_text)),
+            Some(d) if d.year() < 2000 || d > today => {
+                problems.push(Problem::DateOutOfRange(dates::iso(d)));
+                date = None;
+            }
+            Some(_) => {}
         }
-        let recording_text = text(Field::Recording);
+        // Links are read whole: recordings on SharePoint or Teams run to hundreds of characters.
+        let recording_text = tidy(&get(Field::Recording), 2_000);
         let recording = if recording_text.is_empty() {
             None
         } else if crate::library::parse_link(&recording_text).is_ok() {
@@ -203,12 +232,20 @@ impl MeetingRecord {
                 }
             }
         };
-        let presenters = get(Field::Presenters)
+        let mut presenters: Vec<String> = get(Field::Presenters)
             .split([';', ',', '\n'])
             .flat_map(|p| p.split(" and "))
             .map(|p| tidy(p, 120))
             .filter(|p| !p.is_empty())
             .collect();
+        if presenters.len() > MAX_PRESENTERS {
+            problems.push(Problem::TooManyPresenters(presenters.len()));
+            presenters.truncate(MAX_PRESENTERS);
+        }
+        let summary = tidy_block(&get(Field::Summary), 20_000);
+        if summary.chars().count() > MAX_SUMMARY {
+            problems.push(Problem::LongSummary);
+        }
         MeetingRecord {
             line,
             date,
@@ -218,7 +255,7 @@ impl MeetingRecord {
             organisation: text(Field::Organisation),
             recording,
             slides: text(Field::Slides),
-            summary: tidy_block(&get(Field::Summary), 5_000),
+            summary,
             attendees,
             problems,
         }
@@ -342,7 +379,7 @@ mod tests {
     use super::*;
 
     fn record(fields: &[(Field, &str)]) -> MeetingRecord {
-        MeetingRecord::read(2, |f| {
+        MeetingRecord::read(2, Date::new(2026, 12, 1).unwrap(), |f| {
             fields
                 .iter()
                 .find(|(g, _)| *g == f)
@@ -407,6 +444,42 @@ mod tests {
         ]);
         assert!(r.problems.is_empty());
         assert_eq!(r.attendees, Some(1200));
+    }
+
+    #[test]
+    fn only_past_meetings_since_2000_go_in() {
+        for d in ["1998-03-12", "2204-01-01", "2026-12-02"] {
+            let r = record(&[(Field::Date, d), (Field::Topic, "A talk")]);
+            assert!(r.left_out(), "{d}");
+            assert!(
+                r.problems[0].message().contains("not of a past meeting"),
+                "{d}"
+            );
+        }
+        let r = record(&[(Field::Date, "2026-12-01"), (Field::Topic, "A talk")]);
+        assert!(!r.left_out());
+        let long = format!("https://example.sharepoint.com/{}", "x".repeat(400));
+        let r = record(&[
+            (Field::Date, "2026-01-01"),
+            (Field::Topic, "A talk"),
+            (Field::Recording, &long),
+        ]);
+        assert_eq!(
+            r.recording.as_deref(),
+            Some(long.as_str()),
+            "long links are kept whole"
+        );
+        let many = (0..25)
+            .map(|i| format!("P{i}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let r = record(&[
+            (Field::Date, "2026-01-01"),
+            (Field::Topic, "A talk"),
+            (Field::Presenters, &many),
+        ]);
+        assert_eq!(r.presenters.len(), MAX_PRESENTERS);
+        assert!(matches!(r.problems[0], Problem::TooManyPresenters(25)));
     }
 
     #[test]

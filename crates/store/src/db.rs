@@ -123,6 +123,18 @@ impl Db {
         Ok(sqlx::Transaction::begin(conn, statement).await?)
     }
 
+    /// A read-only transaction that sees one moment of the database throughout (an export
+    /// read table by table while others write): PostgreSQL's repeatable read; on SQLite in
+    /// WAL mode a read transaction keeps the snapshot of its first read.
+    pub async fn begin_snapshot(&self) -> StoreResult<Tx<'static>> {
+        let conn = self.acquire().await?;
+        let statement = match self.backend {
+            Backend::Sqlite => "BEGIN".into_sql_str(),
+            Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY".into_sql_str(),
+        };
+        Ok(sqlx::Transaction::begin(conn, Some(statement)).await?)
+    }
+
     /// A connection, waited for as `acquire_timeout` says; past that, only while other
     /// requests keep getting theirs, up to `ACQUIRE_PATIENCE` in all.
     pub async fn acquire(&self) -> StoreResult<sqlx::pool::PoolConnection<sqlx::Any>> {

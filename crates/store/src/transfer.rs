@@ -92,11 +92,11 @@ pub async fn schema_version(c: &mut Conn) -> StoreResult<i64> {
     Ok(v.unwrap_or(0))
 }
 
-/// A filter on the rows read: a `WHERE` clause written in code (never from input) with one
-/// bound `$1`.
+/// A filter on the rows read: a `WHERE` clause written in code (never from input) and the
+/// values of its `$1`, `$2`… (each bound, never written into the SQL).
 pub struct Filter<'a> {
-    pub clause: &'static str,
-    pub param: &'a str,
+    pub clause: &'a str,
+    pub params: &'a [&'a str],
 }
 
 /// Calls `each` with every row of `table` (as `columns` gives them), in one order that both
@@ -127,7 +127,9 @@ pub async fn for_each_row<E>(
     let sql = trusted_sql!("SELECT {list} FROM \"{table}\" WHERE {clause} ORDER BY {order}");
     let mut query = sqlx::query(sql);
     if let Some(f) = &filter {
-        query = query.bind(f.param);
+        for p in f.params {
+            query = query.bind(*p);
+        }
     }
     let mut rows = query.fetch(&mut *c);
     while let Some(row) = rows.try_next().await? {

@@ -78,7 +78,7 @@ export async function run(ctx) {
     const files = unzip(file.bytes, 'the export');
     const manifest = JSON.parse(files.get('manifest.json').toString('utf8'));
     assert(manifest.scope === 'organisation:active-lancashire', `the manifest's scope: ${manifest.scope}`);
-    const items = files.get('tables/items.jsonl').toString('utf8').trim().split('\n');
+    const items = files.get('tables/items.jsonl').toString('utf8').split('\n').filter((l) => l.trim());
     assert(items.length > 0, 'the export holds items');
     assert([...files.keys()].some((n) => n.startsWith('items/') && n.endsWith('.md')), 'each item as Markdown');
     await signOut(page);

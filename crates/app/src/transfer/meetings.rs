@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use jiff::civil::Date;
 use lz_domain::meetings::{self, Field, MeetingRecord};
 use lz_store::library::{self as library_store, ItemContent};
 
@@ -106,6 +107,24 @@ pub struct MeetingsImported {
     pub series: Vec<(String, String)>,
 }
 
+/// Who may see the records: every signed-in partner (the default) or anyone.
+fn visibility_of(choices: &MeetingsChoices) -> AppResult<&'static str> {
+    match choices.visibility.as_str() {
+        "" | "network" => Ok("network"),
+        "public" => Ok("public"),
+        _ => Err(AppError::field(
+            "visibility",
+            "Choose who can see the records: every signed-in partner, or anyone",
+        )),
+    }
+}
+
+/// The largest file: half a form's body, since the review form carries the file's text back
+/// to the save (escaped, it grows).
+pub fn max_file_bytes(config: &crate::Config) -> usize {
+    config.max_body_bytes / 2
+}
+
 fn bad_file(message: impl Into<String>) -> AppError {
     AppError::field("file", message)
 }
@@ -124,18 +143,21 @@ pub fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
 }
 
 /// The records of a CSV or JSON file, the format's name, and the unused columns.
-fn read_records(text: &str) -> AppResult<(Vec<MeetingRecord>, &'static str, Vec<String>)> {
+fn read_records(
+    text: &str,
+    today: Date,
+) -> AppResult<(Vec<MeetingRecord>, &'static str, Vec<String>)> {
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
         return Err(bad_file("The file is empty"));
     }
     if trimmed.starts_with('[') || trimmed.starts_with('{') {
-        return read_json(trimmed).map(|(r, unused)| (r, "JSON", unused));
+        return read_json(trimmed, today).map(|(r, unused)| (r, "JSON", unused));
     }
-    read_csv(text).map(|(r, unused)| (r, "CSV", unused))
+    read_csv(text, today).map(|(r, unused)| (r, "CSV", unused))
 }
 
-fn read_csv(text: &str) -> AppResult<(Vec<MeetingRecord>, Vec<String>)> {
+fn read_csv(text: &str, today: Date) -> AppResult<(Vec<MeetingRecord>, Vec<String>)> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -158,8 +180,10 @@ fn read_csv(text: &str) -> AppResult<(Vec<MeetingRecord>, Vec<String>)> {
         .collect();
     let mut records = Vec::new();
     for (i, row) in reader.records().enumerate() {
-        let line = i + 2;
-        let row = row.map_err(|e| bad_file(format!("Line {line} cannot be read as CSV: {e}")))?;
+        let row =
+            row.map_err(|e| bad_file(format!("Record {} cannot be read as CSV: {e}", i + 1)))?;
+        // The line it starts on (a quoted field may hold line breaks).
+        let line = row.position().map_or(i + 2, |p| p.line() as usize);
         if row.iter().all(|v| v.trim().is_empty()) {
             continue;
         }
@@ -168,7 +192,7 @@ fn read_csv(text: &str) -> AppResult<(Vec<MeetingRecord>, Vec<String>)> {
                 "The file has more than {MAX_RECORDS} records: split it into smaller files"
             )));
         }
-        records.push(MeetingRecord::read(line, |f| {
+        records.push(MeetingRecord::read(line, today, |f| {
             fields
                 .iter()
                 .position(|g| *g == Some(f))
@@ -204,7 +228,7 @@ fn require_columns<'a>(
     )))
 }
 
-fn read_json(text: &str) -> AppResult<(Vec<MeetingRecord>, Vec<String>)> {
+fn read_json(text: &str, today: Date) -> AppResult<(Vec<MeetingRecord>, Vec<String>)> {
     let value: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| bad_file(format!("The file is not valid JSON: {e}")))?;
     let list = match &value {
@@ -254,7 +278,7 @@ fn read_json(text: &str) -> AppResult<(Vec<MeetingRecord>, Vec<String>)> {
             };
             by_field.insert(f, text);
         }
-        records.push(MeetingRecord::read(i + 1, |f| {
+        records.push(MeetingRecord::read(i + 1, today, |f| {
             by_field.get(&f).cloned().unwrap_or_default()
         }));
     }
@@ -302,8 +326,13 @@ impl Transfer<'_> {
         choices: &MeetingsChoices,
     ) -> AppResult<MeetingsPreview> {
         access::require_import_meetings(actor)?;
-        if bytes.len() as u64 > self.app.config.max_upload_bytes as u64 {
-            return Err(bad_file("The file is too large"));
+        visibility_of(choices)?;
+        let max = max_file_bytes(&self.app.config);
+        if bytes.len() > max {
+            return Err(bad_file(format!(
+                "The file is larger than {} KB: split it into smaller files (a year of meetings at a time)",
+                max / 1024
+            )));
         }
         let (text, converted_from) = decode(bytes);
         self.plan(actor, text, converted_from, choices).await
@@ -316,7 +345,9 @@ impl Transfer<'_> {
         converted_from: Option<&'static str>,
         choices: &MeetingsChoices,
     ) -> AppResult<MeetingsPreview> {
-        let (records, format, unused_columns) = read_records(&text)?;
+        let today = lz_domain::dates::utc_date(self.app.now() / 1000)
+            .ok_or_else(|| AppError::internal("today's date"))?;
+        let (records, format, unused_columns) = read_records(&text, today)?;
         if records.is_empty() {
             return Err(bad_file("The file has headings but no records"));
         }
@@ -339,6 +370,8 @@ impl Transfer<'_> {
                 .find(|(n, _)| n == name)
                 .and_then(|(_, id)| known.by_id(id))
         };
+        let mut nearest: HashMap<String, Option<&lz_store::network::OrganisationRow>> =
+            HashMap::new();
         let mut unknown: Vec<UnknownOrganisation> = Vec::new();
         let mut series: Vec<PreviewSeries> = Vec::new();
         let mut seen_keys: HashSet<String> = HashSet::new();
@@ -349,13 +382,15 @@ impl Transfer<'_> {
             let key = r.key();
             let organisation = if r.organisation.is_empty() {
                 if own.is_none() {
-                    flags.push("no organisation, and you belong to none: choose one below".into());
+                    flags.push("no organisation is named, and you belong to none: the record is left out (name its organisation in the file)".into());
                 }
                 own
             } else if let Some(o) = known.by_name(&r.organisation) {
                 Some(o)
             } else {
-                let suggestion = known.nearest(&r.organisation);
+                let suggestion = *nearest
+                    .entry(r.organisation.clone())
+                    .or_insert_with(|| known.nearest(&r.organisation));
                 let becomes = chosen(&r.organisation).or(suggestion).or(own);
                 if !unknown.iter().any(|u| u.name == r.organisation) {
                     unknown.push(UnknownOrganisation {
@@ -364,11 +399,16 @@ impl Transfer<'_> {
                         becomes: becomes.map(|o| (o.id.clone(), o.name.clone())),
                     });
                 }
-                flags.push(format!(
-                    "“{}” is not an organisation here: it will be {}",
-                    r.organisation,
-                    becomes.map_or("chosen below".to_string(), |o| o.name.clone())
-                ));
+                flags.push(match becomes {
+                    Some(o) => format!(
+                        "“{}” is not an organisation here: it will be {}",
+                        r.organisation, o.name
+                    ),
+                    None => format!(
+                        "“{}” is not an organisation here: choose one below, or the record is left out",
+                        r.organisation
+                    ),
+                });
                 becomes
             };
             let (outcome, item_id) = if r.left_out() || organisation.is_none() {
@@ -446,16 +486,7 @@ impl Transfer<'_> {
         choices: &MeetingsChoices,
     ) -> AppResult<MeetingsImported> {
         access::require_import_meetings(actor)?;
-        let visibility = match choices.visibility.as_str() {
-            "" | "network" => "network",
-            "public" => "public",
-            _ => {
-                return Err(AppError::field(
-                    "visibility",
-                    "Choose who can see the records: every signed-in partner, or anyone",
-                ))
-            }
-        };
+        let visibility = visibility_of(choices)?;
         let preview = self.plan(actor, text.to_string(), None, choices).await?;
         if preview.flag_count > 0 && !choices.confirmed {
             return Err(AppError::field(
@@ -491,7 +522,16 @@ impl Transfer<'_> {
             let content = item_content(r, &organisation_id, &places, visibility);
             library_store::insert_item(&mut tx, &item_id, &content, "published", actor.id(), now)
                 .await?;
-            library_store::mark_imported(&mut tx, &item_id, &r.key, now).await?;
+            library_store::mark_imported(&mut tx, &item_id, &r.key, now)
+                .await
+                .map_err(|e| match e {
+                    // A second save of the same file at the same moment (a double click).
+                    lz_store::StoreError::Conflict(_) => AppError::field(
+                        "file",
+                        "These records were saved a moment ago by another save: nothing was added twice",
+                    ),
+                    e => e.into(),
+                })?;
             let snapshot = serde_json::to_string(&content).context("version snapshot")?;
             library_store::insert_version(
                 &mut tx,
@@ -577,15 +617,12 @@ fn item_content(
     let when = lz_domain::dates::parse_iso_date(&date)
         .map(|d| d.strftime("%-d %B %Y").to_string())
         .unwrap_or_else(|| date.clone());
-    let summary = if r.summary.is_empty() {
-        match r.series.as_str() {
-            "" => format!("Presented on {when}."),
-            s => format!("Presented at {s} on {when}."),
-        }
-    } else {
-        r.summary.clone()
-    };
+    let summary = item_summary(r);
     let mut body = Vec::new();
+    if r.summary.chars().count() > meetings::MAX_SUMMARY {
+        // The notes in full; the summary is their start.
+        body.push(r.summary.clone());
+    }
     if !r.series.is_empty() {
         body.push(format!(
             "Presented at **{}** on {when}.",
@@ -620,6 +657,29 @@ fn item_content(
     }
 }
 
+/// The item's (and the event's) summary: the record's, shortened to an item's limit at a
+/// word, or where it was presented when it has none.
+fn item_summary(r: &PreviewRecord) -> String {
+    if r.summary.is_empty() {
+        let when = r
+            .date
+            .as_deref()
+            .and_then(lz_domain::dates::parse_iso_date)
+            .map(|d| d.strftime("%-d %B %Y").to_string())
+            .unwrap_or_default();
+        return match r.series.as_str() {
+            "" => format!("Presented on {when}."),
+            s => format!("Presented at {s} on {when}."),
+        };
+    }
+    if r.summary.chars().count() <= meetings::MAX_SUMMARY {
+        return r.summary.clone();
+    }
+    let cut: String = r.summary.chars().take(meetings::MAX_SUMMARY - 1).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end())
+}
+
 /// Text from a file shown as Markdown literally (a slides name like `*final*.pptx`).
 fn escape_md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -643,7 +703,7 @@ fn past_event(
 ) -> AppResult<lz_store::events::EventContent> {
     let starts_at = lz_domain::events::parse_local(date, "10:00")
         .map_err(|e| AppError::internal(format!("meeting date {date}: {e}")))?;
-    let mut summary = r.summary.clone();
+    let mut summary = item_summary(r);
     if let Some(n) = r.attendees {
         summary = format!("{summary}\n\n{n} people attended.")
             .trim()

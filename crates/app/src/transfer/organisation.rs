@@ -11,39 +11,32 @@ use zip::{CompressionMethod, ZipWriter};
 use super::{access, Manifest, TableEntry, Transfer, FORMAT, FORMAT_VERSION};
 use crate::{Actor, AppError, AppResult};
 
-/// The tables an organisation export holds, each with the rows that belong to it: its
-/// items (not deleted) in every state, since they are the organisation's.
-fn filters() -> [(&'static str, &'static str); 9] {
-    [
-        ("organisations", "id = $1"),
+/// The organisation's items that go: not deleted; published ones, and for network admins
+/// ($3 = 'all') every state, for an organisation admin ($2) also those they made, as the
+/// library shows them (others' drafts are their authors' own until submitted).
+const ITEMS: &str = "SELECT id FROM items WHERE organisation_id = $1 AND deleted_at IS NULL AND (status = 'published' OR created_by = $2 OR $3 = 'all')";
+
+/// The tables an organisation export holds, each with the rows that belong to it (`$1` the
+/// organisation; the item rule binds `$2` and `$3` too, when the clause names them).
+fn filters() -> Vec<(&'static str, String)> {
+    vec![
+        ("organisations", "id = $1".into()),
         (
             "places",
-            "id IN (SELECT place_id FROM organisations WHERE id = $1) OR id IN (SELECT place_id FROM items WHERE organisation_id = $1 AND deleted_at IS NULL)",
+            format!("id IN (SELECT place_id FROM organisations WHERE id = $1) OR id IN (SELECT place_id FROM items WHERE id IN ({ITEMS}))"),
         ),
         (
             "terms",
-            "id IN (SELECT term_id FROM item_terms WHERE item_id IN (SELECT id FROM items WHERE organisation_id = $1 AND deleted_at IS NULL))",
+            format!("id IN (SELECT term_id FROM item_terms WHERE item_id IN ({ITEMS}))"),
         ),
-        ("items", "organisation_id = $1 AND deleted_at IS NULL"),
-        (
-            "item_authors",
-            "item_id IN (SELECT id FROM items WHERE organisation_id = $1 AND deleted_at IS NULL)",
-        ),
-        (
-            "item_terms",
-            "item_id IN (SELECT id FROM items WHERE organisation_id = $1 AND deleted_at IS NULL)",
-        ),
-        (
-            "item_links",
-            "item_id IN (SELECT id FROM items WHERE organisation_id = $1 AND deleted_at IS NULL)",
-        ),
-        (
-            "item_versions",
-            "item_id IN (SELECT id FROM items WHERE organisation_id = $1 AND deleted_at IS NULL)",
-        ),
+        ("items", format!("id IN ({ITEMS})")),
+        ("item_authors", format!("item_id IN ({ITEMS})")),
+        ("item_terms", format!("item_id IN ({ITEMS})")),
+        ("item_links", format!("item_id IN ({ITEMS})")),
+        ("item_versions", format!("item_id IN ({ITEMS})")),
         (
             "attachments",
-            "deleted_at IS NULL AND item_id IN (SELECT id FROM items WHERE organisation_id = $1 AND deleted_at IS NULL)",
+            format!("deleted_at IS NULL AND item_id IN ({ITEMS})"),
         ),
     ]
 }
@@ -62,11 +55,17 @@ impl Transfer<'_> {
         actor: &Actor,
         organisation_id: &str,
     ) -> AppResult<OrganisationExport> {
-        let mut c = self.app.db.acquire().await?;
+        // Who may, before anything is looked up: an id reveals nothing to others.
+        access::require_export_organisation(actor, organisation_id)?;
+        let mut c = self.app.db.begin_snapshot().await?;
         let organisation = lz_store::network::organisation_by_id(&mut c, organisation_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        access::require_export_organisation(actor, &organisation.id)?;
+        let every_state = if actor.administers_network() {
+            "all"
+        } else {
+            ""
+        };
         let backend = self.app.db.backend();
         let schema_version = store::schema_version(&mut c).await?;
         // Rows are gathered first (an organisation's items, text only), files streamed after.
@@ -78,9 +77,14 @@ impl Transfer<'_> {
             let key_at = columns.iter().position(|c| c.name == "storage_key");
             let mut out = Vec::new();
             let mut rows = 0u64;
+            let params: Vec<&str> = if clause.contains("$2") {
+                vec![&organisation.id, actor.id(), every_state]
+            } else {
+                vec![&organisation.id]
+            };
             let filter = Filter {
-                clause,
-                param: &organisation.id,
+                clause: &clause,
+                params: &params,
             };
             let blanked = vec![None; columns.len()];
             let written =
@@ -109,7 +113,7 @@ impl Transfer<'_> {
             ));
         }
         let attachments = attachment_names(&tables);
-        drop(c);
+        c.rollback().await.map_err(lz_store::StoreError::from)?;
         let manifest = Manifest {
             format: FORMAT.to_string(),
             format_version: FORMAT_VERSION,

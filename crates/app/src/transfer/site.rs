@@ -54,7 +54,8 @@ impl Transfer<'_> {
         let tables_dir = dir.join("tables");
         std::fs::create_dir_all(&tables_dir).map_err(|e| io(&tables_dir, e))?;
         let backend = self.app.db.backend();
-        let mut c = self.app.db.acquire().await?;
+        // One moment of the site, though the server writes on while the tables are read.
+        let mut c = self.app.db.begin_snapshot().await?;
         let schema_version = store::schema_version(&mut c).await?;
         let mut entries = Vec::new();
         let mut keys = BTreeSet::new();
@@ -104,7 +105,7 @@ impl Transfer<'_> {
                 rows,
             });
         }
-        drop(c);
+        c.rollback().await.map_err(lz_store::StoreError::from)?;
         let files_dir = dir.join("files");
         std::fs::create_dir_all(&files_dir).map_err(|e| io(&files_dir, e))?;
         let mut files = Vec::new();
@@ -174,17 +175,11 @@ impl Transfer<'_> {
                 manifest.schema_version
             )));
         }
-        for table in [
-            "users",
-            "places",
-            "organisations",
-            "items",
-            "plans",
-            "events",
-        ] {
-            if store::count(&mut c, table).await? > 0 {
+        for spec in TABLES.iter().filter(|t| !t.seeded) {
+            if store::count(&mut c, spec.name).await? > 0 {
                 return Err(AppError::Conflict(format!(
-                    "this instance already holds content ({table}): import only into an empty database"
+                    "this instance already holds content ({}): import only into an empty database",
+                    spec.name
                 )));
             }
         }
@@ -236,6 +231,18 @@ impl Transfer<'_> {
             }
             let file = dir.join("tables").join(format!("{}.jsonl", spec.name));
             let parsed = read_rows(&file, spec, &columns)?;
+            let said = manifest
+                .tables
+                .iter()
+                .find(|t| t.name == spec.name)
+                .map_or(0, |t| t.rows);
+            if parsed.len() as u64 != said {
+                return Err(bad(format!(
+                    "tables/{}.jsonl has {} rows where manifest.json says {said}: the export is incomplete or changed",
+                    spec.name,
+                    parsed.len()
+                )));
+            }
             rows += parsed.len() as u64;
             for (line, cols, cells) in in_parent_order(spec, parsed) {
                 store::insert_row(&mut tx, spec.name, &cols, cells, false)

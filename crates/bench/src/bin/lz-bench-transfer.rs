@@ -630,7 +630,7 @@ struct Report<'a> {
 }
 
 fn secs(d: Duration) -> String {
-    format!("{:.1} s", d.as_secs_f64())
+    format!("{:.2} s", d.as_secs_f64())
 }
 
 /// `83.4 s (1 min 23 s)` for times the target is stated in minutes for.

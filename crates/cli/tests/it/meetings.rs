@@ -20,7 +20,8 @@ const CSV: &str = "Date,Meeting / series,Topic,Presenter(s),Organisation,Recordi
 14/05/2024,North West learning series 2026,Pivoting leisure to wellbeing,Kim Example,Active Lancashire,javascript:alert(1),,,about 30,\n\
 next Tuesday,NW Place Partnerships Network,A talk with no day,Lee Example,Active Lancashire,,,,,\n\
 2024-03-12,nw place partnerships network,listening to communities in blackpool,Jane Example,Blackpool Council,,,,,\n\
-2024-06-01,,Stand-alone briefing on <script>alert(1)</script>,Ola Example,Chorley Council,https://example.org/rec/3,,Notes.,12,\n";
+2024-06-01,,Stand-alone briefing on <script>alert(1)</script>,Ola Example,Chorley Council,https://example.org/rec/3,,Notes.,12,\n\
+1998-01-20,NW Place Partnerships Network,A talk from long ago,,Active Lancashire,,,,,\n";
 
 async fn as_demo(app: &TestApp, email: &str) -> Client {
     let c = app.client();
@@ -154,6 +155,7 @@ async fn a_moderator_brings_in_meeting_records_once(app: TestApp) {
     assert!(review.contains("the recording link “javascript:alert(1)” is not a web address"));
     assert!(review.contains("the attendance “about 30” is not a whole number"));
     assert!(review.contains("the same meeting and topic on the same day as an earlier line"));
+    assert!(review.contains("the date 1998-01-20 is not of a past meeting"));
     assert!(review.contains("Colour"), "the unused column is named");
     assert!(review.contains("(a series we have)") && review.contains("(a new series)"));
     assert!(
@@ -243,9 +245,13 @@ async fn a_moderator_brings_in_meeting_records_once(app: TestApp) {
     let (status, item) = visitor.get_text(&format!("/library/{}", row.0)).await;
     assert_eq!(status, StatusCode::OK, "public, as chosen");
     assert!(
-        item.contains("Jane Example")
-            && item.contains("https:&#x2f;&#x2f;example.org&#x2f;rec&#x2f;1")
-            || item.contains("https://example.org/rec/1")
+        item.contains("Jane Example"),
+        "the presenters are the authors"
+    );
+    assert!(
+        item.contains("https:&#x2f;&#x2f;example.org&#x2f;rec&#x2f;1")
+            || item.contains("https://example.org/rec/1"),
+        "the recording is a link"
     );
     let new_series = series
         .iter()
@@ -318,6 +324,10 @@ async fn a_moderator_brings_in_meeting_records_once(app: TestApp) {
         ),
         (b"{\"other\": 1}".to_vec(), "a list of meeting records"),
         (b"date,topic\n".to_vec(), "no records"),
+        (
+            format!("date,topic\n{}", "2024-01-01,A talk\n".repeat(40_000)).into_bytes(),
+            "The file is larger than 512 KB",
+        ),
         (
             b"\x00\x01\x02PK\x03\x04".to_vec(),
             "The file needs a column",

@@ -172,18 +172,22 @@ pub async fn set_featured(c: &mut Conn, id: &str, featured: bool, now: i64) -> S
 
 /// Soft delete: the row and its versions stay for the audit trail.
 pub async fn soft_delete_item(c: &mut Conn, id: &str, now: i64) -> StoreResult<()> {
-    sqlx::query("UPDATE items SET deleted_at = $2, updated_at = $2 WHERE id = $1")
-        .bind(id)
-        .bind(now)
-        .execute(c)
-        .await?;
+    // A deleted item no longer stands for the record it was imported from: importing the
+    // record again brings it back as a new item.
+    sqlx::query(
+        "UPDATE items SET deleted_at = $2, updated_at = $2, import_key = NULL WHERE id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(c)
+    .await?;
     Ok(())
 }
 
 /// Every item brought in from elsewhere, by the key of the record it came from: (key, id).
 pub async fn import_keys(c: &mut Conn) -> StoreResult<Vec<(String, String)>> {
     Ok(sqlx::query_as(
-        "SELECT import_key, id FROM items WHERE import_key IS NOT NULL ORDER BY import_key",
+        "SELECT import_key, id FROM items WHERE import_key IS NOT NULL AND deleted_at IS NULL ORDER BY import_key",
     )
     .fetch_all(c)
     .await?)

@@ -33,8 +33,8 @@ async fn form(State(s): State<AppState>, SignedIn(actor, v): SignedIn) -> PageRe
 }
 
 fn upload_ctx(s: &AppState) -> Value {
-    let max = s.app.config.max_upload_bytes;
-    context! { max_size => format!("{} MB", (max >> 20).max(1)), max_records => lz_app::transfer::meetings::MAX_RECORDS }
+    let max = lz_app::transfer::meetings::max_file_bytes(&s.app.config);
+    context! { max_size => format!("{} KB", max >> 10), max_records => lz_app::transfer::meetings::MAX_RECORDS }
 }
 
 async fn template(SignedIn(actor, _): SignedIn) -> PageResult {
