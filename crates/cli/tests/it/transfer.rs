@@ -469,6 +469,39 @@ async fn every_table_is_exported_or_left_out_for_a_reason() {
     }
 }
 
+/// `TABLES` is in an order that loads on PostgreSQL, whose foreign keys are checked row by
+/// row: no table refers to one listed after it (a table may refer to itself).
+#[tokio::test]
+async fn the_tables_are_in_foreign_key_order() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite");
+    let mut c = app.app.db.acquire().await.unwrap();
+    use lz_app::transfer::tables::TABLES;
+    for (i, spec) in TABLES.iter().enumerate() {
+        let parents: Vec<String> =
+            sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_list($1)")
+                .bind(spec.name)
+                .fetch_all(&mut *c)
+                .await
+                .unwrap();
+        for parent in parents {
+            if parent == spec.name {
+                assert!(
+                    spec.parent.is_some(),
+                    "{} refers to itself: name the column in TableSpec::parent",
+                    spec.name
+                );
+                continue;
+            }
+            let at = TABLES.iter().position(|t| t.name == parent);
+            assert!(
+                at.is_some_and(|at| at < i),
+                "{} refers to {parent}, which must come before it in TABLES",
+                spec.name
+            );
+        }
+    }
+}
+
 /// Every column whose name says it holds a secret (a hash, a token, a key other than a
 /// stored file's) is blanked without `--with-secrets`, or its table is left out or secret: a
 /// new such column fails this until someone decides.
