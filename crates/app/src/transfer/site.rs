@@ -230,31 +230,19 @@ impl Transfer<'_> {
                 store::delete_all(&mut tx, spec.name).await?;
             }
             let file = dir.join("tables").join(format!("{}.jsonl", spec.name));
-            let parsed = read_rows(&file, spec, &columns)?;
             let said = manifest
                 .tables
                 .iter()
                 .find(|t| t.name == spec.name)
                 .map_or(0, |t| t.rows);
-            if parsed.len() as u64 != said {
+            let loaded = load_table(&mut tx, spec, &columns, &file).await?;
+            if loaded != said {
                 return Err(bad(format!(
-                    "tables/{}.jsonl has {} rows where manifest.json says {said}: the export is incomplete or changed",
-                    spec.name,
-                    parsed.len()
+                    "tables/{}.jsonl has {loaded} rows where manifest.json says {said}: the export is incomplete or changed",
+                    spec.name
                 )));
             }
-            rows += parsed.len() as u64;
-            for (line, cols, cells) in in_parent_order(spec, parsed) {
-                store::insert_row(&mut tx, spec.name, &cols, cells, false)
-                    .await
-                    .map_err(|e| {
-                        bad(format!(
-                            "tables/{}.jsonl line {line}: not loaded ({})",
-                            spec.name,
-                            describe(&e)
-                        ))
-                    })?;
-            }
+            rows += loaded;
         }
         crate::commit(tx).await?;
         Ok(ImportSummary {
@@ -328,59 +316,121 @@ pub(super) fn read_manifest(dir: &Path) -> AppResult<Manifest> {
 
 type ParsedRow = (usize, Vec<Column>, Vec<Cell>);
 
-/// Every row of one table file, each checked against the table's columns: a column this
-/// version does not have, or a value of the wrong kind, is refused with its line. A column
-/// the file leaves out takes the column's default (an export from an older version).
-fn read_rows(path: &Path, spec: &TableSpec, columns: &[Column]) -> AppResult<Vec<ParsedRow>> {
+/// Loads one table file, its rows checked against the table's columns, in batches of rows
+/// with the same columns (streamed: a table's file is never held whole), or, for a table
+/// whose rows refer to each other, all at once with parents first. Returns how many rows.
+async fn load_table(
+    c: &mut lz_store::Conn,
+    spec: &TableSpec,
+    columns: &[Column],
+    path: &Path,
+) -> AppResult<u64> {
     let shown = format!("tables/{}.jsonl", spec.name);
     let file =
         std::fs::File::open(path).map_err(|e| bad(format!("{shown}: cannot be read ({e})")))?;
-    let mut rows = Vec::new();
+    let failed = |first: usize, last: usize, e: &lz_store::StoreError| {
+        let lines = if first == last {
+            format!("line {first}")
+        } else {
+            format!("lines {first} to {last}")
+        };
+        bad(format!("{shown} {lines}: not loaded ({})", describe(e)))
+    };
+    let mut count = 0u64;
+    let mut held: Vec<ParsedRow> = Vec::new();
+    let mut batch: Vec<Vec<Cell>> = Vec::new();
+    let mut batch_columns: Vec<Column> = Vec::new();
+    let mut batch_first = 0;
+    let mut last_line = 0;
     for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line_no = n + 1;
         let line =
             line.map_err(|e| bad(format!("{shown} line {line_no}: cannot be read ({e})")))?;
-        if line.trim().is_empty() {
+        let Some((cols, cells)) = parse_line(&shown, spec, columns, line_no, &line)? else {
+            continue;
+        };
+        count += 1;
+        if spec.parent.is_some() {
+            held.push((line_no, cols, cells));
             continue;
         }
-        let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&line)
-            .map_err(|e| bad(format!("{shown} line {line_no}: not a JSON object ({e})")))?;
-        let mut cols = Vec::with_capacity(object.len());
-        let mut cells = Vec::with_capacity(object.len());
-        for (key, value) in object {
-            let Some(col) = columns.iter().find(|c| c.name == key) else {
-                return Err(bad(format!(
-                    "{shown} line {line_no}: `{key}` is not a column of {}",
-                    spec.name
-                )));
-            };
-            let cell = match (col.kind, value) {
-                (_, serde_json::Value::Null) => Cell::Null,
-                (Kind::Int, serde_json::Value::Number(n)) if n.is_i64() => {
-                    Cell::Int(n.as_i64().unwrap_or_default())
-                }
-                (Kind::Real, serde_json::Value::Number(n)) => match n.as_f64() {
-                    Some(v) => Cell::Real(v),
-                    None => Cell::Null,
-                },
-                (Kind::Text, serde_json::Value::String(s)) => Cell::Text(s),
-                (kind, _) => {
-                    let wanted = match kind {
-                        Kind::Int => "a whole number",
-                        Kind::Real => "a number",
-                        Kind::Text => "text",
-                    };
-                    return Err(bad(format!(
-                        "{shown} line {line_no}: `{key}` should be {wanted} or null"
-                    )));
-                }
-            };
-            cols.push(col.clone());
-            cells.push(cell);
+        let full = batch.len() >= lz_store::transfer::batch_size(batch_columns.len());
+        if !batch.is_empty() && (cols != batch_columns || full) {
+            let rows = std::mem::take(&mut batch);
+            store::insert_rows(c, spec.name, &batch_columns, rows)
+                .await
+                .map_err(|e| failed(batch_first, last_line, &e))?;
         }
-        rows.push((line_no, cols, cells));
+        if batch.is_empty() {
+            batch_columns = cols;
+            batch_first = line_no;
+        }
+        batch.push(cells);
+        last_line = line_no;
     }
-    Ok(rows)
+    if !batch.is_empty() {
+        store::insert_rows(c, spec.name, &batch_columns, batch)
+            .await
+            .map_err(|e| failed(batch_first, last_line, &e))?;
+    }
+    for (line, cols, cells) in in_parent_order(spec, held) {
+        store::insert_row(c, spec.name, &cols, cells)
+            .await
+            .map_err(|e| failed(line, line, &e))?;
+    }
+    Ok(count)
+}
+
+/// One line of a table file checked against the table's columns: a column this version
+/// does not have, or a value of the wrong kind, is refused with its line. A column the line
+/// leaves out takes the column's default (an export from an older version). `None` for a
+/// blank line.
+fn parse_line(
+    shown: &str,
+    spec: &TableSpec,
+    columns: &[Column],
+    line_no: usize,
+    line: &str,
+) -> AppResult<Option<(Vec<Column>, Vec<Cell>)>> {
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line)
+        .map_err(|e| bad(format!("{shown} line {line_no}: not a JSON object ({e})")))?;
+    let mut cols = Vec::with_capacity(object.len());
+    let mut cells = Vec::with_capacity(object.len());
+    for (key, value) in object {
+        let Some(col) = columns.iter().find(|c| c.name == key) else {
+            return Err(bad(format!(
+                "{shown} line {line_no}: `{key}` is not a column of {}",
+                spec.name
+            )));
+        };
+        let cell = match (col.kind, value) {
+            (_, serde_json::Value::Null) => Cell::Null,
+            (Kind::Int, serde_json::Value::Number(n)) if n.is_i64() => {
+                Cell::Int(n.as_i64().unwrap_or_default())
+            }
+            (Kind::Real, serde_json::Value::Number(n)) => match n.as_f64() {
+                Some(v) => Cell::Real(v),
+                None => Cell::Null,
+            },
+            (Kind::Text, serde_json::Value::String(s)) => Cell::Text(s),
+            (kind, _) => {
+                let wanted = match kind {
+                    Kind::Int => "a whole number",
+                    Kind::Real => "a number",
+                    Kind::Text => "text",
+                };
+                return Err(bad(format!(
+                    "{shown} line {line_no}: `{key}` should be {wanted} or null"
+                )));
+            }
+        };
+        cols.push(col.clone());
+        cells.push(cell);
+    }
+    Ok(Some((cols, cells)))
 }
 
 /// Rows ordered so that a row's parent (same table) is inserted before it.
