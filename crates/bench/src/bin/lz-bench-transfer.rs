@@ -933,7 +933,8 @@ mod tests {
         let texts: Vec<&str> = s.lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["one", "two"]);
         assert!(s.lines[1].at >= s.lines[0].at + Duration::from_millis(150));
-        assert!(s.time >= s.lines[1].at && s.hwm_kib > 0);
+        // (The peak memory is not asserted: a shell may exit before the first 10 ms sample.)
+        assert!(s.time >= s.lines[1].at);
         let mut fails = Command::new("/bin/sh");
         fails.args(["-c", "echo why >&2; exit 3"]);
         let e = step(fails, "sh", Duration::from_secs(10))
