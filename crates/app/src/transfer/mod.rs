@@ -53,6 +53,25 @@ pub struct Manifest {
     pub missing_files: Vec<String>,
 }
 
+impl Manifest {
+    /// A manifest of this version for `scope`, made `now_ms`; tables and files are added as
+    /// they are written.
+    fn new(scope: String, schema_version: i64, with_secrets: bool, now_ms: i64) -> Self {
+        Manifest {
+            format: FORMAT.to_string(),
+            format_version: FORMAT_VERSION,
+            schema_version,
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
+            exported_at: lz_domain::dates::rfc3339(now_ms / 1000).unwrap_or_default(),
+            scope,
+            with_secrets,
+            tables: Vec::new(),
+            files: Vec::new(),
+            missing_files: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct TableEntry {
     pub name: String,

@@ -8,7 +8,7 @@ use lz_store::transfer::{self as store, Cell, Filter};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use super::{access, Manifest, TableEntry, Transfer, FORMAT, FORMAT_VERSION};
+use super::{access, Manifest, TableEntry, Transfer};
 use crate::{Actor, AppError, AppResult};
 
 /// The organisation's items that go: not deleted; published ones, and for network admins
@@ -115,16 +115,13 @@ impl Transfer<'_> {
         let attachments = attachment_names(&tables);
         c.rollback().await.map_err(lz_store::StoreError::from)?;
         let manifest = Manifest {
-            format: FORMAT.to_string(),
-            format_version: FORMAT_VERSION,
-            schema_version,
-            app_version: env!("CARGO_PKG_VERSION").to_string(),
-            exported_at: lz_domain::dates::rfc3339(self.app.now() / 1000).unwrap_or_default(),
-            scope: format!("organisation:{}", organisation.slug),
-            with_secrets: false,
-            tables: Vec::new(),
             files: keys.iter().cloned().collect(),
-            missing_files: Vec::new(),
+            ..Manifest::new(
+                format!("organisation:{}", organisation.slug),
+                schema_version,
+                false,
+                self.app.now(),
+            )
         };
         let dir = self.app.config.data_dir.join("tmp");
         std::fs::create_dir_all(&dir)

@@ -136,16 +136,10 @@ impl Transfer<'_> {
             missing_files: missing_files.clone(),
         };
         let manifest = Manifest {
-            format: FORMAT.to_string(),
-            format_version: FORMAT_VERSION,
-            schema_version,
-            app_version: env!("CARGO_PKG_VERSION").to_string(),
-            exported_at: lz_domain::dates::rfc3339(self.app.now() / 1000).unwrap_or_default(),
-            scope: "site".to_string(),
-            with_secrets,
             tables: entries,
             files,
             missing_files,
+            ..Manifest::new("site".into(), schema_version, with_secrets, self.app.now())
         };
         let path = dir.join("manifest.json");
         let json = serde_json::to_vec_pretty(&manifest)

@@ -32,6 +32,15 @@ async fn form(State(s): State<AppState>, SignedIn(actor, v): SignedIn) -> PageRe
     Ok(page(&s, &v, "transfer/meetings.html", upload_ctx(&s)))
 }
 
+/// The upload form again, with what was wrong with the file.
+fn upload_again(
+    s: &AppState,
+    v: &Visitor,
+    errs: &[lz_app::FieldError],
+) -> axum::response::Response {
+    form_again(s, v, "transfer/meetings.html", errs, upload_ctx(s))
+}
+
 fn upload_ctx(s: &AppState) -> Value {
     let max = lz_app::transfer::meetings::max_file_bytes(&s.app.config);
     context! { max_size => format!("{} KB", max >> 10), max_records => lz_app::transfer::meetings::MAX_RECORDS }
@@ -92,13 +101,7 @@ async fn upload(
     };
     match previewed {
         Ok(p) => review(&s, &v, &actor, &p, &choices, &[]).await,
-        Err(AppError::Invalid(errs)) => Ok(form_again(
-            &s,
-            &v,
-            "transfer/meetings.html",
-            &errs,
-            upload_ctx(&s),
-        )),
+        Err(AppError::Invalid(errs)) => Ok(upload_again(&s, &v, &errs)),
         Err(e) => Err(e.into()),
     }
 }
@@ -181,13 +184,7 @@ async fn save(
             .await;
         return match p {
             Ok(p) => review(&s, &v, &actor, &p, &choices, &[]).await,
-            Err(AppError::Invalid(errs)) => Ok(form_again(
-                &s,
-                &v,
-                "transfer/meetings.html",
-                &errs,
-                upload_ctx(&s),
-            )),
+            Err(AppError::Invalid(errs)) => Ok(upload_again(&s, &v, &errs)),
             Err(e) => Err(e.into()),
         };
     }
@@ -204,13 +201,7 @@ async fn save(
                 .await
             {
                 Ok(p) => review(&s, &v, &actor, &p, &choices, &errs).await,
-                Err(AppError::Invalid(more)) => Ok(form_again(
-                    &s,
-                    &v,
-                    "transfer/meetings.html",
-                    &more,
-                    upload_ctx(&s),
-                )),
+                Err(AppError::Invalid(more)) => Ok(upload_again(&s, &v, &more)),
                 Err(e) => Err(e.into()),
             }
         }
