@@ -29,6 +29,7 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("session_idle_minutes", "720", "a session ends after this long without a request"),
     ("max_body_bytes", "1048576", "largest request body accepted by forms and the API"),
     ("max_upload_bytes", "52428800", "largest file upload (multipart form) accepted"),
+    ("max_folder_unpacked_bytes", "2147483648", "most bytes a folder of documents (ZIP) may unpack to in one import"),
     ("guest_registration", "true", "true: events may let people register without an account (confirmed by an emailed link)"),
     ("event_personal_data_days", "30", "days after an event that registrants' access and dietary answers are deleted"),
     ("db_max_connections", "10", "size of the database connection pool"),
@@ -77,6 +78,7 @@ pub struct Config {
     pub session_idle_minutes: i64,
     pub max_body_bytes: usize,
     pub max_upload_bytes: usize,
+    pub max_folder_unpacked_bytes: u64,
     pub db_max_connections: u32,
     /// Events may offer registration without an account.
     pub guest_registration: bool,
@@ -258,6 +260,12 @@ impl Config {
             session_idle_minutes: v.num("session_idle_minutes", 720, 1, 60 * 24 * 90)?,
             max_body_bytes: v.num("max_body_bytes", 1 << 20, 1024, 1 << 30)?,
             max_upload_bytes: v.num("max_upload_bytes", 50 << 20, 1024, 1 << 32)?,
+            max_folder_unpacked_bytes: v.num(
+                "max_folder_unpacked_bytes",
+                2 << 30,
+                1024,
+                1 << 40,
+            )?,
             db_max_connections: v.num("db_max_connections", 10, 1, 1000)?,
             guest_registration: v.flag("guest_registration", true)?,
             event_personal_data_days: v.num("event_personal_data_days", 30, 0, 3650)?,

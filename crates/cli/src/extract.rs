@@ -7,13 +7,30 @@ use super::*;
 pub(crate) const EXTRACT_MEMORY_MIB: u64 = 1024;
 
 /// The `extract-text` child: limits itself, reads the document, prints its text.
-pub(crate) fn extract_text(kind: &str, memory_mib: u64, cpu_seconds: u64) -> Result<()> {
+/// With `properties`, prints `lz_files::DocumentText` as JSON instead, and a document at
+/// fault (protected, damaged) ends it with `DOCUMENT_AT_FAULT` and the reason on stderr.
+pub(crate) fn extract_text(
+    kind: &str,
+    properties: bool,
+    memory_mib: u64,
+    cpu_seconds: u64,
+) -> Result<()> {
     limit_resources(memory_mib, cpu_seconds)?;
     let kind = lz_files::FileKind::parse(kind).with_context(|| format!("--kind {kind}"))?;
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
         .context("reading the document from standard input")?;
+    if properties {
+        return match lz_files::read_document(kind, &bytes, &lz_files::ExtractLimits::default()) {
+            Ok(doc) => serde_json::to_writer(std::io::stdout(), &doc).context("writing the text"),
+            Err(e) if e.is_user_error() => {
+                eprintln!("{e}");
+                std::process::exit(lz_app::library::attachments::DOCUMENT_AT_FAULT)
+            }
+            Err(e) => Err(anyhow::anyhow!("{e}")),
+        };
+    }
     let text = lz_files::extract_text(kind, &bytes, &lz_files::ExtractLimits::default())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     use std::io::Write;

@@ -79,6 +79,9 @@ enum Command {
         /// pdf, docx, pptx or csv.
         #[arg(long)]
         kind: String,
+        /// Print the text with the document's title and date, as JSON.
+        #[arg(long)]
+        properties: bool,
         #[arg(long, default_value_t = 512)]
         memory_mib: u64,
         #[arg(long, default_value_t = 60)]
@@ -121,6 +124,18 @@ enum Command {
     /// Load an export from PATH into this instance, which must be empty (SQLite or
     /// PostgreSQL), then rebuild the search index.
     Import { path: PathBuf },
+    /// Bring a folder of documents (a ZIP of PDF, Word, PowerPoint and Excel files) in as one
+    /// person's drafts, one per document; they then set kind, themes and place for many at
+    /// once on the web, under Your learning. For folders larger than the web's upload limit.
+    ImportFolder {
+        zip: PathBuf,
+        /// The email address of the person whose drafts they become (a contributor or above).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
+        /// The id of the organisation the drafts belong to [default: the person's first].
+        #[arg(long, value_name = "ID")]
+        organisation: Option<String>,
+    },
     /// Copy the database and files to PATH (a new directory) while the server runs.
     Backup { path: PathBuf },
     /// Restore a backup from PATH into an empty data directory.
@@ -239,11 +254,12 @@ fn main() -> Result<()> {
     // Before any configuration, logging or runtime: the extractor needs none of them.
     if let Command::ExtractText {
         kind,
+        properties,
         memory_mib,
         cpu_seconds,
     } = &cli.command
     {
-        return extract_text(kind, *memory_mib, *cpu_seconds);
+        return extract_text(kind, *properties, *memory_mib, *cpu_seconds);
     }
     let config = Config::load(cli.config.as_deref(), std::env::vars())?;
     init_logging(&config);
@@ -282,9 +298,10 @@ async fn run(command: Command, config: Config) -> Result<()> {
         Command::Demo { synthetic } => demo(config, synthetic).await,
         Command::ExtractText {
             kind,
+            properties,
             memory_mib,
             cpu_seconds,
-        } => extract_text(&kind, memory_mib, cpu_seconds),
+        } => extract_text(&kind, properties, memory_mib, cpu_seconds),
         Command::Reindex => reindex(config).await,
         Command::User {
             command: UserCommand::Create { email, name, role },
@@ -349,6 +366,11 @@ async fn run(command: Command, config: Config) -> Result<()> {
             transfer::export(config, &path, with_secrets).await
         }
         Command::Import { path } => transfer::import(config, &path).await,
+        Command::ImportFolder {
+            zip,
+            as_email,
+            organisation,
+        } => transfer::import_folder(config, &zip, &as_email, organisation).await,
         Command::Backup { path } => backup(config, &path).await,
         Command::Restore { path } => restore(config, &path).await,
     }

@@ -55,6 +55,45 @@ pub(crate) async fn import(config: Config, path: &Path) -> Result<()> {
     Ok(())
 }
 
+pub(crate) async fn import_folder(
+    config: Config,
+    zip: &Path,
+    as_email: &str,
+    organisation: Option<String>,
+) -> Result<()> {
+    let mut app = open(config).await?;
+    // Each document is read in a child process with its own limits, as the server does.
+    if let Ok(me) = std::env::current_exe() {
+        app.use_extractor_program(me, EXTRACT_MEMORY_MIB);
+    }
+    let actor = app
+        .actor_by_email(as_email)
+        .await
+        .map_err(|e| anyhow::anyhow!("{as_email}: {e}"))?;
+    let file = std::fs::File::open(zip).with_context(|| format!("opening {}", zip.display()))?;
+    let started = std::time::Instant::now();
+    let choices = lz_app::transfer::folder::FolderChoices {
+        organisation_id: organisation.unwrap_or_default(),
+    };
+    let done = app
+        .transfer()
+        .import_folder(&actor, std::io::BufReader::new(file), &choices)
+        .await
+        .map_err(describe_transfer)?;
+    println!(
+        "Brought in {} documents as drafts ({} left out, {} leftovers passed over) in {:.1} s: /library/import/folder/{}",
+        done.drafts.len(),
+        done.refused.len(),
+        done.passed_over,
+        started.elapsed().as_secs_f64(),
+        done.batch
+    );
+    for r in &done.refused {
+        println!("left out: {}: {}", r.path, r.reason);
+    }
+    Ok(())
+}
+
 fn describe_transfer(e: lz_app::AppError) -> anyhow::Error {
     match e {
         lz_app::AppError::Invalid(errs) => anyhow::anyhow!(errs

@@ -25,6 +25,13 @@ pub enum FileError {
     /// A ZIP-based document unpacks to more than the limit (a "zip bomb", or simply huge).
     #[error("The file unpacks to more than {} of content, which is more than we can process. Upload a smaller document.", human_size(*limit))]
     ArchiveTooLarge { limit: u64 },
+    /// A PDF (or other document) that cannot be opened without its password.
+    #[error("The file is protected with a password, so it cannot be read. Save a copy without the password and upload that.")]
+    Protected,
+    /// A folder (ZIP) whose contents are unsafe to unpack; the string says which entry and why,
+    /// phrased to follow "The ZIP file ".
+    #[error("The ZIP file {0}. Nothing was imported: make the folder again from the original files and upload that.")]
+    UnsafeArchive(String),
     /// The storage key is not one we generated (64 lowercase hex characters).
     #[error("The attachment reference is not valid. Reload the page and try again.")]
     InvalidKey,

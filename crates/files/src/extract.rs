@@ -77,23 +77,180 @@ pub fn extract_text(
     }
 }
 
-fn pdf_text(bytes: &[u8], limits: &ExtractLimits) -> Result<String, FileError> {
+/// A document's text with what its own properties say of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DocumentText {
+    pub text: String,
+    /// The title its author gave it (PDF `/Title`, Office `dc:title`), when it is a real one
+    /// (not "Microsoft Word - draft.docx" or "PowerPoint Presentation").
+    pub title: Option<String>,
+    /// When it was made, `YYYY-MM-DD` (PDF `/CreationDate`, Office `dcterms:created`).
+    pub date: Option<String>,
+}
+
+/// [`extract_text`] plus the document's title and date from its properties. A PDF that
+/// needs a password is [`FileError::Protected`] (one protected only against printing or
+/// copying opens with the empty password, and is read).
+pub fn read_document(
+    kind: FileKind,
+    bytes: &[u8],
+    limits: &ExtractLimits,
+) -> Result<DocumentText, FileError> {
+    match kind {
+        FileKind::Pdf => {
+            let (raw, title, date) = pdf_parts(bytes)?;
+            Ok(DocumentText {
+                text: pdf_lines(&raw, limits),
+                title,
+                date,
+            })
+        }
+        FileKind::Docx | FileKind::Pptx | FileKind::Xlsx => {
+            let text = extract_text(kind, bytes, limits)?;
+            let mut zip = OfficeZip::open(bytes, limits)?;
+            let (title, date) = zip.core_properties()?;
+            Ok(DocumentText { text, title, date })
+        }
+        _ => Ok(DocumentText {
+            text: extract_text(kind, bytes, limits)?,
+            ..DocumentText::default()
+        }),
+    }
+}
+
+/// The raw text, title and date of a PDF, read with one parse.
+fn pdf_parts(bytes: &[u8]) -> Result<(String, Option<String>, Option<String>), FileError> {
+    use pdf_extract::{Document, Object};
     // pdf-extract (and lopdf below it) panic on some malformed files; a panic must not
     // take down the request or the worker. The closure only reads `bytes`.
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        pdf_extract::extract_text_from_mem(bytes)
+        let doc = Document::load_mem(bytes).map_err(|e| {
+            tracing::debug!(error = %e, "pdf parse failed");
+            FileError::Unreadable("it is not a valid PDF".into())
+        })?;
+        // lopdf opens what the empty password opens; what stays encrypted needs a password.
+        if doc.is_encrypted() {
+            return Err(FileError::Protected);
+        }
+        let info = doc
+            .trailer
+            .get(b"Info")
+            .and_then(|o| match o {
+                Object::Reference(id) => doc.get_dictionary(*id),
+                other => other.as_dict(),
+            })
+            .ok();
+        let field = |key: &[u8]| match info.and_then(|d| d.get(key).ok()) {
+            Some(Object::String(s, _)) => Some(pdf_string(s)),
+            _ => None,
+        };
+        let title = field(b"Title").and_then(|t| real_title(&t));
+        let date = field(b"CreationDate").and_then(|d| pdf_date(&d));
+        let mut raw = String::new();
+        pdf_extract::output_doc(&doc, &mut pdf_extract::PlainTextOutput::new(&mut raw)).map_err(
+            |e| {
+                tracing::debug!(error = %e, "pdf text extraction failed");
+                FileError::Unreadable("it is not a valid PDF".into())
+            },
+        )?;
+        Ok((raw, title, date))
     }));
-    let raw = match outcome {
-        Ok(Ok(text)) => text,
-        Ok(Err(e)) => {
-            tracing::debug!(error = %e, "pdf text extraction failed");
-            return Err(FileError::Unreadable("it is not a valid PDF".into()));
-        }
-        Err(_) => {
-            tracing::warn!("pdf text extraction panicked on a malformed file");
-            return Err(FileError::Unreadable("it is not a valid PDF".into()));
-        }
+    outcome.unwrap_or_else(|_| {
+        tracing::warn!("pdf text extraction panicked on a malformed file");
+        Err(FileError::Unreadable("it is not a valid PDF".into()))
+    })
+}
+
+/// A PDF text string: UTF-16BE after its byte order mark, else PDFDocEncoding (Latin-1 for
+/// the characters titles use).
+fn pdf_string(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|p| u16::from_be_bytes([p[0], p[1]]))
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+/// `D:20230514103000+01'00'` as `2023-05-14`.
+fn pdf_date(s: &str) -> Option<String> {
+    let digits = s.trim().strip_prefix("D:").unwrap_or(s.trim());
+    let d = digits.get(..8)?;
+    if !d.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    plausible_date(&format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..8]))
+}
+
+/// A calendar date between 1980 and 2100 (files from a shared drive, not 1601 or 9999).
+fn plausible_date(iso: &str) -> Option<String> {
+    let (y, rest) = iso.split_once('-')?;
+    let (m, d) = rest.split_once('-')?;
+    let (y, m, d): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        _ => return None,
     };
+    ((1980..=2100).contains(&y) && (1..=days).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The title a document's properties give, unless it is one a program wrote for it.
+fn real_title(raw: &str) -> Option<String> {
+    let mut t: String = raw
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Word's PDF printer names the document after the program and the file.
+    for prefix in [
+        "Microsoft Word - ",
+        "Microsoft PowerPoint - ",
+        "Microsoft Excel - ",
+    ] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            t = rest.to_string();
+        }
+    }
+    let lower = t.to_lowercase();
+    for ext in [".docx", ".doc", ".pptx", ".ppt", ".xlsx", ".pdf"] {
+        if lower.ends_with(ext) {
+            return None;
+        }
+    }
+    let generic = [
+        "",
+        "untitled",
+        "title",
+        "document",
+        "presentation",
+        "powerpoint presentation",
+        "slide 1",
+        "word document",
+        "pdf",
+    ];
+    if generic.contains(&lower.as_str()) || t.chars().count() < 3 {
+        return None;
+    }
+    Some(t.chars().take(200).collect())
+}
+
+fn pdf_text(bytes: &[u8], limits: &ExtractLimits) -> Result<String, FileError> {
+    let (raw, _, _) = pdf_parts(bytes)?;
+    Ok(pdf_lines(&raw, limits))
+}
+
+/// pdf-extract's lines as paragraphs: blank-line runs collapsed, cut at the limit.
+fn pdf_lines(raw: &str, limits: &ExtractLimits) -> String {
     let mut sink = TextSink::new(limits.max_text_chars);
     for line in raw.lines() {
         let line = line.trim_end();
@@ -107,7 +264,7 @@ fn pdf_text(bytes: &[u8], limits: &ExtractLimits) -> Result<String, FileError> {
             break;
         }
     }
-    Ok(sink.finish())
+    sink.finish()
 }
 
 fn pptx_text(bytes: &[u8], limits: &ExtractLimits) -> Result<String, FileError> {
@@ -228,6 +385,58 @@ impl<'a> OfficeZip<'a> {
                 FileError::Unreadable(format!("the part {name} is damaged"))
             }
         })
+    }
+
+    /// Title and creation date from `docProps/core.xml`, when the file has one.
+    fn core_properties(&mut self) -> Result<(Option<String>, Option<String>), FileError> {
+        const CORE: &str = "docProps/core.xml";
+        // Properties are a few hundred bytes; a big part is not a real document's.
+        const CORE_LIMIT: u64 = 256 * 1024;
+        if self.archive.index_for_name(CORE).is_none() {
+            return Ok((None, None));
+        }
+        let file = self.archive.by_name(CORE).map_err(|e| {
+            tracing::debug!(error = %e, "unreadable core properties");
+            FileError::Unreadable("its ZIP structure is damaged".into())
+        })?;
+        let mut reader = Reader::from_reader(BufReader::new(file.take(CORE_LIMIT)));
+        let mut buf = Vec::new();
+        let (mut title, mut created) = (String::new(), String::new());
+        let mut inside: Option<&'static str> = None;
+        loop {
+            match reader.read_event_into(&mut buf) {
+                Ok(Event::Start(e)) => {
+                    inside = match e.local_name().as_ref() {
+                        "title" => Some("title"),
+                        "created" => Some("created"),
+                        _ => None,
+                    }
+                }
+                Ok(Event::End(_)) => inside = None,
+                Ok(Event::Text(t)) => {
+                    let text = t.xml10_content();
+                    match inside {
+                        Some("title") => title.push_str(&text),
+                        Some("created") => created.push_str(&text),
+                        _ => {}
+                    }
+                }
+                Ok(Event::GeneralRef(r)) if inside == Some("title") => {
+                    if let Ok(Some(c)) = r.resolve_char_ref() {
+                        title.push(c);
+                    } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&r) {
+                        title.push_str(s);
+                    }
+                }
+                Ok(Event::Eof) => break,
+                Ok(_) => {}
+                // Properties are a bonus: broken ones just mean none.
+                Err(_) => return Ok((None, None)),
+            }
+            buf.clear();
+        }
+        let date = created.get(..10).and_then(plausible_date);
+        Ok((real_title(&title), date))
     }
 
     /// The notes part of slide `n`, from the slide's relationships.

@@ -10,6 +10,7 @@
 
 mod error;
 mod extract;
+mod folder;
 mod kind;
 mod names;
 mod s3;
@@ -17,7 +18,8 @@ pub mod samples;
 mod storage;
 
 pub use error::FileError;
-pub use extract::{extract_text, ExtractLimits};
+pub use extract::{extract_text, read_document, DocumentText, ExtractLimits};
+pub use folder::{Folder, FolderEntry, FolderLimits};
 pub use kind::{sniff, FileKind};
 pub use names::{content_disposition, display_name, DISPLAY_NAME_MAX_CHARS};
 pub use storage::{is_valid_key, key_for, LocalStorage, S3Config, S3Storage, Storage};

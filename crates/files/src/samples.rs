@@ -27,6 +27,12 @@ const TITLE_LEADING: f32 = 24.0;
 /// encoding, wrapped at word boundaries onto as many A4 pages as needed. Characters
 /// WinAnsi lacks become `?`.
 pub fn pdf(title: &str, paragraphs: &[&str]) -> Vec<u8> {
+    pdf_padded(title, paragraphs, &[])
+}
+
+/// [`pdf`] with `padding` kept as one more (unreferenced) stream, the way a real report carries
+/// images and fonts: for benchmarks that need documents of a realistic size.
+pub fn pdf_padded(title: &str, paragraphs: &[&str], padding: &[u8]) -> Vec<u8> {
     // Lay out first: a list of pages, each a list of (font, size, y, text) lines.
     let mut pages: Vec<Vec<Line>> = vec![Vec::new()];
     let mut y = PAGE_HEIGHT - MARGIN;
@@ -111,6 +117,10 @@ pub fn pdf(title: &str, paragraphs: &[&str]) -> Vec<u8> {
             content.end_text();
         }
         pdf.stream(content_id, &content.finish());
+    }
+    if !padding.is_empty() {
+        let next = first_page + 2 * page_ids.len() as i32;
+        pdf.stream(Ref::new(next), padding);
     }
     pdf.finish()
 }
@@ -492,6 +502,104 @@ fn zip_parts<S: AsRef<str>>(parts: &[(S, String)]) -> Vec<u8> {
     };
     build().unwrap_or_else(|e| {
         tracing::error!(error = %e, "could not build a sample office document");
+        Vec::new()
+    })
+}
+
+/// A minimal Excel workbook: one sheet, one row of text cells (inline strings).
+pub fn xlsx(cells: &[&str]) -> Vec<u8> {
+    let row: String = cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let col = (b'A' + (i % 26) as u8) as char;
+            format!(
+                "<c r=\"{col}1\" t=\"inlineStr\"><is><t>{}</t></is></c>",
+                xml_escape(c)
+            )
+        })
+        .collect();
+    zip_parts(&[
+        (
+            "[Content_Types].xml",
+            format!(
+                "{XML_DECL}<Types xmlns=\"{CONTENT_TYPES_NS}\">\
+                 <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+                 <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+                 <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
+                 <Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>\
+                 </Types>"
+            ),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                "{XML_DECL}<Relationships xmlns=\"{RELS_NS}\">\
+                 <Relationship Id=\"rId1\" Type=\"{REL_OFFICE_DOCUMENT}\" Target=\"xl/workbook.xml\"/>\
+                 </Relationships>"
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                "{XML_DECL}<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"{NS_R}\">\
+                 <sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                "{XML_DECL}<Relationships xmlns=\"{RELS_NS}\">\
+                 <Relationship Id=\"rId1\" Type=\"{REL_BASE}/worksheet\" Target=\"worksheets/sheet1.xml\"/>\
+                 </Relationships>"
+            ),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(
+                "{XML_DECL}<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
+                 <sheetData><row r=\"1\">{row}</row></sheetData></worksheet>"
+            ),
+        ),
+    ])
+}
+
+/// An Office file (DOCX, PPTX, XLSX) with its title and creation date set in
+/// `docProps/core.xml`, and `media` kept as a stored picture part (the way real documents
+/// carry their images): for tests of properties and benchmarks of realistic sizes.
+pub fn with_properties(office: &[u8], title: &str, created: &str, media: &[u8]) -> Vec<u8> {
+    let build = || -> zip::result::ZipResult<Vec<u8>> {
+        let mut from = zip::ZipArchive::new(Cursor::new(office))?;
+        let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..from.len() {
+            writer.raw_copy_file(from.by_index_raw(i)?)?;
+        }
+        let deflated = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default());
+        writer.start_file("docProps/core.xml", deflated)?;
+        writer.write_all(
+            format!(
+                "{XML_DECL}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
+                 xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" \
+                 xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>{}</dc:title>\
+                 <dcterms:created xsi:type=\"dcterms:W3CDTF\">{}</dcterms:created></cp:coreProperties>",
+                xml_escape(title),
+                xml_escape(created)
+            )
+            .as_bytes(),
+        )?;
+        if !media.is_empty() {
+            let stored = SimpleFileOptions::default()
+                .compression_method(CompressionMethod::Stored)
+                .last_modified_time(zip::DateTime::default());
+            writer.start_file("docProps/thumbnail.jpeg", stored)?;
+            writer.write_all(media)?;
+        }
+        Ok(writer.finish()?.into_inner())
+    };
+    build().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "could not add properties to a sample office document");
         Vec::new()
     })
 }

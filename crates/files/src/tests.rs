@@ -405,3 +405,92 @@ fn zip_bomb_with_lying_headers_is_refused_quickly() {
     );
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+#[test]
+fn documents_give_their_title_and_date() {
+    use crate::read_document;
+    let limits = ExtractLimits::default();
+    let docx = samples::with_properties(
+        &samples::docx(&["Park walks brought new walkers."]),
+        "Walking for health: an evaluation",
+        "2023-05-14T10:00:00Z",
+        b"picture",
+    );
+    assert_eq!(sniff(&docx, 1 << 20).unwrap(), FileKind::Docx);
+    let d = read_document(FileKind::Docx, &docx, &limits).unwrap();
+    assert_eq!(
+        d.title.as_deref(),
+        Some("Walking for health: an evaluation")
+    );
+    assert_eq!(d.date.as_deref(), Some("2023-05-14"));
+    assert!(d.text.contains("Park walks"));
+
+    let pdf = samples::pdf_padded(
+        "Moving more in Hyndburn",
+        &["Pools open to walkers."],
+        &[7u8; 5000],
+    );
+    let d = read_document(FileKind::Pdf, &pdf, &limits).unwrap();
+    assert_eq!(d.title.as_deref(), Some("Moving more in Hyndburn"));
+    assert!(d.text.contains("Pools open to walkers"), "{}", d.text);
+
+    let xlsx = samples::with_properties(
+        &samples::xlsx(&["Year"]),
+        "Microsoft Excel - figures.xlsx",
+        "1601-01-01T00:00:00Z",
+        &[],
+    );
+    assert_eq!(sniff(&xlsx, 1 << 20).unwrap(), FileKind::Xlsx);
+    let d = read_document(FileKind::Xlsx, &xlsx, &limits).unwrap();
+    assert_eq!(
+        (d.title, d.date, d.text.as_str()),
+        (None, None, ""),
+        "a program's title and an impossible date are not kept"
+    );
+
+    let pptx = samples::with_properties(
+        &samples::pptx(&["Bikeability"]),
+        "PowerPoint Presentation",
+        "2024-02-30T00:00:00Z",
+        &[],
+    );
+    let d = read_document(FileKind::Pptx, &pptx, &limits).unwrap();
+    assert_eq!((d.title, d.date), (None, None));
+    assert!(d.text.contains("Bikeability"));
+}
+
+#[test]
+fn a_folder_with_lying_headers_stops_at_its_bounds() {
+    use crate::{Folder, FolderLimits};
+    // One entry claims 1,000 bytes and inflates to megabytes: reading it never passes the
+    // declared size (the zip crate's check) nor our per-file bound.
+    let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+    w.start_file(
+        "big.pdf",
+        SimpleFileOptions::default().compression_method(CompressionMethod::Deflated),
+    )
+    .unwrap();
+    w.write_all(&vec![b'0'; 8 << 20]).unwrap();
+    let honest = w.finish().unwrap().into_inner();
+    let liar = lie_about_sizes(&honest, 1000);
+    let started = Instant::now();
+    let mut folder = Folder::open(
+        Cursor::new(liar),
+        FolderLimits {
+            max_file_bytes: 1 << 20,
+            ..FolderLimits::default()
+        },
+    )
+    .unwrap();
+    let entry = folder.files[0].clone();
+    let read = folder.read(&entry);
+    assert!(
+        matches!(
+            read,
+            Err(FileError::Unreadable(_)) | Err(FileError::TooLarge { .. })
+        ) || read.as_ref().is_ok_and(|b| b.len() <= 1000),
+        "{:?}",
+        read.map(|b| b.len())
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}

@@ -100,6 +100,9 @@ impl Templates {
             "transfer/meetings.html",
             "transfer/meetings_review.html",
             "transfer/meetings_done.html",
+            "transfer/folder.html",
+            "transfer/folder_batch.html",
+            "transfer/folder_discard.html",
         );
         env.add_filter("datetime", format_ms);
         env.add_filter("date", format_iso_date);

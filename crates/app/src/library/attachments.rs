@@ -68,6 +68,67 @@ impl ExtractorProgram {
     }
 }
 
+impl ExtractorProgram {
+    /// Text, title and date of one document (`extract-text --properties`): `Ok(Err(why))`
+    /// when the document itself is at fault (protected, damaged), said for its uploader.
+    async fn read_document(
+        &self,
+        kind: FileKind,
+        bytes: Vec<u8>,
+    ) -> Result<Result<lz_files::DocumentText, String>, String> {
+        use tokio::io::AsyncWriteExt;
+        let mut child = tokio::process::Command::new(&self.program)
+            .args([
+                "extract-text",
+                "--properties",
+                "--kind",
+                kind.code(),
+                "--memory-mib",
+                &self.memory_mib.to_string(),
+                "--cpu-seconds",
+                &EXTRACT_TIMEOUT.as_secs().to_string(),
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("starting {}: {e}", self.program.display()))?;
+        let mut stdin = child.stdin.take().ok_or("no stdin for the extractor")?;
+        let writer = tokio::spawn(async move {
+            let _ = stdin.write_all(&bytes).await;
+        });
+        let out = tokio::time::timeout(EXTRACT_TIMEOUT, child.wait_with_output())
+            .await
+            .map_err(|_| "took too long".to_string())?
+            .map_err(|e| format!("extractor: {e}"))?;
+        writer.abort();
+        match out.status.code() {
+            Some(0) => serde_json::from_slice(&out.stdout)
+                .map(Ok)
+                .map_err(|e| format!("extractor output: {e}")),
+            // The child's way of saying "this document is at fault", with the reason.
+            Some(DOCUMENT_AT_FAULT) => Ok(Err(String::from_utf8_lossy(&out.stderr)
+                .trim()
+                .chars()
+                .take(500)
+                .collect())),
+            _ => Err(format!(
+                "extractor ended with {}: {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+                    .chars()
+                    .take(300)
+                    .collect::<String>()
+            )),
+        }
+    }
+}
+
+/// The exit status of `extract-text --properties` when the document is at fault (its
+/// message, for the uploader, on standard error) rather than the extraction.
+pub const DOCUMENT_AT_FAULT: i32 = 3;
+
 /// A file to hand to the person who asked for it.
 pub struct Download {
     pub file_name: String,
@@ -249,6 +310,40 @@ impl App {
             // The blocking thread finishes on its own; its result is dropped.
             Err(_) => Err("took too long".into()),
         }
+    }
+
+    /// Text, title and date of one document, read in the extraction child when there is one
+    /// (as for attachments). `Err` is a sentence for the person who sent the file: the
+    /// document is protected or damaged, or reading it went past the child's time or memory.
+    pub(crate) async fn read_document(
+        &self,
+        kind: FileKind,
+        bytes: Vec<u8>,
+        limits: ExtractLimits,
+    ) -> Result<lz_files::DocumentText, String> {
+        let failed = |e: String| {
+            tracing::warn!(error = %e, kind = kind.code(), "reading a document failed");
+            "The file could not be read in time, or it needs more memory than a document \
+             should. Open it on your computer, save it again and add the new copy."
+                .to_string()
+        };
+        let mut doc = if let Some(x) = &self.extractor {
+            x.read_document(kind, bytes).await.map_err(failed)??
+        } else {
+            let job =
+                tokio::task::spawn_blocking(move || lz_files::read_document(kind, &bytes, &limits));
+            match tokio::time::timeout(EXTRACT_TIMEOUT, job).await {
+                Ok(Ok(Ok(doc))) => doc,
+                Ok(Ok(Err(e))) if e.is_user_error() => return Err(e.to_string()),
+                Ok(Ok(Err(e))) => return Err(failed(e.to_string())),
+                Ok(Err(e)) => return Err(failed(format!("reading task: {e}"))),
+                Err(_) => return Err(failed("took too long".into())),
+            }
+        };
+        if let Some((cut, _)) = doc.text.char_indices().nth(limits.max_text_chars) {
+            doc.text.truncate(cut);
+        }
+        Ok(doc)
     }
 
     /// Runs until `shutdown` changes: extracts text from new attachments.

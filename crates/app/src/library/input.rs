@@ -61,6 +61,44 @@ pub struct ItemInput {
     pub cite_as: String,
 }
 
+impl super::ItemView {
+    /// The item as its form shows it, to be changed and saved again.
+    pub fn input(&self) -> ItemInput {
+        let i = &self.item;
+        ItemInput {
+            kind: i.kind.code().to_string(),
+            title: i.title.clone(),
+            summary: i.summary.clone(),
+            context: i.context.clone(),
+            what_we_did: i.what_we_did.clone(),
+            what_we_learned: i.what_we_learned.clone(),
+            do_differently: i.do_differently.clone(),
+            outcomes: i.outcomes.clone(),
+            contacts: i.contacts.clone(),
+            body_md: i.body_md.clone(),
+            organisation_id: i.organisation_id.to_string(),
+            place_id: i.place_id.as_deref().unwrap_or_default().to_string(),
+            visibility: i.visibility.code().to_string(),
+            terms: self.terms.iter().map(|t| t.term_id.to_string()).collect(),
+            authors: self
+                .authors
+                .iter()
+                .map(|a| a.name.clone())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            links: self
+                .links
+                .iter()
+                .map(|l| format!("{} {}", l.url, l.title))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            original_date: i.original_date.map(|d| d.to_string()).unwrap_or_default(),
+            licence: i.licence.map(|l| l.code().to_string()).unwrap_or_default(),
+            cite_as: i.cite_as.join("\n"),
+        }
+    }
+}
+
 impl ItemInput {
     fn section(&self, field: &str) -> &str {
         match field {
@@ -208,6 +246,11 @@ fn links(p: &mut Problems, raw: &str) -> Vec<(String, String)> {
 
 impl Library<'_> {
     /// Checks an item's input and resolves it into content to save.
+    /// Checks an item as it would be saved, without saving it.
+    pub async fn check(&self, actor: &Actor, input: &ItemInput) -> AppResult<()> {
+        self.content(actor, input).await.map(|_| ())
+    }
+
     pub(super) async fn content(&self, actor: &Actor, input: &ItemInput) -> AppResult<ItemContent> {
         let mut p = Problems::default();
         let mut content = text_fields(&mut p, input);

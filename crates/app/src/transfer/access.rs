@@ -45,3 +45,17 @@ pub fn require_import_meetings(actor: &Actor) -> AppResult<()> {
         Err(AppError::Forbidden)
     }
 }
+
+/// Contributors and above bring a folder of documents in as their own drafts (as they may
+/// write items); the drafts are theirs alone until they submit them for review.
+pub fn may_import_folder(actor: Option<&Actor>) -> bool {
+    actor.is_some_and(crate::library::LibraryAccess::may_write)
+}
+
+pub fn require_import_folder(actor: &Actor) -> AppResult<()> {
+    if may_import_folder(Some(actor)) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

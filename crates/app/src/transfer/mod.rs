@@ -5,6 +5,7 @@
 //! `app.transfer()`; who may do which is decided in `access`.
 
 pub mod access;
+pub mod folder;
 pub mod meetings;
 mod organisation;
 mod site;

@@ -13,6 +13,7 @@ mod evidence;
 mod evidence_search;
 mod faults;
 mod first_use;
+mod folder;
 mod intelligence;
 mod library;
 mod matrix;

@@ -140,6 +140,8 @@ enum Kind {
     Outcome,
     Indicator,
     Import,
+    /// A folder of documents brought in as drafts (by the author).
+    Folder,
     Place,
     Organisation,
     User,
@@ -155,7 +157,9 @@ impl Kind {
         }
         let p = path.trim_start_matches("/api/v1");
         let starts = |s: &str| p.starts_with(s);
-        if starts("/library/") || starts("/items/") {
+        if starts("/library/import/folder/") || starts("/folder-imports/") {
+            Kind::Folder
+        } else if starts("/library/") || starts("/items/") {
             Kind::Item
         } else if starts("/attachments/") {
             Kind::Attachment
@@ -274,6 +278,9 @@ enum Rule {
     TokenOwn,
     /// The staged import of the network admin who uploaded it.
     ImportOwn,
+    /// The folder of drafts its contributor brought in: others who could bring folders in
+    /// find nothing there; those who cannot are refused first.
+    FolderOwn,
     /// What only a link from an email opens (a guest's registration): hidden to all who
     /// come without it.
     LinkHolders,
@@ -466,6 +473,8 @@ fn expect(rule: Rule, who: Who, variant: Variant, page: bool, read: bool) -> Exp
         },
         TokenOwn => seen_then(who == W::Author, true),
         ImportOwn => gate(who == W::NetworkAdmin),
+        FolderOwn if !who.contributes() => gate(false),
+        FolderOwn => seen_then(who == W::Author, true),
         LinkHolders => Hidden,
         EndsAtSignIn => SignIn,
         DecidersForOwner => gate(who.is(&[W::AdminOwner, W::NetworkAdmin])),
@@ -537,6 +546,13 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("POST", "/library/import/meetings/save", Curators),
     ("GET", "/library/import/meetings/template.csv", Curators),
     ("POST", "/api/v1/meeting-records", Curators),
+    ("GET", "/library/import/folder", Contributors),
+    ("POST", "/library/import/folder", Contributors),
+    ("GET", "/library/import/folder/{id}", FolderOwn),
+    ("POST", "/library/import/folder/{id}", FolderOwn),
+    ("POST", "/api/v1/folder-imports", Contributors),
+    ("GET", "/api/v1/folder-imports/{id}", FolderOwn),
+    ("POST", "/api/v1/folder-imports/{id}/changes", FolderOwn),
     ("GET", "/admin/places", NetworkAdmin),
     ("POST", "/admin/places", NetworkAdmin),
     ("GET", "/admin/places/{id}", NetworkAdmin),
@@ -1058,6 +1074,7 @@ async fn world(app: &TestApp) -> (World, Vec<(Who, Person)>) {
         Kind::Shared,
         Kind::Plan,
         Kind::Import,
+        Kind::Folder,
         Kind::Place,
         Kind::Organisation,
         Kind::User,
@@ -1341,6 +1358,34 @@ async fn make(app: &TestApp, w: &mut World, kind: Kind, variant: Variant) {
             crate::common::location(&r)
                 .trim_start_matches("/indicators/import/")
                 .to_string()
+        }
+        Kind::Folder => {
+            let zip = crate::common::zip_of(&[(
+                "Walking for health.docx",
+                lz_files::samples::docx(&["Walking groups in Chorley."]),
+            )]);
+            let browser = w.author.browser().await;
+            let token = browser.csrf("/library/import/folder").await;
+            let form = reqwest::multipart::Form::new()
+                .text("csrf_token", token)
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(zip).file_name("folder.zip"),
+                );
+            let r = browser
+                .http
+                .post(browser.url("/library/import/folder"))
+                .multipart(form)
+                .send()
+                .await
+                .expect("upload a folder");
+            assert_eq!(r.status(), StatusCode::OK, "folder brought in");
+            let page = r.text().await.expect("folder page");
+            let start = page
+                .find("action=\"/library/import/folder/")
+                .expect("the folder's form")
+                + "action=\"/library/import/folder/".len();
+            page[start..].split('"').next().expect("batch").to_string()
         }
         Kind::Place => w.home.id.clone(),
         Kind::Organisation => w.owner.id.clone(),

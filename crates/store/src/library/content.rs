@@ -203,3 +203,71 @@ pub async fn mark_imported(c: &mut Conn, id: &str, key: &str, now: i64) -> Store
         .await?;
     Ok(())
 }
+
+/// Marks a new draft as one of a folder of documents brought in together (`folder:<batch>:<n>`).
+pub async fn set_import_key(c: &mut Conn, id: &str, key: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE items SET import_key = $2 WHERE id = $1")
+        .bind(id)
+        .bind(key)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// One item of a folder brought in, with its file.
+#[derive(Debug, Clone, FromRow)]
+pub struct FolderItemRow {
+    pub id: String,
+    pub import_key: String,
+    pub title: String,
+    pub kind: String,
+    pub status: String,
+    pub original_date: Option<String>,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub place_id: Option<String>,
+    pub place_name: Option<String>,
+    pub file_name: Option<String>,
+    pub file_kind: Option<String>,
+    pub text_status: Option<String>,
+}
+
+/// The items `user_id` brought in with keys starting `prefix` (a folder batch), not deleted,
+/// in the folder's order. `prefix` must hold no LIKE wildcards (callers check the batch id).
+pub async fn folder_items(
+    c: &mut Conn,
+    prefix: &str,
+    user_id: &str,
+) -> StoreResult<Vec<FolderItemRow>> {
+    Ok(sqlx::query_as(
+        "SELECT i.id, i.import_key, i.title, i.kind, i.status, i.original_date, i.organisation_id,
+                o.name AS organisation_name, i.place_id, p.name AS place_name,
+                a.file_name, a.kind AS file_kind, a.text_status
+         FROM items i
+         JOIN organisations o ON o.id = i.organisation_id
+         LEFT JOIN places p ON p.id = i.place_id
+         LEFT JOIN attachments a ON a.id = (SELECT MIN(x.id) FROM attachments x
+                                            WHERE x.item_id = i.id AND x.deleted_at IS NULL)
+         WHERE i.import_key LIKE $1 AND i.created_by = $2 AND i.deleted_at IS NULL
+         ORDER BY i.import_key",
+    )
+    .bind(format!("{prefix}%"))
+    .bind(user_id)
+    .fetch_all(c)
+    .await?)
+}
+
+/// Every item `user_id` brought in from folders, not deleted: (import key, status, created at).
+pub async fn folder_keys_of(
+    c: &mut Conn,
+    user_id: &str,
+) -> StoreResult<Vec<(String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT import_key, status, created_at FROM items
+         WHERE created_by = $1 AND import_key LIKE 'folder:%' AND deleted_at IS NULL
+         ORDER BY import_key",
+    )
+    .bind(user_id)
+    .fetch_all(c)
+    .await?)
+}

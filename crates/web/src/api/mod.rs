@@ -37,7 +37,7 @@ use crate::AppState;
         events::events, events::event, events::create_event, events::update_event, events::cancel_event, events::create_series, events::register, events::cancel_registration, events::registrations, events::attendance, events::feedback, events::report,
         evidence::list, evidence::one, evidence::create, evidence::update, evidence::check, evidence::publish, evidence::remove,
         intelligence::areas, intelligence::indicators, intelligence::indicator, intelligence::observations, intelligence::observations_csv, intelligence::dry_run, intelligence::tag_item, intelligence::tag_evidence,
-        transfer::import,
+        transfer::import, transfer::import_folder, transfer::folder, transfer::change_folder,
         advocacy::list, advocacy::one, advocacy::create, advocacy::update, advocacy::pack_docx, advocacy::pack_pdf, advocacy::pack_pptx, advocacy::share,
         plans::plans, plans::plan, plans::import, plans::minutes, plans::my_actions, plans::close_action, plans::add_action, plans::assign_action, plans::post_update, plans::link_learning, plans::unlink_learning, plans::report,
     ),

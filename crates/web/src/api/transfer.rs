@@ -18,7 +18,11 @@ use crate::session::ApiCaller;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/meeting-records", post(import))
+    Router::new()
+        .route("/meeting-records", post(import))
+        .route("/folder-imports", post(import_folder))
+        .route("/folder-imports/{id}", axum::routing::get(folder))
+        .route("/folder-imports/{id}/changes", post(change_folder))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -80,4 +84,112 @@ pub async fn import(
         .import_meetings(&actor, &preview.text, &choices)
         .await?;
     Ok((StatusCode::CREATED, Json(done)).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct FolderParams {
+    /// The organisation the drafts belong to (one of the caller's); the caller's first when
+    /// left out.
+    #[serde(default)]
+    organisation_id: String,
+}
+
+/// A folder of documents (a ZIP of PDF, Word, PowerPoint and Excel files, as the request
+/// body) brought in as the caller's drafts, one per document, titled and dated from each
+/// document's properties. Files that cannot come in are listed in `refused` with the reason;
+/// a ZIP that is unsafe to unpack (a name outside the folder, a link, a bomb) brings nothing
+/// in (422). Contributors and above.
+#[utoipa::path(post, path = "/api/v1/folder-imports", params(FolderParams), request_body(content = Vec<u8>, content_type = "application/zip"), responses((status = 201, body = serde_json::Value), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn import_folder(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    Query(q): Query<FolderParams>,
+    body: axum::body::Body,
+) -> ApiResult<Response> {
+    lz_app::transfer::access::require_import_folder(&actor)?;
+    let limit = s.app.config.max_upload_bytes;
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        return Ok(crate::error::problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "File too large",
+            format!("A folder can be at most {} kB.", limit / 1024),
+            vec![],
+        ));
+    };
+    if bytes.is_empty() {
+        return Err(AppError::field(
+            "file",
+            "Send the ZIP file of the folder as the request body",
+        )
+        .into());
+    }
+    let choices = lz_app::transfer::folder::FolderChoices {
+        organisation_id: q.organisation_id,
+    };
+    let done = s
+        .app
+        .transfer()
+        .import_folder(&actor, std::io::Cursor::new(bytes), &choices)
+        .await?;
+    Ok((StatusCode::CREATED, Json(done)).into_response())
+}
+
+/// The drafts of a folder the caller brought in, and what became of them.
+#[utoipa::path(get, path = "/api/v1/folder-imports/{id}", params(("id" = String, Path)), responses((status = 200, body = serde_json::Value), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn folder(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    axum::extract::Path(batch): axum::extract::Path<String>,
+) -> ApiResult<Response> {
+    let list = s.app.transfer().folder_batch(&actor, &batch).await?;
+    Ok(Json(list).into_response())
+}
+
+/// One change to many drafts of a folder: `ids`, and `action` `apply` (set `kind`, add
+/// `terms`, set `place_id`, `organisation_id`; empty leaves each draft's own), `submit` (the
+/// same, then submit for review) or `discard` (with `confirmed: true`). Checked in full before
+/// any draft changes.
+#[utoipa::path(post, path = "/api/v1/folder-imports/{id}/changes", params(("id" = String, Path)), request_body(content = serde_json::Value, content_type = "application/json"), responses((status = 200, body = serde_json::Value), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+pub async fn change_folder(
+    State(s): State<AppState>,
+    ApiCaller(actor, _): ApiCaller,
+    axum::extract::Path(batch): axum::extract::Path<String>,
+    super::ApiJson(b): super::ApiJson<FolderChangeBody>,
+) -> ApiResult<Response> {
+    let change = lz_app::transfer::folder::FolderChange {
+        ids: b.ids,
+        kind: b.kind,
+        terms: b.terms,
+        place_id: b.place_id,
+        organisation_id: b.organisation_id,
+        action: Some(b.action),
+        confirmed: b.confirmed,
+    };
+    let changed = s
+        .app
+        .transfer()
+        .change_folder(&actor, &batch, &change)
+        .await?;
+    Ok(Json(serde_json::json!({ "changed": changed })).into_response())
+}
+
+/// The body of a change: only these fields (a draft's status, say, is not one of them).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FolderChangeBody {
+    ids: Vec<String>,
+    action: lz_app::transfer::folder::FolderAction,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    terms: Vec<String>,
+    #[serde(default)]
+    place_id: String,
+    #[serde(default)]
+    organisation_id: String,
+    #[serde(default)]
+    confirmed: bool,
 }

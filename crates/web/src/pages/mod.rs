@@ -213,6 +213,9 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
             "Your request has been sent. You will get an email when it has been decided."
         }
         "token-revoked" => "The API token has been revoked.",
+        "folder-changed" => "The chosen drafts have been changed.",
+        "folder-submitted" => "The chosen drafts have been submitted for review. A reviewer will publish them or send them back to you with a comment.",
+        "folder-discarded" => "The chosen drafts have been discarded.",
         "saved" => "Your changes have been saved.",
         "saved-over-budget" => "Your update has been saved. The spend is more than this work area's budget: check it, because the Executive report will flag it.",
         "approved" => "The request has been approved and the person has been emailed.",

@@ -654,3 +654,15 @@ pub fn csrf_in(html: &str) -> Option<String> {
     let at = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
     Some(html[at..].split('"').next()?.to_string())
 }
+
+/// A ZIP file holding these entries (name, bytes), deflated.
+pub fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .expect("zip entry");
+        w.write_all(bytes).expect("zip bytes");
+    }
+    w.finish().expect("zip").into_inner()
+}

@@ -46,6 +46,7 @@ pub(super) async fn mine(
             .list(Some(&actor), ItemList::Following, 20)
             .await?,
     );
+    let folders = s.app.transfer().my_folders(&actor).await?;
     let notice = match q.notice.as_deref() {
         Some("deleted") => Some("The item has been deleted."),
         other => notice_text(other),
@@ -54,6 +55,6 @@ pub(super) async fn mine(
         &s,
         &v,
         "library/mine.html",
-        context! { items, bookmarks, following, notice, can_write => LibraryAccess::may_write(&actor) },
+        context! { items, bookmarks, following, folders, notice, can_write => LibraryAccess::may_write(&actor) },
     ))
 }

@@ -14,6 +14,7 @@ mod mine;
 mod review;
 mod taxonomy;
 mod write;
+pub(crate) use write::form_options;
 
 use axum::routing::{get, post};
 use axum::Router;

@@ -29,7 +29,7 @@ fn visibilities() -> Vec<Value> {
 }
 
 /// The form's option lists: the writer's organisations (all for moderators), places, terms.
-async fn form_options(
+pub(crate) async fn form_options(
     s: &AppState,
     actor: &Actor,
     chosen_terms: &[String],
@@ -126,44 +126,12 @@ pub(super) async fn edit_form(
 ) -> PageResult {
     let view = s.app.library().item(Some(&actor), &id).await?;
     view.access.require_edit()?;
-    let i = &view.item;
-    let term_ids: Vec<String> = view.terms.iter().map(|t| t.term_id.to_string()).collect();
-    let input = ItemInput {
-        kind: i.kind.code().to_string(),
-        title: i.title.clone(),
-        summary: i.summary.clone(),
-        context: i.context.clone(),
-        what_we_did: i.what_we_did.clone(),
-        what_we_learned: i.what_we_learned.clone(),
-        do_differently: i.do_differently.clone(),
-        outcomes: i.outcomes.clone(),
-        contacts: i.contacts.clone(),
-        body_md: i.body_md.clone(),
-        organisation_id: i.organisation_id.to_string(),
-        place_id: i.place_id.as_deref().unwrap_or_default().to_string(),
-        visibility: i.visibility.code().to_string(),
-        terms: term_ids.clone(),
-        authors: view
-            .authors
-            .iter()
-            .map(|a| a.name.clone())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        links: view
-            .links
-            .iter()
-            .map(|l| format!("{} {}", l.url, l.title))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        original_date: i.original_date.map(|d| d.to_string()).unwrap_or_default(),
-        licence: i.licence.map(|l| l.code().to_string()).unwrap_or_default(),
-        cite_as: i.cite_as.join("\n"),
-    };
+    let input = view.input();
     Ok(page(
         &s,
         &v,
         "library/form.html",
-        context! { options => form_options(&s, &actor, &term_ids).await?, values => input_values(&input), action => format!("/library/{id}/edit"), editing => true, title => i.title },
+        context! { options => form_options(&s, &actor, &input.terms).await?, values => input_values(&input), action => format!("/library/{id}/edit"), editing => true, title => view.item.title },
     ))
 }
 

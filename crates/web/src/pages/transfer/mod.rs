@@ -16,8 +16,11 @@ use crate::pages::{form_again, HtmlForm};
 use crate::session::{page, SignedIn, Visitor};
 use crate::AppState;
 
+mod folder;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(folder::routes())
         .route("/library/import/meetings", get(form).post(upload))
         .route("/library/import/meetings/save", axum::routing::post(save))
         .route("/library/import/meetings/template.csv", get(template))

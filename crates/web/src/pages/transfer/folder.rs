@@ -1,0 +1,193 @@
+//! A folder of documents brought in as drafts (`lz_app::transfer::folder`): the upload form,
+//! the folder's list of drafts with what did not come in, and the changes made to many drafts
+//! at once (kind, themes, place, organisation; submit for review; discard).
+
+use axum::extract::{Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use axum::Router;
+use lz_app::context;
+use lz_app::transfer::folder::{FolderAction, FolderChange, FolderChoices, FolderImported};
+use lz_app::{Actor, AppError, FieldError};
+use minijinja::Value;
+
+use crate::error::PageResult;
+use crate::pages::{form_again, HtmlForm};
+use crate::session::{page, SignedIn, Visitor};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/library/import/folder", get(form).post(upload))
+        .route("/library/import/folder/{id}", get(batch).post(change))
+}
+
+fn require(actor: &Actor) -> Result<(), AppError> {
+    lz_app::transfer::access::require_import_folder(actor)
+}
+
+async fn upload_ctx(s: &AppState, actor: &Actor) -> Result<Value, AppError> {
+    let limits = lz_app::transfer::folder::limits(&s.app.config);
+    Ok(context! {
+        organisations => crate::pages::own_organisation_options(s, actor).await?,
+        max_size => format!("{} MB", s.app.config.max_upload_bytes >> 20),
+        max_files => limits.max_entries,
+        chosen_organisation => actor.active_organisation_ids().into_iter().next().unwrap_or_default(),
+    })
+}
+
+async fn form(State(s): State<AppState>, SignedIn(actor, v): SignedIn) -> PageResult {
+    require(&actor)?;
+    Ok(page(
+        &s,
+        &v,
+        "transfer/folder.html",
+        upload_ctx(&s, &actor).await?,
+    ))
+}
+
+async fn upload(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    // Who may comes before what was sent: a refused caller learns nothing from the body.
+    require(&actor)?;
+    fn unreadable(_: impl std::fmt::Display) -> AppError {
+        AppError::field("file", "The upload could not be read: try again")
+    }
+    let mut file: Option<axum::body::Bytes> = None;
+    let mut choices = FolderChoices::default();
+    let read: Result<(), AppError> = async {
+        let mut multipart = multipart.map_err(unreadable)?;
+        while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+            match field.name() {
+                Some("file") => file = Some(field.bytes().await.map_err(unreadable)?),
+                Some("organisation_id") => {
+                    choices.organisation_id = field.text().await.map_err(unreadable)?
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+    .await;
+    let imported = match (read, file) {
+        (Err(e), _) => Err(e),
+        (Ok(()), Some(bytes)) if !bytes.is_empty() => {
+            s.app
+                .transfer()
+                .import_folder(&actor, std::io::Cursor::new(bytes), &choices)
+                .await
+        }
+        (Ok(()), _) => Err(AppError::field(
+            "file",
+            "Choose the ZIP file of the folder to upload",
+        )),
+    };
+    match imported {
+        Ok(done) => show_batch(&s, &v, &actor, &done.batch, Some(&done), None, &[]).await,
+        Err(AppError::Invalid(errs)) => {
+            let mut ctx = upload_ctx(&s, &actor).await?;
+            if !choices.organisation_id.is_empty() {
+                ctx = context! { chosen_organisation => choices.organisation_id, ..ctx };
+            }
+            Ok(form_again(&s, &v, "transfer/folder.html", &errs, ctx))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn batch(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    Path(batch): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<crate::pages::NoticeQuery>,
+) -> PageResult {
+    require(&actor)?;
+    let notice = crate::pages::notice_text(q.notice.as_deref());
+    show_batch(&s, &v, &actor, &batch, None, notice, &[]).await
+}
+
+/// The folder's drafts, with the bulk form; `imported` when they were made just now.
+async fn show_batch(
+    s: &AppState,
+    v: &Visitor,
+    actor: &Actor,
+    batch: &str,
+    imported: Option<&FolderImported>,
+    notice: Option<&str>,
+    errors: &[FieldError],
+) -> PageResult {
+    let list = s.app.transfer().folder_batch(actor, batch).await?;
+    let drafts = list.items.iter().filter(|i| i.status == "draft").count();
+    let ctx = context! {
+        list => &list,
+        drafts,
+        imported => imported,
+        notice,
+        options => crate::pages::library::form_options(s, actor, &[]).await?,
+    };
+    if errors.is_empty() {
+        Ok(page(s, v, "transfer/folder_batch.html", ctx))
+    } else {
+        Ok(form_again(s, v, "transfer/folder_batch.html", errors, ctx))
+    }
+}
+
+async fn change(
+    State(s): State<AppState>,
+    SignedIn(actor, v): SignedIn,
+    Path(batch): Path<String>,
+    HtmlForm(change): HtmlForm<FolderChange>,
+) -> PageResult {
+    require(&actor)?;
+    if change.action == Some(FolderAction::Discard) && !change.confirmed {
+        // Asked first, as GOV.UK asks before anything is deleted.
+        let list = s.app.transfer().folder_batch(&actor, &batch).await?;
+        let chosen: Vec<_> = list
+            .items
+            .iter()
+            .filter(|i| change.ids.contains(&i.id))
+            .collect();
+        if chosen.is_empty() {
+            let errs = [FieldError {
+                field: "ids",
+                message: "Choose at least one draft".into(),
+            }];
+            return show_batch(&s, &v, &actor, &batch, None, None, &errs).await;
+        }
+        return Ok(page(
+            &s,
+            &v,
+            "transfer/folder_discard.html",
+            context! { batch => &list.batch, chosen },
+        ));
+    }
+    match s
+        .app
+        .transfer()
+        .change_folder(&actor, &batch, &change)
+        .await
+    {
+        Ok(n) => {
+            let what = match change.action {
+                Some(FolderAction::Submit) => "submitted",
+                Some(FolderAction::Discard) => "discarded",
+                _ => "changed",
+            };
+            let _ = n;
+            // Every draft discarded: the folder has nothing left to list.
+            let to = if what == "discarded"
+                && s.app.transfer().folder_batch(&actor, &batch).await.is_err()
+            {
+                "/library/mine?notice=folder-discarded".to_string()
+            } else {
+                format!("/library/import/folder/{batch}?notice=folder-{what}")
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(AppError::Invalid(errs)) => show_batch(&s, &v, &actor, &batch, None, None, &errs).await,
+        Err(e) => Err(e.into()),
+    }
+}
