@@ -3,10 +3,12 @@
 // meetings, reads the flags (an organisation we do not know, a recording link that is not a
 // web address), chooses the organisation, confirms and saves, and finds the past event in
 // its series with the record as its material. Then an organisation admin downloads their
-// organisation's items as a ZIP from Administration and finds the items inside.
+// organisation's items as a ZIP from Administration and finds the items inside. Last, a
+// contributor brings a folder of documents in from Your learning: the drafts and the file left
+// out are listed, and they give the drafts a kind and submit them for review together.
 
-import { activate, assert, expectHeading, expectPath, expectText, newKeyboardPage, selectOption, setCheckbox, visit } from '../lib/harness.mjs';
-import { chooseFile, downloadWith, navLink, signIn, signOut, unzip } from '../lib/steps.mjs';
+import { activate, assert, expectHeading, expectNotice, expectPath, expectText, newKeyboardPage, selectOption, setCheckbox, visit } from '../lib/harness.mjs';
+import { chooseFile, downloadWith, minimalPdf, navLink, signIn, signOut, unzip, zip } from '../lib/steps.mjs';
 
 const RECORDS = [
   'date,meeting,topic,presenters,organisation,recording,slides,summary,attendees',
@@ -81,6 +83,40 @@ export async function run(ctx) {
     const items = files.get('tables/items.jsonl').toString('utf8').split('\n').filter((l) => l.trim());
     assert(items.length > 0, 'the export holds items');
     assert([...files.keys()].some((n) => n.startsWith('items/') && n.endsWith('.md')), 'each item as Markdown');
+    await signOut(page);
+  });
+
+  await ctx.step('a contributor brings a folder of documents in from Your learning', async () => {
+    await visit(page, ctx.url('/sign-in'));
+    await signIn(page, 'alex.sample@blackpool.gov.uk', password);
+    await visit(page, ctx.url('/library/mine'));
+    await activate(page, page.getByRole('link', { name: 'Bring in a folder of documents', exact: true }), 'the folder link');
+    await expectPath(page, '/library/import/folder');
+    await expectHeading(page, 'Bring in a folder of documents');
+    const folder = zip([
+      { name: 'Learning/walking_netball-pilot.pdf', buffer: minimalPdf(['Walking netball pilot', 'Older players came back every week.']) },
+      { name: 'Learning/Park run volunteers.pdf', buffer: minimalPdf(['Park run volunteers', 'Volunteers from the estate led the warm-up.']) },
+      { name: 'Learning/empty.pdf', buffer: Buffer.alloc(0) },
+    ]);
+    await chooseFile(page, page.getByLabel('ZIP file of the folder', { exact: true }), 'the file input', {
+      name: 'Learning.zip',
+      mimeType: 'application/zip',
+      buffer: folder,
+    });
+    await activate(page, page.getByRole('button', { name: 'Upload and make drafts', exact: true }), 'the upload button');
+    await expectHeading(page, 'Folder brought in');
+    await expectText(page, '2 drafts made, 1 file left out');
+    await expectText(page, 'The file is empty');
+    await expectText(page, 'Walking netball pilot');
+  });
+
+  await ctx.step('gives the drafts a kind and submits them for review together', async () => {
+    await selectOption(page, 'Kind of item', 'Practice guide');
+    await activate(page, page.getByRole('button', { name: 'Apply and submit for review', exact: true }), 'the submit button');
+    await expectHeading(page, 'Documents brought in from a folder');
+    await expectNotice(page, 'submitted for review');
+    await expectText(page, '0 of 2 still drafts');
+    await expectText(page, 'Practice guide');
     await signOut(page);
   });
 }

@@ -1728,6 +1728,7 @@ fn api_body(method: &str, template: &str, w: &World) -> ApiBody {
     let body = match template.trim_start_matches("/api/v1") {
         "/items" | "/items/{id}" => item,
         "/items/{id}/workflow" => json!({"action": "withdraw"}),
+        "/folder-imports/{id}/changes" => json!({"ids": [], "action": "apply"}),
         "/items/{id}/marks" => json!({"mark": "useful", "on": true}),
         "/items/{id}/attachments" => return ApiBody::File,
         "/items/{id}/indicators" | "/evidence/{id}/indicators" => {
