@@ -64,16 +64,31 @@ pub fn router(app: App) -> Router {
         app,
     }));
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
-    Router::new()
+    // Every request has 30 seconds, but bringing a folder of documents in (about a second per
+    // 20 documents) has 10 minutes.
+    let quick = Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .merge(ops::routes())
         .fallback(pages::not_found)
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ));
+    let slow = Router::new()
+        .merge(pages::transfer::folder::routes())
+        .nest("/api/v1", api::transfer::folder_routes())
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(600),
+        ));
+    Router::new()
+        .merge(quick)
+        .merge(slow)
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::load_visitor))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -26,11 +26,18 @@ pub struct ExtractorProgram {
 }
 
 impl ExtractorProgram {
-    async fn extract(&self, kind: FileKind, bytes: Vec<u8>) -> Result<String, String> {
+    /// Runs `extract-text` (with `extra` arguments) on `bytes`, within the time limit.
+    async fn run(
+        &self,
+        kind: FileKind,
+        bytes: Vec<u8>,
+        extra: &[&str],
+    ) -> Result<std::process::Output, String> {
         use tokio::io::AsyncWriteExt;
         let mut child = tokio::process::Command::new(&self.program)
+            .arg("extract-text")
+            .args(extra)
             .args([
-                "extract-text",
                 "--kind",
                 kind.code(),
                 "--memory-mib",
@@ -55,20 +62,18 @@ impl ExtractorProgram {
             .map_err(|_| "took too long".to_string())?
             .map_err(|e| format!("extractor: {e}"))?;
         writer.abort();
+        Ok(out)
+    }
+
+    async fn extract(&self, kind: FileKind, bytes: Vec<u8>) -> Result<String, String> {
+        let out = self.run(kind, bytes, &[]).await?;
         if out.status.success() {
             String::from_utf8(out.stdout).map_err(|e| format!("extractor output: {e}"))
         } else {
-            let why = String::from_utf8_lossy(&out.stderr);
-            Err(format!(
-                "extractor ended with {}: {}",
-                out.status,
-                why.chars().take(300).collect::<String>()
-            ))
+            Err(ended(&out))
         }
     }
-}
 
-impl ExtractorProgram {
     /// Text, title and date of one document (`extract-text --properties`): `Ok(Err(why))`
     /// when the document itself is at fault (protected, damaged), said for its uploader.
     async fn read_document(
@@ -76,33 +81,7 @@ impl ExtractorProgram {
         kind: FileKind,
         bytes: Vec<u8>,
     ) -> Result<Result<lz_files::DocumentText, String>, String> {
-        use tokio::io::AsyncWriteExt;
-        let mut child = tokio::process::Command::new(&self.program)
-            .args([
-                "extract-text",
-                "--properties",
-                "--kind",
-                kind.code(),
-                "--memory-mib",
-                &self.memory_mib.to_string(),
-                "--cpu-seconds",
-                &EXTRACT_TIMEOUT.as_secs().to_string(),
-            ])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| format!("starting {}: {e}", self.program.display()))?;
-        let mut stdin = child.stdin.take().ok_or("no stdin for the extractor")?;
-        let writer = tokio::spawn(async move {
-            let _ = stdin.write_all(&bytes).await;
-        });
-        let out = tokio::time::timeout(EXTRACT_TIMEOUT, child.wait_with_output())
-            .await
-            .map_err(|_| "took too long".to_string())?
-            .map_err(|e| format!("extractor: {e}"))?;
-        writer.abort();
+        let out = self.run(kind, bytes, &["--properties"]).await?;
         match out.status.code() {
             Some(0) => serde_json::from_slice(&out.stdout)
                 .map(Ok)
@@ -113,16 +92,19 @@ impl ExtractorProgram {
                 .chars()
                 .take(500)
                 .collect())),
-            _ => Err(format!(
-                "extractor ended with {}: {}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
-                    .chars()
-                    .take(300)
-                    .collect::<String>()
-            )),
+            _ => Err(ended(&out)),
         }
     }
+}
+
+/// How a child that failed ended, with the start of what it said.
+fn ended(out: &std::process::Output) -> String {
+    let why = String::from_utf8_lossy(&out.stderr);
+    format!(
+        "extractor ended with {}: {}",
+        out.status,
+        why.chars().take(300).collect::<String>()
+    )
 }
 
 /// The exit status of `extract-text --properties` when the document is at fault (its

@@ -202,7 +202,7 @@ async fn a_contributor_brings_in_a_folder_of_documents(app: TestApp) {
         ("Learning&#x2f;photo.png", "This file is a PNG image"),
     ] {
         let row = page
-            .split("<tr")
+            .split("govuk-summary-list__row")
             .find(|r| r.contains(file))
             .unwrap_or_else(|| panic!("{file} is listed: {page}"));
         assert!(row.contains(why), "{file}: {why} in {row}");

@@ -295,19 +295,10 @@ pub async fn dry_run(
     body: axum::body::Body,
 ) -> ApiResult<Response> {
     lz_app::intelligence::IntelligenceAccess::require_import(Some(&actor))?;
-    let limit = s.app.config.max_upload_bytes;
-    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-        return Ok(crate::error::problem(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "too-large",
-            "File too large",
-            format!("Files can be at most {} kB.", limit / 1024),
-            vec![],
-        ));
+    let bytes = match super::file_body(&s, body, "Send the file as the request body").await {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
     };
-    if bytes.is_empty() {
-        return Err(AppError::field("file", "Send the file as the request body").into());
-    }
     let name = if q.name.trim().is_empty() {
         "upload"
     } else {

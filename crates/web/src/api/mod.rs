@@ -10,7 +10,7 @@ mod intelligence;
 mod library;
 mod network;
 mod plans;
-mod transfer;
+pub(crate) mod transfer;
 
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
@@ -142,6 +142,31 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             }
         }
     }
+}
+
+/// A file sent as the request body, at most `max_upload_bytes`: past it the answer is 413,
+/// and an empty body is 422 saying `missing`. (Read after the caller's access is checked.)
+pub(crate) async fn file_body(
+    s: &AppState,
+    body: axum::body::Body,
+    missing: &'static str,
+) -> Result<axum::body::Bytes, Response> {
+    let limit = s.app.config.max_upload_bytes;
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        return Err(problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "File too large",
+            format!("Files can be at most {} kB.", limit / 1024),
+            vec![],
+        ));
+    };
+    if bytes.is_empty() {
+        return Err(
+            crate::error::ApiError(lz_app::AppError::field("file", missing)).into_response(),
+        );
+    }
+    Ok(bytes)
 }
 
 pub fn created<T: serde::Serialize>(body: T) -> Response {

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use lz_app::transfer::meetings::MeetingsChoices;
-use lz_app::AppError;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -18,8 +17,13 @@ use crate::session::ApiCaller;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
+    Router::new().route("/meeting-records", post(import))
+}
+
+/// The folder routes, under the longer time limit of `crate::slow_routes` (a folder of
+/// documents takes about a second per 20 of them).
+pub fn folder_routes() -> Router<AppState> {
     Router::new()
-        .route("/meeting-records", post(import))
         .route("/folder-imports", post(import_folder))
         .route("/folder-imports/{id}", axum::routing::get(folder))
         .route("/folder-imports/{id}/changes", post(change_folder))
@@ -53,23 +57,16 @@ pub async fn import(
     body: axum::body::Body,
 ) -> ApiResult<Response> {
     lz_app::transfer::access::require_import_meetings(&actor)?;
-    let limit = s.app.config.max_upload_bytes;
-    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-        return Ok(crate::error::problem(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too-large",
-            "File too large",
-            format!("Files can be at most {} kB.", limit / 1024),
-            vec![],
-        ));
+    let bytes = match super::file_body(
+        &s,
+        body,
+        "Send the file of meeting records as the request body",
+    )
+    .await
+    {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
     };
-    if bytes.is_empty() {
-        return Err(AppError::field(
-            "file",
-            "Send the file of meeting records as the request body",
-        )
-        .into());
-    }
     let choices = MeetingsChoices {
         visibility: q.visibility,
         organisations: Vec::new(),
@@ -109,23 +106,16 @@ pub async fn import_folder(
     body: axum::body::Body,
 ) -> ApiResult<Response> {
     lz_app::transfer::access::require_import_folder(&actor)?;
-    let limit = s.app.config.max_upload_bytes;
-    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-        return Ok(crate::error::problem(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too-large",
-            "File too large",
-            format!("A folder can be at most {} kB.", limit / 1024),
-            vec![],
-        ));
+    let bytes = match super::file_body(
+        &s,
+        body,
+        "Send the ZIP file of the folder as the request body",
+    )
+    .await
+    {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
     };
-    if bytes.is_empty() {
-        return Err(AppError::field(
-            "file",
-            "Send the ZIP file of the folder as the request body",
-        )
-        .into());
-    }
     let choices = lz_app::transfer::folder::FolderChoices {
         organisation_id: q.organisation_id,
     };

@@ -12,7 +12,7 @@ pub(crate) mod intelligence;
 pub(crate) mod library;
 mod network;
 mod plans;
-mod transfer;
+pub(crate) mod transfer;
 
 use std::collections::BTreeMap;
 
@@ -47,6 +47,46 @@ pub fn routes() -> Router<AppState> {
         .merge(advocacy::routes())
         .merge(intelligence::routes())
         .merge(transfer::routes())
+}
+
+/// A form with a file: the bytes of its `file` field and its other fields' text. A body that
+/// cannot be read is an error on the `file` field.
+pub struct Upload {
+    pub file: Option<axum::body::Bytes>,
+    pub fields: std::collections::HashMap<String, String>,
+}
+
+impl Upload {
+    pub async fn read(
+        multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    ) -> Result<Upload, lz_app::AppError> {
+        fn unreadable(_: impl std::fmt::Display) -> lz_app::AppError {
+            lz_app::AppError::field("file", "The upload could not be read: try again")
+        }
+        let mut multipart = multipart.map_err(unreadable)?;
+        let mut upload = Upload {
+            file: None,
+            fields: Default::default(),
+        };
+        while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+            match field.name().map(str::to_string) {
+                Some(name) if name == "file" => {
+                    upload.file = Some(field.bytes().await.map_err(unreadable)?)
+                }
+                Some(name) => {
+                    let text = field.text().await.map_err(unreadable)?;
+                    upload.fields.insert(name, text);
+                }
+                None => {}
+            }
+        }
+        Ok(upload)
+    }
+
+    /// The file, unless none (or an empty one) was sent.
+    pub fn bytes(&self) -> Option<&axum::body::Bytes> {
+        self.file.as_ref().filter(|b| !b.is_empty())
+    }
 }
 
 pub async fn not_found(_: Visitor) -> Response {

@@ -31,7 +31,10 @@ async fn upload_ctx(s: &AppState, actor: &Actor) -> Result<Value, AppError> {
     Ok(context! {
         organisations => crate::pages::own_organisation_options(s, actor).await?,
         max_size => format!("{} MB", s.app.config.max_upload_bytes >> 20),
-        max_files => limits.max_entries,
+        max_files => match limits.max_entries {
+            n if n >= 1000 => format!("{},{:03}", n / 1000, n % 1000),
+            n => n.to_string(),
+        },
         chosen_organisation => actor.active_organisation_ids().into_iter().next().unwrap_or_default(),
     })
 }
@@ -53,37 +56,28 @@ async fn upload(
 ) -> PageResult {
     // Who may comes before what was sent: a refused caller learns nothing from the body.
     require(&actor)?;
-    fn unreadable(_: impl std::fmt::Display) -> AppError {
-        AppError::field("file", "The upload could not be read: try again")
-    }
-    let mut file: Option<axum::body::Bytes> = None;
-    let mut choices = FolderChoices::default();
-    let read: Result<(), AppError> = async {
-        let mut multipart = multipart.map_err(unreadable)?;
-        while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
-            match field.name() {
-                Some("file") => file = Some(field.bytes().await.map_err(unreadable)?),
-                Some("organisation_id") => {
-                    choices.organisation_id = field.text().await.map_err(unreadable)?
-                }
-                _ => {}
+    let read = crate::pages::Upload::read(multipart).await;
+    let choices = FolderChoices {
+        organisation_id: read
+            .as_ref()
+            .ok()
+            .and_then(|u| u.fields.get("organisation_id").cloned())
+            .unwrap_or_default(),
+    };
+    let imported = match read {
+        Err(e) => Err(e),
+        Ok(upload) => match upload.bytes() {
+            Some(bytes) => {
+                s.app
+                    .transfer()
+                    .import_folder(&actor, std::io::Cursor::new(bytes.clone()), &choices)
+                    .await
             }
-        }
-        Ok(())
-    }
-    .await;
-    let imported = match (read, file) {
-        (Err(e), _) => Err(e),
-        (Ok(()), Some(bytes)) if !bytes.is_empty() => {
-            s.app
-                .transfer()
-                .import_folder(&actor, std::io::Cursor::new(bytes), &choices)
-                .await
-        }
-        (Ok(()), _) => Err(AppError::field(
-            "file",
-            "Choose the ZIP file of the folder to upload",
-        )),
+            None => Err(AppError::field(
+                "file",
+                "Choose the ZIP file of the folder to upload",
+            )),
+        },
     };
     match imported {
         Ok(done) => show_batch(&s, &v, &actor, &done.batch, Some(&done), None, &[]).await,

@@ -16,11 +16,10 @@ use crate::pages::{form_again, HtmlForm};
 use crate::session::{page, SignedIn, Visitor};
 use crate::AppState;
 
-mod folder;
+pub(crate) mod folder;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .merge(folder::routes())
         .route("/library/import/meetings", get(form).post(upload))
         .route("/library/import/meetings/save", axum::routing::post(save))
         .route("/library/import/meetings/template.csv", get(template))
@@ -71,36 +70,25 @@ async fn upload(
 ) -> PageResult {
     // Who may comes before what was sent: a refused caller learns nothing from the body.
     require(&actor)?;
-    fn unreadable(_: impl std::fmt::Display) -> AppError {
-        AppError::field("file", "The upload could not be read: try again")
-    }
-    let mut file: Option<axum::body::Bytes> = None;
-    let read: Result<(), AppError> = async {
-        let mut multipart = multipart.map_err(unreadable)?;
-        while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
-            if field.name() == Some("file") {
-                file = Some(field.bytes().await.map_err(unreadable)?);
-            }
-        }
-        Ok(())
-    }
-    .await;
+    let read = crate::pages::Upload::read(multipart).await;
     let choices = MeetingsChoices {
         visibility: "network".into(),
         ..MeetingsChoices::default()
     };
-    let previewed = match (read, file) {
-        (Err(e), _) => Err(e),
-        (Ok(()), Some(bytes)) if !bytes.is_empty() => {
-            s.app
-                .transfer()
-                .preview_meetings(&actor, &bytes, &choices)
-                .await
-        }
-        (Ok(()), _) => Err(AppError::field(
-            "file",
-            "Choose the file of meeting records to upload: a CSV (the template, or an export) or JSON",
-        )),
+    let previewed = match read {
+        Err(e) => Err(e),
+        Ok(upload) => match upload.bytes() {
+            Some(bytes) => {
+                s.app
+                    .transfer()
+                    .preview_meetings(&actor, bytes, &choices)
+                    .await
+            }
+            None => Err(AppError::field(
+                "file",
+                "Choose the file of meeting records to upload: a CSV (the template, or an export) or JSON",
+            )),
+        },
     };
     match previewed {
         Ok(p) => review(&s, &v, &actor, &p, &choices, &[]).await,
