@@ -12,17 +12,25 @@ pub(crate) const EXTRACT_MEMORY_MIB: u64 = 1024;
 pub(crate) fn extract_text(
     kind: &str,
     properties: bool,
+    max_chars: Option<usize>,
     memory_mib: u64,
     cpu_seconds: u64,
 ) -> Result<()> {
     limit_resources(memory_mib, cpu_seconds)?;
+    // Parsers' panics are caught and said as "not a valid PDF"; the default hook would
+    // also print the panic, with paths, where the reason for the uploader is read.
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut limits = lz_files::ExtractLimits::default();
+    if let Some(n) = max_chars {
+        limits.max_text_chars = n;
+    }
     let kind = lz_files::FileKind::parse(kind).with_context(|| format!("--kind {kind}"))?;
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
         .context("reading the document from standard input")?;
     if properties {
-        return match lz_files::read_document(kind, &bytes, &lz_files::ExtractLimits::default()) {
+        return match lz_files::read_document(kind, &bytes, &limits) {
             Ok(doc) => serde_json::to_writer(std::io::stdout(), &doc).context("writing the text"),
             Err(e) if e.is_user_error() => {
                 eprintln!("{e}");
@@ -31,8 +39,7 @@ pub(crate) fn extract_text(
             Err(e) => Err(anyhow::anyhow!("{e}")),
         };
     }
-    let text = lz_files::extract_text(kind, &bytes, &lz_files::ExtractLimits::default())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let text = lz_files::extract_text(kind, &bytes, &limits).map_err(|e| anyhow::anyhow!("{e}"))?;
     use std::io::Write;
     std::io::stdout()
         .write_all(text.as_bytes())

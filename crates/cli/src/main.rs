@@ -82,6 +82,9 @@ enum Command {
         /// Print the text with the document's title and date, as JSON.
         #[arg(long)]
         properties: bool,
+        /// Longest text returned, in characters.
+        #[arg(long)]
+        max_chars: Option<usize>,
         #[arg(long, default_value_t = 512)]
         memory_mib: u64,
         #[arg(long, default_value_t = 60)]
@@ -255,11 +258,12 @@ fn main() -> Result<()> {
     if let Command::ExtractText {
         kind,
         properties,
+        max_chars,
         memory_mib,
         cpu_seconds,
     } = &cli.command
     {
-        return extract_text(kind, *properties, *memory_mib, *cpu_seconds);
+        return extract_text(kind, *properties, *max_chars, *memory_mib, *cpu_seconds);
     }
     let config = Config::load(cli.config.as_deref(), std::env::vars())?;
     init_logging(&config);
@@ -299,9 +303,10 @@ async fn run(command: Command, config: Config) -> Result<()> {
         Command::ExtractText {
             kind,
             properties,
+            max_chars,
             memory_mib,
             cpu_seconds,
-        } => extract_text(&kind, properties, memory_mib, cpu_seconds),
+        } => extract_text(&kind, properties, max_chars, memory_mib, cpu_seconds),
         Command::Reindex => reindex(config).await,
         Command::User {
             command: UserCommand::Create { email, name, role },

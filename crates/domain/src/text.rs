@@ -74,6 +74,16 @@ pub fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
+/// Text taken from a document (its title, its words) made to follow the policy rather than
+/// refused: normalised to NFC, with bidirectional controls, NUL and other control characters
+/// (bar line breaks and tabs) left out.
+pub fn tidy(s: &str) -> String {
+    nfc(s)
+        .chars()
+        .filter(|&c| !is_bidi_control(c) && (!c.is_control() || c == '\n' || c == '\t'))
+        .collect()
+}
+
 /// `what` names the field in messages, e.g. "your full name".
 pub fn clean_line(raw: &str, what: &'static str, max: usize) -> Result<String, TextProblem> {
     let s = nfc(raw.trim());
@@ -108,6 +118,13 @@ fn capitalise(what: &'static str) -> &'static str {
 #[cfg(test)]
 mod unicode_tests {
     use super::*;
+
+    #[test]
+    fn text_from_documents_is_tidied() {
+        assert_eq!(tidy("Invoice\u{202E}fdp.exe"), "Invoicefdp.exe");
+        assert_eq!(tidy("a\0b\u{7}c\nd\te"), "abc\nd\te");
+        assert_eq!(tidy("Zoe\u{301}"), "Zoé");
+    }
 
     #[test]
     fn one_unicode_policy_for_typed_text() {

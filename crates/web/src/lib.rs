@@ -64,7 +64,7 @@ pub fn router(app: App) -> Router {
         app,
     }));
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
-    // Every request has 30 seconds, but bringing a folder of documents in (about a second per
+    // Every handler has 30 seconds, but bringing a folder of documents in (about a second per
     // 20 documents) has 10 minutes.
     let quick = Router::new()
         .merge(pages::routes())
@@ -89,6 +89,9 @@ pub fn router(app: App) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(DefaultBodyLimit::max(max_body))
+        // Around everything, the sessions' and forms' reading of the request too: no request
+        // lives longer than the longest handler's limit.
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(600)))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -30,7 +30,7 @@ impl ExtractorProgram {
     async fn run(
         &self,
         kind: FileKind,
-        bytes: Vec<u8>,
+        bytes: std::sync::Arc<Vec<u8>>,
         extra: &[&str],
     ) -> Result<std::process::Output, String> {
         use tokio::io::AsyncWriteExt;
@@ -55,7 +55,7 @@ impl ExtractorProgram {
         let mut stdin = child.stdin.take().ok_or("no stdin for the extractor")?;
         // Written from a task so that a child that stops reading cannot block us.
         let writer = tokio::spawn(async move {
-            let _ = stdin.write_all(&bytes).await;
+            let _ = stdin.write_all(bytes.as_slice()).await;
         });
         let out = tokio::time::timeout(EXTRACT_TIMEOUT, child.wait_with_output())
             .await
@@ -66,7 +66,7 @@ impl ExtractorProgram {
     }
 
     async fn extract(&self, kind: FileKind, bytes: Vec<u8>) -> Result<String, String> {
-        let out = self.run(kind, bytes, &[]).await?;
+        let out = self.run(kind, std::sync::Arc::new(bytes), &[]).await?;
         if out.status.success() {
             String::from_utf8(out.stdout).map_err(|e| format!("extractor output: {e}"))
         } else {
@@ -79,9 +79,13 @@ impl ExtractorProgram {
     async fn read_document(
         &self,
         kind: FileKind,
-        bytes: Vec<u8>,
+        bytes: std::sync::Arc<Vec<u8>>,
+        max_chars: usize,
     ) -> Result<Result<lz_files::DocumentText, String>, String> {
-        let out = self.run(kind, bytes, &["--properties"]).await?;
+        let max_chars = max_chars.to_string();
+        let out = self
+            .run(kind, bytes, &["--properties", "--max-chars", &max_chars])
+            .await?;
         match out.status.code() {
             Some(0) => serde_json::from_slice(&out.stdout)
                 .map(Ok)
@@ -300,7 +304,7 @@ impl App {
     pub(crate) async fn read_document(
         &self,
         kind: FileKind,
-        bytes: Vec<u8>,
+        bytes: std::sync::Arc<Vec<u8>>,
         limits: ExtractLimits,
     ) -> Result<lz_files::DocumentText, String> {
         let failed = |e: String| {
@@ -310,7 +314,9 @@ impl App {
                 .to_string()
         };
         let mut doc = if let Some(x) = &self.extractor {
-            x.read_document(kind, bytes).await.map_err(failed)??
+            x.read_document(kind, bytes, limits.max_text_chars)
+                .await
+                .map_err(failed)??
         } else {
             let job =
                 tokio::task::spawn_blocking(move || lz_files::read_document(kind, &bytes, &limits));
@@ -325,6 +331,13 @@ impl App {
         if let Some((cut, _)) = doc.text.char_indices().nth(limits.max_text_chars) {
             doc.text.truncate(cut);
         }
+        // What a document says follows the text policy: PostgreSQL refuses NUL, which
+        // pdf-extract writes for glyphs it cannot map, and titles must not turn text around.
+        doc.text = lz_domain::text::tidy(&doc.text);
+        doc.title = doc
+            .title
+            .map(|t| lz_domain::text::tidy(&t).trim().to_string())
+            .filter(|t| !t.is_empty());
         Ok(doc)
     }
 

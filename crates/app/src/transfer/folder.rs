@@ -24,6 +24,10 @@ use crate::{new_id, Actor, App, AppError, AppResult, Audit};
 
 /// Text kept per document: enough for search to find it by any passage a person remembers.
 pub const MAX_TEXT_CHARS: usize = 200_000;
+/// Text one import holds before its transaction. Past it, the rest of the folder's documents
+/// are saved with their text waiting, and the server's extractor reads it afterwards, so that a
+/// folder of small files full of text cannot hold gigabytes.
+const TEXT_BUDGET_BYTES: usize = 64 << 20;
 /// How a folder's drafts are keyed: `folder:<batch>:<position>`.
 const KEY_PREFIX: &str = "folder:";
 
@@ -139,6 +143,8 @@ pub struct FolderChange {
 
 /// A file read and stored, ready to become a draft.
 struct Ready {
+    /// The text was left for the server's extractor (the import's text budget was spent).
+    text_waiting: bool,
     path: String,
     name: String,
     kind: FileKind,
@@ -188,8 +194,16 @@ impl Transfer<'_> {
         let mut reading = tokio::task::JoinSet::new();
         let mut ready = Vec::new();
         let mut refused = Vec::new();
+        let mut text_bytes = 0usize;
         let mut collect = |outcome: Outcome| match outcome {
-            Outcome::Ready(r) => ready.push(*r),
+            Outcome::Ready(mut r) => {
+                text_bytes += r.doc.text.len();
+                if text_bytes > TEXT_BUDGET_BYTES && r.kind.has_text() {
+                    r.doc.text = String::new();
+                    r.text_waiting = true;
+                }
+                ready.push(*r)
+            }
             Outcome::Refused(r) => refused.push(r),
         };
         let mut fault: Option<AppError> = None;
@@ -313,8 +327,14 @@ impl Transfer<'_> {
         let mut tx = self.app.db.begin().await?;
         for (n, r) in ready.into_iter().enumerate() {
             let id = new_id();
-            let (title, from_properties) = match &r.doc.title {
-                Some(t) => (t.clone(), true),
+            // The library's own rule for a title, whatever the document said.
+            let (title, from_properties) = match r
+                .doc
+                .title
+                .as_deref()
+                .and_then(|t| lz_domain::text::clean_line(t, "a title", 200).ok())
+            {
+                Some(t) => (t, true),
                 None => (title_from_name(&r.name), false),
             };
             let content = ItemContent {
@@ -345,7 +365,11 @@ impl Transfer<'_> {
             .await?;
             let attachment = new_id();
             let file_name = lz_files::display_name(&r.name, r.kind);
-            let text_status = if r.kind.has_text() { "done" } else { "none" };
+            let text_status = match (r.kind.has_text(), r.text_waiting) {
+                (false, _) => "none",
+                (true, false) => "done",
+                (true, true) => "pending",
+            };
             store::insert_attachment(
                 &mut tx,
                 &NewAttachment {
@@ -361,7 +385,7 @@ impl Transfer<'_> {
                 },
             )
             .await?;
-            if r.kind.has_text() {
+            if text_status == "done" {
                 store::set_extracted_text(&mut tx, &attachment, text_status, &r.doc.text).await?;
             }
             store::log_change(&mut tx, &id, now).await?;
@@ -386,6 +410,7 @@ impl Transfer<'_> {
         .commit(tx, now)
         .await?;
         self.app.wake_indexer();
+        self.app.extract_wake.notify_one();
         Ok(drafts)
     }
 
@@ -515,6 +540,20 @@ impl Transfer<'_> {
         }
         let library = self.app.library();
         if action == FolderAction::Discard {
+            // Only drafts: what was submitted or published is withdrawn or deleted from its
+            // own page, where the reviewers' part is seen.
+            if let Some(r) = rows
+                .iter()
+                .find(|r| ids.contains(&r.id.as_str()) && r.status != ItemStatus::Draft.code())
+            {
+                return Err(AppError::field(
+                    "ids",
+                    format!(
+                        "“{}” is no longer a draft: choose only drafts to discard",
+                        r.title
+                    ),
+                ));
+            }
             if !change.confirmed {
                 return Err(AppError::field(
                     "confirmed",
@@ -628,13 +667,16 @@ async fn prepare(
         ..ExtractLimits::default()
     };
     let size = bytes.len() as u64;
-    // The bytes go to the reader and come back only as text, so storing comes after reading
-    // (a refused file is not stored) and needs its own copy.
-    let doc = match app.read_document(kind, bytes.clone(), limits).await {
+    // Stored after reading, so that a refused file is not stored; shared with the reader.
+    let bytes = std::sync::Arc::new(bytes);
+    let doc = match app
+        .read_document(kind, std::sync::Arc::clone(&bytes), limits)
+        .await
+    {
         Ok(doc) => doc,
         Err(why) => return refuse(why),
     };
-    let key = app.files.put(&bytes).await.map_err(|e| {
+    let key = app.files.put(bytes.as_slice()).await.map_err(|e| {
         if e.is_user_error() {
             AppError::field("file", e.to_string())
         } else {
@@ -642,6 +684,7 @@ async fn prepare(
         }
     })?;
     Ok(Outcome::Ready(Box::new(Ready {
+        text_waiting: false,
         name: entry.name().to_string(),
         path: entry.path,
         kind,
@@ -653,6 +696,15 @@ async fn prepare(
 
 /// A whole-folder problem, said on the file field.
 fn folder_error(e: FileError) -> AppError {
+    if let FileError::ArchiveTooLarge { limit } = e {
+        return AppError::field(
+            "file",
+            format!(
+                "The folder unpacks to more than {} MB, more than one import takes. Nothing was imported: split it into smaller folders.",
+                limit >> 20
+            ),
+        );
+    }
     if e.is_user_error() {
         AppError::field("file", e.to_string())
     } else {
@@ -672,6 +724,8 @@ fn default_kind(kind: FileKind) -> ItemKind {
 
 /// "walking_for_health-evaluation v2.pdf" → "Walking for health evaluation v2".
 fn title_from_name(name: &str) -> String {
+    let name = lz_domain::text::tidy(name);
+    let name = name.as_str();
     let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
     let words: Vec<&str> = stem
         .split(|c: char| c == '_' || c == '-' || c.is_whitespace() || c.is_control())

@@ -362,6 +362,35 @@ async fn a_contributor_brings_in_a_folder_of_documents(app: TestApp) {
         );
         assert!(page.contains(message), "{message}: {page}");
     }
+    // After an error the form keeps what was chosen: only the two drafts stay ticked.
+    let c = made[2].0.as_str();
+    let (_, page) = change(
+        &alex,
+        &batch,
+        &[
+            ("ids", a),
+            ("ids", b),
+            ("kind", "case_study"),
+            ("organisation_id", other_org.as_str()),
+            ("action", "apply"),
+        ],
+    )
+    .await;
+    let ticked = |id: &str| {
+        page.split("<input")
+            .find(|tag| tag.contains(&format!("value=\"{id}\"")))
+            .is_some_and(|tag| {
+                tag.split('>')
+                    .next()
+                    .unwrap_or_default()
+                    .contains(" checked")
+            })
+    };
+    assert!(ticked(a) && ticked(b) && !ticked(c), "the choice is kept");
+    assert!(
+        page.contains("value=\"case_study\" selected"),
+        "the kind is kept"
+    );
     let (status, _) = change(&alex, &batch, &[("ids", a), ("action", "publish")]).await;
     assert_eq!(
         status,
@@ -452,6 +481,31 @@ async fn a_contributor_brings_in_a_folder_of_documents(app: TestApp) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(found, "the published draft is found by its document's text");
+
+    // Submitted drafts are not discarded from the folder's list.
+    let (status, page) = change(
+        &alex,
+        &batch,
+        &[("ids", c), ("action", "discard"), ("confirmed", "true")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("choose only drafts to discard"), "{page}");
+
+    // A folder larger than the forms' 1 MB limit comes in (uploads have their own limit).
+    let mut noise = 0x2545_F491_4F6C_DD1Du64;
+    let padding: Vec<u8> = (0..(1_600_000 / 8))
+        .flat_map(|_| {
+            noise ^= noise << 13;
+            noise ^= noise >> 7;
+            noise ^= noise << 17;
+            noise.to_le_bytes()
+        })
+        .collect();
+    let big = lz_files::samples::pdf_padded("A large report", &["With its pictures."], &padding);
+    let (status, page) = upload(&alex, zip_of(&[("large.pdf", big)]), None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("1 draft made"), "{page}");
 
     // Discarding asks first, then soft-deletes with a trace.
     let (status, page) = upload(

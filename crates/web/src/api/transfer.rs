@@ -20,8 +20,8 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/meeting-records", post(import))
 }
 
-/// The folder routes, under the longer time limit of `crate::slow_routes` (a folder of
-/// documents takes about a second per 20 of them).
+/// The folder routes, which `crate::router` gives a longer time limit (a folder of documents
+/// takes about a second per 20 of them).
 pub fn folder_routes() -> Router<AppState> {
     Router::new()
         .route("/folder-imports", post(import_folder))

@@ -18,7 +18,14 @@ use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/library/import/folder", get(form).post(upload))
+        // The upload is bounded by `max_upload_bytes` where the form's CSRF token is checked,
+        // not by the small limit of other forms.
+        .route(
+            "/library/import/folder",
+            get(form)
+                .post(upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/library/import/folder/{id}", get(batch).post(change))
 }
 
@@ -80,7 +87,7 @@ async fn upload(
         },
     };
     match imported {
-        Ok(done) => show_batch(&s, &v, &actor, &done.batch, Some(&done), None, &[]).await,
+        Ok(done) => show_batch(&s, &v, &actor, &done.batch, Some(&done), None, &[], None).await,
         Err(AppError::Invalid(errs)) => {
             let mut ctx = upload_ctx(&s, &actor).await?;
             if !choices.organisation_id.is_empty() {
@@ -100,7 +107,7 @@ async fn batch(
 ) -> PageResult {
     require(&actor)?;
     let notice = crate::pages::notice_text(q.notice.as_deref());
-    show_batch(&s, &v, &actor, &batch, None, notice, &[]).await
+    show_batch(&s, &v, &actor, &batch, None, notice, &[], None).await
 }
 
 /// The folder's drafts, with the bulk form; `imported` when they were made just now.
@@ -112,6 +119,7 @@ async fn show_batch(
     imported: Option<&FolderImported>,
     notice: Option<&str>,
     errors: &[FieldError],
+    chosen: Option<&FolderChange>,
 ) -> PageResult {
     let list = s.app.transfer().folder_batch(actor, batch).await?;
     let drafts = list.items.iter().filter(|i| i.status == "draft").count();
@@ -120,6 +128,13 @@ async fn show_batch(
         drafts,
         imported => imported,
         notice,
+        // After an error the form keeps what was chosen (GOV.UK: never ask twice).
+        again => chosen.is_some(),
+        chosen_ids => chosen.map(|c| c.ids.clone()).unwrap_or_default(),
+        chosen_kind => chosen.map(|c| c.kind.clone()).unwrap_or_default(),
+        chosen_terms => chosen.map(|c| c.terms.clone()).unwrap_or_default(),
+        chosen_place => chosen.map(|c| c.place_id.clone()).unwrap_or_default(),
+        chosen_organisation => chosen.map(|c| c.organisation_id.clone()).unwrap_or_default(),
         options => crate::pages::library::form_options(s, actor, &[]).await?,
     };
     if errors.is_empty() {
@@ -149,7 +164,7 @@ async fn change(
                 field: "ids",
                 message: "Choose at least one draft".into(),
             }];
-            return show_batch(&s, &v, &actor, &batch, None, None, &errs).await;
+            return show_batch(&s, &v, &actor, &batch, None, None, &errs, Some(&change)).await;
         }
         return Ok(page(
             &s,
@@ -181,7 +196,9 @@ async fn change(
             };
             Ok(Redirect::to(&to).into_response())
         }
-        Err(AppError::Invalid(errs)) => show_batch(&s, &v, &actor, &batch, None, None, &errs).await,
+        Err(AppError::Invalid(errs)) => {
+            show_batch(&s, &v, &actor, &batch, None, None, &errs, Some(&change)).await
+        }
         Err(e) => Err(e.into()),
     }
 }
