@@ -87,7 +87,7 @@ async fn upload(
         },
     };
     match imported {
-        Ok(done) => show_batch(&s, &v, &actor, &done.batch, Some(&done), None, &[], None).await,
+        Ok(done) => show_batch(&s, &v, &actor, &done.batch, Some(&done), None, None).await,
         Err(AppError::Invalid(errs)) => {
             let mut ctx = upload_ctx(&s, &actor).await?;
             if !choices.organisation_id.is_empty() {
@@ -107,7 +107,7 @@ async fn batch(
 ) -> PageResult {
     require(&actor)?;
     let notice = crate::pages::notice_text(q.notice.as_deref());
-    show_batch(&s, &v, &actor, &batch, None, notice, &[], None).await
+    show_batch(&s, &v, &actor, &batch, None, notice, None).await
 }
 
 /// The folder's drafts, with the bulk form; `imported` when they were made just now.
@@ -118,9 +118,12 @@ async fn show_batch(
     batch: &str,
     imported: Option<&FolderImported>,
     notice: Option<&str>,
-    errors: &[FieldError],
-    chosen: Option<&FolderChange>,
+    again: Option<(&[FieldError], &FolderChange)>,
 ) -> PageResult {
+    let (errors, chosen) = match again {
+        Some((errors, chosen)) => (errors, Some(chosen)),
+        None => (&[][..], None),
+    };
     let list = s.app.transfer().folder_batch(actor, batch).await?;
     let drafts = list.items.iter().filter(|i| i.status == "draft").count();
     let ctx = context! {
@@ -164,7 +167,7 @@ async fn change(
                 field: "ids",
                 message: "Choose at least one draft".into(),
             }];
-            return show_batch(&s, &v, &actor, &batch, None, None, &errs, Some(&change)).await;
+            return show_batch(&s, &v, &actor, &batch, None, None, Some((&errs, &change))).await;
         }
         return Ok(page(
             &s,
@@ -197,7 +200,7 @@ async fn change(
             Ok(Redirect::to(&to).into_response())
         }
         Err(AppError::Invalid(errs)) => {
-            show_batch(&s, &v, &actor, &batch, None, None, &errs, Some(&change)).await
+            show_batch(&s, &v, &actor, &batch, None, None, Some((&errs, &change))).await
         }
         Err(e) => Err(e.into()),
     }
