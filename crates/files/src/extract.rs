@@ -174,7 +174,47 @@ fn pdf_string(bytes: &[u8]) -> String {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return String::from_utf8_lossy(rest).into_owned();
     }
-    bytes.iter().map(|&b| char::from(b)).collect()
+    bytes.iter().map(|&b| pdf_doc_char(b)).collect()
+}
+
+/// PDFDocEncoding: Latin-1, but for the punctuation at 0x80–0x9F (where Word's curly quotes
+/// and dashes land) and a few others.
+fn pdf_doc_char(b: u8) -> char {
+    match b {
+        0x80 => '•',
+        0x81 => '†',
+        0x82 => '‡',
+        0x83 => '…',
+        0x84 => '—',
+        0x85 => '–',
+        0x86 => 'ƒ',
+        0x87 => '⁄',
+        0x88 => '‹',
+        0x89 => '›',
+        0x8A => '−',
+        0x8B => '‰',
+        0x8C => '„',
+        0x8D => '“',
+        0x8E => '”',
+        0x8F => '‘',
+        0x90 => '’',
+        0x91 => '‚',
+        0x92 => '™',
+        0x93 => 'ﬁ',
+        0x94 => 'ﬂ',
+        0x95 => 'Ł',
+        0x96 => 'Œ',
+        0x97 => 'Š',
+        0x98 => 'Ÿ',
+        0x99 => 'Ž',
+        0x9A => 'ı',
+        0x9B => 'ł',
+        0x9C => 'œ',
+        0x9D => 'š',
+        0x9E => 'ž',
+        0xA0 => '€',
+        other => char::from(other),
+    }
 }
 
 /// `D:20230514103000+01'00'` as `2023-05-14`.
@@ -706,6 +746,26 @@ fn truncate_chars(s: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pdf_strings_and_dates() {
+        assert_eq!(
+            pdf_string(b"Children\x90s sport \x85 a review"),
+            "Children’s sport – a review"
+        );
+        assert_eq!(pdf_string(b"\xFE\xFF\x00H\x00i"), "Hi");
+        assert_eq!(
+            pdf_date("D:20230514103000+01'00'").as_deref(),
+            Some("2023-05-14")
+        );
+        assert_eq!(pdf_date("D:16010101"), None);
+        assert_eq!(
+            real_title("Microsoft Word - Annual report 2023"),
+            Some("Annual report 2023".into())
+        );
+        assert_eq!(real_title("Microsoft Word - draft.docx"), None);
+        assert_eq!(real_title("  Untitled "), None);
+    }
 
     /// Headers can lie (the zip crate stops at the declared size, but that is its
     /// choice, not ours): an endless part must still stop at the budget.

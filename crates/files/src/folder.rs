@@ -198,10 +198,13 @@ fn safe_path(raw: &str, max_depth: usize) -> Result<String, FileError> {
         ))
     };
     let unified = raw.replace('\\', "/");
-    if unified.starts_with('/')
-        || unified.as_bytes().get(1) == Some(&b':')
-        || unified.contains('\0')
-    {
+    // "C:" or "C:/…" is a drive; "1:1 notes.docx" is a name.
+    let b = unified.as_bytes();
+    let drive = b.len() >= 2
+        && b[0].is_ascii_alphabetic()
+        && b[1] == b':'
+        && (b.len() == 2 || b[2] == b'/');
+    if unified.starts_with('/') || drive || unified.contains('\0') {
         return Err(outside());
     }
     let parts: Vec<&str> = unified
@@ -318,6 +321,13 @@ mod tests {
             Err(FileError::TooLarge { limit: 300 })
         ));
         assert_eq!(f.read(&b).unwrap(), b"ok");
+    }
+
+    #[test]
+    fn a_colon_in_a_name_is_not_a_drive() {
+        let z = zip_of(&[("1:1 notes.docx", b"PK")]);
+        let f = Folder::open(Cursor::new(z), FolderLimits::default()).unwrap();
+        assert_eq!(f.files[0].path, "1:1 notes.docx");
     }
 
     #[test]
