@@ -67,7 +67,14 @@ pub struct Folder<R> {
 
 impl<R: Read + Seek> Folder<R> {
     /// Reads the ZIP's directory and checks every entry's name, kind and declared size.
-    pub fn open(reader: R, limits: FolderLimits) -> Result<Self, FileError> {
+    pub fn open(mut reader: R, limits: FolderLimits) -> Result<Self, FileError> {
+        // The entry count from the end record first: the zip crate reads the whole directory
+        // into memory before we could count it, and a small ZIP can list millions of entries.
+        if let Some(n) = declared_entries(&mut reader) {
+            if n > limits.max_entries as u64 {
+                return Err(too_many(n, limits.max_entries));
+            }
+        }
         let mut archive = ZipArchive::new(reader).map_err(|e| {
             tracing::debug!(error = %e, "folder upload is not a readable zip");
             FileError::Unreadable(
@@ -75,11 +82,7 @@ impl<R: Read + Seek> Folder<R> {
             )
         })?;
         if archive.len() > limits.max_entries {
-            return Err(FileError::UnsafeArchive(format!(
-                "lists {} entries, more than the {} one import takes: split the folder into smaller ones",
-                archive.len(),
-                limits.max_entries
-            )));
+            return Err(too_many(archive.len() as u64, limits.max_entries));
         }
         let mut files = Vec::new();
         let mut passed_over = Vec::new();
@@ -186,6 +189,35 @@ impl<R: Read + Seek> Folder<R> {
         }
         Ok(bytes)
     }
+}
+
+fn too_many(n: u64, max: usize) -> FileError {
+    FileError::UnsafeArchive(format!(
+        "lists {n} entries, more than the {max} one import takes: split the folder into smaller ones"
+    ))
+}
+
+/// The number of entries the ZIP's end-of-central-directory record declares (65,535 stands
+/// for "more", as ZIP64 says), or `None` when the record cannot be found here (the zip crate
+/// then says why). Leaves the reader where it found it.
+fn declared_entries<R: Read + Seek>(reader: &mut R) -> Option<u64> {
+    use std::io::SeekFrom;
+    let start = reader.stream_position().ok()?;
+    let len = reader.seek(SeekFrom::End(0)).ok()?;
+    // The record is 22 bytes and may be followed by a comment of up to 65,535.
+    let tail_len = len.min(22 + 65_535);
+    reader.seek(SeekFrom::Start(len - tail_len)).ok()?;
+    let mut tail = vec![0u8; tail_len as usize];
+    let read = reader.read_exact(&mut tail);
+    reader.seek(SeekFrom::Start(start)).ok()?;
+    read.ok()?;
+    let at = (0..tail.len().saturating_sub(21))
+        .rev()
+        .find(|&i| tail[i..i + 4] == *b"PK\x05\x06")?;
+    Some(u64::from(u16::from_le_bytes([
+        tail[at + 10],
+        tail[at + 11],
+    ])))
 }
 
 /// The entry's path with `/` separators, or why the whole folder is refused: an absolute
@@ -321,6 +353,21 @@ mod tests {
             Err(FileError::TooLarge { limit: 300 })
         ));
         assert_eq!(f.read(&b).unwrap(), b"ok");
+    }
+
+    #[test]
+    fn a_directory_of_millions_is_refused_from_its_end_record() {
+        // An end record claiming 65,535 entries, with nothing behind it: refused before the
+        // zip crate reads a directory.
+        let mut z = b"PK\x05\x06\0\0\0\0".to_vec();
+        z.extend_from_slice(&0xFFFFu16.to_le_bytes());
+        z.extend_from_slice(&0xFFFFu16.to_le_bytes());
+        z.extend_from_slice(&[0u8; 10]);
+        let e = Folder::open(Cursor::new(z), FolderLimits::default()).err();
+        assert!(
+            matches!(&e, Some(FileError::UnsafeArchive(m)) if m.contains("65535 entries")),
+            "{e:?}"
+        );
     }
 
     #[test]
