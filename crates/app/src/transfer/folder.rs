@@ -74,6 +74,9 @@ pub struct FolderImported {
     pub refused: Vec<RefusedFile>,
     /// Leftovers of a computer (`.DS_Store`, `__MACOSX/`, `Thumbs.db`) passed over.
     pub passed_over: usize,
+    /// The same ZIP was brought in before by the same person and its drafts are still here:
+    /// nothing new was made, and `drafts` are those (`refused` is not known again).
+    pub already_here: bool,
 }
 
 /// The drafts of one folder, as their uploader sees them now.
@@ -170,8 +173,39 @@ impl Transfer<'_> {
         R: Read + Seek + Send + 'static,
     {
         access::require_import_folder(actor)?;
+        let actor_key = actor.id().to_string();
         let (organisation_id, place_id) =
             self.folder_owner(actor, &choices.organisation_id).await?;
+        // The same ZIP from the same person is the same folder: sent again (a reload of the
+        // result page, a second click), it shows the drafts already made instead of a copy.
+        let (reader, batch) = tokio::task::spawn_blocking(move || batch_of(actor_key, reader))
+            .await
+            .map_err(|e| AppError::internal(format!("reading the folder: {e}")))?
+            .map_err(|e| {
+                AppError::fault(anyhow::Error::new(e).context("reading the uploaded folder"))
+            })?;
+        let here = {
+            let mut c = self.app.db.acquire().await?;
+            store::folder_items(&mut c, &format!("{KEY_PREFIX}{batch}:"), actor.id()).await?
+        };
+        if !here.is_empty() {
+            return Ok(FolderImported {
+                batch,
+                drafts: here
+                    .into_iter()
+                    .map(|r| FolderDraft {
+                        id: r.id,
+                        title: r.title,
+                        path: r.file_name.unwrap_or_default(),
+                        titled_from_properties: false,
+                        original_date: r.original_date,
+                    })
+                    .collect(),
+                refused: Vec::new(),
+                passed_over: 0,
+                already_here: true,
+            });
+        }
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let limits = limits(&self.app.config);
         let (tx, mut rx) =
@@ -261,7 +295,6 @@ impl Transfer<'_> {
             return Err(AppError::field("file", why));
         }
         ready.sort_by(|a, b| a.path.cmp(&b.path));
-        let batch = new_id();
         let drafts = self
             .save_folder(
                 actor,
@@ -277,6 +310,7 @@ impl Transfer<'_> {
             drafts,
             refused,
             passed_over,
+            already_here: false,
         })
     }
 
@@ -692,6 +726,26 @@ async fn prepare(
         key,
         doc,
     })))
+}
+
+/// The folder's batch id: the first 128 bits of SHA-256 over the person and the ZIP's bytes,
+/// in hex. Reads the whole ZIP once and gives the reader back at its start.
+fn batch_of<R: Read + Seek>(person: String, mut reader: R) -> std::io::Result<(R, String)> {
+    use sha2::{Digest, Sha256};
+    let start = reader.stream_position()?;
+    let mut hash = Sha256::new();
+    hash.update(person.as_bytes());
+    hash.update(b"\n");
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&buf[..n]);
+    }
+    reader.seek(std::io::SeekFrom::Start(start))?;
+    Ok((reader, hex::encode(&hash.finalize()[..16])))
 }
 
 /// A whole-folder problem, said on the file field.

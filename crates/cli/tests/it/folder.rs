@@ -185,7 +185,8 @@ async fn a_contributor_brings_in_a_folder_of_documents(app: TestApp) {
     );
     let items_before = app.count("items").await;
 
-    let (status, page) = upload(&alex, shared_drive(&dir), None).await;
+    let folder = shared_drive(&dir);
+    let (status, page) = upload(&alex, folder.clone(), None).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("4 drafts made, 5 files left out"), "{page}");
     for (file, why) in [
@@ -213,6 +214,12 @@ async fn a_contributor_brings_in_a_folder_of_documents(app: TestApp) {
     );
     let batch = batch_of(&page);
     let made = drafts(&app, &batch).await;
+    // The same ZIP again (a reload of the result page): nothing new, the same folder shown.
+    let (status, again) = upload(&alex, folder, None).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert!(again.contains("This folder is already here"), "{again}");
+    assert_eq!(batch_of(&again), batch);
+    assert_eq!(app.count("items").await, items_before + 4);
     assert_eq!(app.count("items").await, items_before + 4);
     let titles: Vec<(&str, &str, Option<&str>)> = made
         .iter()
@@ -645,6 +652,20 @@ async fn the_api_and_the_command_line_bring_folders_in(app: TestApp) {
     assert_eq!(done["refused"][0]["path"], "locked.pdf");
     let batch = done["batch"].as_str().expect("batch").to_string();
     let id = done["drafts"][0]["id"].as_str().expect("id").to_string();
+    let again = zip_of(&[
+        ("report.docx", read(&dir, "report.docx")),
+        ("locked.pdf", read(&dir, "locked.pdf")),
+    ]);
+    let (status, body) = alex
+        .api_post_bytes("/folder-imports", "application/zip", again)
+        .await;
+    assert_eq!(status, StatusCode::OK, "the same ZIP again: {body}");
+    let same: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(
+        (same["already_here"].as_bool(), same["batch"].as_str()),
+        (Some(true), Some(batch.as_str()))
+    );
+    assert_eq!(same["drafts"][0]["id"].as_str(), Some(id.as_str()));
     let (status, list) = alex.api_get(&format!("/folder-imports/{batch}")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list["items"][0]["file_name"], "report.docx");

@@ -97,8 +97,9 @@ pub struct FolderParams {
 /// body) brought in as the caller's drafts, one per document, titled and dated from each
 /// document's properties. Files that cannot come in are listed in `refused` with the reason;
 /// a ZIP that is unsafe to unpack (a name outside the folder, a link, a bomb) brings nothing
-/// in (422). Contributors and above.
-#[utoipa::path(post, path = "/api/v1/folder-imports", params(FolderParams), request_body(content = Vec<u8>, content_type = "application/zip"), responses((status = 201, body = serde_json::Value), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
+/// in (422). The same ZIP sent again by the same caller makes nothing new: 200 with
+/// `already_here` and the drafts it made before. Contributors and above.
+#[utoipa::path(post, path = "/api/v1/folder-imports", params(FolderParams), request_body(content = Vec<u8>, content_type = "application/zip"), responses((status = 200, body = serde_json::Value), (status = 201, body = serde_json::Value), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 pub async fn import_folder(
     State(s): State<AppState>,
     ApiCaller(actor, _): ApiCaller,
@@ -124,7 +125,13 @@ pub async fn import_folder(
         .transfer()
         .import_folder(&actor, std::io::Cursor::new(bytes), &choices)
         .await?;
-    Ok((StatusCode::CREATED, Json(done)).into_response())
+    // The same ZIP sent again makes nothing: 200 with the drafts already here.
+    let status = if done.already_here {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(done)).into_response())
 }
 
 /// The drafts of a folder the caller brought in, and what became of them.
