@@ -278,10 +278,11 @@ mod tests {
     fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
         for (name, bytes) in entries {
-            w.start_file(*name, SimpleFileOptions::default()).unwrap();
-            w.write_all(bytes).unwrap();
+            w.start_file(*name, SimpleFileOptions::default())
+                .expect("zip entry");
+            w.write_all(bytes).expect("zip bytes");
         }
-        w.finish().unwrap().into_inner()
+        w.finish().expect("zip").into_inner()
     }
 
     #[test]
@@ -294,13 +295,14 @@ mod tests {
             ("Thumbs.db", b"x"),
             ("notes.docx", b"PK"),
         ]);
-        let mut f = Folder::open(Cursor::new(z), FolderLimits::default()).unwrap();
+        let mut f = Folder::open(Cursor::new(z), FolderLimits::default())
+            .expect("a folder within its bounds opens");
         let paths: Vec<&str> = f.files.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(paths, ["Reports/2024/annual.pdf", "notes.docx"]);
         assert_eq!(f.passed_over.len(), 4);
         assert_eq!(f.files[0].name(), "annual.pdf");
         let first = f.files[0].clone();
-        assert_eq!(f.read(&first).unwrap(), b"%PDF-1.4");
+        assert_eq!(f.read(&first).expect("the first file"), b"%PDF-1.4");
     }
 
     #[test]
@@ -346,13 +348,14 @@ mod tests {
             Some(FileError::ArchiveTooLarge { .. })
         ));
         let one = zip_of(&[("a", &big), ("b", b"ok")]);
-        let mut f = Folder::open(Cursor::new(one), limits).unwrap();
+        let mut f =
+            Folder::open(Cursor::new(one), limits).expect("a folder within its bounds opens");
         let (a, b) = (f.files[0].clone(), f.files[1].clone());
         assert!(matches!(
             f.read(&a),
             Err(FileError::TooLarge { limit: 300 })
         ));
-        assert_eq!(f.read(&b).unwrap(), b"ok");
+        assert_eq!(f.read(&b).expect("the small file"), b"ok");
     }
 
     #[test]
@@ -373,7 +376,8 @@ mod tests {
     #[test]
     fn a_colon_in_a_name_is_not_a_drive() {
         let z = zip_of(&[("1:1 notes.docx", b"PK")]);
-        let f = Folder::open(Cursor::new(z), FolderLimits::default()).unwrap();
+        let f = Folder::open(Cursor::new(z), FolderLimits::default())
+            .expect("a folder within its bounds opens");
         assert_eq!(f.files[0].path, "1:1 notes.docx");
     }
 

@@ -126,24 +126,13 @@ async fn as_demo(app: &TestApp, email: &str) -> Client {
 }
 
 async fn upload(c: &Client, bytes: Vec<u8>, organisation: Option<&str>) -> (StatusCode, String) {
-    let token = c.csrf("/library/import/folder").await;
-    let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
-    if let Some(o) = organisation {
-        form = form.text("organisation_id", o.to_string());
-    }
-    let form = form.part(
-        "file",
-        reqwest::multipart::Part::bytes(bytes).file_name("Learning.zip"),
-    );
-    let r = c
-        .http
-        .post(c.url("/library/import/folder"))
-        .multipart(form)
-        .send()
+    let page = "/library/import/folder";
+    let fields: Vec<(&str, &str)> = organisation
+        .map(|o| ("organisation_id", o))
+        .into_iter()
+        .collect();
+    c.post_file(page, page, &fields, "Learning.zip", bytes)
         .await
-        .expect("upload");
-    let status = r.status();
-    (status, r.text().await.expect("body"))
 }
 
 fn batch_of(page: &str) -> String {

@@ -30,22 +30,8 @@ async fn as_demo(app: &TestApp, email: &str) -> Client {
 }
 
 async fn upload(c: &Client, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
-    let token = c.csrf("/library/import/meetings").await;
-    let form = reqwest::multipart::Form::new()
-        .text("csrf_token", token)
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
-        );
-    let r = c
-        .http
-        .post(c.url("/library/import/meetings"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let status = r.status();
-    (status, r.text().await.expect("body"))
+    let page = "/library/import/meetings";
+    c.post_file(page, page, &[], name, bytes).await
 }
 
 /// The review form's hidden and chosen fields, as a browser would send them back.

@@ -517,6 +517,35 @@ impl Client {
             .expect("POST")
     }
 
+    /// Sends a file (`name`, `bytes`) as the `file` field of the form on `page`, with `fields`,
+    /// the way a browser does; (status, body).
+    pub async fn post_file(
+        &self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, String) {
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", self.csrf(page).await);
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        let form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+        let r = self
+            .http
+            .post(self.url(action))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        let status = r.status();
+        (status, r.text().await.expect("body"))
+    }
+
     /// Posts raw fields with no CSRF token added.
     pub async fn post_raw(&self, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.http
